@@ -1,0 +1,46 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import { requestId } from 'hono/request-id';
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { authenticate } from './auth/index.ts';
+import { healthRoutes } from './health/routes.ts';
+import { requestLogging } from './logging/index.ts';
+import { ProblemError, problemResponse } from './problem/index.ts';
+import { createErrorHandler } from './problem/on-error.ts';
+import { validationHook } from './validation.ts';
+
+export interface AppDeps {
+  sql: Sql;
+  temporal: Client;
+  logger: Logger;
+  /** How long a write waits for its workflow before answering 202 (default 20 s). */
+  workflowWaitMs?: number;
+}
+
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000 }: AppDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const apiLogger = logger.child({ component: 'api' });
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(requestLogging(apiLogger));
+  app.onError(createErrorHandler(apiLogger));
+  app.notFound((c) => problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem));
+
+  app.route('/', healthRoutes({ sql, temporal }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', { type: 'apiKey', in: 'header', name: 'api_access_token' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Capstan API', version: '0.1.0', description: 'Every write runs as a Temporal workflow. Errors are application/problem+json (RFC 9457).' },
+  });
+
+  app.use('/v1/*', authenticate(sql));
+  app.route('/', accountRoutes({ sql, temporal, workflowWaitMs }));
+
+  return app;
+}
+
+export type CapstanApp = ReturnType<typeof createApp>;

@@ -1,0 +1,24 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { CapstanApp } from './app.ts';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serveApi(app: CapstanApp, hostname: string, port: number): Promise<RunningApi> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, hostname, port }, (info) => {
+        resolve({
+          url: `http://${hostname}:${info.port}`,
+          close: () => new Promise((done) => server.close(() => done())),
+        });
+      });
+      server.once('error', reject);
+    } catch (err) {
+      reject(err);
+    }
+  });
+}

@@ -1,0 +1,24 @@
+import { createApp } from '../../api/app.ts';
+import { serveApi } from '../../api/serve.ts';
+import { loadEnv } from '../../config/env.ts';
+import { createLogger } from '../../config/logger.ts';
+import { createPool } from '../../db/pool.ts';
+import { connectClient } from '../../workers/connect.ts';
+import { requireSetting } from '../settings.ts';
+import { Shutdown } from '../shutdown.ts';
+
+export async function apiCommand(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const shutdown = new Shutdown(logger);
+  await shutdown.starting(async () => {
+    const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-api' });
+    shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
+    shutdown.add('temporal client', () => temporal.connection.close());
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS }), env.HOST, env.PORT);
+    shutdown.add('http server', () => api.close());
+    logger.info({ url: api.url }, 'API listening');
+  });
+  await shutdown.untilSignal();
+}

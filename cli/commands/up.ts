@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createApp } from '../../api/app.ts';
+import { serveApi } from '../../api/serve.ts';
+import { loadEnv } from '../../config/env.ts';
+import { createLogger } from '../../config/logger.ts';
+import { startEmbeddedDatabase } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { createPool } from '../../db/pool.ts';
+import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
+import { connectClient } from '../../workers/connect.ts';
+import { startWorkers } from '../../workers/run.ts';
+import { startTemporalDevServer } from '../local/temporal-server.ts';
+import { Shutdown } from '../shutdown.ts';
+
+/** The whole local stack in one process; data survives restarts in CAPSTAN_DATA_DIR. */
+export async function upCommand(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const dataDir = resolve(env.CAPSTAN_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const shutdown = new Shutdown(logger);
+
+  const { api, temporalServer, database, platformToken } = await shutdown.starting(async () => {
+    const database = env.DATABASE_URL
+      ? { url: env.DATABASE_URL, stop: async () => {} }
+      : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
+    shutdown.add('postgres', () => database.stop());
+    const temporalServer = env.TEMPORAL_ADDRESS
+      ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
+      : await startTemporalDevServer({
+          dbFilename: join(dataDir, 'temporal.sqlite'),
+          port: env.TEMPORAL_PORT,
+          uiPort: env.TEMPORAL_UI_PORT,
+          namespace: env.TEMPORAL_NAMESPACE,
+        });
+    shutdown.add('temporal dev server', () => temporalServer.stop());
+
+    const applied = await migrate(database.url);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    const sql = createPool({ url: database.url, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
+    shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
+    await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
+
+    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT });
+    shutdown.add('workers', () => workers.shutdown());
+    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
+    shutdown.add('temporal client', () => temporal.connection.close());
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS }), env.HOST, env.PORT);
+    shutdown.add('http server', () => api.close());
+    return { api, temporalServer, database, platformToken };
+  });
+
+  console.log(
+    [
+      '',
+      'Capstan is up.',
+      `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
+      `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
+      `  PostgreSQL    ${redactPassword(database.url)}`,
+      `  Platform token (send as "Authorization: Bearer …"):`,
+      `    ${platformToken}`,
+      `  Data          ${dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  await shutdown.untilSignal();
+}
+
+/** A platform token made once for this data directory and kept beside the data. */
+async function localPlatformToken(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'platform-token');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = issueToken().plaintext;
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

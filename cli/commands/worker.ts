@@ -1,0 +1,25 @@
+import { loadEnv } from '../../config/env.ts';
+import { createLogger } from '../../config/logger.ts';
+import { createPool } from '../../db/pool.ts';
+import { startWorkers } from '../../workers/run.ts';
+import { requireSetting } from '../settings.ts';
+import { Shutdown } from '../shutdown.ts';
+
+export async function workerCommand(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const shutdown = new Shutdown(logger);
+  await shutdown.starting(async () => {
+    const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-worker' });
+    shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    const workers = await startWorkers({
+      address: requireSetting(env, 'TEMPORAL_ADDRESS'),
+      namespace: env.TEMPORAL_NAMESPACE,
+      sql,
+      logger,
+      metricsPort: env.METRICS_PORT,
+    });
+    shutdown.add('workers', () => workers.shutdown());
+  });
+  await shutdown.untilSignal();
+}

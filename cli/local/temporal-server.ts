@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devServerSearchAttributeFlags, searchAttributes } from '../../config/search-attributes.ts';
+import { freePort } from './free-port.ts';
+import { resolveTemporalBinary } from './temporal-binary.ts';
+
+export interface DevServerOptions {
+  /** SQLite file to keep data in; in memory when absent (tests). */
+  dbFilename?: string;
+  port?: number;
+  /** Web UI port; no UI when absent. */
+  uiPort?: number;
+  namespace?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `temporal server start-dev` with Capstan's search attributes registered. */
+export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const log = options.log ?? console.error;
+  const namespace = options.namespace ?? 'default';
+  const binary = await resolveTemporalBinary(log);
+  const port = options.port ?? (await freePort());
+
+  if (binary.source === 'sdk-download') {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        namespace,
+        port,
+        dbFilename: options.dbFilename,
+        uiPort: options.uiPort,
+        searchAttributes: Object.values(searchAttributes),
+      },
+    });
+    return { address: env.address, uiUrl: uiUrl(options.uiPort), stop: () => env.teardown() };
+  }
+
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', 'warn', ...devServerSearchAttributeFlags);
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+
+  const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(address, child, 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`);
+  }
+  return { address, uiUrl: uiUrl(options.uiPort), stop: () => stopChild(child) };
+}
+
+function uiUrl(port?: number): string | undefined {
+  return port ? `http://127.0.0.1:${port}` : undefined;
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`process exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`not serving on ${address} after ${timeoutMs} ms`, { cause: err });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** SIGTERM first so the SQLite file is closed cleanly; SIGKILL if it lingers. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z.string().trim().min(1).optional();
+
+/** Every setting Capstan reads from the environment, validated once at start. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  TEMPORAL_ADDRESS: optionalUrl,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  TEMPORAL_PORT: port.default(7233),
+  API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  CAPSTAN_BOOTSTRAP_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters so it cannot be guessed')
+    .optional(),
+  CAPSTAN_PUBLIC_URL: z.string().url().optional(),
+  METRICS_PORT: port.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; the message names every bad variable and why. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,31 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+
+export interface PoolOptions {
+  url: string;
+  max: number;
+  /** Shown in pg_stat_activity, so an operator can tell API from worker connections. */
+  applicationName?: string;
+}
+
+export function createPool({ url, max, applicationName = 'capstan' }: PoolOptions): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: applicationName },
+    // Ids are bigint columns but stay far below 2^53: hand them out as numbers, as Chatwoot's API does.
+    types: {
+      int8: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) },
+    },
+    transform: { undefined: null },
+  });
+}
+
+/** True when the database answers a trivial query within the timeout. */
+export async function pingDatabase(sql: Sql, timeoutMs = 2000): Promise<boolean> {
+  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  const ping = sql`select 1`.then(() => true as const, () => false as const);
+  return Promise.race([ping, timeout]);
+}

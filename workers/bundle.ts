@@ -1,0 +1,26 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Bundles the workflow code once; every Worker of the process shares the result. */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+/** Bundles once into a file, so test processes reuse one bundle per run. */
+export async function bundleWorkflowsToFile(path: string): Promise<string> {
+  const { code } = await bundleWorkflows();
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, code);
+  return path;
+}
+
+export async function readBundle(path: string): Promise<{ code: string }> {
+  return { code: await readFile(path, 'utf8') };
+}
+
+const noop = () => {};
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,29 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.ts';
+import { taskQueues } from '../config/catalogue.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+
+export interface CoreWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  sql: Sql;
+  logger: Logger;
+  workflowBundle: { code: string } | { codePath: string };
+  identity?: string;
+}
+
+/** The worker of `capstan-core`: database writes, webhooks, licence, admin. */
+export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: taskQueues.core,
+    workflowBundle: options.workflowBundle,
+    activities: createActivities({ sql: options.sql, logger: options.logger }),
+    ...(options.identity && { identity: options.identity }),
+    // An activity that ignores cancellation must not hold shutdown forever.
+    shutdownGraceTime: '5 s',
+    shutdownForceTime: '15 s',
+  });
+}

@@ -1,0 +1,42 @@
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+import { bundleWorkflows } from './bundle.ts';
+import { connectWorker } from './connect.ts';
+import { createCoreWorker } from './core.ts';
+import { installRuntime } from './runtime.ts';
+
+export interface RunningWorkers {
+  /** Settles when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface StartWorkersOptions {
+  address: string;
+  namespace: string;
+  sql: Sql;
+  logger: Logger;
+  metricsPort?: number;
+  workflowBundle?: { code: string } | { codePath: string };
+}
+
+/** Starts the workers of this process (today `capstan-core`) on one connection and one bundle. */
+export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+  const logger = options.logger.child({ component: 'worker' });
+  installRuntime(options.logger, { metricsPort: options.metricsPort });
+  const connection = await connectWorker(options.address);
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const workers: Worker[] = [
+    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, workflowBundle }),
+  ];
+  const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
