@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** Web UI port; no UI when absent. */
   uiPort?: number;
   namespace?: string;
+  /** More namespaces to create, each with Capstan's search attributes (tests isolate files this way). */
+  extraNamespaces?: string[];
   log?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   }
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  for (const extra of options.extraNamespaces ?? []) args.push('--namespace', extra);
   args.push('--log-level', 'warn', ...devServerSearchAttributeFlags);
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));

@@ -1,0 +1,57 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../cli/local/free-port.ts';
+import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
+import { startEmbeddedDatabase } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { bundleWorkflowsToFile } from '../../workers/bundle.ts';
+
+/** Namespaces test-1…test-8: each fork (VITEST_POOL_ID) gets its own, so workers never steal each other's tasks. */
+export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    databaseUrl: string;
+    workflowBundlePath: string;
+  }
+}
+
+/** One Temporal dev server (in memory) and one PostgreSQL for the whole run; workflows bundled once. */
+export default async function setup(project: TestProject) {
+  const workDir = await mkdtemp(join(tmpdir(), 'capstan-test-'));
+  await chmod(workDir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
+  const started = await Promise.allSettled([
+    startTemporalDevServer({ extraNamespaces: TEST_NAMESPACES }),
+    freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'postgres'), port, ephemeral: true })),
+    bundleWorkflowsToFile(join(workDir, 'workflow-bundle.js')),
+  ] as const);
+  const teardown = async () => {
+    await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' && typeof s.value === 'object' ? s.value.stop() : undefined)));
+    await rm(workDir, { recursive: true, force: true });
+  };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await teardown();
+    throw failed.reason;
+  }
+  const [temporal, database, workflowBundlePath] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof startTemporalDevServer>>,
+    Awaited<ReturnType<typeof startEmbeddedDatabase>>,
+    string,
+  ];
+  try {
+    await migrate(database.url);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('databaseUrl', database.url);
+  project.provide('workflowBundlePath', workflowBundlePath);
+
+  return teardown;
+}
