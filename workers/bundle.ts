@@ -23,4 +23,4 @@ export async function readBundle(path: string): Promise<{ code: string }> {
 }
 
 const noop = () => {};
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
+export const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
