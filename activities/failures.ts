@@ -17,3 +17,10 @@ export function finalIfPermanent(err: unknown): never {
   }
   throw err;
 }
+
+/** Business refusals the API maps to statuses (api/write.ts); never retried. */
+export type RefusalType = 'NotFound' | 'Conflict' | 'ValidationError';
+
+export function refuse(type: RefusalType, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}

@@ -1,16 +1,29 @@
 import type { Logger } from '../config/logger.ts';
+import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 import { createAccountActivities } from './accounts.ts';
+import { createDeliveryActivities } from './deliveries.ts';
+import { createInboxActivities } from './inboxes.ts';
+import { createMemberActivities } from './members.ts';
+import { createMessageActivities } from './messages.ts';
+import { createWebhookActivities } from './webhooks.ts';
 
 export interface ActivityDeps {
   sql: Sql;
   logger: Logger;
+  webhooks: WebhookSettings;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities({ sql, logger, webhooks }: ActivityDeps) {
+  const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
-    ...createAccountActivities({ ...deps, logger: deps.logger.child({ component: 'activities.accounts' }) }),
+    ...createAccountActivities({ sql, logger: named('accounts') }),
+    ...createMemberActivities({ sql, logger: named('members') }),
+    ...createInboxActivities({ sql, logger: named('inboxes') }),
+    ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
+    ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks }),
+    ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
   };
 }
 

@@ -5,6 +5,10 @@ import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { authenticate } from './auth/index.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { inboxRoutes } from './inboxes/routes.ts';
+import { memberRoutes } from './members/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { requestLogging } from './logging/index.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
@@ -38,7 +42,12 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000 }: Ap
   });
 
   app.use('/v1/*', authenticate(sql));
-  app.route('/', accountRoutes({ sql, temporal, workflowWaitMs }));
+  const deps = { sql, temporal, workflowWaitMs };
+  app.route('/', accountRoutes(deps));
+  app.route('/', memberRoutes(deps));
+  app.route('/', inboxRoutes(deps));
+  app.route('/', conversationRoutes(deps));
+  app.route('/', webhookRoutes(deps));
 
   return app;
 }

@@ -14,7 +14,9 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startApiProcess } from './api-process.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
+import { loadEnv } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
+import { webhookSettings } from '../config/webhooks.ts';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
@@ -46,7 +48,7 @@ try {
   const platformToken = issueToken().plaintext;
   await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
 
-  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger });
+  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})) });
   const floorWorker = await Worker.create({
     connection: await connectWorker(temporalServer.address),
     taskQueue: 'capstan-bench',

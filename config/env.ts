@@ -25,6 +25,15 @@ export const envSchema = z.object({
     .optional(),
   CAPSTAN_PUBLIC_URL: z.string().url().optional(),
   METRICS_PORT: port.optional(),
+  WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(10).default(3_600_000),
+  WEBHOOK_RETRY_DEADLINE_MS: z.coerce.number().int().min(1000).default(24 * 3_600_000),
+  /** Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … */
+  WEBHOOK_ALLOWED_RANGES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { taskQueues } from '../config/catalogue.ts';
 import type { Logger } from '../config/logger.ts';
+import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 
 export interface CoreWorkerOptions {
@@ -9,6 +10,7 @@ export interface CoreWorkerOptions {
   namespace: string;
   sql: Sql;
   logger: Logger;
+  webhooks: WebhookSettings;
   workflowBundle: { code: string } | { codePath: string };
   identity?: string;
 }
@@ -20,7 +22,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: taskQueues.core,
     workflowBundle: options.workflowBundle,
-    activities: createActivities({ sql: options.sql, logger: options.logger }),
+    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks }),
     ...(options.identity && { identity: options.identity }),
     // An activity that ignores cancellation must not hold shutdown forever.
     shutdownGraceTime: '5 s',

@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
+import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
 import { connectWorker } from './connect.ts';
@@ -17,6 +18,7 @@ export interface StartWorkersOptions {
   namespace: string;
   sql: Sql;
   logger: Logger;
+  webhooks: WebhookSettings;
   metricsPort?: number;
   workflowBundle?: { code: string } | { codePath: string };
 }
@@ -28,7 +30,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const connection = await connectWorker(options.address);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const workers: Worker[] = [
-    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, workflowBundle }),
+    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, webhooks: options.webhooks, workflowBundle }),
   ];
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { WorkflowFailedError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { workflowCatalogue } from '../../config/catalogue.ts';
 import { searchAttributes } from '../../config/search-attributes.ts';
 import { issueToken } from '../../db/tokens.ts';
 import type { provisionAccount } from '../../workflows/provision-account.ts';
 import type { ProvisionAccountInput, ProvisionAccountResult } from '../../workflows/provision-account.types.ts';
+import { applicationFailureOf, isDeadlineExceeded } from '../write.ts';
 
 export type ProvisionOutcome =
   | { outcome: 'created'; result: ProvisionAccountResult; accessToken: string; workflowId: string }
@@ -64,7 +65,7 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
       : { outcome: 'replayed', result, workflowId };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+      const cause = applicationFailureOf(err);
       return { outcome: 'rejected', workflowId, failureType: cause?.type ?? undefined, message: cause?.message ?? err.message, details: cause?.details?.[0] };
     }
     if (isDeadlineExceeded(err)) return { outcome: 'pending', workflowId };
@@ -75,11 +76,4 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
 function fingerprintOf(body: ProvisionRequest['body']): string {
   const canonical = JSON.stringify({ name: body.name, locale: body.locale ?? 'en', admin: { name: body.admin.name, email: body.admin.email } });
   return createHash('sha256').update(canonical).digest('hex');
-}
-
-function isDeadlineExceeded(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === 4) return true; // gRPC DEADLINE_EXCEEDED
-  }
-  return false;
 }

@@ -25,6 +25,7 @@ export const problemTypes = {
   unauthenticated: { slug: 'unauthenticated', title: 'A valid access token is required', status: 401 },
   forbidden: { slug: 'forbidden', title: 'This token may not do that', status: 403 },
   notFound: { slug: 'not-found', title: 'Resource could not be found', status: 404 },
+  paymentRequired: { slug: 'payment-required', title: 'Your plan does not include this', status: 402 },
   conflict: { slug: 'conflict', title: 'The request conflicts with the current state', status: 409 },
   idempotencyMismatch: { slug: 'idempotency-key-reused', title: 'This Idempotency-Key was used with another request', status: 422 },
   unsupportedMediaType: { slug: 'unsupported-media-type', title: 'Send the body as application/json', status: 415 },

@@ -5,6 +5,8 @@ import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
+import { webhookSettings } from '../../config/webhooks.ts';
+import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
@@ -45,7 +47,7 @@ export async function upCommand(): Promise<void> {
     const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT });
+    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env) });
     shutdown.add('workers', () => workers.shutdown());
     const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
     shutdown.add('temporal client', () => temporal.connection.close());
@@ -83,4 +85,10 @@ async function localPlatformToken(dataDir: string): Promise<string> {
 
 function redactPassword(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** The local stack delivers to receivers on this machine unless told otherwise. */
+function localWebhookSettings(env: Env) {
+  const settings = webhookSettings(env);
+  return process.env.WEBHOOK_ALLOWED_RANGES === undefined ? { ...settings, allowedRanges: ['loopback'] } : settings;
 }

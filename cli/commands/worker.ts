@@ -1,5 +1,6 @@
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
+import { webhookSettings } from '../../config/webhooks.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { requireSetting } from '../settings.ts';
@@ -18,6 +19,7 @@ export async function workerCommand(): Promise<void> {
       sql,
       logger,
       metricsPort: env.METRICS_PORT,
+      webhooks: webhookSettings(env),
     });
     shutdown.add('workers', () => workers.shutdown());
   });

@@ -4,10 +4,17 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, type CapstanApp } from '../../api/app.ts';
 import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { createLogger, type Logger } from '../../config/logger.ts';
+import type { WebhookSettings } from '../../config/webhooks.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
+
+/** Short retries and loopback receivers, so delivery tests take seconds. */
+export const testWebhookSettings: WebhookSettings = {
+  policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 200, maxIntervalMs: 2_000, deadlineMs: 20_000 },
+  allowedRanges: ['loopback'],
+};
 
 export interface TestStack {
   sql: Sql;
@@ -58,6 +65,7 @@ export function useStack(options: StackOptions = {}): TestStack {
         sql: stack.sql,
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
+        webhooks: testWebhookSettings,
       });
     }
     stack.platformToken = issueToken().plaintext;

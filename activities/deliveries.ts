@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from '../config/logger.ts';
+import type { DeliveryPolicy, WebhookSettings } from '../config/webhooks.ts';
+import type { Sql, TransactionSql } from '../db/pool.ts';
+import type { DeliveryOutcome } from '../workflows/webhooks.types.ts';
+import { refuse } from './failures.ts';
+import { buildPayload, type EventSubject } from './webhook-payloads.ts';
+import { signWebhook } from './webhook-signature.ts';
+import { guardedLookup, UnsafeTargetError } from './webhook-target.ts';
+
+/** A delivery id that depends only on what caused it, so every retry of the fan-out finds the same rows. */
+export function deliveryId(sourceWorkflowId: string, index: number, event: string, webhookId: number): string {
+  const h = createHash('sha256').update(`${sourceWorkflowId}|${index}|${event}|${webhookId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** ±20 % around the exponential step, so attempts of many deliveries spread out yet gaps still grow. */
+export function jitteredDelay(policy: DeliveryPolicy, attempt: number, random = Math.random()): number {
+  const step = Math.min(policy.maxIntervalMs, policy.initialIntervalMs * 2 ** (attempt - 1));
+  return Math.round(step * (0.8 + 0.4 * random));
+}
+
+/**
+ * The outbox: one pending delivery per subscribed webhook and event, written in
+ * the caller's transaction, so an event exists exactly when its change does.
+ * Ids derive from the source, so a retried transaction finds the same rows.
+ */
+export async function writeDeliveries(tx: TransactionSql, input: { accountId: number; sourceKey: string; events: EventSubject[] }): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [index, subject] of input.events.entries()) {
+    const targets = await tx<{ id: number }[]>`
+      select id from webhooks where account_id = ${input.accountId} and status = 'enabled' and ${subject.event} = any(subscriptions) order by id`;
+    if (!targets.length) continue;
+    const payload = await buildPayload(tx, subject);
+    for (const target of targets) {
+      const id = deliveryId(input.sourceKey, index, subject.event, target.id);
+      await tx`
+        insert into webhook_deliveries (id, webhook_id, account_id, event, payload, workflow_id, source_key)
+        values (${id}, ${target.id}, ${input.accountId}, ${subject.event}, ${tx.json(payload as never)}, ${`delivery:${id}`}, ${input.sourceKey})
+        on conflict (id) do nothing`;
+      ids.push(id);
+    }
+  }
+  return ids;
+}
+
+export async function deliveriesOf(sql: Sql | TransactionSql, sourceKey: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`select id from webhook_deliveries where source_key = ${sourceKey} order by created_at, id`;
+  return rows.map((r) => r.id);
+}
+
+export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
+  /** One attempt: POST, record it, and tell Temporal whether and when to try again. */
+  async function sendWebhook(id: string): Promise<DeliveryOutcome> {
+    const [d] = await sql<{ status: string; attempts: number; payload: unknown; event: string; url: string; secret: string; webhook_status: string; webhook_id: number }[]>`
+      select d.status, d.attempts, d.payload, d.event, w.url, w.secret, w.status as webhook_status, w.id as webhook_id
+        from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ${id}`;
+    if (!d) refuse('NotFound', `Delivery ${id} does not exist.`);
+    if (d.status === 'delivered') return { status: 'delivered', attempts: d.attempts };
+    if (d.webhook_status !== 'enabled') {
+      await sql`update webhook_deliveries set status = 'skipped', finished_at = now(), last_error = 'webhook disabled' where id = ${id}`;
+      return { status: 'skipped', attempts: d.attempts };
+    }
+
+    const body = JSON.stringify(d.payload);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const startedAt = new Date();
+    const result = await post(d.url, body, {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'User-Agent': 'Capstan-Webhooks/1',
+      'X-Capstan-Event': d.event,
+      'X-Capstan-Delivery': id,
+      'X-Capstan-Timestamp': String(timestamp),
+      'X-Capstan-Signature': signWebhook(d.secret, timestamp, body),
+    });
+    const durationMs = Date.now() - startedAt.getTime();
+    const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
+    const error = delivered ? null : (result.error ?? `receiver answered ${result.status}`);
+
+    const [{ attempts } = { attempts: 0 }] = await sql.begin(async (tx) => {
+      await tx`
+        insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, started_at)
+        values (${id}, (select attempts + 1 from webhook_deliveries where id = ${id}), ${result.status ?? null}, ${durationMs}, ${error}, ${startedAt})`;
+      return tx<{ attempts: number }[]>`
+        update webhook_deliveries set attempts = attempts + 1, last_error = ${error},
+               status = case when ${delivered} then 'delivered' else status end,
+               finished_at = case when ${delivered} then now() else finished_at end
+         where id = ${id} returning attempts`;
+    });
+    logger.info({ deliveryId: id, webhookId: d.webhook_id, status: result.status, durationMs, attempt: attempts }, delivered ? 'webhook delivered' : 'webhook attempt failed');
+    if (delivered) return { status: 'delivered', attempts };
+
+    if (result.status === 410) {
+      await sql`update webhooks set status = 'disabled', disabled_reason = 'receiver answered 410 Gone', updated_at = now() where id = ${d.webhook_id}`;
+      throw ApplicationFailure.create({ type: 'WebhookGone', message: 'receiver answered 410 Gone: subscription disabled', nonRetryable: true });
+    }
+    if (result.unsafe) throw ApplicationFailure.create({ type: 'UnsafeTarget', message: error!, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'WebhookAttemptFailed',
+      message: error!,
+      nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt),
+    });
+  }
+
+  /** Ends a delivery that will not be retried any more, keeping what is needed to retry it by hand. */
+  async function markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome> {
+    const [row] = await sql<{ status: DeliveryOutcome['status']; attempts: number }[]>`
+      update webhook_deliveries set status = case when status = 'pending' then 'dead' else status end,
+             last_error = case when status = 'pending' then ${input.reason} else last_error end,
+             finished_at = coalesce(finished_at, now())
+       where id = ${input.deliveryId} returning status, attempts`;
+    if (row?.status === 'dead') logger.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery dead');
+    return { status: row?.status ?? 'dead', attempts: row?.attempts ?? 0, error: input.reason };
+  }
+
+  function post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error?: string; unsafe?: boolean }> {
+    return new Promise((resolve) => {
+      const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+      const req = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: guardedLookup(webhooks.allowedRanges) as never, timeout: webhooks.policy.attemptTimeoutMs }, (res) => {
+        res.resume(); // the body is not used; drain it so the socket is freed
+        res.on('end', () => resolve({ status: res.statusCode }));
+        res.on('error', () => resolve({ status: res.statusCode }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${webhooks.policy.attemptTimeoutMs} ms`)));
+      req.on('error', (err) => resolve({ error: err.message, unsafe: err instanceof UnsafeTargetError }));
+      req.end(body);
+    });
+  }
+
+  return { sendWebhook, markDeliveryDead };
+}

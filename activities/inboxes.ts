@@ -1,0 +1,33 @@
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+import type { CreateInboxInput, InboxRecord } from '../workflows/inboxes.types.ts';
+import { finalIfPermanent, refuse } from './failures.ts';
+
+export function createInboxActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
+  /** An API-channel inbox. The audit row carries the workflow id, so a retried attempt finds its inbox. */
+  async function createInbox(cmd: CreateInboxInput & { workflowId: string }): Promise<InboxRecord> {
+    return sql
+      .begin(async (tx) => {
+        const [earlier] = await tx<{ subject_id: string }[]>`
+          select subject_id from audit_log where workflow_id = ${cmd.workflowId} and action = 'inbox.created'`;
+        const [row] = earlier
+          ? await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
+              select id, name, channel_type, webhook_url from inboxes where id = ${Number(earlier.subject_id)}`
+          : await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
+              insert into inboxes (account_id, name, webhook_url)
+              select ${cmd.accountId}, ${cmd.name}, ${cmd.webhookUrl ?? null} where exists (select 1 from accounts where id = ${cmd.accountId})
+              returning id, name, channel_type, webhook_url`;
+        if (!row) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
+        if (!earlier) {
+          await tx`
+            insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, workflow_id)
+            values (${cmd.accountId}, ${cmd.actor.type}, ${cmd.actor.id}, 'inbox.created', 'Inbox', ${String(row.id)}, ${cmd.workflowId})`;
+          logger.info({ accountId: cmd.accountId, inboxId: row.id }, 'inbox created');
+        }
+        return { id: row.id, accountId: cmd.accountId, name: row.name, channelType: row.channel_type, webhookUrl: row.webhook_url };
+      })
+      .catch(finalIfPermanent);
+  }
+
+  return { createInbox };
+}

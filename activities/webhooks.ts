@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../config/logger.ts';
+import type { WebhookSettings } from '../config/webhooks.ts';
+import type { Sql } from '../db/pool.ts';
+import type { CreateWebhookInput, DeleteWebhookInput, UpdateWebhookInput, WebhookRecord } from '../workflows/webhooks.types.ts';
+import { finalIfPermanent, refuse } from './failures.ts';
+import { targetProblem } from './webhook-target.ts';
+
+interface WebhookRow {
+  id: number;
+  account_id: number;
+  url: string;
+  name: string | null;
+  subscriptions: string[];
+  status: 'enabled' | 'disabled';
+}
+
+const toRecord = (r: WebhookRow): WebhookRecord => ({ id: r.id, accountId: r.account_id, url: r.url, name: r.name, subscriptions: r.subscriptions, status: r.status });
+
+export function createWebhookActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
+  async function ensureSafe(url: string): Promise<void> {
+    const problem = await targetProblem(url, webhooks.allowedRanges);
+    if (problem) refuse('ValidationError', `url ${problem}`);
+  }
+
+  /** The secret is made here and stays in PostgreSQL; the API reads it from there. */
+  async function createWebhook(cmd: CreateWebhookInput & { workflowId: string }): Promise<WebhookRecord> {
+    await ensureSafe(cmd.url);
+    const secret = randomBytes(32).toString('base64url');
+    const [row] = await sql<(WebhookRow & { workflow_id: string })[]>`
+      insert into webhooks (account_id, url, name, subscriptions, secret, workflow_id)
+      values (${cmd.accountId}, ${cmd.url}, ${cmd.name ?? null}, ${cmd.subscriptions}, ${secret}, ${cmd.workflowId})
+      on conflict (account_id, url) do update set updated_at = webhooks.updated_at
+      returning id, account_id, url, name, subscriptions, status, workflow_id`.catch(finalIfPermanent);
+    // The same row back means an earlier attempt of this run made it; another run's row is a real conflict.
+    if (row!.workflow_id !== cmd.workflowId) refuse('Conflict', `Account ${cmd.accountId} already has a webhook for ${cmd.url} (id ${row!.id}).`);
+    logger.info({ accountId: cmd.accountId, webhookId: row!.id }, 'webhook saved');
+    return toRecord(row!);
+  }
+
+  async function updateWebhook(cmd: UpdateWebhookInput & { workflowId: string }): Promise<WebhookRecord> {
+    if (cmd.url) await ensureSafe(cmd.url);
+    const status = cmd.enabled === undefined ? null : cmd.enabled ? 'enabled' : 'disabled';
+    const [row] = await sql<WebhookRow[]>`
+      update webhooks set
+        url = coalesce(${cmd.url ?? null}, url),
+        name = coalesce(${cmd.name ?? null}, name),
+        subscriptions = coalesce(${cmd.subscriptions ?? null}::text[], subscriptions),
+        status = coalesce(${status}, status),
+        disabled_reason = case when ${status}::text = 'enabled' then null when ${status}::text = 'disabled' then 'disabled by ' || ${cmd.actor.type} else disabled_reason end,
+        updated_at = now()
+       where id = ${cmd.webhookId} and account_id = ${cmd.accountId}
+      returning id, account_id, url, name, subscriptions, status`.catch(finalIfPermanent);
+    if (!row) refuse('NotFound', `Webhook ${cmd.webhookId} does not exist in account ${cmd.accountId}.`);
+    return toRecord(row);
+  }
+
+  async function deleteWebhook(cmd: DeleteWebhookInput & { workflowId: string }): Promise<{ deleted: boolean }> {
+    const rows = await sql`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`;
+    if (!rows.length) refuse('NotFound', `Webhook ${cmd.webhookId} does not exist in account ${cmd.accountId}.`);
+    return { deleted: true };
+  }
+
+  return { createWebhook, updateWebhook, deleteWebhook };
+}

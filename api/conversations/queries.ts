@@ -1,0 +1,63 @@
+import type { Sql } from '../../db/pool.ts';
+
+const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+interface ConversationRow {
+  id: number;
+  display_id: number;
+  inbox_id: number;
+  status: string;
+  created_at: Date;
+  last_activity_at: Date;
+  messages_count: number;
+  contact_id: number;
+  contact_name: string;
+  email: string | null;
+  phone_number: string | null;
+  identifier: string | null;
+}
+
+/** Chatwoot's conversation JSON: `id` is the display id; times are Unix seconds. */
+function view(r: ConversationRow) {
+  return {
+    id: r.display_id,
+    inbox_id: r.inbox_id,
+    status: r.status,
+    messages_count: r.messages_count,
+    created_at: unix(r.created_at),
+    last_activity_at: unix(r.last_activity_at),
+    meta: { sender: { id: r.contact_id, name: r.contact_name, email: r.email, phone_number: r.phone_number, identifier: r.identifier, type: 'contact' } },
+  };
+}
+
+export async function listConversations(sql: Sql, q: { accountId: number; status?: string; inboxId?: number; before?: number; limit: number }) {
+  const rows = await sql<ConversationRow[]>`
+    select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
+           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
+      from conversations c join contacts ct on ct.id = c.contact_id
+     where c.account_id = ${q.accountId}
+       ${q.status ? sql`and c.status = ${q.status}` : sql``}
+       ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
+       ${q.before ? sql`and c.display_id < ${q.before}` : sql``}
+     order by c.display_id desc limit ${q.limit}`;
+  return rows.map(view);
+}
+
+export async function findConversation(sql: Sql, accountId: number, displayId: number) {
+  const [row] = await sql<ConversationRow[]>`
+    select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
+           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
+      from conversations c join contacts ct on ct.id = c.contact_id
+     where c.account_id = ${accountId} and c.display_id = ${displayId}`;
+  return row ? view(row) : undefined;
+}
+
+/** Messages after a sequence number, in order; undefined when the conversation does not exist. */
+export async function listMessages(sql: Sql, q: { accountId: number; displayId: number; after: number; limit: number }) {
+  const [conversation] = await sql<{ id: number }[]>`select id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
+  if (!conversation) return undefined;
+  const rows = await sql<{ id: number; seq: number; content: string; message_type: string; content_type: string; source_id: string | null; sender_type: string; sender_id: number; created_at: Date }[]>`
+    select id, seq, content, message_type, content_type, source_id, sender_type, sender_id, created_at
+      from messages where conversation_id = ${conversation.id} and seq > ${q.after} order by seq limit ${q.limit}`;
+  return rows.map((m) => ({ ...m, conversation_id: q.displayId, created_at: unix(m.created_at) }));
+}

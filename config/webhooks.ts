@@ -1,0 +1,31 @@
+import type { Env } from './env.ts';
+
+/** How deliveries retry: a Temporal retry policy built from these, with ±20 % jitter per attempt. */
+export interface DeliveryPolicy {
+  attemptTimeoutMs: number;
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+  deadlineMs: number;
+}
+
+export interface WebhookSettings {
+  policy: DeliveryPolicy;
+  /** ipaddr.js range names a webhook may resolve to; public unicast is always allowed. */
+  allowedRanges: string[];
+}
+
+export function webhookSettings(env: Env): WebhookSettings {
+  return {
+    policy: {
+      attemptTimeoutMs: env.WEBHOOK_ATTEMPT_TIMEOUT_MS,
+      initialIntervalMs: env.WEBHOOK_RETRY_INITIAL_MS,
+      maxIntervalMs: env.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+      deadlineMs: env.WEBHOOK_RETRY_DEADLINE_MS,
+    },
+    allowedRanges: env.WEBHOOK_ALLOWED_RANGES,
+  };
+}
+
+/** Chatwoot's account webhook events that Capstan emits. */
+export const webhookEvents = ['conversation_created', 'conversation_status_changed', 'message_created', 'contact_created'] as const;
+export type WebhookEvent = (typeof webhookEvents)[number];

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const createInboxInput = z.object({
+  accountId: z.number().int().positive(),
+  name: z.string().trim().min(1).max(255),
+  webhookUrl: z.string().url().max(2048).optional(),
+  actor: z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() }),
+});
+export type CreateInboxInput = z.infer<typeof createInboxInput>;
+
+export interface InboxRecord {
+  id: number;
+  accountId: number;
+  name: string;
+  channelType: string;
+  webhookUrl: string | null;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Who wrote in: at least one of these finds or creates the contact. */
+export const contactKey = z
+  .object({
+    identifier: z.string().trim().min(1).max(255).optional(),
+    email: z.string().trim().toLowerCase().email().max(320).optional(),
+    phone_number: z.string().trim().regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number').optional(),
+    name: z.string().trim().max(255).optional(),
+  })
+  .refine((c) => c.identifier || c.email || c.phone_number, { message: 'needs an identifier, email or phone_number' });
+
+export const ingestMessageInput = z.object({
+  accountId: z.number().int().positive(),
+  inboxId: z.number().int().positive(),
+  contact: contactKey,
+  content: z.string().min(1).max(150_000),
+  sourceId: z.string().min(1).max(255).optional(),
+});
+
+export type IngestMessageInput = z.infer<typeof ingestMessageInput>;
+
+export interface IngestedMessage {
+  message: { id: number; seq: number; content: string; sourceId: string | null; createdAt: string };
+  conversation: { id: number; displayId: number; created: boolean };
+  contact: { id: number; created: boolean };
+  /** False when this source_id had already been stored. */
+  created: boolean;
+}
+
+export const changeStatusInput = z.object({
+  accountId: z.number().int().positive(),
+  displayId: z.number().int().positive(),
+  status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
+  actor: z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() }),
+});
+export type ChangeStatusInput = z.infer<typeof changeStatusInput>;
+
+export interface StatusChange {
+  conversationId: number;
+  displayId: number;
+  previousStatus: string;
+  status: string;
+  changed: boolean;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { webhookEvents } from '../config/webhooks.ts';
+import type { DeliveryPolicy } from '../config/webhooks.ts';
+
+const actor = z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() });
+
+export const createWebhookInput = z.object({
+  accountId: z.number().int().positive(),
+  url: z.string().url().max(2048),
+  name: z.string().trim().max(255).optional(),
+  subscriptions: z.array(z.enum(webhookEvents)).min(1),
+  actor,
+});
+export const updateWebhookInput = z.object({
+  accountId: z.number().int().positive(),
+  webhookId: z.number().int().positive(),
+  url: z.string().url().max(2048).optional(),
+  name: z.string().trim().max(255).optional(),
+  subscriptions: z.array(z.enum(webhookEvents)).min(1).optional(),
+  enabled: z.boolean().optional(),
+  actor,
+});
+export const deleteWebhookInput = z.object({ accountId: z.number().int().positive(), webhookId: z.number().int().positive(), actor });
+
+export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
+export type UpdateWebhookInput = z.infer<typeof updateWebhookInput>;
+export type DeleteWebhookInput = z.infer<typeof deleteWebhookInput>;
+
+/** A subscription as workflows see it: never with its secret, which stays in PostgreSQL. */
+export interface WebhookRecord {
+  id: number;
+  accountId: number;
+  url: string;
+  name: string | null;
+  subscriptions: string[];
+  status: 'enabled' | 'disabled';
+}
+
+export interface DeliveryInput {
+  deliveryId: string;
+  policy: DeliveryPolicy;
+}
+
+export type DeliveryOutcome = { status: 'delivered' | 'skipped' | 'dead'; attempts: number; error?: string };
+
+/** What a transaction left in the outbox for its workflow to deliver. */
+export interface Outbox {
+  deliveries: string[];
+  policy: DeliveryPolicy;
+}
