@@ -53,13 +53,13 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
       requireAccountAccess(c.get('principal'), id);
       const body = c.req.valid('json');
       const key = body.source_id ? `source:${body.source_id}` : c.req.valid('header')['idempotency-key'];
-      const { result } = await runWrite<IngestedMessage>(temporal, {
+      const { result, replayed } = await runWrite<IngestedMessage>(temporal, {
         workflowType: 'ingestMessage', idPrefix: `message:${inboxId}`, idempotencyKey: key,
         input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id }, accountId: id, waitMs: workflowWaitMs,
       });
       const m = result.message;
       const view = { id: m.id, seq: m.seq, content: m.content, source_id: m.sourceId, created_at: m.createdAt, conversation_id: result.conversation.displayId, contact_id: result.contact.id };
-      return c.json(view, result.created ? 201 : 200);
+      return c.json(view, result.created && !replayed ? 201 : 200);
     },
   );
 

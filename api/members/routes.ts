@@ -49,11 +49,11 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
       const body = c.req.valid('json');
-      const { result } = await runWrite<Member>(temporal, {
+      const { result, replayed } = await runWrite<Member>(temporal, {
         workflowType: 'addMember', idPrefix: `member:${id}`, idempotencyKey: c.req.valid('header')['idempotency-key'],
         input: { accountId: id, ...body, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
       });
-      return c.json(memberView(result), result.created ? 201 : 200);
+      return c.json(memberView(result), result.created && !replayed ? 201 : 200);
     },
   );
 

@@ -12,7 +12,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
 export const testWebhookSettings: WebhookSettings = {
-  policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 200, maxIntervalMs: 2_000, deadlineMs: 20_000 },
+  policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 300, maxIntervalMs: 2_000, deadlineMs: 6_000 },
   allowedRanges: ['loopback'],
 };
 

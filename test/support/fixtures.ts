@@ -1,0 +1,31 @@
+import { expect } from 'vitest';
+import { call } from './http.ts';
+import { unique, type TestStack } from './stack.ts';
+
+export interface AccountFixture {
+  accountId: number;
+  adminId: number;
+  adminToken: string;
+  api: (method: string, path: string, options?: Parameters<typeof call>[3]) => ReturnType<typeof call>;
+}
+
+/** A fresh account through the real API, with helpers bound to its administrator's token. */
+export async function newAccount(stack: TestStack, label = 'acct'): Promise<AccountFixture> {
+  const res = await call(stack.api.url, 'POST', '/v1/accounts', {
+    token: stack.platformToken,
+    body: { name: `${label} support`, admin: { name: 'Admin', email: `${unique(label)}@example.test` } },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return {
+    accountId: res.body.account.id,
+    adminId: res.body.admin.id,
+    adminToken: res.body.accessToken,
+    api: (method, path, options = {}) => call(stack.api.url, method, path, { token: res.body.accessToken, ...options }),
+  };
+}
+
+export async function newInbox(account: AccountFixture, name = 'Shop API'): Promise<number> {
+  const res = await account.api('POST', `/v1/accounts/${account.accountId}/inboxes`, { body: { name } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id;
+}
