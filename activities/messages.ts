@@ -117,18 +117,16 @@ async function findOrCreateContact(tx: TransactionSql, cmd: IngestMessageInput):
   };
   const found = await find();
   if (found) return { id: found.id, created: false };
-  // Two first messages from one new contact may race here: the unique indexes pick one winner.
-  await tx`savepoint contact`;
+  // Two first messages from one new contact may race here: the unique indexes pick one winner,
+  // and the loser, rolled back to the savepoint, finds the winner's row.
   try {
-    const [created] = await tx<{ id: number }[]>`
+    const [created] = await tx.savepoint((sp) => sp<{ id: number }[]>`
       insert into contacts (account_id, name, email, phone_number, identifier)
       values (${cmd.accountId}, ${name ?? email ?? phone ?? identifier ?? ''}, ${email ?? null}, ${phone ?? null}, ${identifier ?? null})
-      returning id`;
-    await tx`release savepoint contact`;
+      returning id`);
     return { id: created!.id, created: true };
   } catch (err) {
     if (!(err instanceof postgres.PostgresError && err.code === '23505')) throw err;
-    await tx`rollback to savepoint contact`;
     const winner = await find();
     if (!winner) throw err;
     return { id: winner.id, created: false };
@@ -144,7 +142,9 @@ async function findOrOpenConversation(tx: TransactionSql, accountId: number, inb
   const existing = await open();
   if (existing) return { ...existing, created: false };
   // The account row lock serialises openings within the account; whoever waited finds the winner's conversation.
-  await tx`select 1 from accounts where id = ${accountId} for update`;
+  // NO KEY UPDATE, not UPDATE: the foreign-key checks of concurrent inserts hold KEY SHARE on this row,
+  // and FOR UPDATE would wait on them while they wait on us (a deadlock seen under load).
+  await tx`select 1 from accounts where id = ${accountId} for no key update`;
   const raced = await open();
   if (raced) return { ...raced, created: false };
   const [{ display_id } = { display_id: 0 }] = await tx<{ display_id: number }[]>`

@@ -7,3 +7,6 @@ const { insertBenchRow } = proxyActivities<ReturnType<typeof createFloorActiviti
 export async function benchInsertRow(label: string): Promise<number> {
   return insertBenchRow(label);
 }
+
+/** The floor of floors: a workflow that does nothing. */
+export async function benchNoop(): Promise<void> {}

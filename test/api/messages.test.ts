@@ -123,3 +123,24 @@ describe('inbound messages', () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('first messages racing', () => {
+  it('16 concurrent posts from 4 new contacts open exactly 4 conversations, numbered 1–4, without deadlock', async () => {
+    const account = await newAccount(stack, 'race');
+    const inboxId = await newInbox(account);
+    const path = `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`;
+    const contacts = Array.from({ length: 4 }, () => unique('new'));
+
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => account.api('POST', path, { body: { contact: { identifier: contacts[i % 4] }, content: `m${i}` } })),
+    );
+
+    expect(answers.map((a) => a.status), JSON.stringify(answers.find((a) => a.status !== 201)?.body)).toEqual(Array(16).fill(201));
+    const conversations = await stack.sql`
+      select c.display_id, count(m.id)::int as n from conversations c join messages m on m.conversation_id = c.id
+       where c.account_id = ${account.accountId} group by c.display_id order by c.display_id`;
+    expect(conversations).toEqual([1, 2, 3, 4].map((display_id) => ({ display_id, n: 4 })));
+    const [row] = await stack.sql`select count(*)::int as n from contacts where account_id = ${account.accountId}`;
+    expect(row?.n).toBe(4);
+  });
+});

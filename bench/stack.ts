@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { freePort } from '../cli/local/free-port.ts';
+import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
+import { loadEnv } from '../config/env.ts';
+import { createLogger } from '../config/logger.ts';
+import { webhookSettings } from '../config/webhooks.ts';
+import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPool } from '../db/pool.ts';
+import { ensurePlatformToken, issueToken } from '../db/tokens.ts';
+import { quietBundlerLogger } from '../workers/bundle.ts';
+import { connectClient, connectWorker } from '../workers/connect.ts';
+import { startWorkers } from '../workers/run.ts';
+import { startApiProcess } from './api-process.ts';
+import { createFloorActivities } from './floor-activities.ts';
+
+/**
+ * Everything a benchmark compares against, deployed as in production: the API
+ * as its own process (`capstan api`), the workers (Capstan's and the floor's)
+ * in this one, which is also the load generator for both sides.
+ */
+export async function startBenchStack() {
+  const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
+  await chmod(workDir, 0o755);
+  const [temporalServer, database] = await Promise.all([
+    process.env.TEMPORAL_ADDRESS ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => {} } : startTemporalDevServer(),
+    process.env.DATABASE_URL
+      ? { url: process.env.DATABASE_URL, stop: async () => {} }
+      : freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true })),
+  ]);
+  await migrate(database.url);
+  const sql = createPool({ url: database.url, max: 40 });
+  await sql`create table if not exists bench_rows (id bigint generated always as identity primary key, label text not null)`;
+  const platformToken = issueToken().plaintext;
+  await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
+
+  const logger = createLogger({ level: 'warn' });
+  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})) });
+  const floorWorker = await Worker.create({
+    connection: await connectWorker(temporalServer.address),
+    taskQueue: 'capstan-bench',
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)), logger: quietBundlerLogger }),
+    activities: createFloorActivities(sql),
+  });
+  const floorRun = floorWorker.run();
+  const temporal = await connectClient(temporalServer.address, 'default');
+  const api = await startApiProcess({ databaseUrl: database.url, temporalAddress: temporalServer.address });
+
+  return {
+    sql,
+    temporal,
+    api,
+    platformToken,
+    async stop() {
+      await api.close();
+      floorWorker.shutdown();
+      await floorRun;
+      await workers.shutdown();
+      await temporal.connection.close();
+      await sql.end();
+      await Promise.allSettled([temporalServer.stop(), database.stop()]);
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type BenchStack = Awaited<ReturnType<typeof startBenchStack>>;
