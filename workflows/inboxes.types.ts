@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { actor } from './common.types.ts';
 
 export const createInboxInput = z.object({
   accountId: z.number().int().positive(),
   name: z.string().trim().min(1).max(255),
   webhookUrl: z.string().url().max(2048).optional(),
-  actor: z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() }),
+  actor,
 });
 export type CreateInboxInput = z.infer<typeof createInboxInput>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { actor } from './common.types.ts';
 
-const actor = z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() });
 const role = z.enum(['administrator', 'agent']);
 
 export const addMemberInput = z.object({
@@ -21,7 +21,6 @@ export const createAccessTokenInput = z.object({
 });
 export const revokeAccessTokenInput = z.object({ accountId: z.number().int().positive(), tokenId: z.number().int().positive(), actor });
 
-export type Actor = z.infer<typeof actor>;
 export type AddMemberInput = z.infer<typeof addMemberInput>;
 export type ChangeRoleInput = z.infer<typeof changeRoleInput>;
 export type RemoveMemberInput = z.infer<typeof removeMemberInput>;

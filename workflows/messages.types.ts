@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actor } from './common.types.ts';
 
 /** Who wrote in: at least one of these finds or creates the contact. */
 export const contactKey = z
@@ -32,7 +33,7 @@ export const changeStatusInput = z.object({
   accountId: z.number().int().positive(),
   displayId: z.number().int().positive(),
   status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
-  actor: z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() }),
+  actor,
 });
 export type ChangeStatusInput = z.infer<typeof changeStatusInput>;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { actor } from './common.types.ts';
 import { webhookEvents } from '../config/webhooks.ts';
 import type { DeliveryPolicy } from '../config/webhooks.ts';
 
-const actor = z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() });
 
 export const createWebhookInput = z.object({
   accountId: z.number().int().positive(),

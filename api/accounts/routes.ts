@@ -8,15 +8,14 @@ import { ProblemError } from '../problem/index.ts';
 import { commonProblems, problemContent } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { provisionThroughWorkflow, type ProvisionOutcome } from './provision.ts';
-import { account, accountIdParam, idempotencyKeyHeader, provisionAccountBody, provisionedAccount } from './schemas.ts';
+import { accountParam, idempotencyHeader, security } from '../common-schemas.ts';
+import { account, provisionAccountBody, provisionedAccount } from './schemas.ts';
 
 export interface AccountRoutesDeps {
   sql: Sql;
   temporal: Client;
   workflowWaitMs: number;
 }
-
-const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiAccessToken: [] }];
 
 const provisionRoute = createRoute({
   method: 'post',
@@ -25,7 +24,7 @@ const provisionRoute = createRoute({
   description: 'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
   request: {
-    headers: idempotencyKeyHeader,
+    headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
   },
   responses: {
@@ -42,7 +41,7 @@ const getRoute = createRoute({
   path: '/v1/accounts/{id}',
   summary: 'Read an account',
   security,
-  request: { params: accountIdParam },
+  request: { params: accountParam },
   responses: {
     200: { description: 'The account', content: { 'application/json': { schema: account } } },
     ...commonProblems,

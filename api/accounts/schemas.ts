@@ -32,17 +32,3 @@ export const account = z
     created_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Account');
-
-export const accountIdParam = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-});
-
-export const idempotencyKeyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-    .optional()
-    .openapi({ description: 'Makes the request safe to retry: the same key always answers with the same account.' }),
-});

@@ -3,6 +3,7 @@ import { taskQueues } from '../../config/catalogue.ts';
 import { issueToken } from '../../db/tokens.ts';
 import type { provisionAccount } from '../../workflows/provision-account.ts';
 import { unique, useStack } from '../support/stack.ts';
+import { until } from '../support/receiver.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
 const stack = useStack({ worker: false });
@@ -10,16 +11,6 @@ const children: WorkerProcess[] = [];
 afterAll(async () => {
   await Promise.all(children.map((c) => c.kill()));
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a worker killed in the middle of provisioning', () => {
   it('leaves exactly one account once a new worker takes over', async () => {
