@@ -42,3 +42,9 @@ export const workflowCatalogue = {
     executionTimeout: '10 min',
   },
 } as const;
+
+/** Calls to Clever Cloud: 429 and 5xx retry with backoff; other 4xx are final (non-retryable failures). */
+export const cleverCall = {
+  startToCloseTimeout: '30 s',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s', maximumAttempts: 8 },
+} as const satisfies ActivityOptions;

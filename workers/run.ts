@@ -5,6 +5,8 @@ import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
 import { connectWorker } from './connect.ts';
 import { createCoreWorker } from './core.ts';
+import { createDeployWorker } from './deploy.ts';
+import type { CleverClientOptions } from '../activities/clever-cloud/client.ts';
 import { installRuntime } from './runtime.ts';
 
 export interface RunningWorkers {
@@ -20,6 +22,8 @@ export interface StartWorkersOptions {
   logger: Logger;
   webhooks: WebhookSettings;
   metricsPort?: number;
+  /** Clever Cloud access; without it this process runs no deploy worker. */
+  clever?: CleverClientOptions;
   workflowBundle?: { code: string } | { codePath: string };
 }
 
@@ -32,6 +36,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const workers: Worker[] = [
     await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, webhooks: options.webhooks, workflowBundle }),
   ];
+  if (options.clever) {
+    workers.push(await createDeployWorker({ connection, namespace: options.namespace, sql: options.sql, logger, clever: options.clever, workflowBundle }));
+  }
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');
   return {

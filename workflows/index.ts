@@ -5,3 +5,4 @@ export { createInbox } from './inboxes.ts';
 export { ingestMessage, changeConversationStatus } from './messages.ts';
 export { createWebhook, updateWebhook, deleteWebhook } from './webhooks.ts';
 export { deliverWebhook } from './deliver-webhook.ts';
+export { deployApplication } from './deploy-application.ts';

@@ -9,6 +9,9 @@ import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
+import type { SandboxCredentials } from '../../sandbox/clever-cloud/auth.ts';
+import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
+import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
 export const testWebhookSettings: WebhookSettings = {
@@ -28,6 +31,7 @@ export interface TestStack {
   /** Set when the stack was asked for real HTTP. */
   api: RunningApi;
   platformToken: string;
+  clever: { url: string; state: SandboxState; credentials: SandboxCredentials };
 }
 
 export interface StackOptions {
@@ -35,6 +39,8 @@ export interface StackOptions {
   worker?: boolean;
   /** Serve the API on a real port (default false: use `app.request`). */
   http?: boolean;
+  /** Start a Clever Cloud sandbox and a deploy worker that talks to it with an API token. */
+  clever?: boolean;
 }
 
 /** This fork's own namespace, so its workers never take another file's tasks. */
@@ -49,6 +55,7 @@ export function testNamespace(): string {
 export function useStack(options: StackOptions = {}): TestStack {
   const stack = {} as TestStack;
   let workers: RunningWorkers | undefined;
+  const closers: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
@@ -58,6 +65,12 @@ export function useStack(options: StackOptions = {}): TestStack {
     stack.logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
     stack.temporal = await connectClient(stack.temporalAddress, stack.namespace);
+    if (options.clever) {
+      const credentials: SandboxCredentials = { consumerKey: 'ck', consumerSecret: 'cs', userTokens: { tok: 'sec' }, apiTokens: ['api_test_token'] };
+      const sandbox = await startCleverSandbox(credentials);
+      closers.push(() => sandbox.close());
+      stack.clever = { url: sandbox.url, state: sandbox.state, credentials };
+    }
     if (options.worker ?? true) {
       workers = await startWorkers({
         address: stack.temporalAddress,
@@ -66,6 +79,7 @@ export function useStack(options: StackOptions = {}): TestStack {
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
         webhooks: testWebhookSettings,
+        clever: stack.clever && { apiUrl: stack.clever.url, bridgeUrl: stack.clever.url, auth: { kind: 'token', token: 'api_test_token' }, timeoutMs: 2_000 },
       });
     }
     stack.platformToken = issueToken().plaintext;
@@ -79,6 +93,7 @@ export function useStack(options: StackOptions = {}): TestStack {
     await workers?.shutdown();
     await stack.temporal?.connection.close();
     await stack.sql?.end({ timeout: 5 });
+    for (const close of closers) await close();
   });
 
   return stack;

@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+import type { AttemptRef } from '../workflows/deploy.types.ts';
+import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
+
+/** How long after a redeploy call its deployment may still be missing from the list before we call again. */
+const APPEAR_GRACE_MS = 60_000;
+
+async function clever<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw err instanceof CleverApiError ? err.toFailure() : err;
+  }
+}
+
+export function createDeployActivities({ sql, logger, client }: { sql: Sql; logger: Logger; client: CleverClient }) {
+  async function readApplication(input: { ownerId: string; appId: string }): Promise<{ commitId: string | null; name: string }> {
+    const app = await clever(() => client.getApplication(input.ownerId, input.appId));
+    return { commitId: app.commitId, name: app.name };
+  }
+
+  async function lastGoodCommit(input: { ownerId: string; appId: string; except: string }): Promise<string | null> {
+    const [row] = await sql<{ commit: string }[]>`
+      select commit from deployments where owner_id = ${input.ownerId} and app_id = ${input.appId} and outcome = 'OK' and commit <> ${input.except}
+       order by finished_at desc limit 1`;
+    return row?.commit ?? null;
+  }
+
+  /**
+   * Starts the deployment of this attempt at most once. The attempt row says
+   * whether a redeploy call was already sent; if so, the deployment of this
+   * commit that appeared since is adopted instead of calling again.
+   */
+  async function startRedeploy(ref: AttemptRef): Promise<{ deploymentId: string }> {
+    await sql`
+      insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, rollback_of)
+      values (${ref.attemptKey}, ${ref.workflowId}, ${ref.ownerId}, ${ref.appId}, ${ref.commit}, ${ref.requestedBy},
+              ${ref.rollbackOf ? sql`(select id from deployments where attempt_key = ${ref.rollbackOf})` : null})
+      on conflict (attempt_key) do nothing`;
+    const [row] = await sql<{ clever_deployment_id: string | null; post_sent_at: Date | null; requested_at: Date }[]>`
+      select clever_deployment_id, post_sent_at, requested_at from deployments where attempt_key = ${ref.attemptKey}`;
+    if (row!.clever_deployment_id) return { deploymentId: row!.clever_deployment_id };
+
+    if (row!.post_sent_at) {
+      const since = row!.post_sent_at.getTime() - 5_000; // allow for clock skew between us and Clever Cloud
+      const seen = (await clever(() => client.listDeployments(ref.ownerId, ref.appId, 20))).find((d) => d.commit === ref.commit && d.date >= since);
+      if (seen) return record(ref.attemptKey, seen.uuid);
+      if (Date.now() - row!.post_sent_at.getTime() < APPEAR_GRACE_MS) {
+        throw ApplicationFailure.create({ type: 'DeploymentNotVisibleYet', message: 'redeploy was requested; its deployment is not listed yet' });
+      }
+      logger.warn({ attemptKey: ref.attemptKey }, 'redeploy call left no deployment: calling again');
+    }
+    await sql`update deployments set post_sent_at = now() where attempt_key = ${ref.attemptKey}`;
+    const started = await clever(() => client.redeploy(ref.ownerId, ref.appId, ref.commit));
+    if (!started.deploymentId) throw ApplicationFailure.create({ type: 'CleverRequestRefused', message: `redeploy answered without a deployment: ${started.message}`, nonRetryable: true });
+    logger.info({ ownerId: ref.ownerId, appId: ref.appId, commit: ref.commit, deploymentId: started.deploymentId }, 'redeploy started');
+    return record(ref.attemptKey, started.deploymentId);
+  }
+
+  async function record(attemptKey: string, deploymentId: string) {
+    await sql`update deployments set clever_deployment_id = ${deploymentId} where attempt_key = ${attemptKey}`;
+    return { deploymentId };
+  }
+
+  /** One look at the deployment; a state change is appended to the attempt's history. */
+  async function pollDeployment(input: { attemptKey: string; ownerId: string; appId: string; deploymentId: string }): Promise<{ state: string }> {
+    const d = await clever(() => client.getDeployment(input.ownerId, input.appId, input.deploymentId));
+    const state = d?.state ?? 'NOT_FOUND';
+    await sql`
+      update deployments set states = states || ${sql.json([{ state, at: new Date().toISOString() }])}::jsonb
+       where attempt_key = ${input.attemptKey} and coalesce(states -> -1 ->> 'state', '') <> ${state}`;
+    return { state };
+  }
+
+  async function cancelDeployment(input: { ownerId: string; appId: string; deploymentId: string }): Promise<void> {
+    await clever(() => client.cancelDeployment(input.ownerId, input.appId, input.deploymentId));
+  }
+
+  async function finishAttempt(input: { attemptKey: string; outcome: 'OK' | 'FAIL' | 'CANCELLED' | 'TIMED_OUT' }): Promise<void> {
+    await sql`update deployments set outcome = ${input.outcome}, finished_at = coalesce(finished_at, now()) where attempt_key = ${input.attemptKey}`;
+  }
+
+  return { readApplication, lastGoodCommit, startRedeploy, pollDeployment, cancelDeployment, finishAttempt };
+}
+
+export type DeployActivities = ReturnType<typeof createDeployActivities>;

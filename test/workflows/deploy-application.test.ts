@@ -1,0 +1,107 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { taskQueues } from '../../config/catalogue.ts';
+import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
+import type { deployApplication } from '../../workflows/deploy-application.ts';
+import { progressQuery } from '../../workflows/deploy-application.ts';
+import type { DeployInput } from '../../workflows/deploy.types.ts';
+import { unique, useStack } from '../support/stack.ts';
+
+const stack = useStack({ clever: true });
+
+function newApp(commitId = 'aaaa1111') {
+  const appId = unique('app');
+  stack.clever.state.addApp('orga_test', appId, appId, commitId);
+  return appId;
+}
+
+function deploy(appId: string, input: Partial<DeployInput> = {}) {
+  return stack.temporal.workflow.start<typeof deployApplication>('deployApplication', {
+    workflowId: `deploy:orga_test/${appId}`,
+    taskQueue: taskQueues.deploy,
+    args: [{ ownerId: 'orga_test', appId, pollIntervalMs: 100, deadlineMs: 20_000, requestedBy: 'vitest', ...input }],
+  });
+}
+
+const faults = (f: Partial<typeof defaultFaults>) => (stack.clever.state.faults = { ...defaultFaults, ...f });
+
+describe('deployApplication against the Clever Cloud sandbox', () => {
+  it('redeploys a commit, follows it to OK, records it, and made exactly one redeploy call', async () => {
+    faults({ deployDurationMs: 1_200, notFoundMs: 150 });
+    const appId = newApp();
+    const handle = await deploy(appId, { commit: 'bbbb2222' });
+    const during = await handle.query(progressQuery);
+    expect(during.commit).toBe('bbbb2222');
+
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ status: 'succeeded', commit: 'bbbb2222' });
+    expect(stack.clever.state.find('orga_test', appId)!.redeployCalls).toBe(1);
+    const rows = await stack.sql`select commit, outcome, states from deployments where app_id = ${appId}`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ commit: 'bbbb2222', outcome: 'OK' });
+    const states = rows[0]!.states.map((s: { state: string }) => s.state);
+    expect(states.slice(-2)).toEqual(['WIP', 'OK']); // preceded by NOT_FOUND when the first look came within the 404 window
+    expect((await handle.query(progressQuery)).phase).toBe('done');
+  });
+
+  it('rolls a failed deploy back to the last commit that reached OK, and records both', async () => {
+    faults({ deployDurationMs: 200, notFoundMs: 0 });
+    const appId = newApp();
+    expect((await (await deploy(appId, { commit: 'cccc3333' })).result()).status).toBe('succeeded');
+
+    faults({ deployDurationMs: 200, notFoundMs: 0, failingCommits: ['dddd4444'] });
+    const outcome = await (await deploy(appId, { commit: 'dddd4444' })).result();
+    expect(outcome).toMatchObject({ status: 'rolled_back', commit: 'dddd4444', rollback: { commit: 'cccc3333', state: 'OK' } });
+
+    const rows = await stack.sql`select commit, outcome, rollback_of is not null as is_rollback from deployments where app_id = ${appId} order by id`;
+    expect(rows).toEqual([
+      { commit: 'cccc3333', outcome: 'OK', is_rollback: false },
+      { commit: 'dddd4444', outcome: 'FAIL', is_rollback: false },
+      { commit: 'cccc3333', outcome: 'OK', is_rollback: true },
+    ]);
+    expect(stack.clever.state.find('orga_test', appId)!.commitId).toBe('cccc3333');
+  });
+
+  it('cancels a deployment that never ends at its deadline and fails with a clear reason', async () => {
+    faults({ deployOutcome: 'never', notFoundMs: 0 });
+    const appId = newApp();
+    const failure = await (await deploy(appId, { commit: 'eeee5555', deadlineMs: 1_500 })).result().catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'DeadlineExceeded', nonRetryable: true });
+    const app = stack.clever.state.find('orga_test', appId)!;
+    expect(app.deployments[0]!.cancelled).toBe(true);
+    const [row] = await stack.sql`select outcome from deployments where app_id = ${appId}`;
+    expect(row?.outcome).toBe('TIMED_OUT');
+  });
+
+  it('runs one deploy per application: a second start while one runs is refused', async () => {
+    faults({ deployDurationMs: 1_000, notFoundMs: 0 });
+    const appId = newApp();
+    const first = await deploy(appId, { commit: 'ffff6666' });
+    const second = await deploy(appId, { commit: 'ffff7777' }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await first.result();
+    expect(stack.clever.state.find('orga_test', appId)!.redeployCalls).toBe(1);
+  });
+
+  it('a refused token fails at once, without retrying, with Clever Cloud\'s message', async () => {
+    faults({});
+    const appId = newApp();
+    const tokens = stack.clever.credentials.apiTokens;
+    tokens.splice(0, tokens.length);
+    try {
+      const failure = await (await deploy(appId, { commit: 'abab1212' })).result().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      const cause = (failure as WorkflowFailedError).cause;
+      expect(cause).toBeInstanceOf(ActivityFailure);
+      expect(cause!.cause).toBeInstanceOf(ApplicationFailure);
+      expect(cause!.cause).toMatchObject({ type: 'CleverUnauthorized', nonRetryable: true });
+      expect((cause!.cause as ApplicationFailure).message).toMatch(/401 Not authenticated/);
+      expect(stack.clever.state.find('orga_test', appId)!.apiCalls).toBe(0);
+    } finally {
+      tokens.push('api_test_token');
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { CleverClient, type CleverClientOptions } from '../activities/clever-cloud/client.ts';
+import { createDeployActivities } from '../activities/deploys.ts';
+import { taskQueues } from '../config/catalogue.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Sql } from '../db/pool.ts';
+
+/** The worker of `capstan-deploy`: Clever Cloud deploys, scaled apart from the core queue. */
+export function createDeployWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  sql: Sql;
+  logger: Logger;
+  clever: CleverClientOptions;
+  workflowBundle: { code: string } | { codePath: string };
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: taskQueues.deploy,
+    workflowBundle: options.workflowBundle,
+    activities: createDeployActivities({ sql: options.sql, logger: options.logger.child({ component: 'activities.deploys' }), client: new CleverClient(options.clever) }),
+    shutdownGraceTime: '5 s',
+    shutdownForceTime: '15 s',
+  });
+}
