@@ -9,6 +9,7 @@ import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { deployRoutes } from './deploys/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { requestLogging } from './logging/index.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
@@ -21,9 +22,11 @@ export interface AppDeps {
   logger: Logger;
   /** How long a write waits for its workflow before answering 202 (default 20 s). */
   workflowWaitMs?: number;
+  /** The Temporal Web UI, for links in deploy answers. */
+  webUiUrl?: string;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000 }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -48,6 +51,7 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000 }: Ap
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', deployRoutes({ sql, temporal, webUiUrl }));
 
   return app;
 }

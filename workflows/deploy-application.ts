@@ -1,11 +1,8 @@
-import { ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DeployActivities } from '../activities/deploys.ts';
 import { activityPresets, cleverCall } from '../config/catalogue.ts';
-import { deployInput, type DeployInput, type DeployOutcome, type DeployProgress } from './deploy.types.ts';
+import { cancelSignal, deployInput, progressQuery, type DeployInput, type DeployOutcome, type DeployProgress } from './deploy.types.ts';
 import { parseInput } from './validation.ts';
-
-export const progressQuery = defineQuery<DeployProgress>('progress');
-export const cancelSignal = defineSignal('cancel');
 
 const remote = proxyActivities<DeployActivities>(cleverCall);
 const local = proxyActivities<DeployActivities>(activityPresets.databaseWrite);

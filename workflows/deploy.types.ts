@@ -1,3 +1,4 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 
 export const deployInput = z.object({
@@ -40,3 +41,7 @@ export interface AttemptRef {
   requestedBy: string;
   rollbackOf?: string;
 }
+
+/** Shared by the workflow, the API and the CLI. */
+export const progressQuery = defineQuery<DeployProgress>('progress');
+export const cancelSignal = defineSignal('cancel');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { taskQueues } from '../../config/catalogue.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
 import type { deployApplication } from '../../workflows/deploy-application.ts';
-import { progressQuery } from '../../workflows/deploy-application.ts';
+import { progressQuery } from '../../workflows/deploy.types.ts';
 import type { DeployInput } from '../../workflows/deploy.types.ts';
 import { unique, useStack } from '../support/stack.ts';
 

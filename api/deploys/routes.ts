@@ -1,0 +1,112 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { taskQueues } from '../../config/catalogue.ts';
+import { searchAttributes } from '../../config/search-attributes.ts';
+import type { Sql } from '../../db/pool.ts';
+import { cancelSignal, progressQuery } from '../../workflows/deploy.types.ts';
+import { requirePlatform } from '../auth/index.ts';
+import { jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { ProblemError } from '../problem/index.ts';
+import { commonProblems, problemContent } from '../problem/schema.ts';
+import { validationHook } from '../validation.ts';
+
+const appKey = z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only');
+const deployId = z.object({ id: z.string().regex(/^[\w-]{1,100}:[\w-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }) });
+const anyObject = z.record(z.string(), z.unknown());
+
+const workflowIdOf = (ownerId: string, appId: string) => `deploy:${ownerId}/${appId}`;
+const fromParam = (id: string) => {
+  const [ownerId, appId] = id.split(':') as [string, string];
+  return { ownerId, appId, workflowId: workflowIdOf(ownerId, appId) };
+};
+
+export function deployRoutes({ sql, temporal, webUiUrl }: { sql: Sql; temporal: Client; webUiUrl?: string }) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  const links = (ownerId: string, appId: string, runId?: string) => ({
+    self: `/v1/deploys/${ownerId}:${appId}`,
+    ...(webUiUrl && runId ? { webUi: `${webUiUrl}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(workflowIdOf(ownerId, appId))}/${runId}` } : {}),
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/v1/deploys', summary: 'Redeploy an application on Clever Cloud (platform token)', security,
+      request: { body: jsonBody(z.object({ owner_id: appKey, app_id: appKey, commit: z.string().regex(/^[0-9a-f]{4,40}$/i).optional(), deadline_seconds: z.number().int().min(1).max(21_600).optional(), auto_rollback: z.boolean().optional() }).strict()) },
+      responses: { 202: jsonContent(anyObject, 'Started; poll Location'), ...commonProblems, 409: { description: 'A deploy of this application is running', content: problemContent } },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requirePlatform(principal);
+      const body = c.req.valid('json');
+      const workflowId = workflowIdOf(body.owner_id, body.app_id);
+      try {
+        const handle = await temporal.workflow.start('deployApplication', {
+          workflowId,
+          taskQueue: taskQueues.deploy,
+          args: [{ ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000, autoRollback: body.auto_rollback, requestedBy: `PlatformApp:${principal.appId}` }],
+          typedSearchAttributes: [{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: body.app_id }],
+        });
+        const l = links(body.owner_id, body.app_id, handle.firstExecutionRunId);
+        return c.json({ id: `${body.owner_id}:${body.app_id}`, workflow_id: workflowId, run_id: handle.firstExecutionRunId, links: l }, 202, { Location: l.self });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        const running = await temporal.workflow.getHandle(workflowId).describe();
+        throw new ProblemError('conflict', `A deploy of ${body.app_id} is already running; one deploy per application at a time.`, {
+          workflowId, runId: running.runId, links: links(body.owner_id, body.app_id, running.runId),
+        });
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/v1/deploys/{id}', summary: 'Progress of the latest deploy of an application (platform token)', security, request: { params: deployId }, responses: { 200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'), ...commonProblems, 404: { description: 'Never deployed through Capstan' } } }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      const { ownerId, appId, workflowId } = fromParam(c.req.valid('param').id);
+      const handle = temporal.workflow.getHandle(workflowId);
+      try {
+        const description = await handle.describe();
+        const progress = await handle.query(progressQuery).catch(() => null);
+        const outcome = description.status.name === 'COMPLETED' ? await handle.result() : null;
+        return c.json({ id: `${ownerId}:${appId}`, run_id: description.runId, status: description.status.name, progress, outcome, links: links(ownerId, appId, description.runId) }, 200);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new ProblemError('notFound', `No deploy of ${appId} is known.`);
+        throw err;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/v1/deploys/{id}/cancel', summary: 'Cancel the running deploy (platform token)', security, request: { params: deployId }, responses: { 202: jsonContent(anyObject, 'Cancel requested'), ...commonProblems, 404: { description: 'No running deploy' } } }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      const { ownerId, appId, workflowId } = fromParam(c.req.valid('param').id);
+      try {
+        await temporal.workflow.getHandle(workflowId).signal(cancelSignal);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new ProblemError('notFound', `No deploy of ${appId} is running.`);
+        throw err;
+      }
+      return c.json({ id: `${ownerId}:${appId}`, cancel: 'requested' }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/v1/apps/{appId}/deploys', summary: 'Deploy history of an application, newest first (platform token)', security,
+      request: { params: z.object({ appId: appKey.openapi({ param: { name: 'appId', in: 'path' } }) }), query: z.object({ owner_id: appKey.optional() }) },
+      responses: { 200: jsonContent(z.object({ payload: z.array(anyObject) }), 'Attempts, rollbacks included'), ...commonProblems },
+    }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      const { appId } = c.req.valid('param');
+      const owner = c.req.valid('query').owner_id;
+      const rows = await sql`
+        select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
+          from deployments where app_id = ${appId} ${owner ? sql`and owner_id = ${owner}` : sql``}
+         order by id desc limit 100`;
+      return c.json({ payload: rows.map((r) => ({ ...r, requested_at: r.requested_at?.toISOString(), finished_at: r.finished_at?.toISOString() ?? null })) }, 200);
+    },
+  );
+
+  return app;
+}
