@@ -18,12 +18,14 @@ describe('a worker killed in the middle of provisioning', () => {
     const first = await startWorkerProcess(env);
     children.push(first);
 
-    // Hold the accounts table so the worker's transaction stops half-way, inside the activity.
+    // An uncommitted row with the same idempotency key makes the worker's INSERT wait inside its
+    // transaction, inside the activity, and blocks nothing else (other test files share the database).
+    const key = unique('killed');
     const lock = await stack.sql.reserve();
     await lock`begin`;
-    await lock`lock table accounts in exclusive mode`;
+    await lock`insert into accounts (name, idempotency_key) values ('placeholder', ${key})`;
+    const [{ pid: lockPid }] = (await lock`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
 
-    const key = unique('killed');
     const token = issueToken();
     const handle = await stack.temporal.workflow.start<typeof provisionAccount>('provisionAccount', {
       workflowId: `account:${key}`,
@@ -31,10 +33,8 @@ describe('a worker killed in the middle of provisioning', () => {
       args: [{ idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, requestedBy: { type: 'Operator', id: 'vitest' } }],
     });
 
-    await until('the activity to block on the lock', async () => {
-      const [row] = await stack.sql`
-        select count(*)::int as n from pg_stat_activity
-         where application_name = 'capstan-worker' and wait_event_type = 'Lock'`;
+    await until('the activity to wait on our row', async () => {
+      const [row] = await stack.sql`select count(*)::int as n from pg_stat_activity where ${lockPid}::int = any(pg_blocking_pids(pid))`;
       return row!.n > 0;
     });
     await first.kill('SIGKILL');
