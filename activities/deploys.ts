@@ -4,8 +4,13 @@ import type { Sql } from '../db/pool.ts';
 import type { AttemptRef } from '../workflows/deploy.types.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
 
-/** How long after a redeploy call its deployment may still be missing from the list before we call again. */
-const APPEAR_GRACE_MS = 60_000;
+/**
+ * How long a deployment may stay missing from the list after a redeploy call
+ * before we call again: short when the API answered an error (it most likely
+ * started nothing), long when it did not answer at all (it may have).
+ */
+const APPEAR_GRACE_AFTER_ERROR_MS = 3_000;
+const APPEAR_GRACE_AFTER_SILENCE_MS = 60_000;
 
 async function clever<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -35,25 +40,32 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
    */
   async function startRedeploy(ref: AttemptRef): Promise<{ deploymentId: string }> {
     await sql`
-      insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, rollback_of)
+      insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, env_changes, env_before, rollback_of)
       values (${ref.attemptKey}, ${ref.workflowId}, ${ref.ownerId}, ${ref.appId}, ${ref.commit}, ${ref.requestedBy},
+              ${sql.json(ref.envChanges ?? {})}, ${sql.json(ref.envBefore ?? {})},
               ${ref.rollbackOf ? sql`(select id from deployments where attempt_key = ${ref.rollbackOf})` : null})
       on conflict (attempt_key) do nothing`;
-    const [row] = await sql<{ clever_deployment_id: string | null; post_sent_at: Date | null; requested_at: Date }[]>`
-      select clever_deployment_id, post_sent_at, requested_at from deployments where attempt_key = ${ref.attemptKey}`;
+    const [row] = await sql<{ clever_deployment_id: string | null; post_sent_at: Date | null; post_error_status: number | null }[]>`
+      select clever_deployment_id, post_sent_at, post_error_status from deployments where attempt_key = ${ref.attemptKey}`;
     if (row!.clever_deployment_id) return { deploymentId: row!.clever_deployment_id };
 
     if (row!.post_sent_at) {
       const since = row!.post_sent_at.getTime() - 5_000; // allow for clock skew between us and Clever Cloud
       const seen = (await clever(() => client.listDeployments(ref.ownerId, ref.appId, 20))).find((d) => d.commit === ref.commit && d.date >= since);
       if (seen) return record(ref.attemptKey, seen.uuid);
-      if (Date.now() - row!.post_sent_at.getTime() < APPEAR_GRACE_MS) {
+      const grace = row!.post_error_status ? APPEAR_GRACE_AFTER_ERROR_MS : APPEAR_GRACE_AFTER_SILENCE_MS;
+      if (Date.now() - row!.post_sent_at.getTime() < grace) {
         throw ApplicationFailure.create({ type: 'DeploymentNotVisibleYet', message: 'redeploy was requested; its deployment is not listed yet' });
       }
       logger.warn({ attemptKey: ref.attemptKey }, 'redeploy call left no deployment: calling again');
     }
-    await sql`update deployments set post_sent_at = now() where attempt_key = ${ref.attemptKey}`;
-    const started = await clever(() => client.redeploy(ref.ownerId, ref.appId, ref.commit));
+    await sql`update deployments set post_sent_at = now(), post_error_status = null where attempt_key = ${ref.attemptKey}`;
+    const started = await client.redeploy(ref.ownerId, ref.appId, ref.commit).catch(async (err: unknown) => {
+      if (err instanceof CleverApiError && err.status > 0) {
+        await sql`update deployments set post_error_status = ${err.status} where attempt_key = ${ref.attemptKey}`;
+      }
+      throw err instanceof CleverApiError ? err.toFailure() : err;
+    });
     if (!started.deploymentId) throw ApplicationFailure.create({ type: 'CleverRequestRefused', message: `redeploy answered without a deployment: ${started.message}`, nonRetryable: true });
     logger.info({ ownerId: ref.ownerId, appId: ref.appId, commit: ref.commit, deploymentId: started.deploymentId }, 'redeploy started');
     return record(ref.attemptKey, started.deploymentId);
@@ -74,6 +86,23 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     return { state };
   }
 
+  /** The current values of the named variables (null when unset), read before any change. */
+  async function readEnv(input: { ownerId: string; appId: string; names: string[] }): Promise<Record<string, string | null>> {
+    const current = new Map((await clever(() => client.getEnv(input.ownerId, input.appId))).map((v) => [v.name, v.value]));
+    return Object.fromEntries(input.names.map((name) => [name, current.get(name) ?? null]));
+  }
+
+  /** Sets or removes variables one by one: each call is idempotent, so a retried attempt is harmless. */
+  async function applyEnv(input: { ownerId: string; appId: string; changes: Record<string, string | null> }): Promise<void> {
+    for (const [name, value] of Object.entries(input.changes)) {
+      if (value === null) await clever(() => client.deleteEnv(input.ownerId, input.appId, name).catch((err: unknown) => {
+        if (err instanceof CleverApiError && err.status === 404) return undefined;
+        throw err;
+      }));
+      else await clever(() => client.setEnv(input.ownerId, input.appId, name, value));
+    }
+  }
+
   async function cancelDeployment(input: { ownerId: string; appId: string; deploymentId: string }): Promise<void> {
     await clever(() => client.cancelDeployment(input.ownerId, input.appId, input.deploymentId));
   }
@@ -82,7 +111,7 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     await sql`update deployments set outcome = ${input.outcome}, finished_at = coalesce(finished_at, now()) where attempt_key = ${input.attemptKey}`;
   }
 
-  return { readApplication, lastGoodCommit, startRedeploy, pollDeployment, cancelDeployment, finishAttempt };
+  return { readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt };
 }
 
 export type DeployActivities = ReturnType<typeof createDeployActivities>;

@@ -45,6 +45,7 @@ export const workflowCatalogue = {
 
 /** Calls to Clever Cloud: 429 and 5xx retry with backoff; other 4xx are final (non-retryable failures). */
 export const cleverCall = {
-  startToCloseTimeout: '30 s',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s', maximumAttempts: 8 },
+  startToCloseTimeout: '10 s',
+  // No attempt cap: each call's schedule-to-close is the deploy's time left, which bounds it instead.
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s' },
 } as const satisfies ActivityOptions;

@@ -105,3 +105,51 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
     }
   });
 });
+
+describe('deployApplication under a misbehaving API', () => {
+  it('sets the environment before redeploying and restores it when it rolls back', async () => {
+    faults({ deployDurationMs: 200, notFoundMs: 0 });
+    const appId = newApp();
+    const sandboxApp = stack.clever.state.find('orga_test', appId)!;
+    sandboxApp.env.set('MODE', 'stable');
+    expect((await (await deploy(appId, { commit: '1111aaaa' })).result()).status).toBe('succeeded');
+
+    faults({ deployDurationMs: 200, notFoundMs: 0, failingCommits: ['2222bbbb'] });
+    const outcome = await (await deploy(appId, { commit: '2222bbbb', env: { MODE: 'experimental', NEW_FLAG: 'on' } })).result();
+    expect(outcome.status).toBe('rolled_back');
+    expect(Object.fromEntries(sandboxApp.env)).toEqual({ MODE: 'stable' });
+    const [row] = await stack.sql`select env_changes, env_before from deployments where app_id = ${appId} and commit = '2222bbbb'`;
+    expect(row).toEqual({ env_changes: { MODE: 'experimental', NEW_FLAG: 'on' }, env_before: { MODE: 'stable', NEW_FLAG: null } });
+  });
+
+  it('with half the answers 5xx, every deploy still ends by its deadline and the calls stay bounded', async () => {
+    faults({ errorRate: 0.5, deployDurationMs: 1_000, notFoundMs: 0 });
+    const deadlineMs = 8_000;
+    const pollIntervalMs = 200;
+    const apps = [newApp(), newApp(), newApp()];
+    const started = Date.now();
+    const outcomes = await Promise.all(
+      apps.map(async (appId) => {
+        const result = await (await deploy(appId, { commit: '3333cccc', deadlineMs, pollIntervalMs })).result().catch((e: unknown) => e);
+        return { appId, result, endedAfter: Date.now() - started };
+      }),
+    );
+    faults({});
+
+    // The bound: one poll per interval, plus retries that start at 500 ms and double (at most two per
+    // second of the deadline), plus the handful of other calls (app, redeploy, cancel).
+    const bound = deadlineMs / pollIntervalMs + (2 * deadlineMs) / 1000 + 10;
+    for (const { appId, result, endedAfter } of outcomes) {
+      expect(endedAfter).toBeLessThan(deadlineMs + 5_000);
+      if (result instanceof WorkflowFailedError) {
+        expect(result.cause, `${result.cause?.message} ← ${(result.cause?.cause as Error | undefined)?.message}`).toBeInstanceOf(ApplicationFailure);
+        expect((result.cause as ApplicationFailure).type).toBe('DeadlineExceeded');
+      } else {
+        expect(result).toMatchObject({ status: 'succeeded' });
+      }
+      const app = stack.clever.state.find('orga_test', appId)!;
+      expect(app.apiCalls).toBeLessThanOrEqual(bound);
+      expect(app.redeployCalls).toBeLessThanOrEqual(1);
+    }
+  });
+});
