@@ -24,9 +24,10 @@ export interface AppDeps {
   workflowWaitMs?: number;
   /** The Temporal Web UI, for links in deploy answers. */
   webUiUrl?: string;
+  deployPollIntervalMs?: number;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -51,7 +52,7 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));
-  app.route('/', deployRoutes({ sql, temporal, webUiUrl }));
+  app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
 
   return app;
 }

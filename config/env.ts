@@ -34,6 +34,7 @@ export const envSchema = z.object({
   CLEVER_CONSUMER_KEY: z.string().min(1).optional(),
   CLEVER_CONSUMER_SECRET: z.string().min(1).optional(),
   CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
+  CLEVER_SANDBOX_PORT: port.default(8095),
   DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),

@@ -20,7 +20,7 @@ const fromParam = (id: string) => {
   return { ownerId, appId, workflowId: workflowIdOf(ownerId, appId) };
 };
 
-export function deployRoutes({ sql, temporal, webUiUrl }: { sql: Sql; temporal: Client; webUiUrl?: string }) {
+export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql: Sql; temporal: Client; webUiUrl?: string; pollIntervalMs?: number }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const links = (ownerId: string, appId: string, runId?: string) => ({
     self: `/v1/deploys/${ownerId}:${appId}`,
@@ -42,7 +42,7 @@ export function deployRoutes({ sql, temporal, webUiUrl }: { sql: Sql; temporal: 
         const handle = await temporal.workflow.start('deployApplication', {
           workflowId,
           taskQueue: taskQueues.deploy,
-          args: [{ ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000, autoRollback: body.auto_rollback, requestedBy: `PlatformApp:${principal.appId}` }],
+          args: [{ ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000, autoRollback: body.auto_rollback, pollIntervalMs, requestedBy: `PlatformApp:${principal.appId}` }],
           typedSearchAttributes: [{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: body.app_id }],
         });
         const l = links(body.owner_id, body.app_id, handle.firstExecutionRunId);

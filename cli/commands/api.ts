@@ -16,7 +16,7 @@ export async function apiCommand(): Promise<void> {
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

@@ -6,6 +6,8 @@ import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
+import { cleverSettings } from '../../config/clever.ts';
+import { SANDBOX_APP, startLocalCleverSandbox } from '../local/clever-sandbox.ts';
 import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -24,7 +26,7 @@ export async function upCommand(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const shutdown = new Shutdown(logger);
 
-  const { api, temporalServer, database, platformToken } = await shutdown.starting(async () => {
+  const { api, temporalServer, database, platformToken, clever } = await shutdown.starting(async () => {
     const database = env.DATABASE_URL
       ? { url: env.DATABASE_URL, stop: async () => {} }
       : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
@@ -47,13 +49,14 @@ export async function upCommand(): Promise<void> {
     const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env) });
+    const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown));
+    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever });
     shutdown.add('workers', () => workers.shutdown());
     const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
-    return { api, temporalServer, database, platformToken };
+    return { api, temporalServer, database, platformToken, clever };
   });
 
   console.log(
@@ -63,6 +66,7 @@ export async function upCommand(): Promise<void> {
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
+      `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,

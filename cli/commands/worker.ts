@@ -1,6 +1,7 @@
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
+import { cleverSettings } from '../../config/clever.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { requireSetting } from '../settings.ts';
@@ -20,6 +21,7 @@ export async function workerCommand(): Promise<void> {
       logger,
       metricsPort: env.METRICS_PORT,
       webhooks: webhookSettings(env),
+      clever: cleverSettings(env),
     });
     shutdown.add('workers', () => workers.shutdown());
   });
