@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { temporalBuildCommand } from './commands/temporal-build.ts';
 import { upCommand } from './commands/up.ts';
@@ -15,6 +16,19 @@ program.command('up').description('Run the whole local stack: PostgreSQL, Tempor
 program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
 program.command('worker').description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)').action(workerCommand);
 program.command('api').description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)').action(apiCommand);
+program
+  .command('deploy')
+  .description('Deploy an application on Clever Cloud: deploy <app> | deploy status|cancel|history <app>')
+  .argument('<app-or-action>', 'the application id, or status | cancel | history')
+  .argument('[app]', 'the application id, after an action')
+  .option('--owner <id>', 'organisation id (default CLEVER_OWNER_ID, else self)')
+  .option('--commit <sha>', 'commit to deploy (default: the application\'s current one)')
+  .option('--env <NAME=value...>', 'set environment variables before deploying (restored on rollback)')
+  .option('--unset <NAME...>', 'remove environment variables before deploying')
+  .option('--deadline <duration>', 'give up and cancel after this long, e.g. 20m (default 30m)')
+  .option('--no-rollback', 'do not roll back to the last good commit on failure')
+  .option('--follow', 'show live progress until the deploy ends')
+  .action(deployCommand);
 program.command('temporal-build').description('Find or build the Temporal dev server binary and print its path').action(temporalBuildCommand);
 
 try {

