@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { CleverClientOptions } from '../activities/clever-cloud/client.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { loadEnv } from '../config/env.ts';
@@ -24,7 +25,7 @@ import { createFloorActivities } from './floor-activities.ts';
  * as its own process (`capstan api`), the workers (Capstan's and the floor's)
  * in this one, which is also the load generator for both sides.
  */
-export async function startBenchStack() {
+export async function startBenchStack(options: { clever?: CleverClientOptions } = {}) {
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
   const [temporalServer, database] = await Promise.all([
@@ -40,7 +41,7 @@ export async function startBenchStack() {
   await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
 
   const logger = createLogger({ level: 'warn' });
-  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})) });
+  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})), clever: options.clever });
   const floorWorker = await Worker.create({
     connection: await connectWorker(temporalServer.address),
     taskQueue: 'capstan-bench',

@@ -1,5 +1,6 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, TimeoutFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { searchAttributes } from '../config/search-attributes.ts';
 import type { DeployActivities } from '../activities/deploys.ts';
 import { activityPresets, cleverCall } from '../config/catalogue.ts';
 import { cancelSignal, deployInput, progressQuery, type DeployInput, type DeployOutcome, type DeployProgress } from './deploy.types.ts';
@@ -26,7 +27,11 @@ const deadlineReached = () => ApplicationFailure.create({ type: 'DeadlineExceede
  */
 export async function deployApplication(input: DeployInput): Promise<DeployOutcome> {
   const cmd = parseInput(deployInput, input);
-  const { workflowId } = workflowInfo();
+  const { workflowId, typedSearchAttributes } = workflowInfo();
+  // Tagged here too, so a run started by hand (Web UI, `temporal workflow start`) is found like the others.
+  if (typedSearchAttributes.get(searchAttributes.appId) !== cmd.appId) {
+    upsertSearchAttributes([{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: cmd.appId }]);
+  }
   const startedAt = Date.now();
   const deadline = startedAt + cmd.deadlineMs;
   let cancelRequested = false;

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temp
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { taskQueues } from '../../config/catalogue.ts';
+import { searchAttributes } from '../../config/search-attributes.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
 import type { deployApplication } from '../../workflows/deploy-application.ts';
 import { progressQuery } from '../../workflows/deploy.types.ts';
@@ -43,6 +44,9 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
     const states = rows[0]!.states.map((s: { state: string }) => s.state);
     expect(states.slice(-2)).toEqual(['WIP', 'OK']); // preceded by NOT_FOUND when the first look came within the 404 window
     expect((await handle.query(progressQuery)).phase).toBe('done');
+    const { typedSearchAttributes } = await handle.describe();
+    expect(typedSearchAttributes.get(searchAttributes.kind)).toBe('deploy');
+    expect(typedSearchAttributes.get(searchAttributes.appId)).toBe(appId);
   });
 
   it('rolls a failed deploy back to the last commit that reached OK, and records both', async () => {
