@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../activities/webhook-signature.ts';
 import { newAccount, newInbox, type AccountFixture } from '../support/fixtures.ts';
 import { startReceiver, until } from '../support/receiver.ts';
-import { unique, useStack } from '../support/stack.ts';
+import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
 const receivers: Array<{ close(): Promise<void> }> = [];
@@ -65,9 +65,11 @@ describe('account webhooks', () => {
 
     const ids = new Set(rx.received.map((r) => r.headers['x-capstan-delivery']));
     expect(ids.size).toBe(1);
+    // Each gap is at least its backoff step less the 20 % jitter (dispatch latency only adds to it):
+    // 240, 480, 960 ms from a 300 ms start. A fixed interval would fail the later bounds.
     const gaps = rx.received.slice(1).map((r, i) => r.at - rx.received[i]!.at);
-    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
-    expect(gaps[2]!).toBeGreaterThan(gaps[1]!);
+    const initial = testWebhookSettings.policy.initialIntervalMs;
+    gaps.forEach((gap, i) => expect(gap, `gap ${i + 1} of ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(0.8 * initial * 2 ** i));
 
     const [deliveryId] = [...ids];
     const detail = await until('the delivery to be recorded as delivered', async () => {
@@ -147,7 +149,7 @@ describe('dead letters', () => {
     const dead = await until('the delivery to die', async () => {
       const res = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries?status=dead`);
       return res.body.payload[0];
-    }, 20_000);
+    }, 30_000);
     const detail = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries/${dead.id}`);
     expect(detail.body.payload).toMatchObject({ event: 'message_created', content: 'never arrives' });
     expect(detail.body.last_error).toMatch(/500/);

@@ -15,7 +15,7 @@ import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
 export const testWebhookSettings: WebhookSettings = {
-  policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 300, maxIntervalMs: 2_000, deadlineMs: 6_000 },
+  policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 300, maxIntervalMs: 2_000, deadlineMs: 10_000 },
   allowedRanges: ['loopback'],
 };
 
