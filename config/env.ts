@@ -35,6 +35,14 @@ export const envSchema = z.object({
   CLEVER_CONSUMER_SECRET: z.string().min(1).optional(),
   CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
   CLEVER_SANDBOX_PORT: port.default(8095),
+  LICENCE_PUBLIC_KEYS: z.string().optional(),
+  LICENSING_SERVER_URL: z.string().url().default('https://licensing.capstan.example'),
+  LICENCE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  LICENCE_ALLOW_SEAT_OVERAGE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  LICENSING_SANDBOX_PORT: port.default(8096),
   DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),

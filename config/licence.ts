@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ConfigError, type Env } from './env.ts';
+
+/** Chatwoot's premium features, and which plan unlocks which. */
+export const premiumFeatures = ['disable_branding', 'audit_logs', 'sla', 'custom_roles', 'captain_integration'] as const;
+export type PremiumFeature = (typeof premiumFeatures)[number];
+
+export const plans = ['community', 'startups', 'business', 'enterprise'] as const;
+export type Plan = (typeof plans)[number];
+
+export const planFeatures: Record<Plan, readonly PremiumFeature[]> = {
+  community: [],
+  startups: ['disable_branding'],
+  business: ['disable_branding', 'audit_logs', 'sla'],
+  enterprise: premiumFeatures,
+};
+
+const publicKeys = z.array(z.object({ kid: z.string().min(1), kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(40) })).min(1);
+export type PinnedKey = z.infer<typeof publicKeys>[number];
+
+export interface LicenceSettings {
+  /** Public keys the vendor signs licences with, by kid (a list, so keys can rotate). */
+  publicKeys: PinnedKey[];
+  licensingServerUrl: string;
+  /** Heartbeat interval when the licence does not say (`hb` claim). */
+  heartbeatIntervalMs: number;
+  allowSeatOverage: boolean;
+}
+
+/** The vendor's production key. Tests and the local stack pin the sandbox's key instead. */
+const VENDOR_KEYS: PinnedKey[] = [{ kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' }];
+
+export function licenceSettings(env: Env): LicenceSettings {
+  let keys = VENDOR_KEYS;
+  if (env.LICENCE_PUBLIC_KEYS) {
+    const parsed = publicKeys.safeParse(safeJson(env.LICENCE_PUBLIC_KEYS));
+    if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
+    keys = parsed.data;
+  }
+  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
