@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { Plan } from '../../config/licence.ts';
+
+export interface IssueOptions {
+  aud: string;
+  plan: Plan;
+  seats: number;
+  /** Seconds from now; negative for an already expired key. */
+  expiresIn: number;
+  notBeforeIn?: number;
+  grace?: number;
+  hb?: number;
+  features?: string[];
+  sub?: string;
+}
+
+/** The sandbox vendor: an Ed25519 key pair that signs licences like the real vendor's. */
+export class LicenceIssuer {
+  private constructor(
+    readonly kid: string,
+    private readonly privateKey: CryptoKey,
+    readonly publicJwk: JWK & { kid: string },
+  ) {}
+
+  static async create(kid = 'sandbox-1'): Promise<LicenceIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    return new LicenceIssuer(kid, privateKey, { ...(await exportJWK(publicKey)), kid });
+  }
+
+  /** The pinned-keys setting (LICENCE_PUBLIC_KEYS) an installation needs to trust this issuer. */
+  pinned() {
+    return [{ kid: this.kid, kty: 'OKP' as const, crv: 'Ed25519' as const, x: this.publicJwk.x! }];
+  }
+
+  issue(o: IssueOptions): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT({ plan: o.plan, seats: o.seats, features: o.features ?? [], grace: o.grace ?? 7 * 86_400, ...(o.hb ? { hb: o.hb } : {}) })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'JWT' })
+      .setIssuer('capstan-sandbox-licensing')
+      .setAudience(o.aud)
+      .setSubject(o.sub ?? `customer-${randomUUID().slice(0, 8)}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + o.expiresIn)
+      .setJti(randomUUID());
+    if (o.notBeforeIn !== undefined) jwt.setNotBefore(now + o.notBeforeIn);
+    return jwt.sign(this.privateKey);
+  }
+}
