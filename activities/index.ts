@@ -7,23 +7,27 @@ import { createInboxActivities } from './inboxes.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createWebhookActivities } from './webhooks.ts';
+import { createLicenceActivities } from './licence/heartbeat.ts';
+import type { LicenceSettings } from '../config/licence.ts';
 
 export interface ActivityDeps {
   sql: Sql;
   logger: Logger;
   webhooks: WebhookSettings;
+  licence: LicenceSettings;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities({ sql, logger, webhooks }: ActivityDeps) {
+export function createActivities({ sql, logger, webhooks, licence }: ActivityDeps) {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
     ...createAccountActivities({ sql, logger: named('accounts') }),
-    ...createMemberActivities({ sql, logger: named('members') }),
+    ...createMemberActivities({ sql, logger: named('members'), licence }),
     ...createInboxActivities({ sql, logger: named('inboxes') }),
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks }),
     ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
+    ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
   };
 }
 

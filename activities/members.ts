@@ -1,4 +1,6 @@
 import type { Logger } from '../config/logger.ts';
+import type { LicenceSettings } from '../config/licence.ts';
+import { licenceState } from './licence/service.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type {
   AccessTokenRecord,
@@ -9,11 +11,14 @@ import type {
   RemoveMemberInput,
   RevokeAccessTokenInput,
 } from '../workflows/members.types.ts';
+import { ApplicationFailure } from '@temporalio/common';
 import { finalIfPermanent, refuse } from './failures.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
 
-export function createMemberActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
+const SEAT_LOCK = 0x5345415453; // "SEATS"
+
+export function createMemberActivities({ sql, logger, licence }: { sql: Sql; logger: Logger; licence: LicenceSettings }) {
   async function audit(tx: TransactionSql, entry: { accountId: number; actor: { type: string; id: string }; action: string; subject: string; subjectId: number; details?: object; workflowId: string }) {
     await tx`
       insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
@@ -30,6 +35,22 @@ export function createMemberActivities({ sql, logger }: { sql: Sql; logger: Logg
     }
   }
 
+  /**
+   * A user who holds no seat yet takes one. With a licence in force, going past
+   * its seats is refused (402) unless overage is allowed, which the heartbeat reports.
+   */
+  async function guardSeats(tx: TransactionSql, userId: number): Promise<void> {
+    const state = await licenceState(sql, licence);
+    if (!state.claims || (state.status !== 'VALID' && state.status !== 'GRACE') || licence.allowSeatOverage) return;
+    const [seated] = await tx`select 1 from account_users where user_id = ${userId} limit 1`;
+    if (seated) return;
+    await tx`select pg_advisory_xact_lock(${SEAT_LOCK})`; // seats are counted and taken one at a time
+    const [{ used } = { used: 0 }] = await tx<{ used: number }[]>`select count(distinct user_id)::int as used from account_users`;
+    if (used >= state.claims.seats) {
+      throw ApplicationFailure.create({ type: 'PaymentRequired', message: `All ${state.claims.seats} seats of the licence are taken; add seats to the licence or remove a member.`, nonRetryable: true });
+    }
+  }
+
   async function addMember(cmd: WithWorkflow<AddMemberInput>): Promise<Member> {
     return sql
       .begin(async (tx) => {
@@ -39,6 +60,7 @@ export function createMemberActivities({ sql, logger }: { sql: Sql; logger: Logg
           insert into users (name, email) values (${cmd.name}, ${cmd.email})
           on conflict ((lower(email))) do update set updated_at = users.updated_at
           returning id, name, email`;
+        await guardSeats(tx, user!.id);
         const [inserted] = await tx<{ role: Member['role'] }[]>`
           insert into account_users (account_id, user_id, role, inviter_id)
           values (${cmd.accountId}, ${user!.id}, ${cmd.role}, ${cmd.actor.type === 'User' ? Number(cmd.actor.id) : null})

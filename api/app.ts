@@ -10,6 +10,10 @@ import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
+import { licenceRoutes } from './licence/routes.ts';
+import { auditLogRoutes } from './accounts/audit-log.ts';
+import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
+import { loadEnv } from '../config/env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { requestLogging } from './logging/index.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
@@ -25,9 +29,11 @@ export interface AppDeps {
   /** The Temporal Web UI, for links in deploy answers. */
   webUiUrl?: string;
   deployPollIntervalMs?: number;
+  /** Licence verification and the licensing server; defaults to the vendor's keys. */
+  licence?: LicenceSettings;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})) }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -52,6 +58,8 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
+  app.route('/', auditLogRoutes({ sql }));
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
 
   return app;

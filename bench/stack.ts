@@ -10,6 +10,7 @@ import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { loadEnv } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { webhookSettings } from '../config/webhooks.ts';
+import { licenceSettings } from '../config/licence.ts';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
@@ -41,7 +42,7 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
   await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
 
   const logger = createLogger({ level: 'warn' });
-  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})), clever: options.clever });
+  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})), licence: licenceSettings(loadEnv({})), clever: options.clever });
   const floorWorker = await Worker.create({
     connection: await connectWorker(temporalServer.address),
     taskQueue: 'capstan-bench',

@@ -34,6 +34,13 @@ export const activityPresets = {
   },
 } as const satisfies Record<string, ActivityOptions>;
 
+/** Licence heartbeats: transient failures retry with backoff inside one heartbeat, for at most two minutes. */
+export const licenceHeartbeatCall = {
+  startToCloseTimeout: '15 s',
+  scheduleToCloseTimeout: '2 min',
+  retry: { initialInterval: '1 s', backoffCoefficient: 2, maximumInterval: '20 s', nonRetryableErrorTypes: ['NotFound'] },
+} as const satisfies ActivityOptions;
+
 /** Workflow type → queue and id scheme, so the API, CLI and tests agree. */
 export const workflowCatalogue = {
   provisionAccount: {

@@ -7,6 +7,8 @@ const redactPaths = [
   'accessToken',
   'token',
   'password',
+  'licenceKey',
+  '*.licenceKey',
   '*.accessToken',
   '*.token',
   '*.password',
@@ -14,12 +16,13 @@ const redactPaths = [
   'req.headers.api_access_token',
 ];
 
-export function createLogger(options: { level?: LoggerOptions['level']; name?: string } = {}): Logger {
-  return pino({
+export function createLogger(options: { level?: LoggerOptions['level']; name?: string; destination?: { write(line: string): void } } = {}): Logger {
+  const settings: LoggerOptions = {
     name: options.name ?? 'capstan',
     level: options.level ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

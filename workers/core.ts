@@ -3,6 +3,7 @@ import { createActivities } from '../activities/index.ts';
 import { taskQueues } from '../config/catalogue.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
+import type { LicenceSettings } from '../config/licence.ts';
 import type { Sql } from '../db/pool.ts';
 
 export interface CoreWorkerOptions {
@@ -11,6 +12,7 @@ export interface CoreWorkerOptions {
   sql: Sql;
   logger: Logger;
   webhooks: WebhookSettings;
+  licence: LicenceSettings;
   workflowBundle: { code: string } | { codePath: string };
   identity?: string;
 }
@@ -22,7 +24,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: taskQueues.core,
     workflowBundle: options.workflowBundle,
-    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks }),
+    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks, licence: options.licence }),
     ...(options.identity && { identity: options.identity }),
     // An activity that ignores cancellation must not hold shutdown forever.
     shutdownGraceTime: '5 s',

@@ -1,6 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
+import type { LicenceSettings } from '../config/licence.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
 import { connectWorker } from './connect.ts';
@@ -21,6 +22,7 @@ export interface StartWorkersOptions {
   sql: Sql;
   logger: Logger;
   webhooks: WebhookSettings;
+  licence: LicenceSettings;
   metricsPort?: number;
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
@@ -34,7 +36,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const connection = await connectWorker(options.address);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const workers: Worker[] = [
-    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, webhooks: options.webhooks, workflowBundle }),
+    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, webhooks: options.webhooks, licence: options.licence, workflowBundle }),
   ];
   if (options.clever) {
     workers.push(await createDeployWorker({ connection, namespace: options.namespace, sql: options.sql, logger, clever: options.clever, workflowBundle }));

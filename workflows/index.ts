@@ -6,3 +6,4 @@ export { ingestMessage, changeConversationStatus } from './messages.ts';
 export { createWebhook, updateWebhook, deleteWebhook } from './webhooks.ts';
 export { deliverWebhook } from './deliver-webhook.ts';
 export { deployApplication } from './deploy-application.ts';
+export { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';

@@ -2,6 +2,7 @@ import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
+import { licenceSettings } from '../../config/licence.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { requireSetting } from '../settings.ts';
@@ -16,7 +17,7 @@ export async function apiCommand(): Promise<void> {
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env) }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

@@ -8,6 +8,9 @@ import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { SANDBOX_APP, startLocalCleverSandbox } from '../local/clever-sandbox.ts';
+import { startLocalLicensing } from '../local/licensing-sandbox.ts';
+import { licenceSettings } from '../../config/licence.ts';
+import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
 import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -26,7 +29,7 @@ export async function upCommand(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const shutdown = new Shutdown(logger);
 
-  const { api, temporalServer, database, platformToken, clever } = await shutdown.starting(async () => {
+  const { api, temporalServer, database, platformToken, clever, licence } = await shutdown.starting(async () => {
     const database = env.DATABASE_URL
       ? { url: env.DATABASE_URL, stop: async () => {} }
       : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
@@ -50,13 +53,17 @@ export async function upCommand(): Promise<void> {
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
     const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown));
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever });
+    const licence = process.env.LICENSING_SERVER_URL
+      ? licenceSettings(env)
+      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown);
+    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
     shutdown.add('workers', () => workers.shutdown());
     const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS }), env.HOST, env.PORT);
+    await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
-    return { api, temporalServer, database, platformToken, clever };
+    return { api, temporalServer, database, platformToken, clever, licence };
   });
 
   console.log(
@@ -67,6 +74,7 @@ export async function upCommand(): Promise<void> {
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
+      `  Licensing     ${licence.licensingServerUrl}${process.env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,

@@ -2,6 +2,9 @@ import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
+import { licenceSettings } from '../../config/licence.ts';
+import { connectClient } from '../../workers/connect.ts';
+import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { requireSetting } from '../settings.ts';
@@ -11,6 +14,7 @@ export async function workerCommand(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ level: env.LOG_LEVEL });
   const shutdown = new Shutdown(logger);
+  const licence = licenceSettings(env);
   await shutdown.starting(async () => {
     const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-worker' });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
@@ -22,8 +26,12 @@ export async function workerCommand(): Promise<void> {
       metricsPort: env.METRICS_PORT,
       webhooks: webhookSettings(env),
       clever: cleverSettings(env),
+      licence,
     });
     shutdown.add('workers', () => workers.shutdown());
+    const client = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
+    shutdown.add('temporal client', () => client.connection.close());
+    logger.info({ schedule: await ensureLicenceSchedule(client, await heartbeatInterval(sql, licence)) }, 'licence heartbeat schedule');
   });
   await shutdown.untilSignal();
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { Plan } from '../../config/licence.ts';
 
 export interface IssueOptions {
@@ -26,6 +26,17 @@ export class LicenceIssuer {
   static async create(kid = 'sandbox-1'): Promise<LicenceIssuer> {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     return new LicenceIssuer(kid, privateKey, { ...(await exportJWK(publicKey)), kid });
+  }
+
+  /** The same vendor again, from `privateJwk()` (the local stack keeps it across restarts). */
+  static async restore(jwk: JWK & { kid: string }): Promise<LicenceIssuer> {
+    const privateKey = (await importJWK(jwk, 'EdDSA', { extractable: true })) as CryptoKey;
+    const { d: _d, ...publicJwk } = jwk;
+    return new LicenceIssuer(jwk.kid, privateKey, publicJwk as JWK & { kid: string });
+  }
+
+  async privateJwk(): Promise<JWK & { kid: string }> {
+    return { ...(await exportJWK(this.privateKey)), kid: this.kid };
   }
 
   /** The pinned-keys setting (LICENCE_PUBLIC_KEYS) an installation needs to trust this issuer. */

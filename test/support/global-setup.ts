@@ -6,6 +6,7 @@ import { freePort } from '../../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
+import postgres from 'postgres';
 import { bundleWorkflowsToFile } from '../../workers/bundle.ts';
 
 /** Namespaces test-1…test-8: each fork (VITEST_POOL_ID) gets its own, so workers never steal each other's tasks. */
@@ -16,6 +17,8 @@ declare module 'vitest' {
     temporalAddress: string;
     databaseUrl: string;
     workflowBundlePath: string;
+    /** A second database for the one file that changes installation-wide state (the licence). */
+    isolatedDatabaseUrl: string;
   }
 }
 
@@ -42,8 +45,13 @@ export default async function setup(project: TestProject) {
     Awaited<ReturnType<typeof startEmbeddedDatabase>>,
     string,
   ];
+  const isolatedDatabaseUrl = database.url.replace(/\/capstan$/, '/capstan_isolated');
   try {
     await migrate(database.url);
+    const admin = postgres(database.url, { max: 1, onnotice: () => {} });
+    await admin`create database capstan_isolated`;
+    await admin.end();
+    await migrate(isolatedDatabaseUrl);
   } catch (err) {
     await teardown();
     throw err;
@@ -52,6 +60,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', temporal.address);
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('isolatedDatabaseUrl', isolatedDatabaseUrl);
 
   return teardown;
 }

@@ -11,6 +11,8 @@ import { connectClient } from '../../workers/connect.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
 import type { SandboxCredentials } from '../../sandbox/clever-cloud/auth.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
+import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
+import type { LicenceSettings } from '../../config/licence.ts';
 import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
@@ -32,6 +34,9 @@ export interface TestStack {
   api: RunningApi;
   platformToken: string;
   clever: { url: string; state: SandboxState; credentials: SandboxCredentials };
+  licensing: Awaited<ReturnType<typeof startLicensingSandbox>>;
+  licence: LicenceSettings;
+  logLines: string[];
 }
 
 export interface StackOptions {
@@ -41,6 +46,12 @@ export interface StackOptions {
   http?: boolean;
   /** Start a Clever Cloud sandbox and a deploy worker that talks to it with an API token. */
   clever?: boolean;
+  /** Start a licensing sandbox whose vendor key the installation pins; heartbeat interval in ms. */
+  licensing?: { heartbeatIntervalMs: number };
+  /** Use the run's second database (installation-wide state: the licence). */
+  isolatedDatabase?: boolean;
+  /** Keep every log line of this process in `stack.logLines`. */
+  captureLogs?: boolean;
 }
 
 /** This fork's own namespace, so its workers never take another file's tasks. */
@@ -59,10 +70,13 @@ export function useStack(options: StackOptions = {}): TestStack {
 
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
-    stack.databaseUrl = inject('databaseUrl');
+    stack.databaseUrl = options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
-    stack.logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
+    stack.logLines = [];
+    stack.logger = options.captureLogs
+      ? createLogger({ level: 'debug', destination: { write: (line: string) => void stack.logLines.push(line) } })
+      : createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
     stack.temporal = await connectClient(stack.temporalAddress, stack.namespace);
     if (options.clever) {
@@ -70,6 +84,12 @@ export function useStack(options: StackOptions = {}): TestStack {
       const sandbox = await startCleverSandbox(credentials);
       closers.push(() => sandbox.close());
       stack.clever = { url: sandbox.url, state: sandbox.state, credentials };
+    }
+    stack.licence = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    if (options.licensing) {
+      stack.licensing = await startLicensingSandbox();
+      closers.push(() => stack.licensing.close());
+      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
@@ -79,12 +99,13 @@ export function useStack(options: StackOptions = {}): TestStack {
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
         webhooks: testWebhookSettings,
+        licence: stack.licence,
         clever: stack.clever && { apiUrl: stack.clever.url, bridgeUrl: stack.clever.url, auth: { kind: 'token', token: 'api_test_token' }, timeoutMs: 2_000 },
       });
     }
     stack.platformToken = issueToken().plaintext;
     await ensurePlatformToken(stack.sql, `test-${randomUUID()}`, stack.platformToken);
-    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger });
+    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });
 

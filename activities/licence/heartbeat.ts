@@ -1,0 +1,95 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { LicenceSettings } from '../../config/licence.ts';
+import type { Logger } from '../../config/logger.ts';
+import { currentLicence, installationId, storeLicence } from '../../db/licence.ts';
+import type { Sql } from '../../db/pool.ts';
+import { licenceState } from './service.ts';
+import { verifyLicence } from './verify.ts';
+
+export type HeartbeatOutcome =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'confirmed'; serverStatus: 'active' | 'suspended' | 'revoked'; httpStatus: number; refreshed: boolean };
+
+const VERSION = '0.1.0';
+
+export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; logger: Logger; settings: LicenceSettings }) {
+  /** Chatwoot's hub fields: what the installation reports each heartbeat. */
+  async function usage() {
+    const [u] = await sql<Record<string, number>[]>`
+      select (select count(*) from accounts)::int as accounts_count,
+             (select count(*) from users)::int as users_count,
+             (select count(*) from inboxes)::int as inboxes_count,
+             (select count(*) from conversations)::int as conversations_count,
+             (select count(*) from messages where message_type = 'incoming')::int as incoming_messages_count,
+             (select count(*) from messages where message_type = 'outgoing')::int as outgoing_messages_count,
+             (select count(distinct user_id) from account_users)::int as seats_used`;
+    return u!;
+  }
+
+  /**
+   * One heartbeat attempt. The licence key is read here and sent as the bearer
+   * token; it never travels through workflow input, history or a log line.
+   * Every attempt is recorded; a transient failure is retried by Temporal.
+   */
+  async function sendHeartbeat(input: { idempotencyKey: string }): Promise<HeartbeatOutcome> {
+    const licence = await currentLicence(sql);
+    if (!licence) return { outcome: 'skipped', reason: 'no licence installed (community edition)' };
+    const installation = await installationId(sql);
+    const body = { installation_id: installation, version: VERSION, host: process.env.CAPSTAN_PUBLIC_URL ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
+    const attempt = Context.current().info.attempt;
+    const started = Date.now();
+    let httpStatus: number | undefined;
+    let answer: { status?: string; server_time?: string; licence?: string } | undefined;
+    let error: string | undefined;
+    try {
+      const res = await fetch(`${settings.licensingServerUrl}/v1/heartbeats`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${licence.key}`, 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      httpStatus = res.status;
+      answer = (await res.json().catch(() => undefined)) as typeof answer;
+      if (!res.ok) error = `licensing server answered ${res.status}`;
+    } catch (err) {
+      error = `licensing server unreachable: ${(err as Error).name === 'TimeoutError' ? 'no answer within 10 s' : (err as Error).message}`;
+    }
+    const serverStatus = answer?.status === 'active' || answer?.status === 'suspended' || answer?.status === 'revoked' ? answer.status : undefined;
+    const latencyMs = Date.now() - started;
+    const confirmed = !error && serverStatus !== undefined;
+    await sql`
+      insert into licence_heartbeats (idempotency_key, attempt, outcome, server_status, http_status, latency_ms, error, server_time)
+      values (${input.idempotencyKey}, ${attempt}, ${confirmed ? 'confirmed' : 'failed'}, ${serverStatus ?? null}, ${httpStatus ?? null}, ${latencyMs},
+              ${confirmed ? null : (error ?? 'answer without a status')}, ${answer?.server_time ? new Date(answer.server_time) : null})`;
+    logger.info({ outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt }, 'licence heartbeat');
+    if (!confirmed) {
+      // 401 means the server does not know this key: retrying will not change that.
+      throw ApplicationFailure.create({ type: 'HeartbeatFailed', message: error ?? 'answer without a status', nonRetryable: httpStatus === 401 });
+    }
+
+    let refreshed = false;
+    if (answer?.licence) {
+      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, installationId: installation });
+      if (verified.ok) {
+        await storeLicence(sql, { key: answer.licence, kid: verified.kid, claims: verified.claims, installedBy: 'licensing-server' });
+        refreshed = true;
+      } else {
+        logger.warn({ code: verified.code }, 'licensing server sent a licence that does not verify: kept the current one');
+      }
+    }
+    return { outcome: 'confirmed', serverStatus: serverStatus!, httpStatus: httpStatus!, refreshed };
+  }
+
+  /** Turns each account's premium features to what the licence allows now; reversible both ways. */
+  async function reconcilePremiumFeatures(): Promise<{ status: string; features: string[]; accountsChanged: number }> {
+    const state = await licenceState(sql, settings);
+    const changed = await sql`
+      update accounts set premium_features = ${state.features}::text[], updated_at = now()
+       where premium_features is distinct from ${state.features}::text[] returning id`;
+    if (changed.length) logger.info({ status: state.status, features: state.features, accounts: changed.length }, 'premium features reconciled');
+    return { status: state.status, features: state.features, accountsChanged: changed.length };
+  }
+
+  return { sendHeartbeat, reconcilePremiumFeatures };
+}

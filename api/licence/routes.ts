@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ScheduleNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { licenceState } from '../../activities/licence/service.ts';
+import { verifyLicence } from '../../activities/licence/verify.ts';
+import { taskQueues } from '../../config/catalogue.ts';
+import type { LicenceSettings } from '../../config/licence.ts';
+import { searchAttributes } from '../../config/search-attributes.ts';
+import { installationId, storeLicence } from '../../db/licence.ts';
+import type { Sql } from '../../db/pool.ts';
+import { ensureLicenceSchedule, heartbeatInterval, LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
+import { requirePlatform } from '../auth/index.ts';
+import { jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { ProblemError } from '../problem/index.ts';
+import { commonProblems } from '../problem/schema.ts';
+import { validationHook } from '../validation.ts';
+
+const anyObject = z.record(z.string(), z.unknown());
+
+export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal: Client; settings: LicenceSettings }) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  async function view() {
+    const state = await licenceState(sql, settings);
+    let nextHeartbeat: string | null = null;
+    let schedulePaused = false;
+    try {
+      const schedule = await temporal.schedule.getHandle(LICENCE_SCHEDULE_ID).describe();
+      nextHeartbeat = schedule.info.nextActionTimes[0]?.toISOString() ?? null;
+      schedulePaused = schedule.state.paused;
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+    const c = state.claims;
+    return {
+      installation_id: await installationId(sql),
+      status: state.status,
+      plan: c?.plan ?? 'community',
+      customer: c?.sub ?? null,
+      seats: { used: state.seatsUsed, allowed: c?.seats ?? null },
+      features: state.features,
+      expires_at: c ? new Date(c.exp * 1000).toISOString() : null,
+      grace_seconds: c?.grace ?? null,
+      heartbeat: {
+        interval_ms: state.heartbeatIntervalMs,
+        last_at: state.lastHeartbeatAt?.toISOString() ?? null,
+        last_outcome: state.lastHeartbeatOutcome,
+        last_confirmed_at: state.lastConfirmedAt?.toISOString() ?? null,
+        next_at: nextHeartbeat,
+        schedule_paused: schedulePaused,
+      },
+    };
+  }
+
+  /** After anything that changes the status: premium features follow it at once. */
+  async function reconcile() {
+    await temporal.workflow.execute('reconcilePremiumFeatures', {
+      workflowId: `licence-reconcile:${randomUUID()}`,
+      taskQueue: taskQueues.core,
+      typedSearchAttributes: [{ key: searchAttributes.kind, value: 'reconcilePremiumFeatures' }],
+    });
+  }
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/v1/license', summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)', security, responses: { 200: jsonContent(anyObject, 'The licence'), ...commonProblems } }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      return c.json(await view(), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/v1/license', summary: 'Install a licence key (platform token); verified before it is saved', security,
+      description: 'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
+      request: { body: jsonBody(z.object({ key: z.string().min(1).max(10_000) }).strict()) },
+      responses: { 200: jsonContent(anyObject, 'Installed'), ...commonProblems },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      requirePlatform(principal);
+      const verified = await verifyLicence(c.req.valid('json').key, { publicKeys: settings.publicKeys, installationId: await installationId(sql) });
+      if (!verified.ok) throw new ProblemError('validation', `The licence key was refused: ${verified.message}.`, { code: verified.code, errors: [{ field: 'key', message: verified.code }] });
+      await storeLicence(sql, { key: c.req.valid('json').key.trim(), kid: verified.kid, claims: verified.claims, installedBy: `PlatformApp:${principal.appId}` });
+      await reconcile();
+      await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, settings));
+      return c.json(await view(), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/v1/license/heartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security, responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it'), ...commonProblems } }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      try {
+        const outcome = await temporal.workflow.execute('licenceHeartbeat', {
+          workflowId: `licence-heartbeat-now:${randomUUID()}`,
+          taskQueue: taskQueues.core,
+          args: [{ retry: false }],
+          typedSearchAttributes: [{ key: searchAttributes.kind, value: 'licenceHeartbeat' }],
+        });
+        return c.json({ ...(outcome as object), licence: await view() }, 200);
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw new Error(`heartbeat workflow failed: ${err.cause?.message ?? err.message}`, { cause: err });
+        throw err;
+      }
+    },
+  );
+
+  return app;
+}

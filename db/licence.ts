@@ -1,0 +1,42 @@
+import type { LicenceClaims } from '../activities/licence/verify.ts';
+import type { Sql } from './pool.ts';
+
+/** This installation's id: made once, kept forever. */
+export async function installationId(sql: Sql): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into installation default values on conflict (singleton) do update set singleton = true returning id`;
+  return row!.id;
+}
+
+export interface StoredLicence {
+  id: number;
+  key: string;
+  kid: string;
+  claims: LicenceClaims;
+  installed_at: Date;
+}
+
+export async function currentLicence(sql: Sql): Promise<StoredLicence | undefined> {
+  const [row] = await sql<StoredLicence[]>`select id, key, kid, claims, installed_at from licences where superseded_at is null`;
+  return row;
+}
+
+/** The last word of the licensing server, and when it last confirmed the licence. */
+export async function heartbeatFacts(sql: Sql, since: Date) {
+  const [row] = await sql<{ last_confirmed: Date | null; last_status: string | null; last_at: Date | null; last_outcome: string | null }[]>`
+    select (select max(at) from licence_heartbeats where outcome = 'confirmed' and server_status = 'active' and at >= ${since}) as last_confirmed,
+           (select server_status from licence_heartbeats where outcome = 'confirmed' and at >= ${since} order by at desc limit 1) as last_status,
+           (select max(at) from licence_heartbeats) as last_at,
+           (select outcome from licence_heartbeats order by at desc limit 1) as last_outcome`;
+  return row!;
+}
+
+/** Installs a verified licence, superseding the current one, in one transaction. */
+export async function storeLicence(sql: Sql, licence: { key: string; kid: string; claims: LicenceClaims; installedBy: string }): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`update licences set superseded_at = now() where superseded_at is null`;
+    await tx`insert into licences (key, kid, claims, installed_by) values (${licence.key}, ${licence.kid}, ${tx.json(licence.claims as never)}, ${licence.installedBy})`;
+    await tx`insert into audit_log (actor_type, actor_id, action, subject_type, subject_id, details)
+             values ('Installation', ${licence.installedBy}, 'licence.installed', 'Licence', ${licence.claims.sub}, ${tx.json({ plan: licence.claims.plan, seats: licence.claims.seats, exp: licence.claims.exp })})`;
+  });
+}
