@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
 import { deployCommand } from './commands/deploy.ts';
+import { licenseCommand } from './commands/license.ts';
+import { sandboxLicenceIssue } from './commands/sandbox.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { temporalBuildCommand } from './commands/temporal-build.ts';
 import { upCommand } from './commands/up.ts';
@@ -29,6 +31,26 @@ program
   .option('--no-rollback', 'do not roll back to the last good commit on failure')
   .option('--follow', 'show live progress until the deploy ends')
   .action(deployCommand);
+program
+  .command('license')
+  .description('The enterprise licence: license show | install <key> | heartbeat (through the API)')
+  .argument('<action>', 'show | install | heartbeat')
+  .argument('[key]', 'the licence key, for install')
+  .action(licenseCommand);
+program
+  .command('sandbox')
+  .description('The local stand-ins of external services')
+  .command('licence')
+  .description('The local licensing server')
+  .command('issue')
+  .description('Issue a licence key signed by the local licensing sandbox')
+  .requiredOption('--plan <plan>', 'community | startups | business | enterprise')
+  .requiredOption('--seats <n>', 'seats the licence allows')
+  .requiredOption('--expires <days>', 'validity, e.g. 30d')
+  .option('--aud <installation>', 'installation id (default: this installation)')
+  .option('--hb <seconds>', 'heartbeat interval the licence asks for')
+  .option('--grace <seconds>', 'grace period')
+  .action(sandboxLicenceIssue);
 program.command('temporal-build').description('Find or build the Temporal dev server binary and print its path').action(temporalBuildCommand);
 
 try {
@@ -39,6 +61,7 @@ try {
     console.error(err.message);
     process.exit(2);
   }
-  console.error(err);
+  // An operator gets the message; a developer chasing a bug sets DEBUG for the stack.
+  console.error(process.env.DEBUG ? err : `capstan: ${(err as Error).message ?? String(err)}`);
   process.exit(1);
 }

@@ -2,6 +2,7 @@ import { executeChild, proxyActivities, workflowInfo, ActivityFailure } from '@t
 import type { Activities } from '../activities/index.ts';
 import type { HeartbeatOutcome } from '../activities/licence/heartbeat.ts';
 import { activityPresets, licenceHeartbeatCall } from '../config/catalogue.ts';
+import { searchAttributes } from '../config/search-attributes.ts';
 
 const scheduled = proxyActivities<Activities>(licenceHeartbeatCall);
 /** An operator's "heartbeat now" shows the first attempt's outcome instead of retrying for minutes. */
@@ -23,7 +24,10 @@ export async function licenceHeartbeat(input: { retry?: boolean } = {}): Promise
     if (!(err instanceof ActivityFailure)) throw err;
     heartbeat = { outcome: 'failed', error: err.cause?.message ?? err.message };
   }
-  const reconciled = await executeChild(reconcilePremiumFeatures, { workflowId: `licence-reconcile:${workflowId}` });
+  const reconciled = await executeChild(reconcilePremiumFeatures, {
+    workflowId: `licence-reconcile:${workflowId}`,
+    typedSearchAttributes: [{ key: searchAttributes.kind, value: 'reconcilePremiumFeatures' }],
+  });
   return { heartbeat, status: reconciled.status, features: reconciled.features };
 }
 
