@@ -151,6 +151,29 @@ describe('licence', () => {
     }
   });
 
+  it('stores a refreshed key the server sends, once it verifies; a refused connection is a recorded failure', async () => {
+    fault('none');
+    await api('PUT', '/v1/license', { key: await issue({ expiresIn: 3600 }) });
+    const before = (await api('GET', '/v1/license')).body.expires_at as string;
+    stack.licensing.sandbox.state.refresh = { expiresIn: 30 * 86_400 };
+    try {
+      const refreshed = await heartbeat();
+      expect(refreshed.body.heartbeat).toMatchObject({ outcome: 'confirmed', refreshed: true });
+      expect(Date.parse(refreshed.body.licence.expires_at)).toBeGreaterThan(Date.parse(before) + 86_400_000);
+    } finally {
+      stack.licensing.sandbox.state.refresh = undefined;
+    }
+
+    fault('refuse');
+    const refused = await heartbeat();
+    fault('none');
+    expect(refused.body.heartbeat).toMatchObject({ outcome: 'failed' });
+    expect(refused.body.heartbeat.error).toMatch(/unreachable|answered/);
+    const [row] = await stack.sql`select outcome, error, latency_ms from licence_heartbeats order by id desc limit 1`;
+    expect(row).toMatchObject({ outcome: 'failed' });
+    expect(row?.error).toBeTruthy();
+  });
+
   it('no log line of this file contains a licence key', () => {
     expect(stack.logLines.length).toBeGreaterThan(10);
     const leaked = stack.logLines.filter((line) => issued.some((key) => line.includes(key) || line.includes(key.split('.')[2]!)));
