@@ -19,7 +19,7 @@ export async function licenceHeartbeat(input: { retry?: boolean } = {}): Promise
   const { workflowId } = workflowInfo();
   let heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string };
   try {
-    heartbeat = await (input.retry === false ? once : scheduled).sendHeartbeat({ idempotencyKey: workflowId });
+    heartbeat = await (input.retry === false ? once : scheduled).sendHeartbeat({ runKey: workflowId });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     heartbeat = { outcome: 'failed', error: err.cause?.message ?? err.message };

@@ -32,10 +32,12 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
    * token; it never travels through workflow input, history or a log line.
    * Every attempt is recorded; a transient failure is retried by Temporal.
    */
-  async function sendHeartbeat(input: { idempotencyKey: string }): Promise<HeartbeatOutcome> {
+  async function sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome> {
     const licence = await currentLicence(sql);
     if (!licence) return { outcome: 'skipped', reason: 'no licence installed (community edition)' };
     const installation = await installationId(sql);
+    // The installation and the run (a scheduled run's id carries its scheduled time): the same on every retry.
+    const idempotencyKey = `${installation}:${input.runKey}`;
     const body = { installation_id: installation, version: VERSION, host: process.env.CAPSTAN_PUBLIC_URL ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
     const attempt = Context.current().info.attempt;
     const started = Date.now();
@@ -45,7 +47,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     try {
       const res = await fetch(`${settings.licensingServerUrl}/v1/heartbeats`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${licence.key}`, 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
+        headers: { authorization: `Bearer ${licence.key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
@@ -60,7 +62,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     const confirmed = !error && serverStatus !== undefined;
     await sql`
       insert into licence_heartbeats (idempotency_key, attempt, outcome, server_status, http_status, latency_ms, error, server_time)
-      values (${input.idempotencyKey}, ${attempt}, ${confirmed ? 'confirmed' : 'failed'}, ${serverStatus ?? null}, ${httpStatus ?? null}, ${latencyMs},
+      values (${idempotencyKey}, ${attempt}, ${confirmed ? 'confirmed' : 'failed'}, ${serverStatus ?? null}, ${httpStatus ?? null}, ${latencyMs},
               ${confirmed ? null : (error ?? 'answer without a status')}, ${answer?.server_time ? new Date(answer.server_time) : null})`;
     logger.info({ outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt }, 'licence heartbeat');
     if (!confirmed) {

@@ -95,7 +95,7 @@ describe('licence', () => {
     await heartbeat();
     const last = stack.licensing.sandbox.received.at(-1)!;
     expect(last.sub).toBe('usage-customer');
-    expect(last.idempotencyKey).toMatch(/^licence-heartbeat-now:/);
+    expect(last.idempotencyKey).toMatch(new RegExp(`^${last.body.installation_id}:licence-heartbeat-now:`));
     expect(last.body).toMatchObject({ installation_id: expect.any(String), version: expect.any(String) });
     for (const field of ['accounts_count', 'users_count', 'inboxes_count', 'conversations_count', 'incoming_messages_count', 'outgoing_messages_count', 'seats_used']) {
       expect(last.body[field], field).toEqual(expect.any(Number));
