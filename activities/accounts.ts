@@ -44,7 +44,9 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
 
     // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an older run.
     const found = row ?? (await existing(sql, cmd.idempotencyKey));
-    const result = toResult(found, row !== undefined);
+    // A retry of this very run (worker killed after commit) finds the token it stored: the caller may still hand it out.
+    const [stored] = row ? [{ n: 1 }] : await sql`select 1 as n from access_tokens where token_sha256 = ${cmd.token.sha256}`;
+    const result = toResult(found, row !== undefined, stored !== undefined);
     if (result.created) logger.info({ accountId: result.account.id, adminId: result.admin.id, workflowId: cmd.workflowId }, 'account provisioned');
     return result;
   }
@@ -60,11 +62,12 @@ interface CreatedRow {
   admin_name: string;
 }
 
-function toResult(row: CreatedRow, created: boolean): ProvisionAccountResult {
+function toResult(row: CreatedRow, created: boolean, tokenStored: boolean): ProvisionAccountResult {
   return {
     account: { id: row.account_id, name: row.account_name },
     admin: { id: row.admin_id, email: row.email, name: row.admin_name },
     created,
+    tokenStored,
   };
 }
 

@@ -126,6 +126,9 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
         res.on('end', () => resolve({ status: res.statusCode }));
         res.on('error', () => resolve({ status: res.statusCode }));
       });
+      // `timeout` only catches an idle socket; a receiver trickling its answer is cut at the same limit overall.
+      const overall = setTimeout(() => req.destroy(new Error(`no answer within ${webhooks.policy.attemptTimeoutMs} ms`)), webhooks.policy.attemptTimeoutMs);
+      req.on('close', () => clearTimeout(overall));
       req.on('timeout', () => req.destroy(new Error(`no answer within ${webhooks.policy.attemptTimeoutMs} ms`)));
       req.on('error', (err) => resolve({ error: err.message, unsafe: err instanceof UnsafeTargetError }));
       req.end(body);

@@ -6,8 +6,8 @@ import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
 
 /**
  * How long a deployment may stay missing from the list after a redeploy call
- * before we call again: short when the API answered an error (it most likely
- * started nothing), long when it did not answer at all (it may have).
+ * before we call again: short when the API said it did not take the call (429,
+ * 503), long otherwise — a 500, 502, 504 or no answer may have started one.
  */
 const APPEAR_GRACE_AFTER_ERROR_MS = 3_000;
 const APPEAR_GRACE_AFTER_SILENCE_MS = 60_000;
@@ -53,7 +53,8 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
       const since = row!.post_sent_at.getTime() - 5_000; // allow for clock skew between us and Clever Cloud
       const seen = (await clever(() => client.listDeployments(ref.ownerId, ref.appId, 20))).find((d) => d.commit === ref.commit && d.date >= since);
       if (seen) return record(ref.attemptKey, seen.uuid);
-      const grace = row!.post_error_status ? APPEAR_GRACE_AFTER_ERROR_MS : APPEAR_GRACE_AFTER_SILENCE_MS;
+      const refusedOutright = row!.post_error_status === 429 || row!.post_error_status === 503;
+      const grace = refusedOutright ? APPEAR_GRACE_AFTER_ERROR_MS : APPEAR_GRACE_AFTER_SILENCE_MS;
       if (Date.now() - row!.post_sent_at.getTime() < grace) {
         throw ApplicationFailure.create({ type: 'DeploymentNotVisibleYet', message: 'redeploy was requested; its deployment is not listed yet' });
       }

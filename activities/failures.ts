@@ -19,7 +19,7 @@ export function finalIfPermanent(err: unknown): never {
 }
 
 /** Business refusals the API maps to statuses (api/write.ts); never retried. */
-export type RefusalType = 'NotFound' | 'Conflict' | 'ValidationError';
+export type RefusalType = 'NotFound' | 'Conflict' | 'ValidationError' | 'Forbidden';
 
 export function refuse(type: RefusalType, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });

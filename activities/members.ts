@@ -1,6 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { LicenceSettings } from '../config/licence.ts';
-import { licenceState } from './licence/service.ts';
+import { licenceState, type LicenceState } from './licence/service.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type {
   AccessTokenRecord,
@@ -39,8 +39,7 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
    * A user who holds no seat yet takes one. With a licence in force, going past
    * its seats is refused (402) unless overage is allowed, which the heartbeat reports.
    */
-  async function guardSeats(tx: TransactionSql, userId: number): Promise<void> {
-    const state = await licenceState(sql, licence);
+  async function guardSeats(tx: TransactionSql, state: LicenceState, userId: number): Promise<void> {
     if (!state.claims || (state.status !== 'VALID' && state.status !== 'GRACE') || licence.allowSeatOverage) return;
     const [seated] = await tx`select 1 from account_users where user_id = ${userId} limit 1`;
     if (seated) return;
@@ -52,6 +51,8 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
   }
 
   async function addMember(cmd: WithWorkflow<AddMemberInput>): Promise<Member> {
+    // Read before the transaction: inside it, a second pooled connection could wait on a full pool.
+    const seatState = await licenceState(sql, licence);
     return sql
       .begin(async (tx) => {
         const [account] = await tx`select id from accounts where id = ${cmd.accountId}`;
@@ -60,7 +61,7 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
           insert into users (name, email) values (${cmd.name}, ${cmd.email})
           on conflict ((lower(email))) do update set updated_at = users.updated_at
           returning id, name, email`;
-        await guardSeats(tx, user!.id);
+        await guardSeats(tx, seatState, user!.id);
         const [inserted] = await tx<{ role: Member['role'] }[]>`
           insert into account_users (account_id, user_id, role, inviter_id)
           values (${cmd.accountId}, ${user!.id}, ${cmd.role}, ${cmd.actor.type === 'User' ? Number(cmd.actor.id) : null})
@@ -109,11 +110,27 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
       .catch(finalIfPermanent);
   }
 
+  /**
+   * A token opens every account its user belongs to, so an account's
+   * administrator may manage only their own tokens and those of users who belong
+   * to this account alone and are not super admins. Platform tokens may manage any.
+   */
+  async function guardTokenOwner(tx: TransactionSql, cmd: { actor: { type: string; id: string }; accountId: number }, userId: number): Promise<void> {
+    if (cmd.actor.type === 'PlatformApp' || cmd.actor.id === String(userId)) return;
+    const [user] = await tx<{ type: string | null; elsewhere: number }[]>`
+      select u.type, (select count(*)::int from account_users au where au.user_id = u.id and au.account_id <> ${cmd.accountId}) as elsewhere
+        from users u where u.id = ${userId}`;
+    if (user && (user.type === 'SuperAdmin' || user.elsewhere > 0)) {
+      refuse('Forbidden', `User ${userId} also belongs to other accounts; only they, or the platform, can manage their tokens.`);
+    }
+  }
+
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
         const [member] = await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
+        await guardTokenOwner(tx, cmd, cmd.userId);
         const [row] = await tx<{ id: number }[]>`
           insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name)
           values ('User', ${cmd.userId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name})
@@ -129,6 +146,11 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
   async function revokeAccessToken(cmd: WithWorkflow<RevokeAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
+        const [owner] = await tx<{ owner_id: number }[]>`
+          select t.owner_id from access_tokens t
+           where t.id = ${cmd.tokenId} and t.owner_type = 'User'
+             and exists (select 1 from account_users au where au.account_id = ${cmd.accountId} and au.user_id = t.owner_id)`;
+        if (owner) await guardTokenOwner(tx, cmd, owner.owner_id);
         const [row] = await tx<{ id: number; owner_id: number; name: string; prefix: string; revoked_at: Date }[]>`
           update access_tokens t set revoked_at = coalesce(t.revoked_at, now())
            where t.id = ${cmd.tokenId} and t.owner_type = 'User'

@@ -21,10 +21,12 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
     try {
       return await sql.begin((tx) => append(tx, cmd));
     } catch (err) {
-      // The same source_id stored by a concurrent run: answer with that message.
-      if (err instanceof postgres.PostgresError && err.constraint_name === 'messages_source_id_per_inbox' && cmd.sourceId) {
+      // Stored meanwhile by an overlapping attempt of this run (ingest key) or under the same source_id:
+      // answer with that message, and with this run's deliveries so their workflows still start.
+      const duplicate = ['messages_ingest_key_key', 'messages_source_id_per_inbox'];
+      if (err instanceof postgres.PostgresError && duplicate.includes(err.constraint_name ?? '')) {
         const existing = await findExisting(sql, cmd);
-        if (existing) return { result: existing, outbox: { deliveries: [], policy: webhooks.policy } };
+        if (existing) return { result: existing, outbox: { deliveries: await deliveriesOf(sql, cmd.workflowId), policy: webhooks.policy } };
       }
       return finalIfPermanent(err);
     }

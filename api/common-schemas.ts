@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiAccessToken: [] }];
 
 export const accountParam = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: z.coerce.number().int().positive().max(2 ** 53 - 1).openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
 });
 
 export const idempotencyHeader = z.object({

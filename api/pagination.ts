@@ -15,7 +15,7 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   try {
     const { p } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p: unknown };
-    if (typeof p === 'number' && Number.isInteger(p)) return p;
+    if (typeof p === 'number' && Number.isSafeInteger(p) && p >= 0) return p;
   } catch {
     // fall through
   }

@@ -28,6 +28,7 @@ export interface WriteResult<T> {
 const failureStatus: Record<string, ProblemKind> = {
   ValidationError: 'validation',
   NotFound: 'notFound',
+  Forbidden: 'forbidden',
   Conflict: 'conflict',
   ConstraintViolation: 'conflict',
   PaymentRequired: 'paymentRequired',

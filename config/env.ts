@@ -68,7 +68,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+    // Secrets are named, never echoed: this message goes to stderr and log collectors.
+    const shown = /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL/.test(name) ? '(value hidden)' : JSON.stringify(source[name] ?? '');
+    return `  ${name}=${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -31,9 +31,14 @@ export async function heartbeatFacts(sql: Sql, since: Date) {
   return row!;
 }
 
+const LICENCE_LOCK = 0x4c4943; // "LIC"
+
 /** Installs a verified licence, superseding the current one, in one transaction. */
 export async function storeLicence(sql: Sql, licence: { key: string; kid: string; claims: LicenceClaims; installedBy: string }): Promise<void> {
   await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${LICENCE_LOCK})`; // an install and a refresh at once: one after the other
+    const [current] = await tx<{ key: string }[]>`select key from licences where superseded_at is null`;
+    if (current?.key === licence.key) return; // the same key again (a retried refresh): nothing to change
     await tx`update licences set superseded_at = now() where superseded_at is null`;
     await tx`insert into licences (key, kid, claims, installed_by) values (${licence.key}, ${licence.kid}, ${tx.json(licence.claims as never)}, ${licence.installedBy})`;
     await tx`insert into audit_log (actor_type, actor_id, action, subject_type, subject_id, details)

@@ -81,7 +81,7 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
       let state = await follow(attemptKey, deploymentId);
       if (state === 'CANCEL_REQUESTED') {
         progress.phase = 'cancelling';
-        await afterDeadline.cancelDeployment({ ...app, deploymentId });
+        await cancelQuietly(deploymentId);
         state = 'CANCELLED';
       }
       await local.finishAttempt({ attemptKey, outcome: state as 'OK' | 'FAIL' | 'CANCELLED' });
@@ -90,13 +90,22 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
       const reached = (err instanceof ApplicationFailure && err.type === 'DeadlineExceeded') || outOfTime(err);
       if (!reached) throw err;
       progress.phase = 'cancelling';
-      if (deploymentId) await afterDeadline.cancelDeployment({ ...app, deploymentId });
+      if (deploymentId) await cancelQuietly(deploymentId);
       await local.finishAttempt({ attemptKey, outcome: 'TIMED_OUT' });
       throw ApplicationFailure.create({
         type: 'DeadlineExceeded',
         message: `The ${kind} of ${commit} did not finish within ${cmd.deadlineMs} ms${deploymentId ? `; deployment ${deploymentId} was cancelled` : ''}.`,
         nonRetryable: true,
       });
+    }
+  }
+
+  /** A cancel Clever Cloud refuses (the deployment just ended) must not leave the attempt unrecorded. */
+  async function cancelQuietly(deploymentId: string): Promise<void> {
+    try {
+      await afterDeadline.cancelDeployment({ ...app, deploymentId });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
     }
   }
 
@@ -108,24 +117,37 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   const envBefore = names.length ? await remote((a) => a.readEnv({ ...app, names })) : {};
   progress.phase = 'redeploying';
   if (names.length) await remote((a) => a.applyEnv({ ...app, changes: cmd.env }));
+  /** The variables go back to what the running commit was deployed with whenever the new one does not stay. */
+  async function restoreEnv(): Promise<void> {
+    if (!names.length) return;
+    try {
+      await afterDeadline.applyEnv({ ...app, changes: envBefore });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    }
+  }
 
-  const first = await attempt('deploy', commit, { envChanges: cmd.env, envBefore });
+  let first;
+  try {
+    first = await attempt('deploy', commit, { envChanges: cmd.env, envBefore });
+  } catch (err) {
+    await restoreEnv();
+    throw err;
+  }
   progress.phase = 'done';
   if (first.state === 'OK') return { status: 'succeeded', commit, deploymentId: first.deploymentId };
+  const good = first.state === 'FAIL' && cmd.autoRollback ? await local.lastGoodCommit({ ...app, except: commit }) : null;
+  await restoreEnv();
   if (first.state === 'CANCELLED') return { status: 'cancelled', commit, deploymentId: first.deploymentId };
-  if (!cmd.autoRollback) return { status: 'failed', commit, deploymentId: first.deploymentId };
-
-  const good = await local.lastGoodCommit({ ...app, except: commit });
   if (!good) return { status: 'failed', commit, deploymentId: first.deploymentId };
+
   progress.rollbackCommit = good;
   progress.phase = 'rolling_back';
-  if (names.length) await remote((a) => a.applyEnv({ ...app, changes: envBefore }));
   const rollback = await attempt('rollback', good, { rollbackOf: keyOf('deploy') });
   progress.phase = 'done';
   return { status: 'rolled_back', commit, deploymentId: first.deploymentId, rollback: { commit: good, deploymentId: rollback.deploymentId, state: rollback.state } };
 }
 
-/** An activity stopped because its time (the deploy's time left) ran out, not because it was refused. */
 function outOfTime(err: unknown): boolean {
   return err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || err.retryState === RetryState.TIMEOUT);
 }

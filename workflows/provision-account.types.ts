@@ -24,4 +24,6 @@ export interface ProvisionAccountResult {
   admin: { id: number; email: string; name: string };
   /** False when an earlier attempt had already committed this account. */
   created: boolean;
+  /** The token whose hash this run carried is stored: the request that started the run may show it. */
+  tokenStored: boolean;
 }

@@ -17,6 +17,7 @@ export interface CleverClientOptions {
   apiUrl: string;
   bridgeUrl: string;
   auth: CleverAuth;
+  /** Per request; keep it under the activities' start-to-close (10 s) so an attempt never outlives its retry. */
   timeoutMs?: number;
 }
 
@@ -105,7 +106,7 @@ export class CleverClient {
     headers.Authorization = this.authorization(method, url);
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000) });
     } catch (err) {
       throw new CleverApiError(0, `Clever Cloud API unreachable: ${(err as Error).message}`, method, path);
     }

@@ -58,9 +58,9 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
 
   try {
     const result = await client.withDeadline(Date.now() + request.waitMs, () => handle.result());
-    // created is false when the key outlived the run's retention and matched an older account:
-    // then this request's token was never stored, and must not be handed out.
-    return started && result.created
+    // Only the request that started the run holds the plaintext, and only a stored token may be handed out
+    // (a key that outlived the run's retention matches an older account, whose token is another).
+    return started && result.tokenStored
       ? { outcome: 'created', result, accessToken: token.plaintext, workflowId }
       : { outcome: 'replayed', result, workflowId };
   } catch (err) {

@@ -14,8 +14,8 @@ import { runWrite } from '../write.ts';
 import { listConversations, listMessages, findConversation } from './queries.ts';
 
 const status = z.enum(['open', 'resolved', 'pending', 'snoozed']);
-const inboxParam = accountParam.extend({ inboxId: z.coerce.number().int().positive().openapi({ param: { name: 'inboxId', in: 'path' } }) });
-const conversationParam = accountParam.extend({ displayId: z.coerce.number().int().positive().openapi({ param: { name: 'displayId', in: 'path' } }) });
+const inboxParam = accountParam.extend({ inboxId: z.coerce.number().int().positive().max(2 ** 53 - 1).openapi({ param: { name: 'inboxId', in: 'path' } }) });
+const conversationParam = accountParam.extend({ displayId: z.coerce.number().int().positive().max(2_147_483_647).openapi({ param: { name: 'displayId', in: 'path' } }) });
 
 const inboundMessage = z
   .object({
@@ -51,10 +51,13 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
     async (c) => {
       const { id, inboxId } = c.req.valid('param');
       requireAccountAccess(c.get('principal'), id);
+      // Checked before starting: a run for another account's inbox would hold its workflow id for nothing.
+      const [inbox] = await sql`select 1 from inboxes where id = ${inboxId} and account_id = ${id}`;
+      if (!inbox) throw new ProblemError('notFound', `Inbox ${inboxId} does not exist in account ${id}.`);
       const body = c.req.valid('json');
       const key = body.source_id ? `source:${body.source_id}` : c.req.valid('header')['idempotency-key'];
       const { result, replayed } = await runWrite<IngestedMessage>(temporal, {
-        workflowType: 'ingestMessage', idPrefix: `message:${inboxId}`, idempotencyKey: key,
+        workflowType: 'ingestMessage', idPrefix: `message:${id}:${inboxId}`, idempotencyKey: key,
         input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id }, accountId: id, waitMs: workflowWaitMs,
       });
       const m = result.message;

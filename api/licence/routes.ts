@@ -14,8 +14,11 @@ import { jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
+import { isDeadlineExceeded } from '../write.ts';
 
 const anyObject = z.record(z.string(), z.unknown());
+/** Both workflows take seconds; past this, the worker is likely down and the caller hears so. */
+const WAIT_MS = 45_000;
 
 export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal: Client; settings: LicenceSettings }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -54,11 +57,11 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
 
   /** After anything that changes the status: premium features follow it at once. */
   async function reconcile() {
-    await temporal.workflow.execute('reconcilePremiumFeatures', {
+    await temporal.withDeadline(Date.now() + WAIT_MS, () => temporal.workflow.execute('reconcilePremiumFeatures', {
       workflowId: `licence-reconcile:${randomUUID()}`,
       taskQueue: taskQueues.core,
       typedSearchAttributes: [{ key: searchAttributes.kind, value: 'reconcilePremiumFeatures' }],
-    });
+    }));
   }
 
   app.openapi(
@@ -93,15 +96,16 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
     async (c) => {
       requirePlatform(c.get('principal'));
       try {
-        const outcome = await temporal.workflow.execute('licenceHeartbeat', {
+        const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () => temporal.workflow.execute('licenceHeartbeat', {
           workflowId: `licence-heartbeat-now:${randomUUID()}`,
           taskQueue: taskQueues.core,
           args: [{ retry: false }],
           typedSearchAttributes: [{ key: searchAttributes.kind, value: 'licenceHeartbeat' }],
-        });
+        }));
         return c.json({ ...(outcome as object), licence: await view() }, 200);
       } catch (err) {
         if (err instanceof WorkflowFailedError) throw new Error(`heartbeat workflow failed: ${err.cause?.message ?? err.message}`, { cause: err });
+        if (isDeadlineExceeded(err)) throw new ProblemError('unavailable', 'The heartbeat did not finish in time: is a worker running?');
         throw err;
       }
     },

@@ -86,3 +86,24 @@ describe('access tokens', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('tokens of users who belong elsewhere', () => {
+  it('an administrator cannot mint or revoke tokens for a user of another account, but the platform can', async () => {
+    const other = await newAccount(stack, 'victim');
+    const [victim] = await stack.sql`select email from users where id = ${other.adminId}`;
+    const mine = await newAccount(stack, 'attacker');
+    const path = `/v1/accounts/${mine.accountId}`;
+    const added = await mine.api('POST', `${path}/members`, { body: { name: 'Victim', email: victim!.email, role: 'agent' } });
+    expect(added.body.user_id).toBe(other.adminId); // users are global, as in Chatwoot
+
+    const minted = await mine.api('POST', `${path}/access_tokens`, { body: { name: 'stolen', user_id: other.adminId } });
+    expect(minted.status).toBe(403);
+    const theirTokens = await other.api('GET', `/v1/accounts/${other.accountId}/access_tokens`);
+    const revoke = await mine.api('DELETE', `${path}/access_tokens/${theirTokens.body.payload[0].id}`);
+    expect(revoke.status).toBe(403);
+    expect((await call(stack.api.url, 'GET', `/v1/accounts/${other.accountId}`, { token: other.adminToken })).status).toBe(200);
+
+    const byPlatform = await call(stack.api.url, 'POST', `${path}/access_tokens`, { token: stack.platformToken, body: { name: 'support', user_id: other.adminId } });
+    expect(byPlatform.status).toBe(201);
+  });
+});

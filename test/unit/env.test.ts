@@ -23,7 +23,8 @@ describe('loadEnv', () => {
   });
 
   it('refuses a bootstrap token short enough to guess', () => {
-    expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).toThrow(/CAPSTAN_BOOTSTRAP_TOKEN.*at least 24/);
+    expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).toThrow(/CAPSTAN_BOOTSTRAP_TOKEN=\(value hidden\): .*at least 24/);
+    expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).not.toThrow(/secret"/);
   });
 
   it('treats an empty variable as unset', () => {

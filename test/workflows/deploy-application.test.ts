@@ -70,12 +70,14 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
   it('cancels a deployment that never ends at its deadline and fails with a clear reason', async () => {
     faults({ deployOutcome: 'never', notFoundMs: 0 });
     const appId = newApp();
-    const failure = await (await deploy(appId, { commit: 'eeee5555', deadlineMs: 1_500 })).result().catch((e: unknown) => e);
+    stack.clever.state.find('orga_test', appId)!.env.set('MODE', 'stable');
+    const failure = await (await deploy(appId, { commit: 'eeee5555', deadlineMs: 1_500, env: { MODE: 'next' } })).result().catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'DeadlineExceeded', nonRetryable: true });
     const app = stack.clever.state.find('orga_test', appId)!;
     expect(app.deployments[0]!.cancelled).toBe(true);
+    expect(app.env.get('MODE')).toBe('stable'); // the environment goes back with the commit that stays
     const [row] = await stack.sql`select outcome from deployments where app_id = ${appId}`;
     expect(row?.outcome).toBe('TIMED_OUT');
   });
