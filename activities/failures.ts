@@ -7,6 +7,9 @@ import postgres from 'postgres';
  * connections, serialization failures) is left to the retry policy.
  */
 export function finalIfPermanent(err: unknown): never {
+  if (err instanceof postgres.PostgresError && err.code === '23503') {
+    throw ApplicationFailure.create({ type: 'NotFound', message: `a referenced row does not exist (${err.constraint_name ?? err.message})`, nonRetryable: true, cause: err });
+  }
   if (err instanceof postgres.PostgresError && /^2[23]/.test(err.code)) {
     throw ApplicationFailure.create({
       type: 'ConstraintViolation',

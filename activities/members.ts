@@ -23,7 +23,8 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
     await tx`
       insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
       values (${entry.accountId}, ${entry.actor.type}, ${entry.actor.id}, ${entry.action}, ${entry.subject}, ${String(entry.subjectId)},
-              ${tx.json((entry.details ?? {}) as never)}, ${entry.workflowId})`;
+              ${tx.json((entry.details ?? {}) as never)}, ${entry.workflowId})
+      on conflict (workflow_id, action) where workflow_id is not null do nothing`;
   }
 
   /** Locks the account's administrators, then refuses a change that would leave none. */

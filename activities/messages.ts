@@ -71,6 +71,13 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
         const [row] = await tx<{ id: number; status: string }[]>`
           select id, status from conversations where account_id = ${cmd.accountId} and display_id = ${cmd.displayId} for update`;
         if (!row) refuse('NotFound', `Conversation ${cmd.displayId} does not exist in account ${cmd.accountId}.`);
+        // A retry after commit answers what this run did, from its audit row.
+        const [done] = await tx<{ details: { from: string; to: string } }[]>`
+          select details from audit_log where workflow_id = ${cmd.workflowId} and action = 'conversation.status_changed'`;
+        if (done) {
+          const change = { conversationId: row.id, displayId: cmd.displayId, previousStatus: done.details.from, status: done.details.to, changed: true };
+          return { result: change, outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy } };
+        }
         const change = { conversationId: row.id, displayId: cmd.displayId, previousStatus: row.status, status: cmd.status, changed: row.status !== cmd.status };
         if (!change.changed) return { result: change, outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy } };
         await tx`update conversations set status = ${cmd.status}, updated_at = now() where id = ${row.id}`;

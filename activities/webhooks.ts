@@ -56,9 +56,9 @@ export function createWebhookActivities({ sql, logger, webhooks }: { sql: Sql; l
   }
 
   async function deleteWebhook(cmd: DeleteWebhookInput & { workflowId: string }): Promise<{ deleted: boolean }> {
+    // Already gone is done: the API checked that it existed, so this is a retry after commit.
     const rows = await sql`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`;
-    if (!rows.length) refuse('NotFound', `Webhook ${cmd.webhookId} does not exist in account ${cmd.accountId}.`);
-    return { deleted: true };
+    return { deleted: rows.length > 0 };
   }
 
   return { createWebhook, updateWebhook, deleteWebhook };

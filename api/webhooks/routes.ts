@@ -92,6 +92,7 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
       const { id, webhookId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
+      await load(id, webhookId);
       await runWrite(temporal, { workflowType: 'deleteWebhook', idPrefix: `webhook-delete:${id}:${webhookId}`, input: { accountId: id, webhookId, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs });
       return c.body(null, 204);
     },
