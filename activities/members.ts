@@ -1,6 +1,7 @@
 import type { Logger } from '../config/logger.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import { licenceState, type LicenceState } from './licence/service.ts';
+import { seatsUsed } from '../db/licence.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type {
   AccessTokenRecord,
@@ -45,8 +46,7 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
     const [seated] = await tx`select 1 from account_users where user_id = ${userId} limit 1`;
     if (seated) return;
     await tx`select pg_advisory_xact_lock(${SEAT_LOCK})`; // seats are counted and taken one at a time
-    const [{ used } = { used: 0 }] = await tx<{ used: number }[]>`select count(distinct user_id)::int as used from account_users`;
-    if (used >= state.claims.seats) {
+    if ((await seatsUsed(tx)) >= state.claims.seats) {
       throw ApplicationFailure.create({ type: 'PaymentRequired', message: `All ${state.claims.seats} seats of the licence are taken; add seats to the licence or remove a member.`, nonRetryable: true });
     }
   }

@@ -15,6 +15,11 @@ export interface WriteRequest {
   waitMs: number;
   /** Defaults to `idPrefix:<key>`; a business key (a message's source_id) overrides it. */
   workflowId?: string;
+  /** What makes two requests "the same" for the key; defaults to the input (override when it holds per-request values). */
+  fingerprintOf?: unknown;
+  /** Shown in the Web UI. */
+  summary?: string;
+  executionTimeout?: string;
 }
 
 export interface WriteResult<T> {
@@ -40,7 +45,7 @@ const failureStatus: Record<string, ProblemKind> = {
  */
 export async function runWrite<T>(client: Client, request: WriteRequest): Promise<WriteResult<T>> {
   const workflowId = request.workflowId ?? `${request.idPrefix}:${request.idempotencyKey ?? randomUUID()}`;
-  const fingerprint = createHash('sha256').update(JSON.stringify(request.input)).digest('hex');
+  const fingerprint = createHash('sha256').update(JSON.stringify(request.fingerprintOf ?? request.input)).digest('hex');
   let replayed = false;
   let handle;
   try {
@@ -54,6 +59,8 @@ export async function runWrite<T>(client: Client, request: WriteRequest): Promis
         ...(request.accountId ? [{ key: searchAttributes.accountId, value: String(request.accountId) }] : []),
       ],
       memo: { requestFingerprint: fingerprint },
+      ...(request.summary && { staticSummary: request.summary }),
+      ...(request.executionTimeout && { workflowExecutionTimeout: request.executionTimeout }),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -45,8 +45,13 @@ export const licenceHeartbeatCall = {
 export const workflowCatalogue = {
   provisionAccount: {
     taskQueue: taskQueues.core,
-    workflowId: (idempotencyKey: string) => `account:${idempotencyKey}`,
+    idPrefix: 'account',
     executionTimeout: '10 min',
+  },
+  /** One deploy per application at a time: the id is the application. */
+  deployApplication: {
+    taskQueue: taskQueues.deploy,
+    workflowId: (ownerId: string, appId: string) => `deploy:${ownerId}/${appId}`,
   },
 } as const;
 

@@ -13,10 +13,3 @@ export async function findAccount(sql: Sql, id: number): Promise<AccountView | u
     select id, name, locale, status, created_at from accounts where id = ${id}`;
   return row;
 }
-
-export async function countAccounts(sql: Sql, where: { idempotencyKey?: string } = {}): Promise<number> {
-  const [row] = where.idempotencyKey
-    ? await sql<{ n: number }[]>`select count(*) as n from accounts where idempotency_key = ${where.idempotencyKey}`
-    : await sql<{ n: number }[]>`select count(*) as n from accounts`;
-  return row!.n;
-}

@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -16,10 +16,6 @@ export async function bundleWorkflowsToFile(path: string): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, code);
   return path;
-}
-
-export async function readBundle(path: string): Promise<{ code: string }> {
-  return { code: await readFile(path, 'utf8') };
 }
 
 const noop = () => {};

@@ -1,5 +1,5 @@
 import type { LicenceSettings, PremiumFeature } from '../../config/licence.ts';
-import { currentLicence, heartbeatFacts } from '../../db/licence.ts';
+import { currentLicence, heartbeatFacts, seatsUsed } from '../../db/licence.ts';
 import type { Sql } from '../../db/pool.ts';
 import { allowedFeatures, licenceStatus, type LicenceStatus } from './status.ts';
 import type { LicenceClaims } from './verify.ts';
@@ -19,7 +19,7 @@ export interface LicenceState {
 export async function licenceState(sql: Sql, settings: LicenceSettings, now = Date.now()): Promise<LicenceState> {
   const licence = await currentLicence(sql);
   const facts = licence ? await heartbeatFacts(sql, licence.installed_at) : undefined;
-  const [{ seats } = { seats: 0 }] = await sql<{ seats: number }[]>`select count(distinct user_id)::int as seats from account_users`;
+  const seats = await seatsUsed(sql);
   const status = licenceStatus(
     {
       claims: licence?.claims,

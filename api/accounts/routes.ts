@@ -7,7 +7,7 @@ import { requireAccountAccess, requirePlatform } from '../auth/index.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems, problemContent } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { provisionThroughWorkflow, type ProvisionOutcome } from './provision.ts';
+import { provisionThroughWorkflow } from './provision.ts';
 import { accountParam, idempotencyHeader, security } from '../common-schemas.ts';
 import { account, provisionAccountBody, provisionedAccount } from './schemas.ts';
 
@@ -62,9 +62,13 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
       requestedBy: { type: 'PlatformApp', id: String(principal.appId) },
       waitMs: workflowWaitMs,
     });
-    c.get('logger').info({ workflowId: outcome.workflowId, outcome: outcome.outcome }, 'provisionAccount');
-    const answer = respond(outcome);
-    return answer.status === 201 ? c.json(answer.body, 201, answer.headers) : c.json(answer.body, 200, answer.headers);
+    const { account, admin } = outcome.result;
+    const body = { account, admin: { id: admin.id, email: admin.email }, accessToken: outcome.accessToken };
+    c.get('logger').info({ workflowId: outcome.workflowId, created: outcome.accessToken !== null }, 'provisionAccount');
+    const location = `/v1/accounts/${account.id}`;
+    return outcome.accessToken
+      ? c.json(body, 201, { Location: location })
+      : c.json(body, 200, { Location: location, 'Idempotent-Replayed': 'true' });
   });
 
   app.openapi(getRoute, async (c) => {
@@ -76,37 +80,4 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
   });
 
   return app;
-}
-
-type Body = { account: { id: number; name: string }; admin: { id: number; email: string }; accessToken: string | null };
-
-/** Maps each outcome of provisioning to its HTTP answer, in one place. */
-function respond(outcome: ProvisionOutcome): { body: Body; status: 200 | 201; headers: Record<string, string> } {
-  switch (outcome.outcome) {
-    case 'created':
-    case 'replayed': {
-      const { account, admin } = outcome.result;
-      const body = { account, admin: { id: admin.id, email: admin.email }, accessToken: outcome.outcome === 'created' ? outcome.accessToken : null };
-      const location = `/v1/accounts/${account.id}`;
-      return outcome.outcome === 'created'
-        ? { body, status: 201, headers: { Location: location } }
-        : { body, status: 200, headers: { Location: location, 'Idempotent-Replayed': 'true' } };
-    }
-    case 'pending':
-      throw new ProblemError('accepted', 'Provisioning is still running. Repeat the request with the same Idempotency-Key to get its result.', { workflowId: outcome.workflowId });
-    case 'key_reused':
-      throw new ProblemError('idempotencyMismatch', 'Use a new Idempotency-Key for a different request.', { workflowId: outcome.workflowId });
-    case 'rejected':
-      if (outcome.failureType === 'ValidationError') {
-        throw new ProblemError('validation', outcome.message, { errors: outcome.details, workflowId: outcome.workflowId });
-      }
-      if (outcome.failureType === 'ConstraintViolation') {
-        throw new ProblemError('conflict', outcome.message, { workflowId: outcome.workflowId });
-      }
-      throw new Error(`provisionAccount ${outcome.workflowId} failed: ${outcome.message}`);
-    default: {
-      const never: never = outcome;
-      throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { taskQueues } from '../../config/catalogue.ts';
+import { taskQueues, workflowCatalogue } from '../../config/catalogue.ts';
 import { searchAttributes } from '../../config/search-attributes.ts';
 import type { Sql } from '../../db/pool.ts';
 import { cancelSignal, progressQuery } from '../../workflows/deploy.types.ts';
@@ -14,7 +14,7 @@ const appKey = z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only
 const deployId = z.object({ id: z.string().regex(/^[\w-]{1,100}:[\w-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }) });
 const anyObject = z.record(z.string(), z.unknown());
 
-const workflowIdOf = (ownerId: string, appId: string) => `deploy:${ownerId}/${appId}`;
+const workflowIdOf = workflowCatalogue.deployApplication.workflowId;
 const fromParam = (id: string) => {
   const [ownerId, appId] = id.split(':') as [string, string];
   return { ownerId, appId, workflowId: workflowIdOf(ownerId, appId) };

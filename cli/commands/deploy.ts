@@ -1,7 +1,7 @@
 import { Connection, Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { msToNumber } from '@temporalio/common/lib/time.js';
-import { taskQueues } from '../../config/catalogue.ts';
+import { taskQueues, workflowCatalogue } from '../../config/catalogue.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
 import { searchAttributes } from '../../config/search-attributes.ts';
 import { localDatabaseUrl } from '../../db/embedded.ts';
@@ -18,7 +18,7 @@ export interface DeployOptions {
   follow?: boolean;
 }
 
-const workflowIdOf = (owner: string, app: string) => `deploy:${owner}/${app}`;
+const workflowIdOf = workflowCatalogue.deployApplication.workflowId;
 
 async function temporalClient(env: Env): Promise<Client> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });

@@ -29,7 +29,7 @@ const faults = (f: Partial<typeof defaultFaults>) => (stack.clever.state.faults 
 
 describe('deployApplication against the Clever Cloud sandbox', () => {
   it('redeploys a commit, follows it to OK, records it, and made exactly one redeploy call', async () => {
-    faults({ deployDurationMs: 1_200, notFoundMs: 150 });
+    faults({ deployDurationMs: 4_000, notFoundMs: 150 }); // long enough that a poll sees WIP even on a loaded machine
     const appId = newApp();
     const handle = await deploy(appId, { commit: 'bbbb2222' });
     const during = await handle.query(progressQuery);
