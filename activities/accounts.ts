@@ -1,6 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
-import type { ProvisionAccountCommand, ProvisionAccountResult } from '../workflows/provision-account.types.ts';
+import type { ProvisionAccountCommand, ProvisionAccountResult } from '../contracts/accounts.ts';
 import { finalIfPermanent } from './failures.ts';
 
 export interface AccountActivityDeps {

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../config/logger.ts';
 import type { DeliveryPolicy, WebhookSettings } from '../config/webhooks.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
-import type { DeliveryOutcome } from '../workflows/webhooks.types.ts';
+import type { DeliveryOutcome } from '../contracts/webhooks.ts';
 import { refuse } from './failures.ts';
 import { buildPayload, type EventSubject } from './webhook-payloads.ts';
 import { signWebhook } from './webhook-signature.ts';
@@ -97,14 +96,10 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
 
     if (result.status === 410) {
       await sql`update webhooks set status = 'disabled', disabled_reason = 'receiver answered 410 Gone', updated_at = now() where id = ${d.webhook_id}`;
-      throw ApplicationFailure.create({ type: 'WebhookGone', message: 'receiver answered 410 Gone: subscription disabled', nonRetryable: true });
+      refuse('WebhookGone', 'receiver answered 410 Gone: subscription disabled');
     }
-    if (result.unsafe) throw ApplicationFailure.create({ type: 'UnsafeTarget', message: error!, nonRetryable: true });
-    throw ApplicationFailure.create({
-      type: 'WebhookAttemptFailed',
-      message: error!,
-      nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt),
-    });
+    if (result.unsafe) refuse('UnsafeTarget', error!);
+    refuse('WebhookAttemptFailed', error!, { nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt) });
   }
 
   /** Ends a delivery that will not be retried any more, keeping what is needed to retry it by hand. */

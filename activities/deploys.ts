@@ -1,8 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
-import type { AttemptRef } from '../workflows/deploy.types.ts';
+import type { DeployActivities } from '../contracts/activities.ts';
+import type { AttemptRef } from '../contracts/deploys.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
+import { refuse } from './failures.ts';
 
 /**
  * How long a deployment may stay missing from the list after a redeploy call
@@ -56,7 +57,7 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
       const refusedOutright = row!.post_error_status === 429 || row!.post_error_status === 503;
       const grace = refusedOutright ? APPEAR_GRACE_AFTER_ERROR_MS : APPEAR_GRACE_AFTER_SILENCE_MS;
       if (Date.now() - row!.post_sent_at.getTime() < grace) {
-        throw ApplicationFailure.create({ type: 'DeploymentNotVisibleYet', message: 'redeploy was requested; its deployment is not listed yet' });
+        refuse('DeploymentNotVisibleYet', 'redeploy was requested; its deployment is not listed yet');
       }
       logger.warn({ attemptKey: ref.attemptKey }, 'redeploy call left no deployment: calling again');
     }
@@ -67,7 +68,7 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
       }
       throw err instanceof CleverApiError ? err.toFailure() : err;
     });
-    if (!started.deploymentId) throw ApplicationFailure.create({ type: 'CleverRequestRefused', message: `redeploy answered without a deployment: ${started.message}`, nonRetryable: true });
+    if (!started.deploymentId) refuse('CleverRequestRefused', `redeploy answered without a deployment: ${started.message}`);
     logger.info({ ownerId: ref.ownerId, appId: ref.appId, commit: ref.commit, deploymentId: started.deploymentId }, 'redeploy started');
     return record(ref.attemptKey, started.deploymentId);
   }
@@ -112,7 +113,5 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     await sql`update deployments set outcome = ${input.outcome}, finished_at = coalesce(finished_at, now()) where attempt_key = ${input.attemptKey}`;
   }
 
-  return { readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt };
+  return { readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt } satisfies DeployActivities;
 }
-
-export type DeployActivities = ReturnType<typeof createDeployActivities>;

@@ -1,6 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
-import type { CreateInboxInput, InboxRecord } from '../workflows/inboxes.types.ts';
+import type { CreateInboxInput, InboxRecord } from '../contracts/inboxes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 
 export function createInboxActivities({ sql, logger }: { sql: Sql; logger: Logger }) {

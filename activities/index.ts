@@ -7,8 +7,9 @@ import { createInboxActivities } from './inboxes.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createWebhookActivities } from './webhooks.ts';
-import { createLicenceActivities } from './licence/heartbeat.ts';
+import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -18,7 +19,7 @@ export interface ActivityDeps {
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities({ sql, logger, webhooks, licence }: ActivityDeps) {
+export function createActivities({ sql, logger, webhooks, licence }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
     ...createAccountActivities({ sql, logger: named('accounts') }),
@@ -28,7 +29,5 @@ export function createActivities({ sql, logger, webhooks, licence }: ActivityDep
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks }),
     ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
     ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
-  };
+  } satisfies CoreActivities;
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -1,6 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { LicenceSettings } from '../config/licence.ts';
-import { licenceState, type LicenceState } from './licence/service.ts';
+import { licenceState, type LicenceState } from '../db/licence-state.ts';
 import { seatsUsed } from '../db/licence.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type {
@@ -11,8 +11,7 @@ import type {
   Member,
   RemoveMemberInput,
   RevokeAccessTokenInput,
-} from '../workflows/members.types.ts';
-import { ApplicationFailure } from '@temporalio/common';
+} from '../contracts/members.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
@@ -47,7 +46,7 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
     if (seated) return;
     await tx`select pg_advisory_xact_lock(${SEAT_LOCK})`; // seats are counted and taken one at a time
     if ((await seatsUsed(tx)) >= state.claims.seats) {
-      throw ApplicationFailure.create({ type: 'PaymentRequired', message: `All ${state.claims.seats} seats of the licence are taken; add seats to the licence or remove a member.`, nonRetryable: true });
+      refuse('PaymentRequired', `All ${state.claims.seats} seats of the licence are taken; add seats to the licence or remove a member.`);
     }
   }
 

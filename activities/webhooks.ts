@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
-import type { CreateWebhookInput, DeleteWebhookInput, UpdateWebhookInput, WebhookRecord } from '../workflows/webhooks.types.ts';
+import type { CreateWebhookInput, DeleteWebhookInput, UpdateWebhookInput, WebhookRecord } from '../contracts/webhooks.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { targetProblem } from './webhook-target.ts';
 

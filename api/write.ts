@@ -1,25 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowIdReusePolicy } from '@temporalio/common';
-import { taskQueues } from '../config/catalogue.ts';
-import { searchAttributes } from '../config/search-attributes.ts';
+import type { z } from 'zod';
+import { failureTypes, isFailureType, type FailureStatus } from '../config/failures.ts';
+import type { WorkflowEntry } from '../contracts/workflows.ts';
+import { startWorkflow, workflowHandle } from '../workers/start.ts';
 import { ProblemError, type ProblemKind } from './problem/index.ts';
 
-export interface WriteRequest {
-  workflowType: string;
-  /** Business key; the Idempotency-Key (or a fresh id) is appended. */
-  idPrefix: string;
-  idempotencyKey?: string;
-  input: unknown;
-  accountId?: number;
+export interface WriteRequest<T extends string, S extends z.ZodType, R, K> {
+  entry: WorkflowEntry<T, S, R, K>;
+  /** The business key the entry names its run by; an Idempotency-Key, or a fresh id, is part of it. */
+  key: K;
+  input: z.input<S>;
   waitMs: number;
-  /** Defaults to `idPrefix:<key>`; a business key (a message's source_id) overrides it. */
-  workflowId?: string;
   /** What makes two requests "the same" for the key; defaults to the input (override when it holds per-request values). */
   fingerprintOf?: unknown;
   /** Shown in the Web UI. */
   summary?: string;
-  executionTimeout?: string;
 }
 
 export interface WriteResult<T> {
@@ -29,61 +26,61 @@ export interface WriteResult<T> {
   replayed: boolean;
 }
 
-/** Failure types raised by activities and workflows, and the answer each gets. */
-const failureStatus: Record<string, ProblemKind> = {
-  ValidationError: 'validation',
-  NotFound: 'notFound',
-  Forbidden: 'forbidden',
-  Conflict: 'conflict',
-  ConstraintViolation: 'conflict',
-  PaymentRequired: 'paymentRequired',
-};
+/** The Idempotency-Key the client sent, or a fresh one: a request without a key is never a repeat. */
+export const keyOrFresh = (idempotencyKey: string | undefined): string => idempotencyKey ?? randomUUID();
 
 /**
  * Runs one write workflow and waits for its result. The same key with the same
  * input answers with the first run's result; with other input, 422.
  */
-export async function runWrite<T>(client: Client, request: WriteRequest): Promise<WriteResult<T>> {
-  const workflowId = request.workflowId ?? `${request.idPrefix}:${request.idempotencyKey ?? randomUUID()}`;
-  const fingerprint = createHash('sha256').update(JSON.stringify(request.fingerprintOf ?? request.input)).digest('hex');
+export async function runWrite<T extends string, S extends z.ZodType, R, K>(client: Client, request: WriteRequest<T, S, R, K>): Promise<WriteResult<R>> {
+  const { entry, key, input } = request;
+  const workflowId = entry.id(key);
+  const fingerprint = createHash('sha256').update(JSON.stringify(request.fingerprintOf ?? input)).digest('hex');
   let replayed = false;
   let handle;
   try {
-    handle = await client.workflow.start(request.workflowType, {
-      workflowId,
-      taskQueue: taskQueues.core,
-      args: [request.input],
+    handle = await startWorkflow(client, entry, key, input, {
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: searchAttributes.kind, value: request.workflowType },
-        ...(request.accountId ? [{ key: searchAttributes.accountId, value: String(request.accountId) }] : []),
-      ],
       memo: { requestFingerprint: fingerprint },
       ...(request.summary && { staticSummary: request.summary }),
-      ...(request.executionTimeout && { workflowExecutionTimeout: request.executionTimeout }),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     replayed = true;
-    handle = client.workflow.getHandle(workflowId);
+    handle = workflowHandle(client, entry, key);
     const { memo } = await handle.describe();
     if (memo?.requestFingerprint !== fingerprint) {
       throw new ProblemError('idempotencyMismatch', 'This key was already used for a different request; use a new Idempotency-Key.', { workflowId });
     }
   }
   try {
-    const result = (await client.withDeadline(Date.now() + request.waitMs, () => handle.result())) as T;
+    const result = await client.withDeadline(Date.now() + request.waitMs, () => handle.result());
     return { result, workflowId, replayed };
   } catch (err) {
     throw toProblem(err, workflowId);
   }
 }
 
+/** Each failure status of the vocabulary as a problem; a status added there fails to compile here until mapped. */
+const problemByStatus = {
+  402: 'paymentRequired',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  422: 'validation',
+  502: 'badGateway',
+  504: 'gatewayTimeout',
+} as const satisfies Record<FailureStatus, ProblemKind>;
+
+/** A workflow's failure as the answer its request gets; a failure outside the vocabulary stays a 500. */
 export function toProblem(err: unknown, workflowId: string): unknown {
   if (err instanceof WorkflowFailedError) {
     const cause = applicationFailureOf(err);
-    const kind = cause?.type ? failureStatus[cause.type] : undefined;
-    if (kind) return new ProblemError(kind, cause!.message, { workflowId, ...(cause!.details?.[0] ? { errors: cause!.details[0] } : {}) });
+    if (cause && isFailureType(cause.type)) {
+      const kind = problemByStatus[failureTypes[cause.type].status];
+      return new ProblemError(kind, cause.message, { workflowId, ...(cause.details?.[0] ? { errors: cause.details[0] } : {}) });
+    }
     return new Error(`workflow ${workflowId} failed: ${err.cause?.message ?? err.message}`, { cause: err });
   }
   if (isDeadlineExceeded(err)) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
-import type { CleverClientOptions } from '../activities/clever-cloud/client.ts';
+import type { CleverClientOptions } from '../config/clever.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { loadEnv } from '../config/env.ts';

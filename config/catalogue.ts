@@ -1,8 +1,11 @@
 /**
- * The one place that names every task queue, workflow and the retry and timeout
- * presets they use. Workflows import from here, so it must stay free of Node I/O.
+ * Task queues and every kind of activity's timeouts and retry policy, in one
+ * place. The workflow catalogue (contracts/workflows.ts) names the workflow
+ * types. Workflows import this file, so it stays free of Node I/O.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { nonRetryableTypes } from './failures.ts';
+import type { DeliveryPolicy } from './webhooks.ts';
 
 export const taskQueues = {
   core: 'capstan-core',
@@ -12,52 +15,41 @@ export const taskQueues = {
 
 export type TaskQueue = (typeof taskQueues)[keyof typeof taskQueues];
 
-/** Retry policies; error type names listed here are never retried. */
-export const retryPolicies = {
-  /** Short database work: transient errors (connection loss, serialization) retry fast. */
-  database: {
-    initialInterval: '200 ms',
-    backoffCoefficient: 2,
-    maximumInterval: '10 s',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: ['ValidationError', 'ConflictError'],
-  },
-} as const satisfies Record<string, RetryPolicy>;
+/** Every policy gives up at once on the failure types the vocabulary marks non-retryable. */
+const retry = (policy: Omit<RetryPolicy, 'nonRetryableErrorTypes'>): RetryPolicy => ({ ...policy, nonRetryableErrorTypes: nonRetryableTypes });
 
-/** Activity option presets, by the kind of work the activity does. */
-export const activityPresets = {
-  /** One short transaction. A killed worker is noticed after startToCloseTimeout. */
+export const activityOptions = {
+  /** One short transaction: transient errors (connection loss, serialization) retry fast. A killed worker is noticed after 10 s. */
   databaseWrite: {
     startToCloseTimeout: '10 s',
     scheduleToCloseTimeout: '5 min',
-    retry: retryPolicies.database,
+    retry: retry({ initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 s', maximumAttempts: 20 }),
   },
-} as const satisfies Record<string, ActivityOptions>;
-
-/** Licence heartbeats: transient failures retry with backoff inside one heartbeat, for at most two minutes. */
-export const licenceHeartbeatCall = {
-  startToCloseTimeout: '15 s',
-  scheduleToCloseTimeout: '2 min',
-  retry: { initialInterval: '1 s', backoffCoefficient: 2, maximumInterval: '20 s', nonRetryableErrorTypes: ['NotFound'] },
-} as const satisfies ActivityOptions;
-
-/** Workflow type → queue and id scheme, so the API, CLI and tests agree. */
-export const workflowCatalogue = {
-  provisionAccount: {
-    taskQueue: taskQueues.core,
-    idPrefix: 'account',
-    executionTimeout: '10 min',
+  /** A licence heartbeat: transient failures retry with backoff inside one heartbeat, for at most two minutes. */
+  licenceHeartbeat: {
+    startToCloseTimeout: '15 s',
+    scheduleToCloseTimeout: '2 min',
+    retry: retry({ initialInterval: '1 s', backoffCoefficient: 2, maximumInterval: '20 s' }),
   },
-  /** One deploy per application at a time: the id is the application. */
-  deployApplication: {
-    taskQueue: taskQueues.deploy,
-    workflowId: (ownerId: string, appId: string) => `deploy:${ownerId}/${appId}`,
+  /** An operator's "heartbeat now" shows the first attempt's outcome instead of retrying for minutes. */
+  licenceHeartbeatOnce: {
+    startToCloseTimeout: '15 s',
+    scheduleToCloseTimeout: '30 s',
+    retry: retry({ maximumAttempts: 1 }),
   },
-} as const;
-
-/** Calls to Clever Cloud: 429 and 5xx retry with backoff; other 4xx are final (non-retryable failures). */
-export const cleverCall = {
-  startToCloseTimeout: '10 s',
-  // No attempt cap: each call's schedule-to-close is the deploy's time left, which bounds it instead.
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s' },
-} as const satisfies ActivityOptions;
+  /**
+   * A Clever Cloud call: 429 and 5xx retry with backoff; other 4xx are final. No
+   * attempt cap: the deploy gives each call its time left as schedule-to-close.
+   */
+  cleverCall: (scheduleToCloseMs: number): ActivityOptions => ({
+    startToCloseTimeout: '10 s',
+    scheduleToCloseTimeout: scheduleToCloseMs,
+    retry: retry({ initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s' }),
+  }),
+  /** One webhook delivery attempt; the activity adds jitter through nextRetryDelay, the deadline ends it. */
+  webhookAttempt: (policy: DeliveryPolicy): ActivityOptions => ({
+    startToCloseTimeout: policy.attemptTimeoutMs + 5_000,
+    scheduleToCloseTimeout: policy.deadlineMs,
+    retry: retry({ initialInterval: policy.initialIntervalMs, backoffCoefficient: 2, maximumInterval: policy.maxIntervalMs }),
+  }),
+} as const satisfies Record<string, ActivityOptions | ((...args: never[]) => ActivityOptions)>;

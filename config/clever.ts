@@ -1,5 +1,18 @@
-import type { CleverClientOptions } from '../activities/clever-cloud/client.ts';
 import { ConfigError, type Env } from './env.ts';
+
+/** How the Clever Cloud client authenticates (activities/clever-cloud/client.ts). */
+export type CleverAuth =
+  | { kind: 'oauth'; consumerKey: string; consumerSecret: string; token: string; secret: string; signature: 'PLAINTEXT' | 'HMAC-SHA512' }
+  | { kind: 'token'; token: string };
+
+export interface CleverClientOptions {
+  apiUrl: string;
+  bridgeUrl: string;
+  auth: CleverAuth;
+  /** Per request; keep it under the activities' start-to-close (10 s) so an attempt never outlives its retry. */
+  timeoutMs?: number;
+}
+
 
 /**
  * Clever Cloud access from the environment: an API token, or all four OAuth

@@ -25,6 +25,8 @@ export interface LicenceSettings {
   /** Heartbeat interval when the licence does not say (`hb` claim). */
   heartbeatIntervalMs: number;
   allowSeatOverage: boolean;
+  /** This installation's public URL, reported as `host` in heartbeats. */
+  publicUrl?: string;
 }
 
 /** The vendor's production key. Tests and the local stack pin the sandbox's key instead. */
@@ -37,7 +39,7 @@ export function licenceSettings(env: Env): LicenceSettings {
     if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
     keys = parsed.data;
   }
-  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE };
+  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
 }
 
 function safeJson(text: string): unknown {

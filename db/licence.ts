@@ -1,4 +1,4 @@
-import type { LicenceClaims } from '../activities/licence/verify.ts';
+import type { LicenceClaims } from '../domain/licence/verify.ts';
 import type { Sql, TransactionSql } from './pool.ts';
 
 /** This installation's id: made once, kept forever. */

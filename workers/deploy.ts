@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { CleverClient, type CleverClientOptions } from '../activities/clever-cloud/client.ts';
+import { CleverClient } from '../activities/clever-cloud/client.ts';
+import type { CleverClientOptions } from '../config/clever.ts';
 import { createDeployActivities } from '../activities/deploys.ts';
 import { taskQueues } from '../config/catalogue.ts';
 import type { Logger } from '../config/logger.ts';

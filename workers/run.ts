@@ -7,7 +7,7 @@ import { bundleWorkflows } from './bundle.ts';
 import { connectWorker } from './connect.ts';
 import { createCoreWorker } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
-import type { CleverClientOptions } from '../activities/clever-cloud/client.ts';
+import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
 
 export interface RunningWorkers {

@@ -2,8 +2,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import type { LicenceSettings } from '../config/licence.ts';
 import { currentLicence } from '../db/licence.ts';
 import type { Sql } from '../db/pool.ts';
-import { taskQueues } from '../config/catalogue.ts';
-import { searchAttributes } from '../config/search-attributes.ts';
+import { searchAttributesOf, workflows } from '../contracts/workflows.ts';
 
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
 
@@ -20,9 +19,10 @@ export async function ensureLicenceSchedule(client: Client, intervalMs: number):
       spec,
       action: {
         type: 'startWorkflow',
-        workflowType: 'licenceHeartbeat',
-        taskQueue: taskQueues.core,
-        typedSearchAttributes: [{ key: searchAttributes.kind, value: 'licenceHeartbeat' }],
+        workflowType: workflows.licenceHeartbeat.type,
+        taskQueue: workflows.licenceHeartbeat.taskQueue,
+        workflowExecutionTimeout: workflows.licenceHeartbeat.executionTimeout,
+        typedSearchAttributes: searchAttributesOf(workflows.licenceHeartbeat, {}),
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs },
       state: { note: 'Reports usage to the licensing server and reconciles premium features.' },

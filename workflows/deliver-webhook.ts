@@ -1,9 +1,11 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
-import { activityPresets } from '../config/catalogue.ts';
-import type { DeliveryInput, DeliveryOutcome } from './webhooks.types.ts';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import type { DeliveryInput, DeliveryOutcome } from '../contracts/webhooks.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { parseInput } from './validation.ts';
 
-const { markDeliveryDead } = proxyActivities<Activities>(activityPresets.databaseWrite);
+const { markDeliveryDead } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /**
  * Delivers one event to one webhook. Each attempt is an activity; Temporal's
@@ -11,17 +13,9 @@ const { markDeliveryDead } = proxyActivities<Activities>(activityPresets.databas
  * the delivery id stays the same on every attempt. When retries run out, or the
  * receiver answers 410, the delivery is marked dead with everything to retry it.
  */
-export async function deliverWebhook({ deliveryId, policy }: DeliveryInput): Promise<DeliveryOutcome> {
-  const { sendWebhook } = proxyActivities<Activities>({
-    startToCloseTimeout: policy.attemptTimeoutMs + 5_000,
-    scheduleToCloseTimeout: policy.deadlineMs,
-    retry: {
-      initialInterval: policy.initialIntervalMs,
-      backoffCoefficient: 2,
-      maximumInterval: policy.maxIntervalMs,
-      nonRetryableErrorTypes: ['WebhookGone', 'UnsafeTarget', 'NotFound'],
-    },
-  });
+export async function deliverWebhook(input: DeliveryInput): Promise<DeliveryOutcome> {
+  const { deliveryId, policy } = parseInput(workflows.deliverWebhook.input, input);
+  const { sendWebhook } = proxyActivities<CoreActivities>(activityOptions.webhookAttempt(policy));
   try {
     return await sendWebhook(deliveryId);
   } catch (err) {

@@ -1,4 +1,9 @@
-import { createInboxInput } from './inboxes.types.ts';
+import { proxyActivities } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import { workflows } from '../contracts/workflows.ts';
 import { singleWrite } from './single-write.ts';
 
-export const createInbox = singleWrite('createInbox', createInboxInput);
+const a = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+
+export const createInbox = singleWrite(workflows.createInbox, a.createInbox);

@@ -1,13 +1,14 @@
-import { executeChild, proxyActivities, workflowInfo, ActivityFailure } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
-import type { HeartbeatOutcome } from '../activities/licence/heartbeat.ts';
-import { activityPresets, licenceHeartbeatCall } from '../config/catalogue.ts';
-import { searchAttributes } from '../config/search-attributes.ts';
+import { ActivityFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import type { HeartbeatResult, ReconcileResult } from '../contracts/licence.ts';
+import { searchAttributesOf, workflows, type WorkflowFn, type WorkflowInput } from '../contracts/workflows.ts';
+import { parseInput } from './validation.ts';
 
-const scheduled = proxyActivities<Activities>(licenceHeartbeatCall);
-/** An operator's "heartbeat now" shows the first attempt's outcome instead of retrying for minutes. */
-const once = proxyActivities<Activities>({ ...licenceHeartbeatCall, scheduleToCloseTimeout: '30 s', retry: { maximumAttempts: 1 } });
-const { reconcilePremiumFeatures: reconcile } = proxyActivities<Activities>(activityPresets.databaseWrite);
+const scheduled = proxyActivities<CoreActivities>(activityOptions.licenceHeartbeat);
+const once = proxyActivities<CoreActivities>(activityOptions.licenceHeartbeatOnce);
+const { reconcilePremiumFeatures: reconcile } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const reconcileEntry = workflows.reconcilePremiumFeatures;
 
 /**
  * One heartbeat, started by the `licence-heartbeat` schedule (or by hand):
@@ -15,23 +16,27 @@ const { reconcilePremiumFeatures: reconcile } = proxyActivities<Activities>(acti
  * whatever the status is now. A failed heartbeat is recorded, not fatal: the
  * status function turns silence into GRACE, then EXPIRED.
  */
-export async function licenceHeartbeat(input: { retry?: boolean } = {}): Promise<{ heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string }; status: string; features: string[] }> {
+export async function licenceHeartbeat(input?: WorkflowInput<typeof workflows.licenceHeartbeat>): Promise<HeartbeatResult> {
+  const { retry } = parseInput(workflows.licenceHeartbeat.input, input);
   const { workflowId } = workflowInfo();
-  let heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string };
+  let heartbeat: HeartbeatResult['heartbeat'];
   try {
-    heartbeat = await (input.retry === false ? once : scheduled).sendHeartbeat({ runKey: workflowId });
+    heartbeat = await (retry === false ? once : scheduled).sendHeartbeat({ runKey: workflowId });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     heartbeat = { outcome: 'failed', error: err.cause?.message ?? err.message };
   }
-  const reconciled = await executeChild(reconcilePremiumFeatures, {
-    workflowId: `licence-reconcile:${workflowId}`,
-    typedSearchAttributes: [{ key: searchAttributes.kind, value: 'reconcilePremiumFeatures' }],
+  const reconciled = await executeChild<WorkflowFn<typeof reconcileEntry>>(reconcileEntry.type, {
+    workflowId: reconcileEntry.id({ cause: workflowId }),
+    taskQueue: reconcileEntry.taskQueue,
+    args: [{}],
+    typedSearchAttributes: searchAttributesOf(reconcileEntry, {}),
   });
   return { heartbeat, status: reconciled.status, features: reconciled.features };
 }
 
 /** Premium features on every account follow the licence status; runs after each heartbeat and each install. */
-export async function reconcilePremiumFeatures(): Promise<{ status: string; features: string[]; accountsChanged: number }> {
+export async function reconcilePremiumFeatures(input?: WorkflowInput<typeof reconcileEntry>): Promise<ReconcileResult> {
+  parseInput(reconcileEntry.input, input);
   return reconcile();
 }

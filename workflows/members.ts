@@ -1,9 +1,14 @@
-import { addMemberInput, changeRoleInput, createAccessTokenInput, removeMemberInput, revokeAccessTokenInput } from './members.types.ts';
+import { proxyActivities } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import { workflows } from '../contracts/workflows.ts';
 import { singleWrite } from './single-write.ts';
 
+const a = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+
 /** Membership and token writes: each one transaction, each its own workflow type in the Web UI. */
-export const addMember = singleWrite('addMember', addMemberInput);
-export const changeRole = singleWrite('changeRole', changeRoleInput);
-export const removeMember = singleWrite('removeMember', removeMemberInput);
-export const createAccessToken = singleWrite('createAccessToken', createAccessTokenInput);
-export const revokeAccessToken = singleWrite('revokeAccessToken', revokeAccessTokenInput);
+export const addMember = singleWrite(workflows.addMember, a.addMember);
+export const changeRole = singleWrite(workflows.changeRole, a.changeRole);
+export const removeMember = singleWrite(workflows.removeMember, a.removeMember);
+export const createAccessToken = singleWrite(workflows.createAccessToken, a.createAccessToken);
+export const revokeAccessToken = singleWrite(workflows.revokeAccessToken, a.revokeAccessToken);

@@ -1,11 +1,12 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
-import { activityPresets } from '../config/catalogue.ts';
-import { changeStatusInput, ingestMessageInput, type ChangeStatusInput, type IngestMessageInput, type IngestedMessage, type StatusChange } from './messages.types.ts';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
+import { workflows } from '../contracts/workflows.ts';
 import { startDeliveries } from './outbox.ts';
 import { parseInput } from './validation.ts';
 
-const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyActivities<Activities>(activityPresets.databaseWrite);
+const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /**
  * An inbound message: one transaction stores contact, conversation, message and
@@ -14,14 +15,14 @@ const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyAc
  * activity), idempotency from the workflow id and the message's ingest key.
  */
 export async function ingestMessage(input: IngestMessageInput): Promise<IngestedMessage> {
-  const command = parseInput(ingestMessageInput, input);
+  const command = parseInput(workflows.ingestMessage.input, input);
   const { result, outbox } = await appendInboundMessage({ ...command, workflowId: workflowInfo().workflowId });
   await startDeliveries(command.accountId, outbox);
   return result;
 }
 
 export async function changeConversationStatus(input: ChangeStatusInput): Promise<StatusChange> {
-  const command = parseInput(changeStatusInput, input);
+  const command = parseInput(workflows.changeConversationStatus.input, input);
   const { result, outbox } = await changeStatus({ ...command, workflowId: workflowInfo().workflowId });
   await startDeliveries(command.accountId, outbox);
   return result;

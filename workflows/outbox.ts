@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
-import { taskQueues } from '../config/catalogue.ts';
-import { searchAttributes } from '../config/search-attributes.ts';
-import type { deliverWebhook } from './deliver-webhook.ts';
-import type { Outbox } from './webhooks.types.ts';
+import type { Outbox } from '../contracts/webhooks.ts';
+import { searchAttributesOf, workflows, type WorkflowFn } from '../contracts/workflows.ts';
+
+const delivery = workflows.deliverWebhook;
 
 /**
  * Starts one `deliverWebhook` per delivery its transaction wrote. Children are
@@ -13,16 +13,14 @@ import type { Outbox } from './webhooks.types.ts';
 export async function startDeliveries(accountId: number, outbox: Outbox): Promise<void> {
   await Promise.all(
     outbox.deliveries.map(async (deliveryId) => {
+      const input = { deliveryId, accountId, policy: outbox.policy };
       try {
-        await startChild<typeof deliverWebhook>('deliverWebhook', {
-          workflowId: `delivery:${deliveryId}`,
-          taskQueue: taskQueues.core,
-          args: [{ deliveryId, policy: outbox.policy }],
+        await startChild<WorkflowFn<typeof delivery>>(delivery.type, {
+          workflowId: delivery.id({ deliveryId }),
+          taskQueue: delivery.taskQueue,
+          args: [input],
           parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [
-            { key: searchAttributes.kind, value: 'deliverWebhook' },
-            { key: searchAttributes.accountId, value: String(accountId) },
-          ],
+          typedSearchAttributes: searchAttributesOf(delivery, input),
         });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,17 +1,16 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type * as activities from '../activities/index.ts';
-import { activityPresets } from '../config/catalogue.ts';
+import { activityOptions } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
-import { provisionAccountInput, type ProvisionAccountInput, type ProvisionAccountResult } from './provision-account.types.ts';
+import type { ProvisionAccountInput, ProvisionAccountResult } from '../contracts/accounts.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import { workflows } from '../contracts/workflows.ts';
 import { parseInput } from './validation.ts';
 
-const { createAccountWithAdmin } = proxyActivities<ReturnType<typeof activities.createActivities>>(
-  activityPresets.databaseWrite,
-);
+const { createAccountWithAdmin } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /** Creates an account, its first administrator, the membership and a token, in one transaction. */
 export async function provisionAccount(input: ProvisionAccountInput): Promise<ProvisionAccountResult> {
-  const command = parseInput(provisionAccountInput, input);
+  const command = parseInput(workflows.provisionAccount.input, input);
   const result = await createAccountWithAdmin({ ...command, workflowId: workflowInfo().workflowId });
   upsertSearchAttributes([
     { key: searchAttributes.accountId, value: String(result.account.id) },

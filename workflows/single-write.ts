@@ -1,24 +1,22 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { Activities } from '../activities/index.ts';
-import { activityPresets } from '../config/catalogue.ts';
+import type { Run } from '../contracts/activities.ts';
+import type { WorkflowEntry } from '../contracts/workflows.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
 import { parseInput } from './validation.ts';
 
-const activities = proxyActivities<Activities>(activityPresets.databaseWrite);
-
-type ActivityName = keyof Activities;
-
 /**
  * A write that is one transaction: validate the input (bad input fails at once),
- * run the activity of the same name with the workflow id as its audit key, and
- * tag the run with the account it touched.
+ * run its activity with the workflow id as the audit key, and tag the run with
+ * the account it touched (also when started by hand, without search attributes).
  */
-export function singleWrite<N extends ActivityName, S extends z.ZodType<{ accountId: number }>>(name: N, schema: S) {
-  return async (input: z.input<S>): Promise<Awaited<ReturnType<Activities[N]>>> => {
-    const command = parseInput(schema, input);
+export function singleWrite<S extends z.ZodType<{ accountId: number }>, R>(
+  entry: WorkflowEntry<string, S, R, never>,
+  activity: (cmd: Run<z.output<S>>) => Promise<R>,
+): (input: z.input<S>) => Promise<R> {
+  return async (input) => {
+    const command = parseInput(entry.input, input);
     upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
-    const run = activities[name] as unknown as (cmd: unknown) => Promise<Awaited<ReturnType<Activities[N]>>>;
-    return run({ ...command, workflowId: workflowInfo().workflowId });
+    return activity({ ...command, workflowId: workflowInfo().workflowId });
   };
 }

@@ -1,6 +1,11 @@
+import { proxyActivities } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import { workflows } from '../contracts/workflows.ts';
 import { singleWrite } from './single-write.ts';
-import { createWebhookInput, deleteWebhookInput, updateWebhookInput } from './webhooks.types.ts';
 
-export const createWebhook = singleWrite('createWebhook', createWebhookInput);
-export const updateWebhook = singleWrite('updateWebhook', updateWebhookInput);
-export const deleteWebhook = singleWrite('deleteWebhook', deleteWebhookInput);
+const a = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+
+export const createWebhook = singleWrite(workflows.createWebhook, a.createWebhook);
+export const updateWebhook = singleWrite(workflows.updateWebhook, a.updateWebhook);
+export const deleteWebhook = singleWrite(workflows.deleteWebhook, a.deleteWebhook);

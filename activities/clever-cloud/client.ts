@@ -1,25 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import type { CleverClientOptions } from '../../config/clever.ts';
+import { failure } from '../../config/failures.ts';
 import OAuth from 'oauth-1.0a';
-
-/**
- * The Clever Cloud API client production uses (v2 application, instances,
- * deployments and env endpoints). Both ways of authenticating: OAuth 1.0a
- * (PLAINTEXT or HMAC-SHA512) on the API host, and API tokens (`Bearer`) on the
- * api-bridge host. The base URLs come from config, so the same code talks to
- * the sandbox.
- */
-export type CleverAuth =
-  | { kind: 'oauth'; consumerKey: string; consumerSecret: string; token: string; secret: string; signature: 'PLAINTEXT' | 'HMAC-SHA512' }
-  | { kind: 'token'; token: string };
-
-export interface CleverClientOptions {
-  apiUrl: string;
-  bridgeUrl: string;
-  auth: CleverAuth;
-  /** Per request; keep it under the activities' start-to-close (10 s) so an attempt never outlives its retry. */
-  timeoutMs?: number;
-}
 
 export interface CleverApplication {
   id: string;
@@ -38,6 +20,13 @@ export interface CleverDeployment {
   cause: string | null;
 }
 
+/**
+ * The Clever Cloud API client production uses (v2 application, instances,
+ * deployments and env endpoints). Both ways of authenticating: OAuth 1.0a
+ * (PLAINTEXT or HMAC-SHA512) on the API host, and API tokens (`Bearer`) on the
+ * api-bridge host. The base URLs come from config, so the same code talks to
+ * the sandbox.
+ */
 export class CleverClient {
   private readonly oauth: OAuth | undefined;
   private readonly baseUrl: string;
@@ -154,6 +143,6 @@ export class CleverApiError extends Error {
   /** For activities: a final error becomes a non-retryable failure carrying Clever Cloud's message. */
   toFailure(): Error {
     if (this.retryable) return this;
-    return ApplicationFailure.create({ type: this.status === 401 || this.status === 403 ? 'CleverUnauthorized' : 'CleverRequestRefused', message: this.message, nonRetryable: true });
+    return failure(this.status === 401 || this.status === 403 ? 'CleverUnauthorized' : 'CleverRequestRefused', this.message);
   }
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { workflowCatalogue } from '../../config/catalogue.ts';
 import { issueToken } from '../../db/tokens.ts';
-import type { ProvisionAccountInput, ProvisionAccountResult } from '../../workflows/provision-account.types.ts';
+import type { ProvisionAccountInput, ProvisionAccountResult } from '../../contracts/accounts.ts';
+import { workflows } from '../../contracts/workflows.ts';
 import { runWrite } from '../write.ts';
 
 export interface ProvisionRequest {
@@ -28,15 +28,13 @@ export interface Provisioned {
 export async function provisionThroughWorkflow(client: Client, request: ProvisionRequest): Promise<Provisioned> {
   const token = issueToken();
   const { body } = request;
-  const { result, replayed, workflowId } = await runWrite<ProvisionAccountResult>(client, {
-    workflowType: 'provisionAccount',
-    idPrefix: workflowCatalogue.provisionAccount.idPrefix,
-    idempotencyKey: request.idempotencyKey,
+  const { result, replayed, workflowId } = await runWrite(client, {
+    entry: workflows.provisionAccount,
+    key: { key: request.idempotencyKey },
     input: { ...body, idempotencyKey: request.idempotencyKey, token: { sha256: token.sha256, prefix: token.prefix }, requestedBy: request.requestedBy },
     fingerprintOf: { name: body.name, locale: body.locale ?? 'en', admin: { name: body.admin.name, email: body.admin.email } },
     waitMs: request.waitMs,
     summary: `Provision account "${body.name}" for ${body.admin.email}`,
-    executionTimeout: workflowCatalogue.provisionAccount.executionTimeout,
   });
   // A key that outlived the run's retention matches an older account, whose token is another: not stored, not shown.
   return { result, workflowId, accessToken: !replayed && result.tokenStored ? token.plaintext : null };

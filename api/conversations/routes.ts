@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
-import type { IngestedMessage, StatusChange } from '../../workflows/messages.types.ts';
-import { contactKey } from '../../workflows/messages.types.ts';
+import type { IngestedMessage, StatusChange } from '../../contracts/messages.ts';
+import { contactKey } from '../../contracts/messages.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
@@ -10,7 +10,8 @@ import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { runWrite } from '../write.ts';
+import { keyOrFresh, runWrite } from '../write.ts';
+import { workflows } from '../../contracts/workflows.ts';
 import { listConversations, listMessages, findConversation } from './queries.ts';
 
 const status = z.enum(['open', 'resolved', 'pending', 'snoozed']);
@@ -19,7 +20,7 @@ const conversationParam = accountParam.extend({ displayId: z.coerce.number().int
 
 const inboundMessage = z
   .object({
-    contact: contactKey.openapi({ description: 'Finds or creates the contact: identifier first, then email, then phone number' }),
+    contact: contactKey.describe('Finds or creates the contact: identifier first, then email, then phone number'),
     content: z.string().min(1).max(150_000),
     source_id: z.string().min(1).max(255).optional().openapi({ description: 'Your id for the message: a repeated source_id never makes a second message' }),
   })
@@ -56,9 +57,9 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
       if (!inbox) throw new ProblemError('notFound', `Inbox ${inboxId} does not exist in account ${id}.`);
       const body = c.req.valid('json');
       const key = body.source_id ? `source:${body.source_id}` : c.req.valid('header')['idempotency-key'];
-      const { result, replayed } = await runWrite<IngestedMessage>(temporal, {
-        workflowType: 'ingestMessage', idPrefix: `message:${id}:${inboxId}`, idempotencyKey: key,
-        input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id }, accountId: id, waitMs: workflowWaitMs,
+      const { result, replayed } = await runWrite(temporal, {
+        entry: workflows.ingestMessage, key: { accountId: id, inboxId, key: keyOrFresh(key) },
+        input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id }, waitMs: workflowWaitMs,
       });
       const m = result.message;
       const view = { id: m.id, seq: m.seq, content: m.content, source_id: m.sourceId, created_at: m.createdAt, conversation_id: result.conversation.displayId, contact_id: result.contact.id };
@@ -118,9 +119,9 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
       const { id, displayId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id);
-      const { result } = await runWrite<StatusChange>(temporal, {
-        workflowType: 'changeConversationStatus', idPrefix: `conversation-status:${id}:${displayId}`,
-        input: { accountId: id, displayId, status: c.req.valid('json').status, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.changeConversationStatus, key: { accountId: id, displayId, key: keyOrFresh(undefined) },
+        input: { accountId: id, displayId, status: c.req.valid('json').status, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json({ id: result.displayId, status: result.status as z.infer<typeof status>, previous_status: result.previousStatus as z.infer<typeof status> }, 200);
     },

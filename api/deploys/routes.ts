@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { taskQueues, workflowCatalogue } from '../../config/catalogue.ts';
-import { searchAttributes } from '../../config/search-attributes.ts';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { workflows } from '../../contracts/workflows.ts';
+import { startDeploy } from '../../workers/start-deploy.ts';
 import type { Sql } from '../../db/pool.ts';
-import { cancelSignal, progressQuery } from '../../workflows/deploy.types.ts';
+import { cancelSignal, progressQuery } from '../../contracts/deploys.ts';
 import { requirePlatform } from '../auth/index.ts';
 import { jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
@@ -14,7 +14,7 @@ const appKey = z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only
 const deployId = z.object({ id: z.string().regex(/^[\w-]{1,100}:[\w-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }) });
 const anyObject = z.record(z.string(), z.unknown());
 
-const workflowIdOf = workflowCatalogue.deployApplication.workflowId;
+const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 const fromParam = (id: string) => {
   const [ownerId, appId] = id.split(':') as [string, string];
   return { ownerId, appId, workflowId: workflowIdOf(ownerId, appId) };
@@ -37,23 +37,17 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
       const principal = c.get('principal');
       requirePlatform(principal);
       const body = c.req.valid('json');
-      const workflowId = workflowIdOf(body.owner_id, body.app_id);
-      try {
-        const handle = await temporal.workflow.start('deployApplication', {
-          workflowId,
-          taskQueue: taskQueues.deploy,
-          args: [{ ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000, autoRollback: body.auto_rollback, pollIntervalMs, requestedBy: `PlatformApp:${principal.appId}` }],
-          typedSearchAttributes: [{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: body.app_id }],
-        });
-        const l = links(body.owner_id, body.app_id, handle.firstExecutionRunId);
-        return c.json({ id: `${body.owner_id}:${body.app_id}`, workflow_id: workflowId, run_id: handle.firstExecutionRunId, links: l }, 202, { Location: l.self });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        const running = await temporal.workflow.getHandle(workflowId).describe();
+      const started = await startDeploy(temporal, {
+        ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000,
+        autoRollback: body.auto_rollback, pollIntervalMs, requestedBy: `PlatformApp:${principal.appId}`,
+      });
+      const l = links(body.owner_id, body.app_id, started.runId);
+      if (started.outcome === 'already_running') {
         throw new ProblemError('conflict', `A deploy of ${body.app_id} is already running; one deploy per application at a time.`, {
-          workflowId, runId: running.runId, links: links(body.owner_id, body.app_id, running.runId),
+          workflowId: started.workflowId, runId: started.runId, links: l,
         });
       }
+      return c.json({ id: `${body.owner_id}:${body.app_id}`, workflow_id: started.workflowId, run_id: started.runId, links: l }, 202, { Location: l.self });
     },
   );
 

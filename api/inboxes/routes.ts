@@ -1,13 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
-import type { InboxRecord } from '../../workflows/inboxes.types.ts';
+import type { InboxRecord } from '../../contracts/inboxes.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { runWrite } from '../write.ts';
+import { keyOrFresh, runWrite } from '../write.ts';
+import { workflows } from '../../contracts/workflows.ts';
 
 const inbox = z
   .object({ id: z.number().int(), account_id: z.number().int(), name: z.string(), channel_type: z.string(), webhook_url: z.string().nullable() })
@@ -39,9 +40,9 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
       const principal = c.get('principal');
       requireAccountAccess(principal, id, ['administrator']);
       const body = c.req.valid('json');
-      const { result } = await runWrite<InboxRecord>(temporal, {
-        workflowType: 'createInbox', idPrefix: `inbox:${id}`, idempotencyKey: c.req.valid('header')['idempotency-key'],
-        input: { accountId: id, name: body.name, webhookUrl: body.webhook_url, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.createInbox, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, name: body.name, webhookUrl: body.webhook_url, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json(view(result), 201);
     },

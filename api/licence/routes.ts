@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ScheduleNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { licenceState } from '../../activities/licence/service.ts';
-import { verifyLicence } from '../../activities/licence/verify.ts';
-import { taskQueues } from '../../config/catalogue.ts';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { licenceState } from '../../db/licence-state.ts';
+import { verifyLicence } from '../../domain/licence/verify.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
-import { searchAttributes } from '../../config/search-attributes.ts';
 import { installationId, storeLicence } from '../../db/licence.ts';
 import type { Sql } from '../../db/pool.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { executeWorkflow } from '../../workers/start.ts';
 import { ensureLicenceSchedule, heartbeatInterval, LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
 import { requirePlatform } from '../auth/index.ts';
 import { jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { isDeadlineExceeded } from '../write.ts';
+import { isDeadlineExceeded, toProblem } from '../write.ts';
 
 const anyObject = z.record(z.string(), z.unknown());
 /** Both workflows take seconds; past this, the worker is likely down and the caller hears so. */
@@ -57,11 +57,8 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
 
   /** After anything that changes the status: premium features follow it at once. */
   async function reconcile() {
-    await temporal.withDeadline(Date.now() + WAIT_MS, () => temporal.workflow.execute('reconcilePremiumFeatures', {
-      workflowId: `licence-reconcile:${randomUUID()}`,
-      taskQueue: taskQueues.core,
-      typedSearchAttributes: [{ key: searchAttributes.kind, value: 'reconcilePremiumFeatures' }],
-    }));
+    const entry = workflows.reconcilePremiumFeatures;
+    await temporal.withDeadline(Date.now() + WAIT_MS, () => executeWorkflow(temporal, entry, { cause: `install:${randomUUID()}` }, {}));
   }
 
   app.openapi(
@@ -95,18 +92,13 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
     createRoute({ method: 'post', path: '/v1/license/heartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security, responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it'), ...commonProblems } }),
     async (c) => {
       requirePlatform(c.get('principal'));
+      const key = { key: randomUUID() };
       try {
-        const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () => temporal.workflow.execute('licenceHeartbeat', {
-          workflowId: `licence-heartbeat-now:${randomUUID()}`,
-          taskQueue: taskQueues.core,
-          args: [{ retry: false }],
-          typedSearchAttributes: [{ key: searchAttributes.kind, value: 'licenceHeartbeat' }],
-        }));
-        return c.json({ ...(outcome as object), licence: await view() }, 200);
+        const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () => executeWorkflow(temporal, workflows.licenceHeartbeat, key, { retry: false }));
+        return c.json({ ...outcome, licence: await view() }, 200);
       } catch (err) {
-        if (err instanceof WorkflowFailedError) throw new Error(`heartbeat workflow failed: ${err.cause?.message ?? err.message}`, { cause: err });
         if (isDeadlineExceeded(err)) throw new ProblemError('unavailable', 'The heartbeat did not finish in time: is a worker running?');
-        throw err;
+        throw toProblem(err, workflows.licenceHeartbeat.id(key));
       }
     },
   );

@@ -2,14 +2,15 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
-import type { AccessTokenRecord, Member } from '../../workflows/members.types.ts';
+import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { runWrite } from '../write.ts';
+import { keyOrFresh, runWrite } from '../write.ts';
+import { workflows } from '../../contracts/workflows.ts';
 
 const role = z.enum(['administrator', 'agent']);
 const member = z.object({ user_id: z.number().int(), name: z.string(), email: z.string(), role }).openapi('Member');
@@ -49,9 +50,9 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
       const body = c.req.valid('json');
-      const { result, replayed } = await runWrite<Member>(temporal, {
-        workflowType: 'addMember', idPrefix: `member:${id}`, idempotencyKey: c.req.valid('header')['idempotency-key'],
-        input: { accountId: id, ...body, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result, replayed } = await runWrite(temporal, {
+        entry: workflows.addMember, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, ...body, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json(memberView(result), result.created && !replayed ? 201 : 200);
     },
@@ -67,9 +68,9 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const { id, userId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
-      const { result } = await runWrite<Member>(temporal, {
-        workflowType: 'changeRole', idPrefix: `member-role:${id}:${userId}`,
-        input: { accountId: id, userId, role: c.req.valid('json').role, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.changeRole, key: { accountId: id, userId, key: keyOrFresh(undefined) },
+        input: { accountId: id, userId, role: c.req.valid('json').role, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json(memberView(result), 200);
     },
@@ -85,7 +86,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const { id, userId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
-      await runWrite(temporal, { workflowType: 'removeMember', idPrefix: `member-remove:${id}:${userId}`, input: { accountId: id, userId, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs });
+      await runWrite(temporal, { entry: workflows.removeMember, key: { accountId: id, userId, key: keyOrFresh(undefined) }, input: { accountId: id, userId, actor: actorOf(principal) }, waitMs: workflowWaitMs });
       return c.body(null, 204);
     },
   );
@@ -116,9 +117,9 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const userId = body.user_id ?? (principal.kind === 'user' ? principal.userId : undefined);
       if (!userId) throw new ProblemError('validation', 'A platform token must name the user.', { errors: [{ field: 'user_id', message: 'required with a platform token' }] });
       const token = issueToken();
-      const { result } = await runWrite<AccessTokenRecord>(temporal, {
-        workflowType: 'createAccessToken', idPrefix: `token:${id}`,
-        input: { accountId: id, userId, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.createAccessToken, key: { accountId: id, key: keyOrFresh(undefined) },
+        input: { accountId: id, userId, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json({ ...tokenView(result), token: token.plaintext }, 201);
     },
@@ -130,8 +131,8 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const { id, tokenId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
-      const { result } = await runWrite<AccessTokenRecord>(temporal, {
-        workflowType: 'revokeAccessToken', idPrefix: `token-revoke:${id}:${tokenId}`, input: { accountId: id, tokenId, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.revokeAccessToken, key: { accountId: id, tokenId, key: keyOrFresh(undefined) }, input: { accountId: id, tokenId, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json(tokenView(result), 200);
     },

@@ -30,6 +30,8 @@ export const problemTypes = {
   idempotencyMismatch: { slug: 'idempotency-key-reused', title: 'This Idempotency-Key was used with another request', status: 422 },
   unsupportedMediaType: { slug: 'unsupported-media-type', title: 'Send the body as application/json', status: 415 },
   unavailable: { slug: 'unavailable', title: 'A service Capstan depends on is unavailable', status: 503 },
+  badGateway: { slug: 'upstream-failed', title: 'A service Capstan called failed', status: 502 },
+  gatewayTimeout: { slug: 'deadline-exceeded', title: 'The work did not finish within its deadline', status: 504 },
   internal: { slug: 'internal-error', title: 'Something went wrong on our side', status: 500 },
 } as const satisfies Record<string, { slug: string; title: string; status: number }>;
 

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { webhookEvents } from '../../config/webhooks.ts';
 import type { Sql } from '../../db/pool.ts';
-import type { WebhookRecord } from '../../workflows/webhooks.types.ts';
+import type { WebhookRecord } from '../../contracts/webhooks.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
@@ -10,7 +10,8 @@ import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { runWrite } from '../write.ts';
+import { keyOrFresh, runWrite } from '../write.ts';
+import { workflows } from '../../contracts/workflows.ts';
 import { findDelivery, findWebhook, listDeliveries, listWebhooks } from './queries.ts';
 
 const event = z.enum(webhookEvents);
@@ -54,9 +55,9 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
-      const { result } = await runWrite<WebhookRecord>(temporal, {
-        workflowType: 'createWebhook', idPrefix: `webhook:${id}`, idempotencyKey: c.req.valid('header')['idempotency-key'],
-        input: { accountId: id, ...c.req.valid('json'), actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs,
+      const { result } = await runWrite(temporal, {
+        entry: workflows.createWebhook, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, ...c.req.valid('json'), actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json(await load(id, result.id), 201);
     },
@@ -81,7 +82,7 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
       const { id, webhookId } = c.req.valid('param');
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
-      await runWrite(temporal, { workflowType: 'updateWebhook', idPrefix: `webhook-update:${id}:${webhookId}`, input: { accountId: id, webhookId, ...c.req.valid('json'), actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs });
+      await runWrite(temporal, { entry: workflows.updateWebhook, key: { accountId: id, webhookId, key: keyOrFresh(undefined) }, input: { accountId: id, webhookId, ...c.req.valid('json'), actor: actorOf(principal) }, waitMs: workflowWaitMs });
       return c.json(await load(id, webhookId), 200);
     },
   );
@@ -93,7 +94,7 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
       const principal = c.get('principal');
       requireAccountAccess(principal, id, admins);
       await load(id, webhookId);
-      await runWrite(temporal, { workflowType: 'deleteWebhook', idPrefix: `webhook-delete:${id}:${webhookId}`, input: { accountId: id, webhookId, actor: actorOf(principal) }, accountId: id, waitMs: workflowWaitMs });
+      await runWrite(temporal, { entry: workflows.deleteWebhook, key: { accountId: id, webhookId, key: keyOrFresh(undefined) }, input: { accountId: id, webhookId, actor: actorOf(principal) }, waitMs: workflowWaitMs });
       return c.body(null, 204);
     },
   );

@@ -1,12 +1,12 @@
-import { Connection, Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { Connection, Client, WorkflowFailedError } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { msToNumber } from '@temporalio/common/lib/time.js';
-import { taskQueues, workflowCatalogue } from '../../config/catalogue.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
-import { searchAttributes } from '../../config/search-attributes.ts';
 import { localDatabaseUrl } from '../../db/embedded.ts';
 import { createPool } from '../../db/pool.ts';
-import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../workflows/deploy.types.ts';
+import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../contracts/deploys.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { startDeploy } from '../../workers/start-deploy.ts';
 
 export interface DeployOptions {
   owner?: string;
@@ -18,7 +18,7 @@ export interface DeployOptions {
   follow?: boolean;
 }
 
-const workflowIdOf = workflowCatalogue.deployApplication.workflowId;
+const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 
 async function temporalClient(env: Env): Promise<Client> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
@@ -56,18 +56,13 @@ async function start(client: Client, owner: string, app: string, options: Deploy
   }
   for (const name of options.unset ?? []) envChanges[name] = null;
   const deadlineMs = options.deadline === undefined ? undefined : parseDuration(options.deadline);
-  try {
-    const handle = await client.workflow.start('deployApplication', {
-      workflowId: workflowIdOf(owner, app),
-      taskQueue: taskQueues.deploy,
-      args: [{ ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, requestedBy: `Operator:${process.env.USER ?? 'cli'}` }],
-      typedSearchAttributes: [{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: app }],
-    });
-    console.log(`deploy started: ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    throw new Error(`a deploy of ${app} is already running (${err.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`);
+  const started = await startDeploy(client, {
+    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, requestedBy: `Operator:${process.env.USER ?? 'cli'}`,
+  });
+  if (started.outcome === 'already_running') {
+    throw new Error(`a deploy of ${app} is already running (${started.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`);
   }
+  console.log(`deploy started: ${started.workflowId} (run ${started.runId})`);
 }
 
 /** A live line: phase, Clever Cloud state and time against the deadline, until the deploy ends. */

@@ -1,4 +1,4 @@
-import type { CleverClientOptions } from '../../activities/clever-cloud/client.ts';
+import type { CleverClientOptions } from '../../config/clever.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import type { Shutdown } from '../shutdown.ts';
 

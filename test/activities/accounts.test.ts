@@ -5,7 +5,7 @@ import { createAccountActivities } from '../../activities/accounts.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
-import type { ProvisionAccountCommand } from '../../workflows/provision-account.types.ts';
+import type { ProvisionAccountCommand } from '../../contracts/accounts.ts';
 import { unique } from '../support/stack.ts';
 
 let sql: Sql;

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { taskQueues } from '../../config/catalogue.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { startWorkflow } from '../../workers/start.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
-import type { deployApplication } from '../../workflows/deploy-application.ts';
-import { progressQuery } from '../../workflows/deploy.types.ts';
+import { progressQuery } from '../../contracts/deploys.ts';
 import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
@@ -27,11 +27,8 @@ describe('a worker killed while following a deploy', () => {
     const appId = unique('app');
     stack.clever.state.addApp('orga_kill', appId, appId, 'aaaa0000');
 
-    const handle = await stack.temporal.workflow.start<typeof deployApplication>('deployApplication', {
-      workflowId: `deploy:orga_kill/${appId}`,
-      taskQueue: taskQueues.deploy,
-      args: [{ ownerId: 'orga_kill', appId, commit: 'c0de0001', pollIntervalMs: 250, deadlineMs: 60_000, requestedBy: 'vitest' }],
-    });
+    const input = { ownerId: 'orga_kill', appId, commit: 'c0de0001', pollIntervalMs: 250, deadlineMs: 60_000, requestedBy: 'vitest' };
+    const handle = await startWorkflow(stack.temporal, workflows.deployApplication, input, input);
     await until('the deploy to be following its deployment', async () => (await handle.query(progressQuery)).phase === 'following');
     await first.kill('SIGKILL');
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { taskQueues } from '../../config/catalogue.ts';
+import { workflows } from '../../contracts/workflows.ts';
 import { issueToken } from '../../db/tokens.ts';
-import type { provisionAccount } from '../../workflows/provision-account.ts';
+import { startWorkflow } from '../../workers/start.ts';
 import { unique, useStack } from '../support/stack.ts';
 import { until } from '../support/receiver.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
@@ -27,10 +27,8 @@ describe('a worker killed in the middle of provisioning', () => {
     const [{ pid: lockPid }] = (await lock`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
 
     const token = issueToken();
-    const handle = await stack.temporal.workflow.start<typeof provisionAccount>('provisionAccount', {
-      workflowId: `account:${key}`,
-      taskQueue: taskQueues.core,
-      args: [{ idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, requestedBy: { type: 'Operator', id: 'vitest' } }],
+    const handle = await startWorkflow(stack.temporal, workflows.provisionAccount, { key }, {
+      idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, requestedBy: { type: 'Operator', id: 'vitest' },
     });
 
     await until('the activity to wait on our row', async () => {

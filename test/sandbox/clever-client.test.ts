@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleverApiError, CleverClient, type CleverAuth } from '../../activities/clever-cloud/client.ts';
+import { CleverApiError, CleverClient } from '../../activities/clever-cloud/client.ts';
+import type { CleverAuth } from '../../config/clever.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import { until } from '../support/receiver.ts';
 

@@ -1,7 +1,7 @@
 import { SignJWT, base64url } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allowedFeatures, licenceStatus, type LicenceFacts } from '../../activities/licence/status.ts';
-import { verifyLicence } from '../../activities/licence/verify.ts';
+import { allowedFeatures, licenceStatus, type LicenceFacts } from '../../domain/licence/status.ts';
+import { verifyLicence } from '../../domain/licence/verify.ts';
 import { LicenceIssuer } from '../../sandbox/licensing/issuer.ts';
 
 let vendor: LicenceIssuer;

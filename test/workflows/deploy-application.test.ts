@@ -1,12 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { taskQueues } from '../../config/catalogue.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { startWorkflow } from '../../workers/start.ts';
 import { searchAttributes } from '../../config/search-attributes.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
-import type { deployApplication } from '../../workflows/deploy-application.ts';
-import { progressQuery } from '../../workflows/deploy.types.ts';
-import type { DeployInput } from '../../workflows/deploy.types.ts';
+import { progressQuery } from '../../contracts/deploys.ts';
+import type { DeployInput } from '../../contracts/deploys.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ clever: true });
@@ -18,11 +18,8 @@ function newApp(commitId = 'aaaa1111') {
 }
 
 function deploy(appId: string, input: Partial<DeployInput> = {}) {
-  return stack.temporal.workflow.start<typeof deployApplication>('deployApplication', {
-    workflowId: `deploy:orga_test/${appId}`,
-    taskQueue: taskQueues.deploy,
-    args: [{ ownerId: 'orga_test', appId, pollIntervalMs: 100, deadlineMs: 20_000, requestedBy: 'vitest', ...input }],
-  });
+  const key = { ownerId: 'orga_test', appId };
+  return startWorkflow(stack.temporal, workflows.deployApplication, key, { ...key, pollIntervalMs: 100, deadlineMs: 20_000, requestedBy: 'vitest', ...input });
 }
 
 const faults = (f: Partial<typeof defaultFaults>) => (stack.clever.state.faults = { ...defaultFaults, ...f });

@@ -1,11 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { taskQueues } from '../../config/catalogue.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { executeWorkflow } from '../../workers/start.ts';
 import { searchAttributes } from '../../config/search-attributes.ts';
 import { issueToken } from '../../db/tokens.ts';
-import type { provisionAccount } from '../../workflows/provision-account.ts';
-import type { ProvisionAccountInput } from '../../workflows/provision-account.types.ts';
+import type { ProvisionAccountInput } from '../../contracts/accounts.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack();
@@ -25,12 +25,7 @@ describe('provisionAccount on a real Temporal server', () => {
   it('creates the account and tags the run with its account and user ids', async () => {
     const args = input();
     const workflowId = `account:${args.idempotencyKey}`;
-    const result = await stack.temporal.workflow.execute<typeof provisionAccount>('provisionAccount', {
-      workflowId,
-      taskQueue: taskQueues.core,
-      args: [args],
-      typedSearchAttributes: [{ key: searchAttributes.kind, value: 'provisionAccount' }],
-    });
+    const result = await executeWorkflow(stack.temporal, workflows.provisionAccount, { key: args.idempotencyKey }, args);
 
     expect(result).toMatchObject({ account: { name: 'Initech' }, admin: { email: args.admin.email }, created: true });
     const [row] = await stack.sql`select name from accounts where id = ${result.account.id}`;
@@ -45,7 +40,7 @@ describe('provisionAccount on a real Temporal server', () => {
   it('fails at once, without retrying, on input that breaks the schema', async () => {
     const bad = { ...input(), admin: { name: '', email: 'not-an-email' } };
     const failure = await stack.temporal.workflow
-      .execute<typeof provisionAccount>('provisionAccount', { workflowId: unique('account:bad'), taskQueue: taskQueues.core, args: [bad] })
+      .execute(workflows.provisionAccount.type, { workflowId: unique('account:bad'), taskQueue: workflows.provisionAccount.taskQueue, args: [bad] })
       .catch((err: unknown) => err);
 
     expect(failure).toBeInstanceOf(WorkflowFailedError);

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { actor } from './common.types.ts';
-import { webhookEvents } from '../config/webhooks.ts';
-import type { DeliveryPolicy } from '../config/webhooks.ts';
-
+import { actor } from './common.ts';
+import { webhookEvents, type DeliveryPolicy } from '../config/webhooks.ts';
 
 export const createWebhookInput = z.object({
   accountId: z.number().int().positive(),
@@ -36,10 +34,14 @@ export interface WebhookRecord {
   status: 'enabled' | 'disabled';
 }
 
-export interface DeliveryInput {
-  deliveryId: string;
-  policy: DeliveryPolicy;
-}
+const ms = z.number().int().positive();
+export const deliveryInput = z.object({
+  deliveryId: z.string().min(1).max(64),
+  /** For search only: the account whose event this is. */
+  accountId: z.number().int().positive().optional(),
+  policy: z.object({ attemptTimeoutMs: ms, initialIntervalMs: ms, maxIntervalMs: ms, deadlineMs: ms }) satisfies z.ZodType<DeliveryPolicy>,
+});
+export type DeliveryInput = z.infer<typeof deliveryInput>;
 
 export type DeliveryOutcome = { status: 'delivered' | 'skipped' | 'dead'; attempts: number; error?: string };
 

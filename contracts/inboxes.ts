@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actor } from './common.types.ts';
+import { actor } from './common.ts';
 
 export const createInboxInput = z.object({
   accountId: z.number().int().positive(),

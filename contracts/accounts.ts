@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actor } from './common.ts';
 
 /** What `provisionAccount` takes. Secrets never enter: the token arrives as its hash. */
 export const provisionAccountInput = z.object({
@@ -13,7 +14,7 @@ export const provisionAccountInput = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
     prefix: z.string().min(1).max(32),
   }),
-  requestedBy: z.object({ type: z.enum(['PlatformApp', 'User', 'Operator']), id: z.string() }),
+  requestedBy: actor,
 });
 
 export type ProvisionAccountInput = z.input<typeof provisionAccountInput>;

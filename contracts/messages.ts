@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actor } from './common.types.ts';
+import { actor } from './common.ts';
 
 /** Who wrote in: at least one of these finds or creates the contact. */
 export const contactKey = z

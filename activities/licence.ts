@@ -1,15 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import type { LicenceSettings } from '../../config/licence.ts';
-import type { Logger } from '../../config/logger.ts';
-import { currentLicence, installationId, storeLicence } from '../../db/licence.ts';
-import type { Sql } from '../../db/pool.ts';
-import { licenceState } from './service.ts';
-import { verifyLicence } from './verify.ts';
-
-export type HeartbeatOutcome =
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'confirmed'; serverStatus: 'active' | 'suspended' | 'revoked'; httpStatus: number; refreshed: boolean };
+import type { LicenceSettings } from '../config/licence.ts';
+import type { Logger } from '../config/logger.ts';
+import { currentLicence, installationId, storeLicence } from '../db/licence.ts';
+import type { Sql } from '../db/pool.ts';
+import { licenceState } from '../db/licence-state.ts';
+import { verifyLicence } from '../domain/licence/verify.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import type { HeartbeatOutcome, ReconcileResult } from '../contracts/licence.ts';
+import { refuse } from './failures.ts';
 
 const VERSION = '0.1.0';
 
@@ -38,7 +36,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     const installation = await installationId(sql);
     // The installation and the run (a scheduled run's id carries its scheduled time): the same on every retry.
     const idempotencyKey = `${installation}:${input.runKey}`;
-    const body = { installation_id: installation, version: VERSION, host: process.env.CAPSTAN_PUBLIC_URL ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
+    const body = { installation_id: installation, version: VERSION, host: settings.publicUrl ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
     const attempt = Context.current().info.attempt;
     const started = Date.now();
     let httpStatus: number | undefined;
@@ -67,7 +65,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     logger.info({ outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt }, 'licence heartbeat');
     if (!confirmed) {
       // 401 means the server does not know this key: retrying will not change that.
-      throw ApplicationFailure.create({ type: 'HeartbeatFailed', message: error ?? 'answer without a status', nonRetryable: httpStatus === 401 });
+      refuse(httpStatus === 401 ? 'LicenceRejected' : 'HeartbeatFailed', error ?? 'answer without a status');
     }
 
     let refreshed = false;
@@ -85,7 +83,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
   }
 
   /** Turns each account's premium features to what the licence allows now; reversible both ways. */
-  async function reconcilePremiumFeatures(): Promise<{ status: string; features: string[]; accountsChanged: number }> {
+  async function reconcilePremiumFeatures(): Promise<ReconcileResult> {
     const state = await licenceState(sql, settings);
     const changed = await sql`
       update accounts set premium_features = ${state.features}::text[], updated_at = now()
@@ -94,5 +92,5 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     return { status: state.status, features: state.features, accountsChanged: changed.length };
   }
 
-  return { sendHeartbeat, reconcilePremiumFeatures };
+  return { sendHeartbeat, reconcilePremiumFeatures } satisfies Pick<CoreActivities, 'sendHeartbeat' | 'reconcilePremiumFeatures'>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actor } from './common.types.ts';
+import { actor } from './common.ts';
 
 const role = z.enum(['administrator', 'agent']);
 

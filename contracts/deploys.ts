@@ -13,6 +13,7 @@ export const deployInput = z.object({
   requestedBy: z.string().min(1).max(200),
 });
 export type DeployInput = z.input<typeof deployInput>;
+export type DeployCommand = z.output<typeof deployInput>;
 
 export type DeployPhase = 'reading' | 'redeploying' | 'following' | 'cancelling' | 'rolling_back' | 'done';
 

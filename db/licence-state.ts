@@ -1,8 +1,8 @@
-import type { LicenceSettings, PremiumFeature } from '../../config/licence.ts';
-import { currentLicence, heartbeatFacts, seatsUsed } from '../../db/licence.ts';
-import type { Sql } from '../../db/pool.ts';
-import { allowedFeatures, licenceStatus, type LicenceStatus } from './status.ts';
-import type { LicenceClaims } from './verify.ts';
+import type { LicenceSettings, PremiumFeature } from '../config/licence.ts';
+import { currentLicence, heartbeatFacts, seatsUsed } from './licence.ts';
+import type { Sql } from './pool.ts';
+import { allowedFeatures, licenceStatus, type LicenceStatus } from '../domain/licence/status.ts';
+import type { LicenceClaims } from '../domain/licence/verify.ts';
 
 export interface LicenceState {
   status: LicenceStatus;

@@ -1,0 +1,58 @@
+/**
+ * What each task queue's activities take and give. Workflows call them through
+ * these interfaces; activities/ implements them (`satisfies`), so neither side
+ * imports the other.
+ */
+import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
+import type { AttemptRef } from './deploys.ts';
+import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
+import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
+import type {
+  AccessTokenRecord,
+  AddMemberInput,
+  ChangeRoleInput,
+  CreateAccessTokenInput,
+  Member,
+  RemoveMemberInput,
+  RevokeAccessTokenInput,
+} from './members.ts';
+import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
+import type { CreateWebhookInput, DeleteWebhookInput, DeliveryOutcome, Outbox, UpdateWebhookInput, WebhookRecord } from './webhooks.ts';
+
+/** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
+export type Run<T> = T & { workflowId: string };
+
+export interface CoreActivities {
+  createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult>;
+  addMember(cmd: Run<AddMemberInput>): Promise<Member>;
+  changeRole(cmd: Run<ChangeRoleInput>): Promise<Member>;
+  removeMember(cmd: Run<RemoveMemberInput>): Promise<{ removed: boolean }>;
+  createAccessToken(cmd: Run<CreateAccessTokenInput>): Promise<AccessTokenRecord>;
+  revokeAccessToken(cmd: Run<RevokeAccessTokenInput>): Promise<AccessTokenRecord>;
+  createInbox(cmd: Run<CreateInboxInput>): Promise<InboxRecord>;
+  appendInboundMessage(cmd: Run<IngestMessageInput>): Promise<{ result: IngestedMessage; outbox: Outbox }>;
+  changeConversationStatus(cmd: Run<ChangeStatusInput>): Promise<{ result: StatusChange; outbox: Outbox }>;
+  createWebhook(cmd: Run<CreateWebhookInput>): Promise<WebhookRecord>;
+  updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
+  deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;
+  sendWebhook(deliveryId: string): Promise<DeliveryOutcome>;
+  markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome>;
+  sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome>;
+  reconcilePremiumFeatures(): Promise<ReconcileResult>;
+}
+
+interface App {
+  ownerId: string;
+  appId: string;
+}
+
+export interface DeployActivities {
+  readApplication(input: App): Promise<{ commitId: string | null; name: string }>;
+  lastGoodCommit(input: App & { except: string }): Promise<string | null>;
+  readEnv(input: App & { names: string[] }): Promise<Record<string, string | null>>;
+  applyEnv(input: App & { changes: Record<string, string | null> }): Promise<void>;
+  startRedeploy(ref: AttemptRef): Promise<{ deploymentId: string }>;
+  pollDeployment(input: App & { attemptKey: string; deploymentId: string }): Promise<{ state: string }>;
+  cancelDeployment(input: App & { deploymentId: string }): Promise<void>;
+  finishAttempt(input: { attemptKey: string; outcome: 'OK' | 'FAIL' | 'CANCELLED' | 'TIMED_OUT' }): Promise<void>;
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export type HeartbeatOutcome =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'confirmed'; serverStatus: 'active' | 'suspended' | 'revoked'; httpStatus: number; refreshed: boolean };
+
+/** `retry: false` is an operator's "heartbeat now": the first attempt's outcome, no retries. */
+export const licenceHeartbeatInput = z.object({ retry: z.boolean().optional() }).default({});
+
+export interface HeartbeatResult {
+  heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string };
+  status: string;
+  features: string[];
+}
+
+export const reconcileInput = z.object({}).default({});
+
+export interface ReconcileResult {
+  status: string;
+  features: string[];
+  accountsChanged: number;
+}
