@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { CleverClient } from '../activities/clever-cloud/client.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { createDeployActivities } from '../activities/deploys.ts';

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
-import type { IngestedMessage, StatusChange } from '../../contracts/messages.ts';
 import { contactKey } from '../../contracts/messages.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';

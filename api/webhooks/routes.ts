@@ -2,7 +2,6 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { webhookEvents } from '../../config/webhooks.ts';
 import type { Sql } from '../../db/pool.ts';
-import type { WebhookRecord } from '../../contracts/webhooks.ts';
 import { actorOf } from '../actor.ts';
 import { requireAccountAccess } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';

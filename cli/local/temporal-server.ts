@@ -62,7 +62,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     await waitUntilServing(address, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`);
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`, { cause: err });
   }
   return { address, uiUrl: uiUrl(options.uiPort), stop: () => stopChild(child) };
 }

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
     bundleWorkflowsToFile(join(workDir, 'workflow-bundle.js')),
   ] as const);
   const teardown = async () => {
-    await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' && typeof s.value === 'object' ? s.value.stop() : undefined)));
+    await Promise.allSettled(started.flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'object' ? [s.value.stop()] : [])));
     await rm(workDir, { recursive: true, force: true });
   };
   const failed = started.find((s) => s.status === 'rejected');

@@ -15,11 +15,10 @@ export async function startReceiver(answer: (req: Received, index: number) => nu
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    req.on('end', () => {
       const entry = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       received.push(entry);
-      const status = await answer(entry, received.length - 1);
-      res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      void Promise.resolve(answer(entry, received.length - 1)).then((status) => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
