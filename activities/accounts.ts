@@ -35,7 +35,7 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
         select 'User', admin.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning' from admin
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
-        select account.id, ${cmd.requestedBy.type}, ${cmd.requestedBy.id}, 'account.provisioned', 'User', admin.id::text,
+        select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,
                ${sql.json({ email: cmd.admin.email, tokenPrefix: cmd.token.prefix })}, ${cmd.workflowId}
           from account, admin
       )

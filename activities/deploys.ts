@@ -3,6 +3,7 @@ import type { Sql } from '../db/pool.ts';
 import type { DeployActivities } from '../contracts/activities.ts';
 import type { AttemptRef } from '../contracts/deploys.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
+import { createActorActivities } from './actors.ts';
 import { refuse } from './failures.ts';
 
 /**
@@ -113,5 +114,8 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     await sql`update deployments set outcome = ${input.outcome}, finished_at = coalesce(finished_at, now()) where attempt_key = ${input.attemptKey}`;
   }
 
-  return { readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt } satisfies DeployActivities;
+  return {
+    ...createActorActivities({ sql }),
+    readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt,
+  } satisfies DeployActivities;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 import { createAccountActivities } from './accounts.ts';
+import { createActorActivities } from './actors.ts';
 import { createDeliveryActivities } from './deliveries.ts';
 import { createInboxActivities } from './inboxes.ts';
 import { createMemberActivities } from './members.ts';
@@ -22,6 +23,7 @@ export interface ActivityDeps {
 export function createActivities({ sql, logger, webhooks, licence }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
+    ...createActorActivities({ sql }),
     ...createAccountActivities({ sql, logger: named('accounts') }),
     ...createMemberActivities({ sql, logger: named('members'), licence }),
     ...createInboxActivities({ sql, logger: named('inboxes') }),

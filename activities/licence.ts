@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { Logger } from '../config/logger.ts';
-import { currentLicence, installationId, storeLicence } from '../db/licence.ts';
+import { installationId } from '../db/installation.ts';
+import { currentLicence, storeLicence } from '../db/licence.ts';
 import type { Sql } from '../db/pool.ts';
 import { licenceState } from '../db/licence-state.ts';
 import { verifyLicence } from '../domain/licence/verify.ts';

@@ -22,7 +22,7 @@ try {
       await stack.temporal.workflow.execute('deployApplication', {
         workflowId: `deploy:orga_bench/${appId}`,
         taskQueue: taskQueues.deploy,
-        args: [{ ownerId: 'orga_bench', appId, commit: 'abcdef01', pollIntervalMs, requestedBy: 'bench' }],
+        args: [{ ownerId: 'orga_bench', appId, commit: 'abcdef01', pollIntervalMs, actor: { type: 'Operator', id: 'bench' } }],
       });
       const [row] = await stack.sql<{ states: Array<{ state: string; at: string }> }[]>`select states from deployments where app_id = ${appId}`;
       const seen = Date.parse(row!.states.find((s) => s.state === 'OK')!.at);

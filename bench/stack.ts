@@ -16,6 +16,7 @@ import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../db/tokens.ts';
 import { quietBundlerLogger } from '../workers/bundle.ts';
+import { actorSecret } from '../db/installation.ts';
 import { connectClient, connectWorker } from '../workers/connect.ts';
 import { startWorkers } from '../workers/run.ts';
 import { startApiProcess } from './api-process.ts';
@@ -50,7 +51,7 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
     activities: createFloorActivities(sql),
   });
   const floorRun = floorWorker.run();
-  const temporal = await connectClient(temporalServer.address, 'default');
+  const temporal = await connectClient(temporalServer.address, 'default', { actorSecret: await actorSecret(sql) });
   const api = await startApiProcess({ databaseUrl: database.url, temporalAddress: temporalServer.address });
 
   return {

@@ -25,6 +25,12 @@ export const activityOptions = {
     scheduleToCloseTimeout: '5 min',
     retry: retry({ initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 s', maximumAttempts: 20 }),
   },
+  /** A check that reads one row: a local activity, no task round trip; a lost connection retries. */
+  localCheck: {
+    startToCloseTimeout: '5 s',
+    scheduleToCloseTimeout: '1 min',
+    retry: retry({ initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '5 s' }),
+  },
   /** A licence heartbeat: transient failures retry with backoff inside one heartbeat, for at most two minutes. */
   licenceHeartbeat: {
     startToCloseTimeout: '15 s',

@@ -14,7 +14,7 @@ export const provisionAccountInput = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
     prefix: z.string().min(1).max(32),
   }),
-  requestedBy: actor,
+  actor,
 });
 
 export type ProvisionAccountInput = z.input<typeof provisionAccountInput>;

@@ -4,6 +4,7 @@
  * imports the other.
  */
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
+import type { Actor } from './common.ts';
 import type { AttemptRef } from './deploys.ts';
 import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
 import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
@@ -22,7 +23,12 @@ import type { CreateWebhookInput, DeleteWebhookInput, DeliveryOutcome, Outbox, U
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
 
-export interface CoreActivities {
+/** Run as a local activity by every workflow that acts for someone, before it acts. */
+export interface ActorActivities {
+  checkActor(input: { workflowId: string; actor: Actor }): Promise<void>;
+}
+
+export interface CoreActivities extends ActorActivities {
   createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult>;
   addMember(cmd: Run<AddMemberInput>): Promise<Member>;
   changeRole(cmd: Run<ChangeRoleInput>): Promise<Member>;
@@ -46,7 +52,7 @@ interface App {
   appId: string;
 }
 
-export interface DeployActivities {
+export interface DeployActivities extends ActorActivities {
   readApplication(input: App): Promise<{ commitId: string | null; name: string }>;
   lastGoodCommit(input: App & { except: string }): Promise<string | null>;
   readEnv(input: App & { names: string[] }): Promise<Record<string, string | null>>;

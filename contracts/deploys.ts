@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
+import { actor } from './common.ts';
 
 export const deployInput = z.object({
   ownerId: z.string().min(1).max(100),
@@ -10,7 +11,7 @@ export const deployInput = z.object({
   deadlineMs: z.number().int().min(1_000).max(6 * 3_600_000).default(30 * 60_000),
   autoRollback: z.boolean().default(true),
   pollIntervalMs: z.number().int().min(50).max(60_000).default(5_000),
-  requestedBy: z.string().min(1).max(200),
+  actor,
 });
 export type DeployInput = z.input<typeof deployInput>;
 export type DeployCommand = z.output<typeof deployInput>;

@@ -17,6 +17,8 @@ export const ingestMessageInput = z.object({
   contact: contactKey,
   content: z.string().min(1).max(150_000),
   sourceId: z.string().min(1).max(255).optional(),
+  /** The token's owner that posted it. */
+  actor,
 });
 
 export type IngestMessageInput = z.infer<typeof ingestMessageInput>;

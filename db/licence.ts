@@ -1,16 +1,6 @@
 import type { LicenceClaims } from '../domain/licence/verify.ts';
 import type { Sql, TransactionSql } from './pool.ts';
 
-/** This installation's id: made once, kept forever. */
-export async function installationId(sql: Sql): Promise<string> {
-  // Read first: every licence read and heartbeat asks, and only the very first may need to write.
-  const [found] = await sql<{ id: string }[]>`select id from installation`;
-  if (found) return found.id;
-  const [row] = await sql<{ id: string }[]>`
-    insert into installation default values on conflict (singleton) do update set singleton = true returning id`;
-  return row!.id;
-}
-
 /** Seats are users with at least one membership, counted once whatever their number of accounts. */
 export async function seatsUsed(sql: Sql | TransactionSql): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(distinct user_id)::int as n from account_users`;

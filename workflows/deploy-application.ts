@@ -7,6 +7,7 @@ import { cancelSignal, progressQuery, type DeployInput, type DeployOutcome, type
 import { workflows } from '../contracts/workflows.ts';
 import { runAttempt, type DeployRun } from './deploy/attempt.ts';
 import { DeadlineBudget } from './deploy/budget.ts';
+import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
@@ -20,6 +21,7 @@ const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
  */
 export async function deployApplication(input: DeployInput): Promise<DeployOutcome> {
   const cmd = parseInput(workflows.deployApplication.input, input);
+  await actingFor(cmd.actor);
   const { workflowId, typedSearchAttributes } = workflowInfo();
   // Tagged here too, so a run started by hand (Web UI, `temporal workflow start`) is found like the others.
   if (typedSearchAttributes.get(searchAttributes.appId) !== cmd.appId) {

@@ -7,7 +7,7 @@ import { runWrite } from '../write.ts';
 export interface ProvisionRequest {
   idempotencyKey: string;
   body: Pick<ProvisionAccountInput, 'name' | 'locale' | 'admin'>;
-  requestedBy: ProvisionAccountInput['requestedBy'];
+  actor: ProvisionAccountInput['actor'];
   /** How long to wait for the workflow before answering 202. */
   waitMs: number;
 }
@@ -31,7 +31,7 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
   const { result, replayed, workflowId } = await runWrite(client, {
     entry: workflows.provisionAccount,
     key: { key: request.idempotencyKey },
-    input: { ...body, idempotencyKey: request.idempotencyKey, token: { sha256: token.sha256, prefix: token.prefix }, requestedBy: request.requestedBy },
+    input: { ...body, idempotencyKey: request.idempotencyKey, token: { sha256: token.sha256, prefix: token.prefix }, actor: request.actor },
     fingerprintOf: { name: body.name, locale: body.locale ?? 'en', admin: { name: body.admin.name, email: body.admin.email } },
     waitMs: request.waitMs,
     summary: `Provision account "${body.name}" for ${body.admin.email}`,

@@ -59,7 +59,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
     const outcome = await provisionThroughWorkflow(temporal, {
       idempotencyKey,
       body: c.req.valid('json'),
-      requestedBy: { type: 'PlatformApp', id: String(principal.appId) },
+      actor: { type: 'PlatformApp', id: String(principal.appId) },
       waitMs: workflowWaitMs,
     });
     const { account, admin } = outcome.result;

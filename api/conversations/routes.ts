@@ -58,7 +58,7 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
       const key = body.source_id ? `source:${body.source_id}` : c.req.valid('header')['idempotency-key'];
       const { result, replayed } = await runWrite(temporal, {
         entry: workflows.ingestMessage, key: { accountId: id, inboxId, key: keyOrFresh(key) },
-        input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id }, waitMs: workflowWaitMs,
+        input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id, actor: actorOf(c.get('principal')) }, waitMs: workflowWaitMs,
       });
       const m = result.message;
       const view = { id: m.id, seq: m.seq, content: m.content, source_id: m.sourceId, created_at: m.createdAt, conversation_id: result.conversation.displayId, contact_id: result.contact.id };

@@ -4,6 +4,7 @@ import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
 import type { Sql } from '../../db/pool.ts';
 import { cancelSignal, progressQuery } from '../../contracts/deploys.ts';
+import { actorOf } from '../actor.ts';
 import { requirePlatform } from '../auth/index.ts';
 import { jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
@@ -39,7 +40,7 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
       const body = c.req.valid('json');
       const started = await startDeploy(temporal, {
         ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000,
-        autoRollback: body.auto_rollback, pollIntervalMs, requestedBy: `PlatformApp:${principal.appId}`,
+        autoRollback: body.auto_rollback, pollIntervalMs, actor: actorOf(principal),
       });
       const l = links(body.owner_id, body.app_id, started.runId);
       if (started.outcome === 'already_running') {

@@ -3,6 +3,7 @@ import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { licenceSettings } from '../../config/licence.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { requireSetting } from '../settings.ts';
@@ -15,7 +16,7 @@ export async function apiCommand(): Promise<void> {
   await shutdown.starting(async () => {
     const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-api' });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
-    const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
+    const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
     const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env) }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());

@@ -1,9 +1,11 @@
-import { Connection, Client, WorkflowFailedError } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { loadEnv, type Env } from '../../config/env.ts';
 import { localDatabaseUrl } from '../../db/embedded.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
+import { connectClient } from '../../workers/connect.ts';
 import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../contracts/deploys.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
@@ -20,9 +22,14 @@ export interface DeployOptions {
 
 const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 
+/** Straight to Temporal, signing actors with the installation's secret read from PostgreSQL. */
 async function temporalClient(env: Env): Promise<Client> {
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const sql = createPool({ url: env.DATABASE_URL ?? localDatabaseUrl(env.EMBEDDED_POSTGRES_PORT), max: 1 });
+  try {
+    return await connectClient(env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 /** `capstan deploy <app>` and `capstan deploy status|cancel|history <app>`: straight to Temporal, so it works with the API down. */
@@ -57,7 +64,7 @@ async function start(client: Client, owner: string, app: string, options: Deploy
   for (const name of options.unset ?? []) envChanges[name] = null;
   const deadlineMs = options.deadline === undefined ? undefined : parseDuration(options.deadline);
   const started = await startDeploy(client, {
-    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, requestedBy: `Operator:${process.env.USER ?? 'cli'}`,
+    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, actor: { type: 'Operator', id: process.env.USER ?? 'cli' },
   });
   if (started.outcome === 'already_running') {
     throw new Error(`a deploy of ${app} is already running (${started.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`);

@@ -16,6 +16,7 @@ import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
@@ -58,7 +59,7 @@ export async function upCommand(): Promise<void> {
       : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown);
     const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
     shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
+    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
     const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT);

@@ -27,7 +27,7 @@ function command(overrides: Partial<ProvisionAccountCommand> = {}): ProvisionAcc
     locale: 'en',
     admin: { name: 'Ada', email: `${unique('ada')}@acme.test` },
     token: { sha256: token.sha256, prefix: token.prefix },
-    requestedBy: { type: 'PlatformApp', id: '1' },
+    actor: { type: 'PlatformApp', id: '1' },
     ...overrides,
   };
 }

@@ -22,7 +22,7 @@ async function account() {
   const token = issueToken();
   const made = await createAccountActivities({ sql, logger }).createAccountWithAdmin({
     idempotencyKey: key, workflowId: `account:${key}`, name: 'Retry', locale: 'en',
-    admin: { name: 'A', email: `${key}@example.test` }, token: { sha256: token.sha256, prefix: token.prefix }, requestedBy: { type: 'Operator', id: 't' },
+    admin: { name: 'A', email: `${key}@example.test` }, token: { sha256: token.sha256, prefix: token.prefix }, actor: { type: 'Operator', id: 't' },
   });
   expect(made.tokenStored).toBe(true);
   return made;
@@ -32,7 +32,7 @@ describe('activities retried after commit', () => {
   it('a provisioning retry reports its token as stored, so the request that started it can still hand it out', async () => {
     const key = unique('acct');
     const token = issueToken();
-    const cmd = { idempotencyKey: key, workflowId: `account:${key}`, name: 'R', locale: 'en', admin: { name: 'A', email: `${key}@example.test` }, token: { sha256: token.sha256, prefix: token.prefix }, requestedBy: { type: 'Operator' as const, id: 't' } };
+    const cmd = { idempotencyKey: key, workflowId: `account:${key}`, name: 'R', locale: 'en', admin: { name: 'A', email: `${key}@example.test` }, token: { sha256: token.sha256, prefix: token.prefix }, actor: { type: 'Operator' as const, id: 't' } };
     const activities = createAccountActivities({ sql, logger });
     await activities.createAccountWithAdmin(cmd);
     expect(await activities.createAccountWithAdmin(cmd)).toMatchObject({ created: false, tokenStored: true });
@@ -54,7 +54,7 @@ describe('activities retried after commit', () => {
     const { account: a } = await account();
     const [inbox] = await sql<{ id: number }[]>`insert into inboxes (account_id, name) values (${a.id}, 'in') returning id`;
     const messages = createMessageActivities({ sql, logger, webhooks: testWebhookSettings });
-    const ingested = await messages.appendInboundMessage({ accountId: a.id, inboxId: inbox!.id, contact: { identifier: 'c' }, content: 'hi', workflowId: unique('message') });
+    const ingested = await messages.appendInboundMessage({ accountId: a.id, inboxId: inbox!.id, contact: { identifier: 'c' }, content: 'hi', actor: { type: 'Operator', id: 't' }, workflowId: unique('message') });
     const cmd = { accountId: a.id, displayId: ingested.result.conversation.displayId, status: 'resolved' as const, actor: { type: 'Operator' as const, id: 't' }, workflowId: unique('status') };
     const first = await messages.changeConversationStatus(cmd);
     const again = await messages.changeConversationStatus(cmd);

@@ -27,7 +27,7 @@ describe('a worker killed while following a deploy', () => {
     const appId = unique('app');
     stack.clever.state.addApp('orga_kill', appId, appId, 'aaaa0000');
 
-    const input = { ownerId: 'orga_kill', appId, commit: 'c0de0001', pollIntervalMs: 250, deadlineMs: 60_000, requestedBy: 'vitest' };
+    const input = { ownerId: 'orga_kill', appId, commit: 'c0de0001', pollIntervalMs: 250, deadlineMs: 60_000, actor: { type: 'Operator' as const, id: 'vitest' } };
     const handle = await startWorkflow(stack.temporal, workflows.deployApplication, input, input);
     await until('the deploy to be following its deployment', async () => (await handle.query(progressQuery)).phase === 'following');
     await first.kill('SIGKILL');

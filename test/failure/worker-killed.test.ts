@@ -28,7 +28,7 @@ describe('a worker killed in the middle of provisioning', () => {
 
     const token = issueToken();
     const handle = await startWorkflow(stack.temporal, workflows.provisionAccount, { key }, {
-      idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, requestedBy: { type: 'Operator', id: 'vitest' },
+      idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, actor: { type: 'Operator', id: 'vitest' },
     });
 
     await until('the activity to wait on our row', async () => {

@@ -5,6 +5,7 @@ import { createApp, type CapstanApp } from '../../api/app.ts';
 import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { createLogger, type Logger } from '../../config/logger.ts';
 import type { WebhookSettings } from '../../config/webhooks.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient } from '../../workers/connect.ts';
@@ -78,7 +79,7 @@ export function useStack(options: StackOptions = {}): TestStack {
       ? createLogger({ level: 'debug', destination: { write: (line: string) => void stack.logLines.push(line) } })
       : createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
-    stack.temporal = await connectClient(stack.temporalAddress, stack.namespace);
+    stack.temporal = await connectClient(stack.temporalAddress, stack.namespace, { actorSecret: await actorSecret(stack.sql) });
     if (options.clever) {
       const credentials: SandboxCredentials = { consumerKey: 'ck', consumerSecret: 'cs', userTokens: { tok: 'sec' }, apiTokens: ['api_test_token'] };
       const sandbox = await startCleverSandbox(credentials);

@@ -19,7 +19,7 @@ function newApp(commitId = 'aaaa1111') {
 
 function deploy(appId: string, input: Partial<DeployInput> = {}) {
   const key = { ownerId: 'orga_test', appId };
-  return startWorkflow(stack.temporal, workflows.deployApplication, key, { ...key, pollIntervalMs: 100, deadlineMs: 20_000, requestedBy: 'vitest', ...input });
+  return startWorkflow(stack.temporal, workflows.deployApplication, key, { ...key, pollIntervalMs: 100, deadlineMs: 20_000, actor: { type: 'Operator', id: 'vitest' }, ...input });
 }
 
 const faults = (f: Partial<typeof defaultFaults>) => (stack.clever.state.faults = { ...defaultFaults, ...f });

@@ -17,7 +17,7 @@ function input(): ProvisionAccountInput {
     name: 'Initech',
     admin: { name: 'Peter', email: `${unique('peter')}@initech.test` },
     token: { sha256: token.sha256, prefix: token.prefix },
-    requestedBy: { type: 'Operator', id: 'vitest' },
+    actor: { type: 'Operator', id: 'vitest' },
   };
 }
 

@@ -32,7 +32,7 @@ export async function runAttempt(run: DeployRun, kind: 'deploy' | 'rollback', co
   const attemptKey = run.keyOf(kind);
   let deploymentId: string | null = null;
   try {
-    const ref = { attemptKey, workflowId: run.workflowId, ...app, commit, requestedBy: cmd.requestedBy, ...extra };
+    const ref = { attemptKey, workflowId: run.workflowId, ...app, commit, requestedBy: `${cmd.actor.type}:${cmd.actor.id}`, ...extra };
     deploymentId = (await budget.call((a) => a.startRedeploy(ref))).deploymentId;
     progress.deploymentId = deploymentId;
     progress.phase = kind === 'deploy' ? 'following' : 'rolling_back';
