@@ -56,7 +56,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     let refreshed = false;
     // A refresh counts only from a server that still vouches for the licence: storing it would reset the facts.
     if (answer?.licence && serverStatus === 'active') {
-      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, installationId: installation });
+      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, issuer: settings.issuer, installationId: installation });
       if (verified.ok) {
         await storeLicence(sql, { key: answer.licence, kid: verified.kid, claims: verified.claims, installedBy: 'licensing-server' });
         refreshed = true;

@@ -85,11 +85,11 @@ export function useStack(options: StackOptions = {}): TestStack {
       closers.push(() => sandbox.close());
       stack.clever = { url: sandbox.url, state: sandbox.state, credentials };
     }
-    stack.licence = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    stack.licence = { publicKeys: [], issuer: 'https://licensing.capstan.example', licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
     if (options.licensing) {
       stack.licensing = await startLicensingSandbox();
       closers.push(() => stack.licensing.close());
-      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
+      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), issuer: stack.licensing.issuer.issuer, licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
