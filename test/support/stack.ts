@@ -5,6 +5,8 @@ import { createApp, type CapstanApp } from '../../api/app.ts';
 import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { createLogger, type Logger } from '../../config/logger.ts';
 import type { WebhookSettings } from '../../config/webhooks.ts';
+import postgres from 'postgres';
+import { migrate } from '../../db/migrate.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient } from '../../workers/connect.ts';
@@ -50,6 +52,8 @@ export interface StackOptions {
   licensing?: { heartbeatIntervalMs: number };
   /** Use the run's second database (installation-wide state: the licence). */
   isolatedDatabase?: boolean;
+  /** A freshly migrated database of this file's own: installation-wide state no other file shares. */
+  ownDatabase?: boolean;
   /** Keep every log line of this process in `stack.logLines`. */
   captureLogs?: boolean;
 }
@@ -70,7 +74,7 @@ export function useStack(options: StackOptions = {}): TestStack {
 
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
-    stack.databaseUrl = options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
+    stack.databaseUrl = options.ownDatabase ? await freshDatabase(inject('databaseUrl')) : options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
     stack.logLines = [];
@@ -118,6 +122,16 @@ export function useStack(options: StackOptions = {}): TestStack {
   });
 
   return stack;
+}
+
+async function freshDatabase(sharedUrl: string): Promise<string> {
+  const name = `capstan_${randomUUID().slice(0, 8)}`;
+  const admin = postgres(sharedUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = sharedUrl.replace(/\/capstan$/, `/${name}`);
+  await migrate(url);
+  return url;
 }
 
 /** A unique suffix for names and emails, so files sharing the database never collide. */
