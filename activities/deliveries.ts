@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../config/logger.ts';
 import type { DeliveryPolicy, WebhookSettings } from '../config/webhooks.ts';
@@ -9,7 +7,7 @@ import type { DeliveryOutcome } from '../contracts/webhooks.ts';
 import { refuse } from './failures.ts';
 import { buildPayload, type EventSubject } from './webhook-payloads.ts';
 import { signWebhook } from './webhook-signature.ts';
-import { guardedLookup, UnsafeTargetError } from './webhook-target.ts';
+import { postWebhook } from './webhook-post.ts';
 
 /** A delivery id that depends only on what caused it, so every retry of the fan-out finds the same rows. */
 export function deliveryId(sourceWorkflowId: string, index: number, event: string, webhookId: number): string {
@@ -68,7 +66,7 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
     const body = JSON.stringify(d.payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const startedAt = new Date();
-    const result = await post(d.url, body, {
+    const result = await postWebhook(d.url, body, webhooks, {
       'Content-Type': 'application/json',
       Accept: 'application/json',
       'User-Agent': 'Capstan-Webhooks/1',
@@ -79,7 +77,8 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
     });
     const durationMs = Date.now() - startedAt.getTime();
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
-    const error = delivered ? null : (result.error ?? `receiver answered ${result.status}`);
+    const redirected = result.status !== undefined && result.status >= 300 && result.status < 400;
+    const error = delivered ? null : (result.error ?? `receiver answered ${result.status}${redirected ? ' (redirects are not followed)' : ''}`);
 
     const [{ attempts } = { attempts: 0 }] = await sql.begin(async (tx) => {
       await tx`
@@ -111,23 +110,6 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
        where id = ${input.deliveryId} returning status, attempts`;
     if (row?.status === 'dead') logger.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery dead');
     return { status: row?.status ?? 'dead', attempts: row?.attempts ?? 0, error: input.reason };
-  }
-
-  function post(url: string, body: string, headers: Record<string, string>): Promise<{ status?: number; error?: string; unsafe?: boolean }> {
-    return new Promise((resolve) => {
-      const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-      const req = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: guardedLookup(webhooks.allowedRanges) as never, timeout: webhooks.policy.attemptTimeoutMs }, (res) => {
-        res.resume(); // the body is not used; drain it so the socket is freed
-        res.on('end', () => resolve({ status: res.statusCode }));
-        res.on('error', () => resolve({ status: res.statusCode }));
-      });
-      // `timeout` only catches an idle socket; a receiver trickling its answer is cut at the same limit overall.
-      const overall = setTimeout(() => req.destroy(new Error(`no answer within ${webhooks.policy.attemptTimeoutMs} ms`)), webhooks.policy.attemptTimeoutMs);
-      req.on('close', () => clearTimeout(overall));
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${webhooks.policy.attemptTimeoutMs} ms`)));
-      req.on('error', (err) => resolve({ error: err.message, unsafe: err instanceof UnsafeTargetError }));
-      req.end(body);
-    });
   }
 
   return { sendWebhook, markDeliveryDead };

@@ -9,6 +9,7 @@ import { verifyLicence } from '../domain/licence/verify.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { HeartbeatOutcome, ReconcileResult } from '../contracts/licence.ts';
 import { refuse } from './failures.ts';
+import { postHeartbeat } from './licensing-server.ts';
 
 const VERSION = '0.1.0';
 
@@ -40,22 +41,7 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     const body = { installation_id: installation, version: VERSION, host: settings.publicUrl ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
     const attempt = Context.current().info.attempt;
     const started = Date.now();
-    let httpStatus: number | undefined;
-    let answer: { status?: string; server_time?: string; licence?: string } | undefined;
-    let error: string | undefined;
-    try {
-      const res = await fetch(`${settings.licensingServerUrl}/v1/heartbeats`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${licence.key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(10_000),
-      });
-      httpStatus = res.status;
-      answer = (await res.json().catch(() => undefined)) as typeof answer;
-      if (!res.ok) error = `licensing server answered ${res.status}`;
-    } catch (err) {
-      error = `licensing server unreachable: ${(err as Error).name === 'TimeoutError' ? 'no answer within 10 s' : (err as Error).message}`;
-    }
+    const { httpStatus, answer, error, failureType } = await postHeartbeat(settings.licensingServerUrl, licence.key, idempotencyKey, body);
     const serverStatus = answer?.status === 'active' || answer?.status === 'suspended' || answer?.status === 'revoked' ? answer.status : undefined;
     const latencyMs = Date.now() - started;
     const confirmed = !error && serverStatus !== undefined;
@@ -65,14 +51,13 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
               ${confirmed ? null : (error ?? 'answer without a status')}, ${answer?.server_time ? new Date(answer.server_time) : null})`;
     logger.info({ outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt }, 'licence heartbeat');
     if (!confirmed) {
-      // 401 means the server does not know this key: retrying will not change that.
-      refuse(httpStatus === 401 ? 'LicenceRejected' : 'HeartbeatFailed', error ?? 'answer without a status');
+      refuse(failureType, error ?? 'answer without a status');
     }
 
     let refreshed = false;
     // A refresh counts only from a server that still vouches for the licence: storing it would reset the facts.
     if (answer?.licence && serverStatus === 'active') {
-      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, installationId: installation });
+      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, issuer: settings.issuer, installationId: installation });
       if (verified.ok) {
         await storeLicence(sql, { key: answer.licence, kid: verified.kid, claims: verified.claims, installedBy: 'licensing-server' });
         refreshed = true;

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -18,20 +19,33 @@ export class UnsafeTargetError extends Error {
   override name = 'UnsafeTargetError';
 }
 
-/** Why this URL may not be a webhook target, or undefined when it may. */
-export async function targetProblem(url: string, allowedRanges: readonly string[]): Promise<string | undefined> {
+/**
+ * What can be told without DNS: a URL, http(s), no credentials, and, when the
+ * host is an IP literal, an allowed address. `new URL` (which http.request
+ * uses too) has already turned decimal, hex and octal IPv4 forms into dotted
+ * quads, and `isIP` is the test node uses to skip its lookup.
+ */
+export function literalTargetProblem(url: string, allowedRanges: readonly string[]): { problem?: string; host?: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return 'is not a URL';
+    return { problem: 'is not a URL' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must be http or https';
-  if (parsed.username || parsed.password) return 'must not carry credentials';
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'must be http or https' };
+  if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) && !addressAllowed(host, allowedRanges)) return { problem: `${host} is a ${ipaddr.process(host).range()} address that webhooks may not reach` };
+  return { host };
+}
+
+/** Why this URL may not be a webhook target, or undefined when it may. */
+export async function targetProblem(url: string, allowedRanges: readonly string[]): Promise<string | undefined> {
+  const { problem, host } = literalTargetProblem(url, allowedRanges);
+  if (problem !== undefined || isIP(host!)) return problem;
   let addresses: string[];
   try {
-    addresses = ipaddr.isValid(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
+    addresses = (await dns.lookup(host!, { all: true })).map((a) => a.address);
   } catch {
     return `host ${host} does not resolve`;
   }
@@ -39,7 +53,10 @@ export async function targetProblem(url: string, allowedRanges: readonly string[
   return refused ? `resolves to ${refused}, a ${ipaddr.process(refused).range()} address that webhooks may not reach` : undefined;
 }
 
-/** A `lookup` for http.request that refuses disallowed addresses at connect time. */
+/**
+ * A `lookup` for http.request that refuses disallowed addresses at connect
+ * time. Node does not call it for an IP literal: see `literalTargetProblem`.
+ */
 export function guardedLookup(allowedRanges: readonly string[]) {
   return (hostname: string, options: object, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {

@@ -36,6 +36,7 @@ export const envSchema = z.object({
   CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
   CLEVER_SANDBOX_PORT: port.default(8095),
   LICENCE_PUBLIC_KEYS: z.string().optional(),
+  LICENCE_ISSUER: z.string().trim().min(1).optional(),
   LICENSING_SERVER_URL: z.string().url().default('https://licensing.capstan.example'),
   LICENCE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   LICENCE_ALLOW_SEAT_OVERAGE: z

@@ -18,9 +18,14 @@ export const planFeatures: Record<Plan, readonly PremiumFeature[]> = {
 const publicKeys = z.array(z.object({ kid: z.string().min(1), kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(40) })).min(1);
 export type PinnedKey = z.infer<typeof publicKeys>[number];
 
+/** The `typ` header every licence carries (RFC 8725 explicit typing): no other JWT the vendor signs passes for one. */
+export const LICENCE_TYP = 'licence+jwt';
+
 export interface LicenceSettings {
   /** Public keys the vendor signs licences with, by kid (a list, so keys can rotate). */
   publicKeys: PinnedKey[];
+  /** The `iss` a licence must name: the vendor's licensing service. */
+  issuer: string;
   licensingServerUrl: string;
   /** Heartbeat interval when the licence does not say (`hb` claim). */
   heartbeatIntervalMs: number;
@@ -29,8 +34,9 @@ export interface LicenceSettings {
   publicUrl?: string;
 }
 
-/** The vendor's production key. Tests and the local stack pin the sandbox's key instead. */
+/** The vendor's production key and issuer. Tests and the local stack pin the sandbox's instead. */
 const VENDOR_KEYS: PinnedKey[] = [{ kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' }];
+const VENDOR_ISSUER = 'https://licensing.capstan.example';
 
 export function licenceSettings(env: Env): LicenceSettings {
   let keys = VENDOR_KEYS;
@@ -39,7 +45,7 @@ export function licenceSettings(env: Env): LicenceSettings {
     if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
     keys = parsed.data;
   }
-  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
+  return { publicKeys: keys, issuer: env.LICENCE_ISSUER ?? VENDOR_ISSUER, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
 }
 
 function safeJson(text: string): unknown {

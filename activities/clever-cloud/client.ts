@@ -2,6 +2,10 @@ import { createHmac } from 'node:crypto';
 import type { CleverClientOptions } from '../../config/clever.ts';
 import { failure } from '../../config/failures.ts';
 import OAuth from 'oauth-1.0a';
+import { MiB, readCapped, redirectProblem } from '../http-answer.ts';
+
+/** The longest list Capstan asks for (20 deployments, an app's env) is a few KiB: 4 MiB is far past any honest answer. */
+const ANSWER_LIMIT = 4 * MiB;
 
 export interface CleverApplication {
   id: string;
@@ -95,11 +99,16 @@ export class CleverClient {
     headers.Authorization = this.authorization(method, url);
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000) });
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000) });
     } catch (err) {
       throw new CleverApiError(0, `Clever Cloud API unreachable: ${(err as Error).message}`, method, path);
     }
-    const text = await res.text();
+    const redirected = redirectProblem(res, 'Clever Cloud');
+    if (redirected) {
+      await res.body?.cancel();
+      throw new CleverApiError(res.status, redirected, method, path);
+    }
+    const text = await readCapped(res, ANSWER_LIMIT, `Clever Cloud's answer to ${method} ${path}`);
     const parsed = text ? safeJson(text) : undefined;
     if (!res.ok) {
       const message = (parsed as { message?: string; error?: string } | undefined)?.message ?? (parsed as { error?: string } | undefined)?.error ?? text.slice(0, 200);
@@ -124,7 +133,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** 429 and 5xx (and no answer) are worth retrying; every other 4xx is final. */
+/** 429 and 5xx (and no answer) are worth retrying; every other 4xx, and a redirect, is final. */
 export class CleverApiError extends Error {
   override name = 'CleverApiError';
   constructor(

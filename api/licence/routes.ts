@@ -80,7 +80,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
     async (c) => {
       const principal = c.get('principal');
       requirePlatform(principal);
-      const verified = await verifyLicence(c.req.valid('json').key, { publicKeys: settings.publicKeys, installationId: await installationId(sql) });
+      const verified = await verifyLicence(c.req.valid('json').key, { publicKeys: settings.publicKeys, issuer: settings.issuer, installationId: await installationId(sql) });
       if (!verified.ok) throw new ProblemError('validation', `The licence key was refused: ${verified.message}.`, { code: verified.code, errors: [{ field: 'key', message: verified.code }] });
       await storeLicence(sql, { key: c.req.valid('json').key.trim(), kid: verified.kid, claims: verified.claims, installedBy: `PlatformApp:${principal.appId}` });
       await reconcile();

@@ -17,5 +17,5 @@ export async function startLocalLicensing(dataDir: string, port: number, setting
   if (!existsSync(file)) await writeFile(file, JSON.stringify(await issuer.privateJwk()), { mode: 0o600 });
   const server = await startLicensingSandbox(port, issuer);
   shutdown.add('licensing sandbox', () => server.close());
-  return { ...settings, publicKeys: issuer.pinned(), licensingServerUrl: server.url };
+  return { ...settings, publicKeys: issuer.pinned(), issuer: issuer.issuer, licensingServerUrl: server.url };
 }

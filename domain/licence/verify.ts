@@ -1,9 +1,19 @@
 import { decodeProtectedHeader, errors, importJWK, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { plans, type PinnedKey } from '../../config/licence.ts';
+import { LICENCE_TYP, plans, type PinnedKey } from '../../config/licence.ts';
 
 /** Why a licence key is refused, in the spirit of Keygen's validation codes. */
-export type LicenceRefusal = 'MALFORMED' | 'ALGORITHM_NOT_ALLOWED' | 'UNKNOWN_KEY' | 'SIGNATURE_INVALID' | 'EXPIRED' | 'NOT_YET_VALID' | 'WRONG_INSTALLATION' | 'CLAIMS_INVALID';
+export type LicenceRefusal =
+  | 'MALFORMED'
+  | 'ALGORITHM_NOT_ALLOWED'
+  | 'WRONG_TYPE'
+  | 'UNKNOWN_KEY'
+  | 'SIGNATURE_INVALID'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'WRONG_ISSUER'
+  | 'WRONG_INSTALLATION'
+  | 'CLAIMS_INVALID';
 
 export const licenceClaims = z.object({
   iss: z.string().min(1),
@@ -27,12 +37,14 @@ export type Verified = { ok: true; claims: LicenceClaims; kid: string } | { ok: 
 export const CLOCK_SKEW_SECONDS = 60;
 
 /**
- * Verifies a licence offline: a compact JWS signed with EdDSA by one of the
- * pinned keys, for this installation, valid now (60 s of clock skew allowed).
- * Only EdDSA is accepted, so `alg: none` and an HS256 token "signed" with the
- * public key are refused before any key is used.
+ * Verifies a licence offline: a compact JWS typed `licence+jwt`, signed with
+ * EdDSA by one of the pinned keys, from the configured issuer, for this
+ * installation, valid now (60 s of clock skew allowed). Only EdDSA is
+ * accepted, so `alg: none` and an HS256 token "signed" with the public key are
+ * refused before any key is used; the type keeps any other JWT the vendor
+ * signs from passing for a licence.
  */
-export async function verifyLicence(key: string, options: { publicKeys: PinnedKey[]; installationId: string; now?: Date }): Promise<Verified> {
+export async function verifyLicence(key: string, options: { publicKeys: PinnedKey[]; issuer: string; installationId: string; now?: Date }): Promise<Verified> {
   let header;
   try {
     header = decodeProtectedHeader(key.trim());
@@ -40,6 +52,9 @@ export async function verifyLicence(key: string, options: { publicKeys: PinnedKe
     return { ok: false, code: 'MALFORMED', message: 'not a compact JWS' };
   }
   if (header.alg !== 'EdDSA') return { ok: false, code: 'ALGORITHM_NOT_ALLOWED', message: `alg ${String(header.alg)} is not accepted; licences are signed with EdDSA` };
+  // Compared as RFC 7515 says: case-insensitively, `application/` optional.
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (typ !== LICENCE_TYP) return { ok: false, code: 'WRONG_TYPE', message: `typ ${String(header.typ)} is not accepted; a licence is typed ${LICENCE_TYP}` };
   const pinned = options.publicKeys.find((k) => k.kid === header.kid);
   if (!pinned) return { ok: false, code: 'UNKNOWN_KEY', message: `kid ${String(header.kid)} is not a pinned key` };
   try {
@@ -47,9 +62,10 @@ export async function verifyLicence(key: string, options: { publicKeys: PinnedKe
     const { payload } = await jwtVerify(key.trim(), publicKey, {
       algorithms: ['EdDSA'],
       audience: options.installationId,
+      issuer: options.issuer,
       clockTolerance: CLOCK_SKEW_SECONDS,
       currentDate: options.now,
-      requiredClaims: ['exp', 'iat', 'sub', 'aud'],
+      requiredClaims: ['exp', 'iat', 'sub', 'aud', 'iss'],
     });
     const claims = licenceClaims.safeParse(payload);
     if (!claims.success) return { ok: false, code: 'CLAIMS_INVALID', message: claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
@@ -64,6 +80,7 @@ function refusalOf(err: unknown): { code: LicenceRefusal; message: string } {
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'nbf' || err.claim === 'iat') return { code: 'NOT_YET_VALID', message: 'the licence is not valid yet' };
     if (err.claim === 'aud') return { code: 'WRONG_INSTALLATION', message: 'the licence was issued for another installation' };
+    if (err.claim === 'iss') return { code: 'WRONG_ISSUER', message: 'the licence was not issued by the configured licensing vendor' };
     return { code: 'CLAIMS_INVALID', message: err.message };
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) return { code: 'SIGNATURE_INVALID', message: 'the signature does not match the pinned key' };

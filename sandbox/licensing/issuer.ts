@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
-import type { Plan } from '../../config/licence.ts';
+import { LICENCE_TYP, type Plan } from '../../config/licence.ts';
 
 export interface IssueOptions {
   aud: string;
@@ -15,8 +15,13 @@ export interface IssueOptions {
   sub?: string;
 }
 
+/** The `iss` of every sandbox licence: an installation trusting the sandbox sets LICENCE_ISSUER to it. */
+export const SANDBOX_ISSUER = 'capstan-sandbox-licensing';
+
 /** The sandbox vendor: an Ed25519 key pair that signs licences like the real vendor's. */
 export class LicenceIssuer {
+  readonly issuer = SANDBOX_ISSUER;
+
   private constructor(
     readonly kid: string,
     private readonly privateKey: CryptoKey,
@@ -39,7 +44,7 @@ export class LicenceIssuer {
     return { ...(await exportJWK(this.privateKey)), kid: this.kid };
   }
 
-  /** The pinned-keys setting (LICENCE_PUBLIC_KEYS) an installation needs to trust this issuer. */
+  /** The pinned-keys setting (LICENCE_PUBLIC_KEYS) an installation needs to trust this issuer, with LICENCE_ISSUER. */
   pinned() {
     return [{ kid: this.kid, kty: 'OKP' as const, crv: 'Ed25519' as const, x: this.publicJwk.x! }];
   }
@@ -47,8 +52,8 @@ export class LicenceIssuer {
   issue(o: IssueOptions): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ plan: o.plan, seats: o.seats, features: o.features ?? [], grace: o.grace ?? 7 * 86_400, ...(o.hb ? { hb: o.hb } : {}) })
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'JWT' })
-      .setIssuer('capstan-sandbox-licensing')
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: LICENCE_TYP })
+      .setIssuer(this.issuer)
       .setAudience(o.aud)
       .setSubject(o.sub ?? `customer-${randomUUID().slice(0, 8)}`)
       .setIssuedAt(now)

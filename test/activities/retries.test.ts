@@ -10,7 +10,7 @@ import { testWebhookSettings, unique } from '../support/stack.ts';
 /** An activity retried after its transaction committed (a worker killed before Temporal heard) must change nothing. */
 let sql: Sql;
 const logger = createLogger({ level: 'silent' });
-const licence = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+const licence = { publicKeys: [], issuer: 'https://licensing.capstan.example', licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
 
 beforeAll(() => {
   sql = createPool({ url: inject('databaseUrl'), max: 4 });

@@ -119,7 +119,7 @@ describe('licence', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
-      extraEnv: { LICENCE_PUBLIC_KEYS: JSON.stringify(stack.licensing.issuer.pinned()), LICENSING_SERVER_URL: stack.licensing.url },
+      extraEnv: { LICENCE_PUBLIC_KEYS: JSON.stringify(stack.licensing.issuer.pinned()), LICENCE_ISSUER: stack.licensing.issuer.issuer, LICENSING_SERVER_URL: stack.licensing.url },
     };
     // Installing a licence above already made it; start from none, as a fresh installation does.
     await stack.temporal.schedule.getHandle(LICENCE_SCHEDULE_ID).delete().catch(() => {});

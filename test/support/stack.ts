@@ -6,6 +6,8 @@ import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { createLogger, type Logger } from '../../config/logger.ts';
 import type { WebhookSettings } from '../../config/webhooks.ts';
 import { actorSecret } from '../../db/installation.ts';
+import postgres from 'postgres';
+import { migrate } from '../../db/migrate.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient } from '../../workers/connect.ts';
@@ -51,6 +53,8 @@ export interface StackOptions {
   licensing?: { heartbeatIntervalMs: number };
   /** Use the run's second database (installation-wide state: the licence). */
   isolatedDatabase?: boolean;
+  /** A freshly migrated database of this file's own: installation-wide state no other file shares. */
+  ownDatabase?: boolean;
   /** Keep every log line of this process in `stack.logLines`. */
   captureLogs?: boolean;
 }
@@ -71,7 +75,7 @@ export function useStack(options: StackOptions = {}): TestStack {
 
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
-    stack.databaseUrl = options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
+    stack.databaseUrl = options.ownDatabase ? await freshDatabase(inject('databaseUrl')) : options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
     stack.logLines = [];
@@ -86,11 +90,11 @@ export function useStack(options: StackOptions = {}): TestStack {
       closers.push(() => sandbox.close());
       stack.clever = { url: sandbox.url, state: sandbox.state, credentials };
     }
-    stack.licence = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    stack.licence = { publicKeys: [], issuer: 'https://licensing.capstan.example', licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
     if (options.licensing) {
       stack.licensing = await startLicensingSandbox();
       closers.push(() => stack.licensing.close());
-      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
+      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), issuer: stack.licensing.issuer.issuer, licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
@@ -119,6 +123,16 @@ export function useStack(options: StackOptions = {}): TestStack {
   });
 
   return stack;
+}
+
+async function freshDatabase(sharedUrl: string): Promise<string> {
+  const name = `capstan_${randomUUID().slice(0, 8)}`;
+  const admin = postgres(sharedUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = sharedUrl.replace(/\/capstan$/, `/${name}`);
+  await migrate(url);
+  return url;
 }
 
 /** A unique suffix for names and emails, so files sharing the database never collide. */

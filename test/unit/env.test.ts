@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv } from '../../config/env.ts';
+import { licenceSettings } from '../../config/licence.ts';
 
 describe('loadEnv', () => {
   it('gives defaults for an empty environment', () => {
@@ -29,5 +30,10 @@ describe('loadEnv', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("expects the vendor's licence issuer unless LICENCE_ISSUER names another", () => {
+    expect(licenceSettings(loadEnv({})).issuer).toBe('https://licensing.capstan.example');
+    expect(licenceSettings(loadEnv({ LICENCE_ISSUER: 'capstan-sandbox-licensing' })).issuer).toBe('capstan-sandbox-licensing');
   });
 });

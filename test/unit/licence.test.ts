@@ -1,4 +1,4 @@
-import { SignJWT, base64url } from 'jose';
+import { SignJWT, base64url, importJWK, type JWTHeaderParameters } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allowedFeatures, licenceStatus, type LicenceFacts } from '../../domain/licence/status.ts';
 import { verifyLicence } from '../../domain/licence/verify.ts';
@@ -13,7 +13,16 @@ beforeAll(async () => {
   stranger = await LicenceIssuer.create('vendor-1'); // same kid, another key: a forgery
 });
 
-const verify = (key: string, now?: Date) => verifyLicence(key, { publicKeys: vendor.pinned(), installationId: aud, now });
+const verify = (key: string, now?: Date) => verifyLicence(key, { publicKeys: vendor.pinned(), issuer: vendor.issuer, installationId: aud, now });
+
+/** A key the vendor's own private key signed, with the header and issuer given: only those differ from a good licence. */
+async function signedByVendor(header: Partial<JWTHeaderParameters>, iss: string | undefined) {
+  const jwt = new SignJWT({ plan: 'business', seats: 5 })
+    .setProtectedHeader({ alg: 'EdDSA', kid: vendor.kid, ...header })
+    .setAudience(aud).setSubject('customer-1').setIssuedAt().setExpirationTime('1h');
+  if (iss !== undefined) jwt.setIssuer(iss);
+  return jwt.sign(await importJWK(await vendor.privateJwk(), 'EdDSA'));
+}
 
 describe('verifyLicence', () => {
   it('accepts a key the vendor signed for this installation', async () => {
@@ -45,6 +54,26 @@ describe('verifyLicence', () => {
       ['a.b.c', 'MALFORMED'],
     ];
     for (const [key, code] of cases) expect(await verify(key), code).toMatchObject({ ok: false, code });
+  });
+
+  it('refuses a key from another issuer, or naming none, with WRONG_ISSUER', async () => {
+    expect(await signedByVendor({ typ: 'licence+jwt' }, vendor.issuer).then(verify)).toMatchObject({ ok: true });
+    for (const iss of ['https://evil.example', 'capstan-sandbox-licensing-2', '', undefined]) {
+      expect(await signedByVendor({ typ: 'licence+jwt' }, iss).then(verify), String(iss)).toMatchObject({ ok: false, code: 'WRONG_ISSUER' });
+    }
+    const elsewhere = await verifyLicence(await vendor.issue({ aud, plan: 'business', seats: 5, expiresIn: 3600 }), { publicKeys: vendor.pinned(), issuer: 'https://licensing.capstan.example', installationId: aud });
+    expect(elsewhere).toMatchObject({ ok: false, code: 'WRONG_ISSUER', message: 'the licence was not issued by the configured licensing vendor' });
+  });
+
+  it('refuses a key whose typ is not licence+jwt with WRONG_TYPE, whatever it says otherwise', async () => {
+    for (const typ of ['JWT', 'at+jwt', 'licence+jws', undefined]) {
+      const result = await signedByVendor(typ === undefined ? {} : { typ }, vendor.issuer).then(verify);
+      expect(result, String(typ)).toMatchObject({ ok: false, code: 'WRONG_TYPE', message: expect.stringContaining('licence+jwt') });
+    }
+    // RFC 7515: compared case-insensitively, with the `application/` prefix optional.
+    for (const typ of ['LICENCE+JWT', 'application/licence+jwt']) {
+      expect(await signedByVendor({ typ }, vendor.issuer).then(verify), typ).toMatchObject({ ok: true });
+    }
   });
 
   it('allows 60 s of clock skew on both ends', async () => {

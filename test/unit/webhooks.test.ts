@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryId, jitteredDelay } from '../../activities/deliveries.ts';
 import { signWebhook, verifyWebhook } from '../../activities/webhook-signature.ts';
-import { addressAllowed, targetProblem } from '../../activities/webhook-target.ts';
+import { addressAllowed, literalTargetProblem, targetProblem } from '../../activities/webhook-target.ts';
 
 describe('webhook signature', () => {
   it('is sha256= HMAC-SHA256(secret, "<timestamp>.<raw body>") in hex', () => {
@@ -52,5 +52,28 @@ describe('webhook targets', () => {
     expect(await targetProblem('gopher://example.test', [])).toMatch(/http or https/);
     expect(await targetProblem('http://user:pw@93.184.216.34/', [])).toMatch(/credentials/);
     expect(await targetProblem('http://93.184.216.34/hook', [])).toBeUndefined();
+  });
+
+  it('checks an IP-literal host without DNS, in every form the URL parser turns into one', () => {
+    const refused: Array<[string, string]> = [
+      ['http://169.254.169.254/latest/meta-data/', '169.254.169.254 is a linkLocal'],
+      ['http://10.0.0.1/', '10.0.0.1 is a private'],
+      ['http://2130706433/', '127.0.0.1 is a loopback'],
+      ['http://0x7f.1/', '127.0.0.1 is a loopback'],
+      ['http://0177.0.0.1/', '127.0.0.1 is a loopback'],
+      ['http://017700000001/', '127.0.0.1 is a loopback'],
+      ['http://0xa9fea9fe/', '169.254.169.254 is a linkLocal'],
+      ['http://0/', '0.0.0.0 is a unspecified'],
+      ['http://[::1]:8080/', '::1 is a loopback'],
+      ['http://[::ffff:169.254.169.254]/', '::ffff:a9fe:a9fe is a linkLocal'],
+      ['http://[::ffff:a00:1]/', '::ffff:a00:1 is a private'],
+      ['http://[fe80::1]/', 'fe80::1 is a linkLocal'],
+    ];
+    for (const [url, why] of refused) expect(literalTargetProblem(url, []).problem, url).toContain(why);
+    expect(literalTargetProblem('http://10.0.0.1/', ['loopback']).problem).toMatch(/private/);
+    expect(literalTargetProblem('http://0x7f.1/', ['loopback'])).toEqual({ host: '127.0.0.1' });
+    expect(literalTargetProblem('http://93.184.216.34/', [])).toEqual({ host: '93.184.216.34' });
+    // A name is left to the connect-time lookup.
+    expect(literalTargetProblem('http://hooks.example.test/', [])).toEqual({ host: 'hooks.example.test' });
   });
 });
