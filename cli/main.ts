@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError, loadEnv } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
@@ -62,6 +62,6 @@ try {
     process.exit(2);
   }
   // An operator gets the message; a developer chasing a bug sets DEBUG for the stack.
-  console.error(process.env.DEBUG ? err : `capstan: ${(err as Error).message ?? String(err)}`);
+  console.error(loadEnv().DEBUG ? err : `capstan: ${(err as Error).message ?? String(err)}`);
   process.exit(1);
 }

@@ -30,6 +30,8 @@ export interface LicenceSettings {
 /** The vendor's production key. Tests and the local stack pin the sandbox's key instead. */
 const VENDOR_KEYS: PinnedKey[] = [{ kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' }];
 
+const LICENSING_SERVER_URL = 'https://licensing.capstan.example';
+
 export function licenceSettings(env: Env): LicenceSettings {
   let keys = VENDOR_KEYS;
   if (env.LICENCE_PUBLIC_KEYS) {
@@ -37,7 +39,7 @@ export function licenceSettings(env: Env): LicenceSettings {
     if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
     keys = parsed.data;
   }
-  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE };
+  return { publicKeys: keys, licensingServerUrl: env.LICENSING_SERVER_URL ?? LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE };
 }
 
 function safeJson(text: string): unknown {

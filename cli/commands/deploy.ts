@@ -28,7 +28,7 @@ async function temporalClient(env: Env): Promise<Client> {
 /** `capstan deploy <app>` and `capstan deploy status|cancel|history <app>`: straight to Temporal, so it works with the API down. */
 export async function deployCommand(first: string, second: string | undefined, options: DeployOptions): Promise<void> {
   const env = loadEnv();
-  const owner = options.owner ?? process.env.CLEVER_OWNER_ID ?? 'self';
+  const owner = options.owner ?? env.CLEVER_OWNER_ID ?? 'self';
   const [action, app] = ['status', 'cancel', 'history'].includes(first) && second ? [first, second] : ['start', first];
   if (action === 'history') return history(env, owner, app);
   const client = await temporalClient(env);
@@ -40,14 +40,14 @@ export async function deployCommand(first: string, second: string | undefined, o
       console.log(`cancel requested for ${workflowIdOf(owner, app)}`);
       return;
     }
-    await start(client, owner, app, options);
+    await start(client, owner, app, options, `Operator:${env.USER ?? 'cli'}`);
     if (options.follow) await follow(client, owner, app);
   } finally {
     await client.connection.close();
   }
 }
 
-async function start(client: Client, owner: string, app: string, options: DeployOptions): Promise<void> {
+async function start(client: Client, owner: string, app: string, options: DeployOptions, requestedBy: string): Promise<void> {
   const envChanges: Record<string, string | null> = {};
   for (const pair of options.env ?? []) {
     const at = pair.indexOf('=');
@@ -60,7 +60,7 @@ async function start(client: Client, owner: string, app: string, options: Deploy
     const handle = await client.workflow.start('deployApplication', {
       workflowId: workflowIdOf(owner, app),
       taskQueue: taskQueues.deploy,
-      args: [{ ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, requestedBy: `Operator:${process.env.USER ?? 'cli'}` }],
+      args: [{ ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, requestedBy }],
       typedSearchAttributes: [{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: app }],
     });
     console.log(`deploy started: ${handle.workflowId} (run ${handle.firstExecutionRunId})`);

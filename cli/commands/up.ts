@@ -53,7 +53,7 @@ export async function upCommand(): Promise<void> {
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
     const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown));
-    const licence = process.env.LICENSING_SERVER_URL
+    const licence = env.LICENSING_SERVER_URL
       ? licenceSettings(env)
       : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown);
     const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
@@ -74,7 +74,7 @@ export async function upCommand(): Promise<void> {
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
-      `  Licensing     ${licence.licensingServerUrl}${process.env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
+      `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,
@@ -102,5 +102,5 @@ function redactPassword(url: string): string {
 /** The local stack delivers to receivers on this machine unless told otherwise. */
 function localWebhookSettings(env: Env) {
   const settings = webhookSettings(env);
-  return process.env.WEBHOOK_ALLOWED_RANGES === undefined ? { ...settings, allowedRanges: ['loopback'] } : settings;
+  return env.WEBHOOK_ALLOWED_RANGES === undefined ? { ...settings, allowedRanges: ['loopback'] } : settings;
 }
