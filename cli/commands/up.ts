@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
@@ -31,7 +31,7 @@ export async function upCommand(): Promise<void> {
 
   const { api, temporalServer, database, platformToken, clever, licence } = await shutdown.starting(async () => {
     const database = env.DATABASE_URL
-      ? { url: env.DATABASE_URL, stop: async () => {} }
+      ? { url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} }
       : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
     shutdown.add('postgres', () => database.stop());
     const temporalServer = env.TEMPORAL_ADDRESS
@@ -78,6 +78,9 @@ export async function upCommand(): Promise<void> {
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,
+      ...(database.dataDir && dirname(database.dataDir) !== dataDir
+        ? [`  PG data       ${database.dataDir}   (the postgres user cannot enter ${dataDir})`]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
