@@ -66,7 +66,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     });
   }
   await server.start().catch((err: unknown) => {
-    const fatal = [...recent].reverse().find((line) => /FATAL|ERROR|PANIC/.test(line))?.trim();
+    const line = recent.find((l) => /could not bind/.test(l)) ?? [...recent].reverse().find((l) => /FATAL|PANIC/.test(l));
+    const fatal = line?.replace(/^.*?\b(LOG|FATAL|PANIC):\s+/, '').trim();
     throw new Error(
       `PostgreSQL did not start on port ${options.port} with data in ${dataDir}${fatal ? ` (${fatal})` : ''}:` +
         ' stop the PostgreSQL holding that port or directory, or choose another port',

@@ -50,7 +50,7 @@ function onPath(name: string, env: Lookup): string | undefined {
 export async function resolveTemporalBinary(log: (line: string) => void = console.error, env: Lookup = loadEnv()): Promise<TemporalBinary> {
   const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist`);
+    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist: point it at a temporal binary, or unset it`);
     return { source: 'env', path: fromEnv };
   }
   const fromPath = onPath('temporal', env);
@@ -115,7 +115,10 @@ function run(cmd: string, args: string[], phase: string, total: number, counts: 
       bar.update(total);
       bar.stop();
       if (code === 0) resolve();
-      else reject(new Error(`\`go ${args.join(' ')}\` failed with code ${code}:\n${tail}`));
+      else {
+        const todo = 'check the Go toolchain and access to the Go module proxy, or set TEMPORAL_CLI_PATH to a temporal binary';
+        reject(new Error(`\`go ${args.join(' ')}\` failed with code ${code}: ${todo}`, { cause: new Error(tail) }));
+      }
     });
   });
 }
