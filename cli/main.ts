@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError } from '../config/env.ts';
+import { ConfigError, loadEnv } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
@@ -53,15 +53,33 @@ program
   .action(sandboxLicenceIssue);
 program.command('temporal-build').description('Find or build the Temporal dev server binary and print its path').action(temporalBuildCommand);
 
-try {
-  await program.parseAsync();
-  process.exit(process.exitCode ?? 0); // stopped servers may leave idle handles behind
-} catch (err) {
+/**
+ * Every failure ends as one line an operator can act on (the messages say what
+ * to do); DEBUG=1 shows the whole error for a developer chasing a bug. Errors
+ * a library throws outside our promises (a child process that cannot spawn)
+ * are caught here too.
+ */
+function fail(err: unknown): never {
   if (err instanceof ConfigError) {
     console.error(err.message);
     process.exit(2);
   }
-  // An operator gets the message; a developer chasing a bug sets DEBUG for the stack.
-  console.error(process.env.DEBUG ? err : `capstan: ${(err as Error).message ?? String(err)}`);
+  let debug = false;
+  try {
+    debug = loadEnv().DEBUG;
+  } catch {
+    // configuration unreadable: no stack then
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(debug ? err : `capstan: ${message.split('\n')[0]}  (DEBUG=1 for details)`);
   process.exit(1);
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+try {
+  await program.parseAsync();
+  process.exit(process.exitCode ?? 0); // stopped servers may leave idle handles behind
+} catch (err) {
+  fail(err);
 }

@@ -14,7 +14,7 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalUrl,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional().describe('The Temporal CLI to run the local dev server with; else `temporal` on PATH, else a cached build'),
   CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
@@ -24,6 +24,7 @@ export const envSchema = z.object({
     .min(24, 'must be at least 24 characters so it cannot be guessed')
     .optional(),
   CAPSTAN_PUBLIC_URL: z.string().url().optional(),
+  CAPSTAN_API_URL: z.string().url().optional().describe("The API the CLI talks to (default: the local stack's, on PORT)"),
   METRICS_PORT: port.optional(),
   CLEVER_API_URL: z.string().url().default('https://api.clever-cloud.com'),
   CLEVER_API_BRIDGE_URL: z.string().url().default('https://api-bridge.clever-cloud.com'),
@@ -34,10 +35,15 @@ export const envSchema = z.object({
   CLEVER_CONSUMER_KEY: z.string().min(1).optional(),
   CLEVER_CONSUMER_SECRET: z.string().min(1).optional(),
   CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
+  CLEVER_OWNER_ID: z.string().min(1).optional().describe('Organisation `capstan deploy` acts in when --owner is not given (default: self)'),
   CLEVER_SANDBOX_PORT: port.default(8095),
   LICENCE_PUBLIC_KEYS: z.string().optional(),
   LICENCE_ISSUER: z.string().trim().min(1).optional(),
-  LICENSING_SERVER_URL: z.string().url().default('https://licensing.capstan.example'),
+  LICENSING_SERVER_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("The vendor's licensing server (default in config/licence.ts); unset, `capstan up` runs a local sandbox"),
   LICENCE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   LICENCE_ALLOW_SEAT_OVERAGE: z
     .enum(['true', 'false', '1', '0'])
@@ -49,11 +55,19 @@ export const envSchema = z.object({
   WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),
   WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(10).default(3_600_000),
   WEBHOOK_RETRY_DEADLINE_MS: z.coerce.number().int().min(1000).default(24 * 3_600_000),
-  /** Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … */
   WEBHOOK_ALLOWED_RANGES: z
     .string()
-    .default('')
-    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean)),
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .optional()
+    .describe('Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … (unset: none; `capstan up`: loopback)'),
+  DEBUG: z
+    .string()
+    .optional()
+    .transform((v) => v !== undefined && v !== '0' && v !== 'false')
+    .describe('Any value but 0 or false: the CLI shows the stack trace of a failure'),
+  USER: z.string().min(1).optional().describe('The operator, recorded on deploys started from the CLI'),
+  PATH: z.string().default('').describe('Where the CLI looks for `temporal` and `go`'),
+  XDG_CACHE_HOME: z.string().min(1).optional().describe('Cache root for the built Temporal dev server (default ~/.cache)'),
 });
 
 export type Env = z.infer<typeof envSchema>;

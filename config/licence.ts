@@ -38,6 +38,8 @@ export interface LicenceSettings {
 const VENDOR_KEYS: PinnedKey[] = [{ kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' }];
 const VENDOR_ISSUER = 'https://licensing.capstan.example';
 
+const LICENSING_SERVER_URL = 'https://licensing.capstan.example';
+
 export function licenceSettings(env: Env): LicenceSettings {
   let keys = VENDOR_KEYS;
   if (env.LICENCE_PUBLIC_KEYS) {
@@ -45,7 +47,7 @@ export function licenceSettings(env: Env): LicenceSettings {
     if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
     keys = parsed.data;
   }
-  return { publicKeys: keys, issuer: env.LICENCE_ISSUER ?? VENDOR_ISSUER, licensingServerUrl: env.LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
+  return { publicKeys: keys, issuer: env.LICENCE_ISSUER ?? VENDOR_ISSUER, licensingServerUrl: env.LICENSING_SERVER_URL ?? LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
 }
 
 function safeJson(text: string): unknown {

@@ -22,7 +22,7 @@ export function webhookSettings(env: Env): WebhookSettings {
       maxIntervalMs: env.WEBHOOK_RETRY_MAX_INTERVAL_MS,
       deadlineMs: env.WEBHOOK_RETRY_DEADLINE_MS,
     },
-    allowedRanges: env.WEBHOOK_ALLOWED_RANGES,
+    allowedRanges: env.WEBHOOK_ALLOWED_RANGES ?? [],
   };
 }
 

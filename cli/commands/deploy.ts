@@ -7,6 +7,7 @@ import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../contracts/deploys.ts';
+import type { Actor } from '../../contracts/common.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
 
@@ -35,7 +36,7 @@ async function temporalClient(env: Env): Promise<Client> {
 /** `capstan deploy <app>` and `capstan deploy status|cancel|history <app>`: straight to Temporal, so it works with the API down. */
 export async function deployCommand(first: string, second: string | undefined, options: DeployOptions): Promise<void> {
   const env = loadEnv();
-  const owner = options.owner ?? process.env.CLEVER_OWNER_ID ?? 'self';
+  const owner = options.owner ?? env.CLEVER_OWNER_ID ?? 'self';
   const [action, app] = ['status', 'cancel', 'history'].includes(first) && second ? [first, second] : ['start', first];
   if (action === 'history') return history(env, owner, app);
   const client = await temporalClient(env);
@@ -47,14 +48,14 @@ export async function deployCommand(first: string, second: string | undefined, o
       console.log(`cancel requested for ${workflowIdOf(owner, app)}`);
       return;
     }
-    await start(client, owner, app, options);
+    await start(client, owner, app, options, { type: 'Operator', id: env.USER ?? 'cli' });
     if (options.follow) await follow(client, owner, app);
   } finally {
     await client.connection.close();
   }
 }
 
-async function start(client: Client, owner: string, app: string, options: DeployOptions): Promise<void> {
+async function start(client: Client, owner: string, app: string, options: DeployOptions, actor: Actor): Promise<void> {
   const envChanges: Record<string, string | null> = {};
   for (const pair of options.env ?? []) {
     const at = pair.indexOf('=');
@@ -64,7 +65,7 @@ async function start(client: Client, owner: string, app: string, options: Deploy
   for (const name of options.unset ?? []) envChanges[name] = null;
   const deadlineMs = options.deadline === undefined ? undefined : parseDuration(options.deadline);
   const started = await startDeploy(client, {
-    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, actor: { type: 'Operator', id: process.env.USER ?? 'cli' },
+    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, actor,
   });
   if (started.outcome === 'already_running') {
     throw new Error(`a deploy of ${app} is already running (${started.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`);

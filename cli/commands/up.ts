@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
@@ -32,8 +32,10 @@ export async function upCommand(): Promise<void> {
 
   const { api, temporalServer, database, platformToken, clever, licence } = await shutdown.starting(async () => {
     const database = env.DATABASE_URL
-      ? { url: env.DATABASE_URL, stop: async () => {} }
-      : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
+      ? { url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} }
+      : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT }).catch(
+          advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
+        );
     shutdown.add('postgres', () => database.stop());
     const temporalServer = env.TEMPORAL_ADDRESS
       ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
@@ -42,10 +44,12 @@ export async function upCommand(): Promise<void> {
           port: env.TEMPORAL_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           namespace: env.TEMPORAL_NAMESPACE,
-        });
+        }).catch(advise(`stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`));
     shutdown.add('temporal dev server', () => temporalServer.stop());
 
-    const applied = await migrate(database.url);
+    const applied = await migrate(database.url).catch(
+      advise(`check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`, 'migrations failed'),
+    );
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     const sql = createPool({ url: database.url, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
@@ -53,16 +57,21 @@ export async function upCommand(): Promise<void> {
     const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
-    const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown));
-    const licence = process.env.LICENSING_SERVER_URL
+    const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown).catch(portAdvice('CLEVER_SANDBOX_PORT')));
+    const licence = env.LICENSING_SERVER_URL
       ? licenceSettings(env)
-      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown);
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
+      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(portAdvice('LICENSING_SANDBOX_PORT'));
+    const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
+    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence }).catch(
+      advise(`${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`, 'workers did not start'),
+    );
     shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
+    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) }).catch(advise(unreachable, 'Temporal client'));
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT).catch(
+      portAdvice('PORT'),
+    );
     shutdown.add('http server', () => api.close());
     return { api, temporalServer, database, platformToken, clever, licence };
   });
@@ -75,10 +84,13 @@ export async function upCommand(): Promise<void> {
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
-      `  Licensing     ${licence.licensingServerUrl}${process.env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
+      `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,
+      ...(database.dataDir && dirname(database.dataDir) !== dataDir
+        ? [`  PG data       ${database.dataDir}   (the postgres user cannot enter ${dataDir})`]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -103,5 +115,20 @@ function redactPassword(url: string): string {
 /** The local stack delivers to receivers on this machine unless told otherwise. */
 function localWebhookSettings(env: Env) {
   const settings = webhookSettings(env);
-  return process.env.WEBHOOK_ALLOWED_RANGES === undefined ? { ...settings, allowedRanges: ['loopback'] } : settings;
+  return env.WEBHOOK_ALLOWED_RANGES === undefined ? { ...settings, allowedRanges: ['loopback'] } : settings;
+}
+
+/** Start-up failures end in one line that says what to do; the original error stays as the cause (DEBUG=1). */
+function advise(todo: string, what?: string) {
+  return (err: unknown): never => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${what ? `${what}: ` : ''}${message.split('\n')[0]}; ${todo}`, { cause: err });
+  };
+}
+
+function portAdvice(variable: string) {
+  return (err: unknown): never => {
+    if ((err as NodeJS.ErrnoException)?.code !== 'EADDRINUSE') throw err;
+    return advise(`stop what uses that port, or set ${variable} to a free one`)(err);
+  };
 }

@@ -6,28 +6,31 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
+import { loadEnv, type Env } from '../../config/env.ts';
 
 /** The pinned Go module (temporalio/cli v1.5.1 with server v1.29.7) that builds the dev server. */
 export const temporalModuleDir = fileURLToPath(new URL('../../deploy/temporal-dev', import.meta.url));
 const CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+
+type Lookup = Pick<Env, 'TEMPORAL_CLI_PATH' | 'PATH' | 'XDG_CACHE_HOME'>;
 
 export type TemporalBinary =
   | { source: 'env' | 'path' | 'cache' | 'built'; path: string }
   | { source: 'sdk-download' };
 
 /** Cache folder keyed by the pinned module, so bumping go.mod or go.sum builds anew. */
-export function cachedBinaryPath(): string {
+export function cachedBinaryPath(env: Lookup = loadEnv()): string {
   const digest = createHash('sha256')
     .update(readFileSync(join(temporalModuleDir, 'go.mod')))
     .update(readFileSync(join(temporalModuleDir, 'go.sum')))
     .digest('hex')
     .slice(0, 12);
-  const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  const cacheRoot = env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   return join(cacheRoot, 'capstan', `temporal-${digest}`, 'temporal');
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+function onPath(name: string, env: Lookup): string | undefined {
+  for (const dir of env.PATH.split(delimiter)) {
     const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
@@ -44,17 +47,17 @@ function onPath(name: string): string | undefined {
  * cached build, then a fresh build with Go, and last the SDK's own download
  * (which needs internet access).
  */
-export async function resolveTemporalBinary(log: (line: string) => void = console.error): Promise<TemporalBinary> {
-  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+export async function resolveTemporalBinary(log: (line: string) => void = console.error, env: Lookup = loadEnv()): Promise<TemporalBinary> {
+  const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist`);
+    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist: point it at a temporal binary, or unset it`);
     return { source: 'env', path: fromEnv };
   }
-  const fromPath = onPath('temporal');
+  const fromPath = onPath('temporal', env);
   if (fromPath) return { source: 'path', path: fromPath };
-  const cached = cachedBinaryPath();
+  const cached = cachedBinaryPath(env);
   if (existsSync(cached)) return { source: 'cache', path: cached };
-  const go = onPath('go');
+  const go = onPath('go', env);
   if (go) {
     await buildTemporalBinary(go, cached, log);
     return { source: 'built', path: cached };
@@ -112,7 +115,10 @@ function run(cmd: string, args: string[], phase: string, total: number, counts: 
       bar.update(total);
       bar.stop();
       if (code === 0) resolve();
-      else reject(new Error(`\`go ${args.join(' ')}\` failed with code ${code}:\n${tail}`));
+      else {
+        const todo = 'check the Go toolchain and access to the Go module proxy, or set TEMPORAL_CLI_PATH to a temporal binary';
+        reject(new Error(`\`go ${args.join(' ')}\` failed with code ${code}: ${todo}`, { cause: new Error(tail) }));
+      }
     });
   });
 }

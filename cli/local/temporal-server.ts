@@ -62,8 +62,13 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     await waitUntilServing(address, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`, { cause: err });
+    const logged = [...output.matchAll(/level=(?:ERROR|FATAL) msg="((?:[^"\\]|\\.)*)"/g)].at(-1)?.[1];
+    throw new Error(`Temporal dev server did not start (${logged ?? (err as Error).message})`, { cause: new Error(output, { cause: err }) });
   }
+  // Should this process die without stopping it (a crash), the server goes too.
+  const stopOnExit = () => child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   return { address, uiUrl: uiUrl(options.uiPort), stop: () => stopChild(child) };
 }
 

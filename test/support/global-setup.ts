@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../cli/local/free-port.ts';
+import { loadEnv } from '../../config/env.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -38,7 +39,7 @@ export default async function setup(project: TestProject) {
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     await teardown();
-    throw failed.reason;
+    setupFailed(failed.reason);
   }
   const [temporal, database, workflowBundlePath] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [
     Awaited<ReturnType<typeof startTemporalDevServer>>,
@@ -54,7 +55,7 @@ export default async function setup(project: TestProject) {
     await migrate(isolatedDatabaseUrl);
   } catch (err) {
     await teardown();
-    throw err;
+    setupFailed(err);
   }
 
   project.provide('temporalAddress', temporal.address);
@@ -63,4 +64,17 @@ export default async function setup(project: TestProject) {
   project.provide('isolatedDatabaseUrl', isolatedDatabaseUrl);
 
   return teardown;
+}
+
+/** One line that says what to do, not vitest's stack report of the setup (DEBUG=1 keeps that). */
+function setupFailed(err: unknown): never {
+  let debug = false;
+  try {
+    debug = loadEnv().DEBUG;
+  } catch {
+    // unreadable configuration: the short form then
+  }
+  if (debug) throw err;
+  console.error(`Test setup failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}  (DEBUG=1 for details)`);
+  process.exit(1);
 }
