@@ -1,11 +1,50 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import type { Env } from '../config/env.ts';
+import { resolvePayloadKeyring } from '../config/payload-keyring.ts';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../config/temporal.ts';
+import { failureConverterPath } from './bundle.ts';
+import { EncryptionCodec } from './codec.ts';
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+/** Everything a client or worker needs to reach Temporal and read what it stores. */
+export interface TemporalAccess extends TemporalConnectionOptions {
+  namespace: string;
+  /** Seals every payload (inputs, results, signals, queries, memo, failure details) before it leaves the process. */
+  codec: PayloadCodec;
 }
 
-export function connectWorker(address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address });
+/**
+ * This process's access from its environment: TLS and API key, and the payload keys
+ * (`localKeyFile` is set when they come from the local data directory, not CAPSTAN_PAYLOAD_KEYS).
+ */
+export async function temporalAccessOf(
+  env: Env,
+  address: string,
+): Promise<{ access: TemporalAccess; localKeyFile?: string }> {
+  const { keyring, localFile } = await resolvePayloadKeyring(env);
+  const access = {
+    ...temporalConnectionOptions(env, address),
+    namespace: env.TEMPORAL_NAMESPACE,
+    codec: new EncryptionCodec(keyring),
+  };
+  return { access, ...(localFile && { localKeyFile: localFile }) };
+}
+
+/** The one data converter of Capstan: every client and worker uses it, or history cannot be read. */
+export function dataConverterOf(codec: PayloadCodec): DataConverter {
+  return { payloadCodecs: [codec], failureConverterPath };
+}
+
+export async function connectClient(access: TemporalAccess): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(access));
+  return new Client({ connection, namespace: access.namespace, dataConverter: dataConverterOf(access.codec) });
+}
+
+export function connectWorker(access: TemporalAccess): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(access));
+}
+
+function connectionOptions({ address, tls, apiKey }: TemporalAccess): TemporalConnectionOptions {
+  return { address, ...(tls && { tls }), ...(apiKey && { apiKey }) };
 }

@@ -1,4 +1,4 @@
-import { Connection, Client, WorkflowFailedError } from '@temporalio/client';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { loadEnv, type Env } from '../../config/env.ts';
@@ -7,6 +7,7 @@ import { createPool } from '../../db/pool.ts';
 import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../contracts/deploys.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 
 export interface DeployOptions {
   owner?: string;
@@ -20,9 +21,10 @@ export interface DeployOptions {
 
 const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 
+/** The same access (TLS, API key, payload keys) as the workers, so it reads what they write. */
 async function temporalClient(env: Env): Promise<Client> {
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const { access } = await temporalAccessOf(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
+  return connectClient(access);
 }
 
 /** `capstan deploy <app>` and `capstan deploy status|cancel|history <app>`: straight to Temporal, so it works with the API down. */

@@ -16,7 +16,7 @@ import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -56,9 +56,12 @@ export async function upCommand(): Promise<void> {
     const licence = process.env.LICENSING_SERVER_URL
       ? licenceSettings(env)
       : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown);
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
+    // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
+    const { access: configured } = await temporalAccessOf(env, temporalServer.address);
+    const access = env.TEMPORAL_ADDRESS ? configured : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
+    const workers = await startWorkers({ temporal: access, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence });
     shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE);
+    const temporal = await connectClient(access);
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
     const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT);

@@ -7,7 +7,9 @@ import { createLogger, type Logger } from '../../config/logger.ts';
 import type { WebhookSettings } from '../../config/webhooks.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
+import { EncryptionCodec } from '../../workers/codec.ts';
+import { keyringOf } from '../../config/payload-keys.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
 import type { SandboxCredentials } from '../../sandbox/clever-cloud/auth.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
@@ -26,6 +28,10 @@ export interface TestStack {
   temporal: Client;
   namespace: string;
   temporalAddress: string;
+  /** Address, namespace and the run's payload codec: what every client and worker of the test uses. */
+  access: TemporalAccess;
+  /** CAPSTAN_PAYLOAD_KEYS for `capstan` processes a test starts. */
+  payloadKeys: string;
   databaseUrl: string;
   workflowBundlePath: string;
   logger: Logger;
@@ -73,12 +79,14 @@ export function useStack(options: StackOptions = {}): TestStack {
     stack.databaseUrl = options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
+    stack.payloadKeys = inject('payloadKeys');
+    stack.access = { address: stack.temporalAddress, namespace: stack.namespace, codec: new EncryptionCodec(keyringOf(stack.payloadKeys)) };
     stack.logLines = [];
     stack.logger = options.captureLogs
       ? createLogger({ level: 'debug', destination: { write: (line: string) => void stack.logLines.push(line) } })
       : createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
-    stack.temporal = await connectClient(stack.temporalAddress, stack.namespace);
+    stack.temporal = await connectClient(stack.access);
     if (options.clever) {
       const credentials: SandboxCredentials = { consumerKey: 'ck', consumerSecret: 'cs', userTokens: { tok: 'sec' }, apiTokens: ['api_test_token'] };
       const sandbox = await startCleverSandbox(credentials);
@@ -93,8 +101,7 @@ export function useStack(options: StackOptions = {}): TestStack {
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
-        address: stack.temporalAddress,
-        namespace: stack.namespace,
+        temporal: stack.access,
         sql: stack.sql,
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
