@@ -5,6 +5,7 @@ import { createLogger } from '../../config/logger.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { codecCorsOrigins } from '../../config/temporal.ts';
 import { requireSetting } from '../settings.ts';
 import { Shutdown } from '../shutdown.ts';
 
@@ -19,7 +20,8 @@ export async function apiCommand(): Promise<void> {
     if (localKeyFile) logger.warn({ file: localKeyFile }, 'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the workers');
     const temporal = await connectClient(access);
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env) }), env.HOST, env.PORT);
+    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env), codecServer }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

@@ -17,6 +17,7 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { codecCorsOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -34,6 +35,7 @@ export async function upCommand(): Promise<void> {
       ? { url: env.DATABASE_URL, stop: async () => {} }
       : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
     shutdown.add('postgres', () => database.stop());
+    const codecUrl = `${localApiUrl(env)}/codec`;
     const temporalServer = env.TEMPORAL_ADDRESS
       ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
       : await startTemporalDevServer({
@@ -41,6 +43,7 @@ export async function upCommand(): Promise<void> {
           port: env.TEMPORAL_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           namespace: env.TEMPORAL_NAMESPACE,
+          uiCodecEndpoint: codecUrl,
         });
     shutdown.add('temporal dev server', () => temporalServer.stop());
 
@@ -64,7 +67,7 @@ export async function upCommand(): Promise<void> {
     const temporal = await connectClient(access);
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer: { codec: access.codec, allowedOrigins: codecCorsOrigins(env) } }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     return { api, temporalServer, database, platformToken, clever, licence };
   });
@@ -75,6 +78,7 @@ export async function upCommand(): Promise<void> {
       'Capstan is up.',
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
+      `  Codec server  ${api.url}/codec   (payloads in history are encrypted; platform token as bearer)`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${process.env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
@@ -96,6 +100,13 @@ async function localPlatformToken(dataDir: string): Promise<string> {
   const token = issueToken().plaintext;
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** Where a browser on this machine reaches the API (the Web UI calls the codec server from the browser). */
+function localApiUrl(env: Env): string {
+  if (env.CAPSTAN_PUBLIC_URL) return env.CAPSTAN_PUBLIC_URL.replace(/\/$/, '');
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
 }
 
 function redactPassword(url: string): string {

@@ -112,7 +112,8 @@ export function useStack(options: StackOptions = {}): TestStack {
     }
     stack.platformToken = issueToken().plaintext;
     await ensurePlatformToken(stack.sql, `test-${randomUUID()}`, stack.platformToken);
-    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence });
+    const codecServer = { codec: stack.access.codec, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] };
+    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence, codecServer });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });
 
