@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { generatePayloadKeys, keyringOf, parsePayloadKeys } from '../../config/payload-keys.ts';
@@ -72,5 +74,15 @@ describe('payload key settings', () => {
     const material = newKey.split(':')[1]!.slice(0, 20);
     expect(() => parsePayloadKeys(`bad:${material}`)).toThrow(/key "bad" must be 32 bytes/);
     expect(() => parsePayloadKeys(`bad:${material}`)).not.toThrow(material);
+  });
+});
+
+describe('the failure converter', () => {
+  it('loads in plain Node, as the SDK requires it by path in workers and clients', () => {
+    const path = fileURLToPath(new URL('../../workflows/failure-converter.ts', import.meta.url));
+    const script = `console.log(JSON.stringify(require(${JSON.stringify(path)}).failureConverter.options))`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual({
+      encodeCommonAttributes: true,
+    });
   });
 });
