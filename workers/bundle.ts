@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Workflow code and workers must agree on it (workers/connect.ts passes the same path). */
+export const failureConverterPath = fileURLToPath(new URL('../workflows/failure-converter.ts', import.meta.url));
 
 /** Bundles the workflow code once; every Worker of the process shares the result. */
 export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger });
 }
 
 /** Bundles once into a file, so test processes reuse one bundle per run. */

@@ -1,21 +1,61 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import type { Env } from '../config/env.ts';
+import { resolvePayloadKeyring } from '../config/payload-keyring.ts';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../config/temporal.ts';
+import { failureConverterPath } from './bundle.ts';
 import { actorSigning } from './actor-signing.ts';
+import { EncryptionCodec } from './codec.ts';
+
+/** Everything a client or worker needs to reach Temporal and read what it stores. */
+export interface TemporalAccess extends TemporalConnectionOptions {
+  namespace: string;
+  /** Seals every payload (inputs, results, signals, queries, memo, failure details) before it leaves the process. */
+  codec: PayloadCodec;
+}
+
+/**
+ * This process's access from its environment: TLS and API key, and the payload keys
+ * (`localKeyFile` is set when they come from the local data directory, not CAPSTAN_PAYLOAD_KEYS).
+ */
+export async function temporalAccessOf(
+  env: Env,
+  address: string,
+): Promise<{ access: TemporalAccess; localKeyFile?: string }> {
+  const { keyring, localFile } = await resolvePayloadKeyring(env);
+  const access = {
+    ...temporalConnectionOptions(env, address),
+    namespace: env.TEMPORAL_NAMESPACE,
+    codec: new EncryptionCodec(keyring),
+  };
+  return { access, ...(localFile && { localKeyFile: localFile }) };
+}
+
+/** The one data converter of Capstan: every client and worker uses it, or history cannot be read. */
+export function dataConverterOf(codec: PayloadCodec): DataConverter {
+  return { payloadCodecs: [codec], failureConverterPath };
+}
 
 export interface ClientOptions {
   /** The installation's actor secret (db/installation.ts): workflows this client starts for an actor carry its proof. */
   actorSecret?: Uint8Array;
 }
 
-export async function connectClient(address: string, namespace: string, options: ClientOptions = {}): Promise<Client> {
-  const connection = await Connection.connect({ address });
+export async function connectClient(access: TemporalAccess, options: ClientOptions = {}): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(access));
   return new Client({
     connection,
-    namespace,
+    namespace: access.namespace,
+    dataConverter: dataConverterOf(access.codec),
     interceptors: { workflow: options.actorSecret ? [actorSigning(options.actorSecret)] : [] },
   });
 }
 
-export function connectWorker(address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address });
+export function connectWorker(access: TemporalAccess): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(access));
+}
+
+function connectionOptions({ address, tls, apiKey }: TemporalAccess): TemporalConnectionOptions {
+  return { address, ...(tls && { tls }), ...(apiKey && { apiKey }) };
 }

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { taskQueues } from '../config/catalogue.ts';
@@ -14,6 +15,8 @@ export interface CoreWorkerOptions {
   webhooks: WebhookSettings;
   licence: LicenceSettings;
   workflowBundle: { code: string } | { codePath: string };
+  /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
+  dataConverter: DataConverter;
   identity?: string;
 }
 
@@ -24,6 +27,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: taskQueues.core,
     workflowBundle: options.workflowBundle,
+    dataConverter: options.dataConverter,
     activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks, licence: options.licence }),
     ...(options.identity && { identity: options.identity }),
     // An activity that ignores cancellation must not hold shutdown forever.

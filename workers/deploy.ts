@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { CleverClient } from '../activities/clever-cloud/client.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
@@ -14,12 +15,15 @@ export function createDeployWorker(options: {
   logger: Logger;
   clever: CleverClientOptions;
   workflowBundle: { code: string } | { codePath: string };
+  /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
+  dataConverter: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: taskQueues.deploy,
     workflowBundle: options.workflowBundle,
+    dataConverter: options.dataConverter,
     activities: createDeployActivities({ sql: options.sql, logger: options.logger.child({ component: 'activities.deploys' }), client: new CleverClient(options.clever) }),
     shutdownGraceTime: '5 s',
     shutdownForceTime: '15 s',

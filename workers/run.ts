@@ -4,7 +4,7 @@ import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
-import { connectWorker } from './connect.ts';
+import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
 import { createCoreWorker } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
@@ -17,8 +17,7 @@ export interface RunningWorkers {
 }
 
 export interface StartWorkersOptions {
-  address: string;
-  namespace: string;
+  temporal: TemporalAccess;
   sql: Sql;
   logger: Logger;
   webhooks: WebhookSettings;
@@ -33,14 +32,11 @@ export interface StartWorkersOptions {
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metricsPort: options.metricsPort });
-  const connection = await connectWorker(options.address);
+  const connection = await connectWorker(options.temporal);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
-  const workers: Worker[] = [
-    await createCoreWorker({ connection, namespace: options.namespace, sql: options.sql, logger, webhooks: options.webhooks, licence: options.licence, workflowBundle }),
-  ];
-  if (options.clever) {
-    workers.push(await createDeployWorker({ connection, namespace: options.namespace, sql: options.sql, logger, clever: options.clever, workflowBundle }));
-  }
+  const shared = { connection, namespace: options.temporal.namespace, sql: options.sql, logger, workflowBundle, dataConverter: dataConverterOf(options.temporal.codec) };
+  const workers: Worker[] = [await createCoreWorker({ ...shared, webhooks: options.webhooks, licence: options.licence })];
+  if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');
   return {

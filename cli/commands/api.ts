@@ -5,7 +5,8 @@ import { createLogger } from '../../config/logger.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { codecCorsOrigins } from '../../config/temporal.ts';
 import { requireSetting } from '../settings.ts';
 import { Shutdown } from '../shutdown.ts';
 
@@ -16,9 +17,12 @@ export async function apiCommand(): Promise<void> {
   await shutdown.starting(async () => {
     const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-api' });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
-    const temporal = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
+    const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
+    if (localKeyFile) logger.warn({ file: localKeyFile }, 'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the workers');
+    const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env) }), env.HOST, env.PORT);
+    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env), codecServer }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

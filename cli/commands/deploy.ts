@@ -5,11 +5,11 @@ import { loadEnv, type Env } from '../../config/env.ts';
 import { localDatabaseUrl } from '../../db/embedded.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
-import { connectClient } from '../../workers/connect.ts';
 import { cancelSignal, progressQuery, type DeployOutcome, type DeployProgress } from '../../contracts/deploys.ts';
 import type { Actor } from '../../contracts/common.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 
 export interface DeployOptions {
   owner?: string;
@@ -23,11 +23,12 @@ export interface DeployOptions {
 
 const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 
-/** Straight to Temporal, signing actors with the installation's secret read from PostgreSQL. */
+/** The same access (TLS, API key, payload keys) as the workers, signing actors with the installation's secret. */
 async function temporalClient(env: Env): Promise<Client> {
+  const { access } = await temporalAccessOf(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
   const sql = createPool({ url: env.DATABASE_URL ?? localDatabaseUrl(env.EMBEDDED_POSTGRES_PORT), max: 1 });
   try {
-    return await connectClient(env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) });
+    return await connectClient(access, { actorSecret: await actorSecret(sql) });
   } finally {
     await sql.end({ timeout: 5 });
   }

@@ -17,7 +17,8 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { codecCorsOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -37,6 +38,7 @@ export async function upCommand(): Promise<void> {
           advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
         );
     shutdown.add('postgres', () => database.stop());
+    const codecUrl = `${localApiUrl(env)}/codec`;
     const temporalServer = env.TEMPORAL_ADDRESS
       ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
       : await startTemporalDevServer({
@@ -44,6 +46,7 @@ export async function upCommand(): Promise<void> {
           port: env.TEMPORAL_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           namespace: env.TEMPORAL_NAMESPACE,
+          uiCodecEndpoint: codecUrl,
         }).catch(advise(`stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`));
     shutdown.add('temporal dev server', () => temporalServer.stop());
 
@@ -61,15 +64,19 @@ export async function upCommand(): Promise<void> {
     const licence = env.LICENSING_SERVER_URL
       ? licenceSettings(env)
       : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(portAdvice('LICENSING_SANDBOX_PORT'));
+    // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
+    const { access: configured } = await temporalAccessOf(env, temporalServer.address);
+    const access = env.TEMPORAL_ADDRESS ? configured : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
     const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
-    const workers = await startWorkers({ address: temporalServer.address, namespace: env.TEMPORAL_NAMESPACE, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence }).catch(
+    const workers = await startWorkers({ temporal: access, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence }).catch(
       advise(`${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`, 'workers did not start'),
     );
     shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(temporalServer.address, env.TEMPORAL_NAMESPACE, { actorSecret: await actorSecret(sql) }).catch(advise(unreachable, 'Temporal client'));
+    const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(advise(unreachable, 'Temporal client'));
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence }), env.HOST, env.PORT).catch(
+    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer }), env.HOST, env.PORT).catch(
       portAdvice('PORT'),
     );
     shutdown.add('http server', () => api.close());
@@ -82,6 +89,7 @@ export async function upCommand(): Promise<void> {
       'Capstan is up.',
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
+      `  Codec server  ${api.url}/codec   (payloads in history are encrypted; platform token as bearer)`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
@@ -106,6 +114,13 @@ async function localPlatformToken(dataDir: string): Promise<string> {
   const token = issueToken().plaintext;
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** Where a browser on this machine reaches the API (the Web UI calls the codec server from the browser). */
+function localApiUrl(env: Env): string {
+  if (env.CAPSTAN_PUBLIC_URL) return env.CAPSTAN_PUBLIC_URL.replace(/\/$/, '');
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
 }
 
 function redactPassword(url: string): string {

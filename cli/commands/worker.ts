@@ -3,7 +3,7 @@ import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { licenceSettings } from '../../config/licence.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
@@ -18,9 +18,10 @@ export async function workerCommand(): Promise<void> {
   await shutdown.starting(async () => {
     const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-worker' });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
+    if (localKeyFile) logger.warn({ file: localKeyFile }, 'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the API');
     const workers = await startWorkers({
-      address: requireSetting(env, 'TEMPORAL_ADDRESS'),
-      namespace: env.TEMPORAL_NAMESPACE,
+      temporal: access,
       sql,
       logger,
       metricsPort: env.METRICS_PORT,
@@ -29,7 +30,7 @@ export async function workerCommand(): Promise<void> {
       licence,
     });
     shutdown.add('workers', () => workers.shutdown());
-    const client = await connectClient(requireSetting(env, 'TEMPORAL_ADDRESS'), env.TEMPORAL_NAMESPACE);
+    const client = await connectClient(access);
     shutdown.add('temporal client', () => client.connection.close());
     logger.info({ schedule: await ensureLicenceSchedule(client, await heartbeatInterval(sql, licence)) }, 'licence heartbeat schedule');
   });

@@ -11,6 +11,8 @@ export interface DevServerOptions {
   port?: number;
   /** Web UI port; no UI when absent. */
   uiPort?: number;
+  /** The codec server the Web UI decodes payloads through (the browser calls it). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   /** More namespaces to create, each with Capstan's search attributes (tests isolate files this way). */
   extraNamespaces?: string[];
@@ -37,6 +39,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
         port,
         dbFilename: options.dbFilename,
         uiPort: options.uiPort,
+        ...(options.uiPort && options.uiCodecEndpoint && { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] }),
         searchAttributes: Object.values(searchAttributes),
       },
     });
@@ -48,6 +51,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   args.push('--log-level', 'warn', ...devServerSearchAttributeFlags);
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
 
   const child = spawn(binary.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -63,7 +67,9 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   } catch (err) {
     child.kill('SIGKILL');
     const logged = [...output.matchAll(/level=(?:ERROR|FATAL) msg="((?:[^"\\]|\\.)*)"/g)].at(-1)?.[1];
-    throw new Error(`Temporal dev server did not start (${logged ?? (err as Error).message})`, { cause: new Error(output, { cause: err }) });
+    // The server's own output rides on the cause, for DEBUG=1.
+    Object.assign(err as Error, { output });
+    throw new Error(`Temporal dev server did not start (${logged ?? (err as Error).message})`, { cause: err });
   }
   // Should this process die without stopping it (a crash), the server goes too.
   const stopOnExit = () => child.kill('SIGTERM');

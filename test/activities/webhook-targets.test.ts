@@ -28,7 +28,7 @@ beforeAll(async () => {
     locale: 'en',
     admin: { name: 'A', email: `${key}@example.test` },
     token: { sha256: token.sha256, prefix: token.prefix },
-    requestedBy: { type: 'Operator', id: 't' },
+    actor: { type: 'Operator', id: 't' },
   });
   accountId = made.account.id;
 });

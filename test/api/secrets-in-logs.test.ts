@@ -70,7 +70,7 @@ describe('the whole log of a run', () => {
       env: { DATABASE_PASSWORD: envSecret },
       pollIntervalMs: 100,
       deadlineMs: 20_000,
-      requestedBy: 'vitest',
+      actor: { type: 'Operator', id: 'vitest' },
     });
     expect(await deploy.result()).toMatchObject({ status: 'succeeded' });
   });

@@ -9,7 +9,7 @@ const stack = useStack({ clever: true });
 const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
 
 async function capstan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, DATABASE_URL: stack.databaseUrl };
+  const env = { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, DATABASE_URL: stack.databaseUrl, CAPSTAN_PAYLOAD_KEYS: stack.payloadKeys };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };

@@ -9,6 +9,7 @@ import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import postgres from 'postgres';
 import { bundleWorkflowsToFile } from '../../workers/bundle.ts';
+import { generatePayloadKeys } from '../../config/payload-keys.ts';
 
 /** Namespaces test-1…test-8: each fork (VITEST_POOL_ID) gets its own, so workers never steal each other's tasks. */
 export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
@@ -20,6 +21,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     /** A second database for the one file that changes installation-wide state (the licence). */
     isolatedDatabaseUrl: string;
+    /** CAPSTAN_PAYLOAD_KEYS for every client, worker and `capstan` process of the run. */
+    payloadKeys: string;
   }
 }
 
@@ -62,6 +65,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('isolatedDatabaseUrl', isolatedDatabaseUrl);
+  project.provide('payloadKeys', generatePayloadKeys('test-run'));
 
   return teardown;
 }

@@ -10,7 +10,9 @@ import postgres from 'postgres';
 import { migrate } from '../../db/migrate.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
+import { EncryptionCodec } from '../../workers/codec.ts';
+import { keyringOf } from '../../config/payload-keys.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
 import type { SandboxCredentials } from '../../sandbox/clever-cloud/auth.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
@@ -29,6 +31,10 @@ export interface TestStack {
   temporal: Client;
   namespace: string;
   temporalAddress: string;
+  /** Address, namespace and the run's payload codec: what every client and worker of the test uses. */
+  access: TemporalAccess;
+  /** CAPSTAN_PAYLOAD_KEYS for `capstan` processes a test starts. */
+  payloadKeys: string;
   databaseUrl: string;
   workflowBundlePath: string;
   logger: Logger;
@@ -78,12 +84,14 @@ export function useStack(options: StackOptions = {}): TestStack {
     stack.databaseUrl = options.ownDatabase ? await freshDatabase(inject('databaseUrl')) : options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
+    stack.payloadKeys = inject('payloadKeys');
+    stack.access = { address: stack.temporalAddress, namespace: stack.namespace, codec: new EncryptionCodec(keyringOf(stack.payloadKeys)) };
     stack.logLines = [];
     stack.logger = options.captureLogs
       ? createLogger({ level: 'debug', destination: { write: (line: string) => void stack.logLines.push(line) } })
       : createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
-    stack.temporal = await connectClient(stack.temporalAddress, stack.namespace, { actorSecret: await actorSecret(stack.sql) });
+    stack.temporal = await connectClient(stack.access, { actorSecret: await actorSecret(stack.sql) });
     if (options.clever) {
       const credentials: SandboxCredentials = { consumerKey: 'ck', consumerSecret: 'cs', userTokens: { tok: 'sec' }, apiTokens: ['api_test_token'] };
       const sandbox = await startCleverSandbox(credentials);
@@ -98,8 +106,7 @@ export function useStack(options: StackOptions = {}): TestStack {
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
-        address: stack.temporalAddress,
-        namespace: stack.namespace,
+        temporal: stack.access,
         sql: stack.sql,
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
@@ -110,7 +117,8 @@ export function useStack(options: StackOptions = {}): TestStack {
     }
     stack.platformToken = issueToken().plaintext;
     await ensurePlatformToken(stack.sql, `test-${randomUUID()}`, stack.platformToken);
-    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence });
+    const codecServer = { codec: stack.access.codec, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] };
+    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence, codecServer });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
 
@@ -12,7 +13,7 @@ export interface WorkerProcess {
 /** Runs `capstan worker` as its own process, the way production does, so a test can kill -9 it. */
 export async function startWorkerProcess(env: { databaseUrl: string; temporalAddress: string; namespace: string; extraEnv?: Record<string, string> }): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [bin, 'worker'], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, LOG_LEVEL: 'info', ...env.extraEnv },
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, CAPSTAN_PAYLOAD_KEYS: inject('payloadKeys'), LOG_LEVEL: 'info', ...env.extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -19,8 +19,8 @@ async function account() {
   });
 }
 
-/** Someone who reaches Temporal directly, without the installation's secret. */
-const outsider = () => new Client({ connection: stack.temporal.connection, namespace: stack.namespace });
+/** Someone who reaches Temporal directly (even with the payload keys), without the installation's actor secret. */
+const outsider = () => new Client({ connection: stack.temporal.connection, namespace: stack.namespace, dataConverter: stack.temporal.options.dataConverter });
 
 async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await run.then(() => undefined, (e: unknown) => e);
