@@ -17,6 +17,7 @@ import { loadEnv } from '../config/env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
+import { documentProblems } from './problem/document.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
 import { createErrorHandler } from './problem/on-error.ts';
 import { validationHook } from './validation.ts';
@@ -65,6 +66,7 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
+  documentProblems(app.openAPIRegistry);
 
   return app;
 }

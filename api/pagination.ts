@@ -1,24 +1,28 @@
 import { z } from '@hono/zod-openapi';
 import { ProblemError } from './problem/index.ts';
 
-/** `?cursor=…&limit=…`; the cursor is opaque to clients and names the last row they saw. */
+/**
+ * `?cursor=…&limit=…`. The cursor is the position (id or sequence number) of
+ * the last row the client saw: a number, so any cursor the schema allows is one
+ * the API can answer.
+ */
 export const pageQuery = z.object({
-  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page' }),
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'must be a next_cursor this API handed out')
+    .optional()
+    .openapi({ description: 'The `next_cursor` of the previous page' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
 export function encodeCursor(position: number): string {
-  return Buffer.from(JSON.stringify({ p: position })).toString('base64url');
+  return String(position);
 }
 
 export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
-  try {
-    const { p } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p: unknown };
-    if (typeof p === 'number' && Number.isSafeInteger(p) && p >= 0) return p;
-  } catch {
-    // fall through
-  }
+  const position = Number(cursor);
+  if (Number.isSafeInteger(position) && position >= 0) return position;
   throw new ProblemError('validation', 'cursor is not one this API handed out.', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
 }
 

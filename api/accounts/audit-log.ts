@@ -1,11 +1,10 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { PremiumFeature } from '../../config/licence.ts';
 import type { Sql } from '../../db/pool.ts';
-import { requireAccountAccess } from '../auth/index.ts';
-import { accountParam, jsonContent, security } from '../common-schemas.ts';
+import { accountAccess } from '../auth/account-access.ts';
+import { accountParam, anyObject, jsonContent, pageOf, security } from '../common-schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
-import { commonProblems, problemContent } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 
 /** 402 naming the feature unless the account has it (the licence reconcile keeps `premium_features`). */
@@ -19,13 +18,12 @@ export function auditLogRoutes({ sql }: { sql: Sql }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/audit_log', summary: 'The account\'s audit log, newest first (administrators; premium feature audit_logs)', security,
+      method: 'get', path: '/v1/accounts/{id}/audit_log', operationId: 'getAuditLog', summary: 'The account\'s audit log, newest first (administrators; premium feature audit_logs)', security, middleware: accountAccess({ sql, roles: ['administrator'] }),
       request: { params: accountParam, query: pageQuery },
-      responses: { 200: jsonContent(z.object({ payload: z.array(z.record(z.string(), z.unknown())), meta: z.object({ next_cursor: z.string().nullable() }) }), 'A page'), ...commonProblems, 402: { description: 'The licence does not include audit_logs', content: problemContent } },
+      responses: { 200: jsonContent(pageOf(anyObject), 'A page'), 402: { description: 'The licence does not include audit_logs' } },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      requireAccountAccess(c.get('principal'), id, ['administrator']);
       await requireFeature(sql, id, 'audit_logs');
       const q = c.req.valid('query');
       const before = decodeCursor(q.cursor);

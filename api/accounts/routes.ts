@@ -3,13 +3,14 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { findAccount } from '../../db/accounts.ts';
 import type { Sql } from '../../db/pool.ts';
-import { requireAccountAccess, requirePlatform } from '../auth/index.ts';
+import { accountAccess } from '../auth/account-access.ts';
+import { requirePlatform } from '../auth/index.ts';
 import { ProblemError } from '../problem/index.ts';
-import { commonProblems, problemContent } from '../problem/schema.ts';
+import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { provisionThroughWorkflow } from './provision.ts';
 import { accountParam, idempotencyHeader, security } from '../common-schemas.ts';
-import { account, provisionAccountBody, provisionedAccount } from './schemas.ts';
+import { account, provisionAccountBody, provisionedAccount, provisionedLinks } from './schemas.ts';
 
 export interface AccountRoutesDeps {
   sql: Sql;
@@ -20,6 +21,7 @@ export interface AccountRoutesDeps {
 const provisionRoute = createRoute({
   method: 'post',
   path: '/v1/accounts',
+  operationId: 'provisionAccount',
   summary: 'Provision an account with its first administrator',
   description: 'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
@@ -28,29 +30,27 @@ const provisionRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
   },
   responses: {
-    201: { description: 'Account created; the token is shown this once', content: { 'application/json': { schema: provisionedAccount } } },
-    200: { description: 'Replay of an earlier request with the same key; no token', content: { 'application/json': { schema: provisionedAccount } } },
-    202: { description: 'Still running; retry with the same key', content: problemContent },
-    ...commonProblems,
-    409: { description: 'Conflicts with existing data', content: problemContent },
-  },
-});
-
-const getRoute = createRoute({
-  method: 'get',
-  path: '/v1/accounts/{id}',
-  summary: 'Read an account',
-  security,
-  request: { params: accountParam },
-  responses: {
-    200: { description: 'The account', content: { 'application/json': { schema: account } } },
-    ...commonProblems,
-    404: { description: 'No such account', content: problemContent },
+    201: { description: 'Account created; the token is shown this once', content: { 'application/json': { schema: provisionedAccount } }, links: provisionedLinks },
+    200: { description: 'Replay of an earlier request with the same key; no token', content: { 'application/json': { schema: provisionedAccount } }, links: provisionedLinks },
+    ...writeAnswers,
   },
 });
 
 export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  const getRoute = createRoute({
+    method: 'get',
+    path: '/v1/accounts/{id}',
+    operationId: 'getAccount',
+    summary: 'Read an account',
+    security,
+    middleware: accountAccess({ sql }),
+    request: { params: accountParam },
+    responses: {
+      200: { description: 'The account', content: { 'application/json': { schema: account } } },
+      404: { description: 'No such account' },
+    },
+  });
 
   app.openapi(provisionRoute, async (c) => {
     const principal = c.get('principal');
@@ -73,7 +73,6 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
-    requireAccountAccess(c.get('principal'), id);
     const found = await findAccount(sql, id);
     if (!found) throw new ProblemError('notFound', `Account ${id} does not exist.`);
     return c.json({ ...found, created_at: found.created_at.toISOString() }, 200);

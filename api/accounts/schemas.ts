@@ -1,13 +1,20 @@
 import { z } from '@hono/zod-openapi';
+import { provisionAccountInput } from '../../contracts/accounts.ts';
+import { accountStatus } from '../common-schemas.ts';
+import { apiEmail, apiText } from '../text-rules.ts';
+
+const { admin } = provisionAccountInput.shape;
 
 export const provisionAccountBody = z
   .object({
-    name: z.string().trim().min(1).max(255).openapi({ example: 'Acme Support' }),
-    locale: z.string().min(2).max(10).optional().openapi({ example: 'en' }),
-    admin: z.object({
-      name: z.string().trim().min(1).max(255).openapi({ example: 'Ada Lovelace' }),
-      email: z.string().trim().toLowerCase().email().max(320).openapi({ example: 'ada@acme.test' }),
-    }),
+    name: apiText(provisionAccountInput.shape.name).openapi({ example: 'Acme Support' }),
+    locale: apiText(provisionAccountInput.shape.locale.unwrap(), { blank: true }).default('en').openapi({ example: 'en' }),
+    admin: admin
+      .extend({
+        name: apiText(admin.shape.name).openapi({ example: 'Ada Lovelace' }),
+        email: apiEmail(admin.shape.email).openapi({ example: 'ada@acme.test' }),
+      })
+      .strict(),
   })
   .strict()
   .openapi('ProvisionAccountRequest');
@@ -28,7 +35,21 @@ export const account = z
     id: z.number().int(),
     name: z.string(),
     locale: z.string(),
-    status: z.enum(['active', 'suspended']),
+    status: accountStatus,
     created_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Account');
+
+const accountTarget = { id: '$response.body#/account/id' };
+/** Where a new account's id leads: every account-scoped operation a client starts with. */
+export const provisionedLinks = {
+  GetAccount: { operationId: 'getAccount', parameters: accountTarget },
+  ListMembers: { operationId: 'listMembers', parameters: accountTarget },
+  AddMember: { operationId: 'addMember', parameters: accountTarget },
+  ListAccessTokens: { operationId: 'listAccessTokens', parameters: accountTarget },
+  CreateInbox: { operationId: 'createInbox', parameters: accountTarget },
+  ListInboxes: { operationId: 'listInboxes', parameters: accountTarget },
+  CreateWebhook: { operationId: 'createWebhook', parameters: accountTarget },
+  ListConversations: { operationId: 'listConversations', parameters: accountTarget },
+  GetAuditLog: { operationId: 'getAuditLog', parameters: accountTarget },
+};

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../../db/pool.ts';
-import { lookupToken, type Principal, type Role } from '../../db/tokens.ts';
+import { lookupToken, type Principal } from '../../db/tokens.ts';
 import { ProblemError } from '../problem/index.ts';
 
 declare module 'hono' {
@@ -34,12 +34,4 @@ export function authenticate(sql: Sql): MiddlewareHandler {
 
 export function requirePlatform(principal: Principal): asserts principal is Extract<Principal, { kind: 'platform' }> {
   if (principal.kind !== 'platform') throw new ProblemError('forbidden', 'This endpoint needs a platform token.');
-}
-
-/** Platform tokens and super admins reach every account; users only those they belong to. */
-export function requireAccountAccess(principal: Principal, accountId: number, roles: readonly Role[] = ['administrator', 'agent']): void {
-  if (principal.kind === 'platform' || principal.superAdmin) return;
-  const role = principal.roles.get(accountId);
-  if (!role) throw new ProblemError('forbidden', `This token's user is not a member of account ${accountId}.`);
-  if (!roles.includes(role)) throw new ProblemError('forbidden', `This needs the ${roles.join(' or ')} role in account ${accountId}.`);
 }

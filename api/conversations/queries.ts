@@ -38,7 +38,7 @@ export async function listConversations(sql: Sql, q: { accountId: number; status
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
        ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
-       ${q.before ? sql`and c.display_id < ${q.before}` : sql``}
+       ${q.before ? sql`and c.display_id < ${q.before}::bigint` : sql``}
      order by c.display_id desc limit ${q.limit}`;
   return rows.map(view);
 }
@@ -58,6 +58,6 @@ export async function listMessages(sql: Sql, q: { accountId: number; displayId: 
   if (!conversation) return undefined;
   const rows = await sql<{ id: number; seq: number; content: string; message_type: string; content_type: string; source_id: string | null; sender_type: string; sender_id: number; created_at: Date }[]>`
     select id, seq, content, message_type, content_type, source_id, sender_type, sender_id, created_at
-      from messages where conversation_id = ${conversation.id} and seq > ${q.after} order by seq limit ${q.limit}`;
+      from messages where conversation_id = ${conversation.id} and seq > ${q.after}::bigint order by seq limit ${q.limit}`;
   return rows.map((m) => ({ ...m, conversation_id: q.displayId, created_at: unix(m.created_at) }));
 }

@@ -3,17 +3,33 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
 import type { Sql } from '../../db/pool.ts';
-import { cancelSignal, progressQuery } from '../../contracts/deploys.ts';
+import { cancelSignal, deployInput, progressQuery } from '../../contracts/deploys.ts';
 import { actorOf } from '../actor.ts';
 import { requirePlatform } from '../auth/index.ts';
-import { jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { anyObject, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
-import { commonProblems, problemContent } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 
-const appKey = z.string().regex(/^[\w-]{1,100}$/, 'letters, digits, _ and - only');
-const deployId = z.object({ id: z.string().regex(/^[\w-]{1,100}:[\w-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }) });
-const anyObject = z.record(z.string(), z.unknown());
+/** Owner and app ids become part of a workflow id and of `/v1/deploys/<owner>:<app>`: ASCII letters, digits, _ and - (`\w` is wider in other regex dialects). */
+const appKey = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and - only');
+const deployId = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,100}:[A-Za-z0-9_-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }),
+});
+const deployBody = z
+  .object({
+    owner_id: appKey,
+    app_id: appKey,
+    commit: deployInput.shape.commit,
+    deadline_seconds: z.number().int().min(1).max(21_600).optional().openapi({ description: 'Overall deadline; default 30 minutes' }),
+    auto_rollback: deployInput.shape.autoRollback.unwrap().optional().openapi({ description: 'Redeploy the last good commit when this one fails; default true' }),
+  })
+  .strict()
+  .openapi('DeployRequest');
+const deployTarget = { id: '$response.body#/id' };
+const deployLinks = {
+  GetDeploy: { operationId: 'getDeploy', parameters: deployTarget },
+  CancelDeploy: { operationId: 'cancelDeploy', parameters: deployTarget },
+};
 
 const workflowIdOf = (ownerId: string, appId: string) => workflows.deployApplication.id({ ownerId, appId });
 const fromParam = (id: string) => {
@@ -30,9 +46,9 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/deploys', summary: 'Redeploy an application on Clever Cloud (platform token)', security,
-      request: { body: jsonBody(z.object({ owner_id: appKey, app_id: appKey, commit: z.string().regex(/^[0-9a-f]{4,40}$/i).optional(), deadline_seconds: z.number().int().min(1).max(21_600).optional(), auto_rollback: z.boolean().optional() }).strict()) },
-      responses: { 202: jsonContent(anyObject, 'Started; poll Location'), ...commonProblems, 409: { description: 'A deploy of this application is running', content: problemContent } },
+      method: 'post', path: '/v1/deploys', operationId: 'startDeploy', summary: 'Redeploy an application on Clever Cloud (platform token)', security,
+      request: { body: jsonBody(deployBody) },
+      responses: { 202: { ...jsonContent(anyObject, 'Started; poll Location'), links: deployLinks }, 409: { description: 'A deploy of this application is running' } },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -53,7 +69,11 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/deploys/{id}', summary: 'Progress of the latest deploy of an application (platform token)', security, request: { params: deployId }, responses: { 200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'), ...commonProblems, 404: { description: 'Never deployed through Capstan' } } }),
+    createRoute({
+      method: 'get', path: '/v1/deploys/{id}', operationId: 'getDeploy', summary: 'Progress of the latest deploy of an application (platform token)', security,
+      request: { params: deployId },
+      responses: { 200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'), 404: { description: 'Never deployed through Capstan' } },
+    }),
     async (c) => {
       requirePlatform(c.get('principal'));
       const { ownerId, appId, workflowId } = fromParam(c.req.valid('param').id);
@@ -71,7 +91,11 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/v1/deploys/{id}/cancel', summary: 'Cancel the running deploy (platform token)', security, request: { params: deployId }, responses: { 202: jsonContent(anyObject, 'Cancel requested'), ...commonProblems, 404: { description: 'No running deploy' } } }),
+    createRoute({
+      method: 'post', path: '/v1/deploys/{id}/cancel', operationId: 'cancelDeploy', summary: 'Cancel the running deploy (platform token)', security,
+      request: { params: deployId },
+      responses: { 202: jsonContent(anyObject, 'Cancel requested'), 404: { description: 'No running deploy' } },
+    }),
     async (c) => {
       requirePlatform(c.get('principal'));
       const { ownerId, appId, workflowId } = fromParam(c.req.valid('param').id);
@@ -87,9 +111,9 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/apps/{appId}/deploys', summary: 'Deploy history of an application, newest first (platform token)', security,
+      method: 'get', path: '/v1/apps/{appId}/deploys', operationId: 'listAppDeploys', summary: 'Deploy history of an application, newest first (platform token)', security,
       request: { params: z.object({ appId: appKey.openapi({ param: { name: 'appId', in: 'path' } }) }), query: z.object({ owner_id: appKey.optional() }) },
-      responses: { 200: jsonContent(z.object({ payload: z.array(anyObject) }), 'Attempts, rollbacks included'), ...commonProblems },
+      responses: { 200: jsonContent(listOf(anyObject), 'Attempts, rollbacks included') },
     }),
     async (c) => {
       requirePlatform(c.get('principal'));

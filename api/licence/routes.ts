@@ -11,13 +11,19 @@ import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow } from '../../workers/start.ts';
 import { ensureLicenceSchedule, heartbeatInterval, LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
 import { requirePlatform } from '../auth/index.ts';
-import { jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { anyObject, jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
-import { commonProblems } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { isDeadlineExceeded, toProblem } from '../write.ts';
 
-const anyObject = z.record(z.string(), z.unknown());
+/**
+ * A licence key is a compact JWS (three base64url parts). The verifier enforces
+ * the shape (422, code MALFORMED) along with the signature, which no schema can.
+ */
+const installBody = z
+  .object({ key: z.string().min(1).max(10_000).openapi({ pattern: String.raw`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$` }) })
+  .strict()
+  .openapi('InstallLicenceRequest');
 /** Both workflows take seconds; past this, the worker is likely down and the caller hears so. */
 const WAIT_MS = 45_000;
 
@@ -63,7 +69,10 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
   }
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/license', summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)', security, responses: { 200: jsonContent(anyObject, 'The licence'), ...commonProblems } }),
+    createRoute({
+      method: 'get', path: '/v1/license', operationId: 'getLicence', summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)', security,
+      responses: { 200: jsonContent(anyObject, 'The licence') },
+    }),
     async (c) => {
       requirePlatform(c.get('principal'));
       return c.json(await view(), 200);
@@ -72,10 +81,10 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
 
   app.openapi(
     createRoute({
-      method: 'put', path: '/v1/license', summary: 'Install a licence key (platform token); verified before it is saved', security,
+      method: 'put', path: '/v1/license', operationId: 'installLicence', summary: 'Install a licence key (platform token); verified before it is saved', security,
       description: 'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
-      request: { body: jsonBody(z.object({ key: z.string().min(1).max(10_000) }).strict()) },
-      responses: { 200: jsonContent(anyObject, 'Installed'), ...commonProblems },
+      request: { body: jsonBody(installBody) },
+      responses: { 200: jsonContent(anyObject, 'Installed'), 422: { description: 'Invalid fields, or a key whose signature, issuer, installation or dates do not verify (`code` says which)' } },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -90,7 +99,10 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/v1/license/heartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security, responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it'), ...commonProblems } }),
+    createRoute({
+      method: 'post', path: '/v1/license/heartbeat', operationId: 'runLicenceHeartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security,
+      responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it') },
+    }),
     async (c) => {
       requirePlatform(c.get('principal'));
       const key = { key: randomUUID() };

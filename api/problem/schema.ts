@@ -12,9 +12,8 @@ export const problemSchema = z
 
 export const problemContent = { 'application/problem+json': { schema: problemSchema } } as const;
 
-/** The error answers every authenticated route can give. */
-export const commonProblems = {
-  401: { description: 'Missing, unknown or revoked token', content: problemContent },
-  403: { description: 'The token may not do this', content: problemContent },
-  422: { description: 'Invalid fields', content: problemContent },
+/** What a write through a workflow may answer besides its result. */
+export const writeAnswers = {
+  202: { description: 'Still running after the API\'s wait: the problem names the workflow; repeat the request with the same Idempotency-Key for the result', content: problemContent },
+  409: { description: 'Conflicts with existing data', content: problemContent },
 } as const;

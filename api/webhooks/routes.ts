@@ -1,30 +1,19 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { webhookEvents } from '../../config/webhooks.ts';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
-import { requireAccountAccess } from '../auth/index.ts';
-import { accountParam, idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
-import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { accountAccess } from '../auth/account-access.ts';
+import { accountParam, anyObject, idempotencyHeader, jsonBody, jsonContent, listOf, pageOf, security } from '../common-schemas.ts';
+import { decodeCursor, page } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
-import { commonProblems } from '../problem/schema.ts';
+import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { findDelivery, findWebhook, listDeliveries, listWebhooks } from './queries.ts';
+import { createWebhookBody, deliveriesQuery, deliveryParam, updateWebhookBody, webhook, webhookLinks, webhookParam } from './schemas.ts';
 
-const event = z.enum(webhookEvents);
-const webhook = z
-  .object({
-    id: z.number().int(), account_id: z.number().int(), name: z.string().nullable(), url: z.string(), subscriptions: z.array(z.string()),
-    status: z.enum(['enabled', 'disabled']), disabled_reason: z.string().nullable(),
-    secret: z.string().openapi({ description: 'HMAC key of X-Capstan-Signature' }),
-  })
-  .openapi('Webhook');
-const webhookParam = accountParam.extend({ webhookId: z.coerce.number().int().positive().openapi({ param: { name: 'webhookId', in: 'path' } }) });
-const deliveryParam = webhookParam.extend({ deliveryId: z.string().uuid().openapi({ param: { name: 'deliveryId', in: 'path' } }) });
 const admins = ['administrator'] as const;
-const anyObject = z.record(z.string(), z.unknown());
 
 export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -35,25 +24,27 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/accounts/{id}/webhooks', summary: 'List webhooks (administrators)', security, request: { params: accountParam }, responses: { 200: jsonContent(z.object({ payload: z.array(webhook) }), 'Webhooks'), ...commonProblems } }),
+    createRoute({
+      method: 'get', path: '/v1/accounts/{id}/webhooks', operationId: 'listWebhooks', summary: 'List webhooks (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: accountParam },
+      responses: { 200: jsonContent(listOf(webhook), 'Webhooks') },
+    }),
     async (c) => {
       const { id } = c.req.valid('param');
-      requireAccountAccess(c.get('principal'), id, admins);
       return c.json({ payload: await listWebhooks(sql, id) }, 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/webhooks', summary: 'Subscribe a URL to events (administrators)', security,
+      method: 'post', path: '/v1/accounts/{id}/webhooks', operationId: 'createWebhook', summary: 'Subscribe a URL to events (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
       description: 'Capstan generates the secret. URLs that resolve to loopback, private or link-local addresses are refused unless WEBHOOK_ALLOWED_RANGES allows them.',
-      request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(z.object({ url: z.string().url().max(2048), name: z.string().trim().max(255).optional(), subscriptions: z.array(event).min(1) }).strict()) },
-      responses: { 201: jsonContent(webhook, 'Subscribed'), ...commonProblems, 409: { description: 'This URL is already subscribed' } },
+      request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createWebhookBody) },
+      responses: { 201: { ...jsonContent(webhook, 'Subscribed'), links: webhookLinks }, ...writeAnswers, 409: { description: 'This URL is already subscribed' } },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
-      requireAccountAccess(principal, id, admins);
       const { result } = await runWrite(temporal, {
         entry: workflows.createWebhook, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: { accountId: id, ...c.req.valid('json'), actor: actorOf(principal) }, waitMs: workflowWaitMs,
@@ -63,35 +54,40 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}', summary: 'Read a webhook (administrators)', security, request: { params: webhookParam }, responses: { 200: jsonContent(webhook, 'The webhook'), ...commonProblems, 404: { description: 'No such webhook' } } }),
+    createRoute({
+      method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}', operationId: 'getWebhook', summary: 'Read a webhook (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: webhookParam },
+      responses: { 200: jsonContent(webhook, 'The webhook'), 404: { description: 'No such webhook' } },
+    }),
     async (c) => {
       const { id, webhookId } = c.req.valid('param');
-      requireAccountAccess(c.get('principal'), id, admins);
       return c.json(await load(id, webhookId), 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/v1/accounts/{id}/webhooks/{webhookId}', summary: 'Change or re-enable a webhook (administrators)', security,
-      request: { params: webhookParam, body: jsonBody(z.object({ url: z.string().url().max(2048).optional(), name: z.string().trim().max(255).optional(), subscriptions: z.array(event).min(1).optional(), enabled: z.boolean().optional() }).strict()) },
-      responses: { 200: jsonContent(webhook, 'Changed'), ...commonProblems, 404: { description: 'No such webhook' } },
+      method: 'patch', path: '/v1/accounts/{id}/webhooks/{webhookId}', operationId: 'updateWebhook', summary: 'Change or re-enable a webhook (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: webhookParam, body: jsonBody(updateWebhookBody) },
+      responses: { 200: jsonContent(webhook, 'Changed'), ...writeAnswers, 404: { description: 'No such webhook' } },
     }),
     async (c) => {
       const { id, webhookId } = c.req.valid('param');
       const principal = c.get('principal');
-      requireAccountAccess(principal, id, admins);
       await runWrite(temporal, { entry: workflows.updateWebhook, key: { accountId: id, webhookId, key: keyOrFresh(undefined) }, input: { accountId: id, webhookId, ...c.req.valid('json'), actor: actorOf(principal) }, waitMs: workflowWaitMs });
       return c.json(await load(id, webhookId), 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/v1/accounts/{id}/webhooks/{webhookId}', summary: 'Delete a webhook (administrators)', security, request: { params: webhookParam }, responses: { 204: { description: 'Deleted' }, ...commonProblems, 404: { description: 'No such webhook' } } }),
+    createRoute({
+      method: 'delete', path: '/v1/accounts/{id}/webhooks/{webhookId}', operationId: 'deleteWebhook', summary: 'Delete a webhook (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: webhookParam },
+      responses: { 204: { description: 'Deleted' }, ...writeAnswers, 404: { description: 'No such webhook' } },
+    }),
     async (c) => {
       const { id, webhookId } = c.req.valid('param');
       const principal = c.get('principal');
-      requireAccountAccess(principal, id, admins);
       await load(id, webhookId);
       await runWrite(temporal, { entry: workflows.deleteWebhook, key: { accountId: id, webhookId, key: keyOrFresh(undefined) }, input: { accountId: id, webhookId, actor: actorOf(principal) }, waitMs: workflowWaitMs });
       return c.body(null, 204);
@@ -100,13 +96,12 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}/deliveries', summary: 'List deliveries, newest first (administrators)', security,
-      request: { params: webhookParam, query: pageQuery.extend({ status: z.enum(['pending', 'delivered', 'dead', 'skipped']).optional() }) },
-      responses: { 200: jsonContent(z.object({ payload: z.array(anyObject), meta: z.object({ next_cursor: z.string().nullable() }) }), 'A page'), ...commonProblems },
+      method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}/deliveries', operationId: 'listDeliveries', summary: 'List deliveries, newest first (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: webhookParam, query: deliveriesQuery },
+      responses: { 200: jsonContent(pageOf(anyObject), 'A page'), 404: { description: 'No such webhook' } },
     }),
     async (c) => {
       const { id, webhookId } = c.req.valid('param');
-      requireAccountAccess(c.get('principal'), id, admins);
       await load(id, webhookId);
       const q = c.req.valid('query');
       const rows = await listDeliveries(sql, { webhookId, status: q.status, before: decodeCursor(q.cursor), limit: q.limit + 1 });
@@ -115,10 +110,13 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}/deliveries/{deliveryId}', summary: 'A delivery with every attempt (administrators)', security, request: { params: deliveryParam }, responses: { 200: jsonContent(anyObject, 'The delivery'), ...commonProblems, 404: { description: 'No such delivery' } } }),
+    createRoute({
+      method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}/deliveries/{deliveryId}', operationId: 'getDelivery', summary: 'A delivery with every attempt (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      request: { params: deliveryParam },
+      responses: { 200: jsonContent(anyObject, 'The delivery'), 404: { description: 'No such delivery' } },
+    }),
     async (c) => {
       const { id, webhookId, deliveryId } = c.req.valid('param');
-      requireAccountAccess(c.get('principal'), id, admins);
       const found = await findDelivery(sql, id, webhookId, deliveryId);
       if (!found) throw new ProblemError('notFound', `Delivery ${deliveryId} does not exist.`);
       return c.json(found, 200);

@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Sql } from '../../db/pool.ts';
+import type { Role } from '../../db/tokens.ts';
+import { accountParam } from '../common-schemas.ts';
+import { fieldErrors, ProblemError } from '../problem/index.ts';
+
+/** The account a request acts in, and what let the caller in. */
+export interface AccountAccess {
+  id: number;
+  via: 'platform' | 'superAdmin' | Role;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    account: AccountAccess;
+  }
+}
+
+export interface AccountAccessOptions {
+  sql: Sql;
+  /** The roles a member needs; platform tokens and super admins pass whatever it says. */
+  roles?: readonly Role[];
+}
+
+/**
+ * Guards a `/v1/accounts/{id}/…` route. Platform tokens and super admins reach
+ * every account that exists; users only the accounts they belong to, in one of
+ * `roles`. Runs before request validation, so a stranger learns nothing from
+ * a 422 about an account that is not theirs.
+ */
+export function accountAccess({ sql, roles = ['administrator', 'agent'] }: AccountAccessOptions): MiddlewareHandler {
+  return async function checkAccountAccess(c, next) {
+    const parsed = accountParam.safeParse({ id: c.req.param('id') });
+    if (!parsed.success) throw new ProblemError('validation', 'Some fields are missing or invalid.', { errors: fieldErrors(parsed.error) });
+    const { id } = parsed.data;
+    const principal = c.get('principal');
+    if (principal.kind === 'platform' || principal.superAdmin) {
+      const [found] = await sql`select 1 from accounts where id = ${id}`;
+      if (!found) throw new ProblemError('notFound', `Account ${id} does not exist.`);
+      c.set('account', { id, via: principal.kind === 'platform' ? 'platform' : 'superAdmin' });
+    } else {
+      // A membership implies the account exists; a stranger gets 403 whether it exists or not.
+      const role = principal.roles.get(id);
+      if (!role) throw new ProblemError('forbidden', `This token's user is not a member of account ${id}.`);
+      if (!roles.includes(role)) throw new ProblemError('forbidden', `This needs the ${roles.join(' or ')} role in account ${id}.`);
+      c.set('account', { id, via: role });
+    }
+    await next();
+  };
+}

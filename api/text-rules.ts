@@ -1,0 +1,41 @@
+import { z } from '@hono/zod-openapi';
+
+/** What JavaScript's trim() removes, spelled out: `\s` means other things to validators in other languages. */
+const space = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+
+/** PostgreSQL text cannot hold NUL. */
+const noNul = new RegExp(String.raw`^[^\u0000]*$`);
+/** No NUL, and something left once trimmed: true of a string exactly when it is true of its trimmed self. */
+const notBlank = new RegExp(String.raw`^[^\u0000]*[^\u0000${space}][^\u0000]*$`);
+
+/**
+ * Enforces `pattern` and documents it as the field's one pattern (the OpenAPI
+ * generator shows only a string's first regex, and the workflow's may come first).
+ */
+export function withPattern(field: z.ZodString, pattern: RegExp, message: string): z.ZodString {
+  return field.regex(pattern, message).openapi({ pattern: pattern.source });
+}
+
+/**
+ * A workflow's text field as the API takes it: what the workflow trims must
+ * keep a character (unless `blank`), and no NUL. The schema then states every
+ * rule the request meets on its way into PostgreSQL.
+ */
+export function apiText(field: z.ZodString, { blank = false }: { blank?: boolean } = {}): z.ZodString {
+  return blank ? withPattern(field, noNul, 'must not contain NUL characters') : withPattern(field, notBlank, 'must not be blank or contain NUL characters');
+}
+
+/**
+ * A workflow's email field, documented by the pattern zod checks rather than
+ * `format: email`, which some validators read with RFC 5321 limits zod does not
+ * apply (a local part of at most 64 characters): the schema says exactly the rule.
+ */
+export function apiEmail(field: z.ZodString): z.ZodString {
+  return field.openapi({ type: 'string', pattern: z.regexes.email.source, ...(field.maxLength !== null && { maxLength: field.maxLength }) });
+}
+
+/** Webhook targets: http(s), and no credentials in the URL. */
+export const httpUrlPattern = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^/?#@\u0000]+([/?#][^\u0000]*)?$/;
+
+/** Phone numbers as the workflow accepts them once trimmed, with no space at either end. */
+export const phonePattern = /^\+?[0-9()-][0-9 ()-]{3,30}[0-9()-]$/;
