@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
@@ -17,6 +18,7 @@ import { loadEnv } from '../config/env.ts';
 import { healthRoutes } from './health/routes.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
+import { notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
 import { documentProblems } from './problem/document.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
 import { createErrorHandler } from './problem/on-error.ts';
@@ -35,16 +37,20 @@ export interface AppDeps {
   licence?: LicenceSettings;
   /** The payload codec and the Web UI's origins: serves `/codec/encode|decode` when set. */
   codecServer?: CodecServerOptions;
+  /** Larger request bodies to /v1 answer 413 (API_BODY_LIMIT_BYTES, default 1 MiB). */
+  bodyLimitBytes?: number;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer, bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(requestLogging(apiLogger));
   app.onError(createErrorHandler(apiLogger));
-  app.notFound((c) => problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem));
+  app.notFound(notFoundOrMethodNotAllowed(app));
+  // /v1 only: the codec server takes Temporal payloads, larger, under its own limit.
+  app.use('/v1/*', bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem) }));
 
   app.route('/', healthRoutes({ sql, temporal }));
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));

@@ -39,6 +39,7 @@ export const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
   API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
   CAPSTAN_BOOTSTRAP_TOKEN: z
     .string()
     .min(24, 'must be at least 24 characters so it cannot be guessed')

@@ -1,0 +1,45 @@
+import type { Hono, NotFoundHandler } from 'hono';
+import { ProblemError, problemResponse } from './problem/index.ts';
+
+interface KnownPath {
+  pattern: RegExp;
+  methods: string[];
+}
+
+/** Hono path syntax (`/v1/accounts/:id/members`) as an anchored regex. */
+function toPattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/** Every routed path and its methods; middleware (`ALL`) is not a route. GET answers HEAD too. */
+function knownPaths(app: Hono): KnownPath[] {
+  const byPath = new Map<string, Set<string>>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL') continue;
+    const methods = byPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method.toUpperCase());
+    if (route.method.toUpperCase() === 'GET') methods.add('HEAD');
+    byPath.set(route.path, methods);
+  }
+  return [...byPath].map(([path, methods]) => ({ pattern: toPattern(path), methods: [...methods].sort() }));
+}
+
+/**
+ * The app's not-found handler: a known path asked with a method it does not
+ * answer gets 405 and `Allow` (RFC 9110 §15.5.6); anything else is 404.
+ */
+export function notFoundOrMethodNotAllowed(app: Hono): NotFoundHandler {
+  let paths: KnownPath[] | undefined; // routes are all registered before the first request
+  return function notFound(c) {
+    paths ??= knownPaths(app);
+    const allowed = new Set(paths.filter((p) => p.pattern.test(c.req.path)).flatMap((p) => p.methods));
+    if (allowed.size === 0) return problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem);
+    const allow = [...allowed].sort().join(', ');
+    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`).problem;
+    return problemResponse(c, problem, { Allow: allow });
+  };
+}
