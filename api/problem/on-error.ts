@@ -16,10 +16,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
       const mapped = new ProblemError(kind, err.message);
       return problemResponse(c, { ...mapped.problem, status: err.status });
     }
-    // A value PostgreSQL cannot take (out of range, bad encoding) came from the request: the client's mistake.
-    if (err instanceof postgres.PostgresError && err.code.startsWith('22')) {
-      return problemResponse(c, new ProblemError('validation', `A value in the request is not acceptable: ${err.message}.`).problem);
-    }
+    if (err instanceof postgres.PostgresError && /^2[23]/.test(err.code)) return databaseRefusal(c, err);
     if (isUnavailable(err)) {
       (c.get('logger') ?? logger).warn({ err }, 'dependency unavailable');
       return problemResponse(c, new ProblemError('unavailable', 'PostgreSQL or Temporal is not reachable right now; retry shortly.').problem, { 'Retry-After': '5' });
@@ -36,4 +33,17 @@ function isUnavailable(err: unknown): boolean {
     if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' || code === 14) return true;
   }
   return false;
+}
+
+/**
+ * A value PostgreSQL cannot take (class 22) or a constraint it enforces (23)
+ * came from the request. The answer names the column when PostgreSQL does, and
+ * never carries its message: that holds SQL text and constraint names.
+ */
+function databaseRefusal(c: Context, err: InstanceType<typeof postgres.PostgresError>): Response {
+  c.get('logger')?.info({ code: err.code, constraint: err.constraint_name }, 'database refused a value from the request');
+  const field = err.column_name;
+  if (err.code.startsWith('23')) return problemResponse(c, new ProblemError('conflict', 'The request conflicts with existing data.').problem);
+  const detail = field ? `The value of ${field} is not acceptable.` : 'A value in the request is not acceptable.';
+  return problemResponse(c, new ProblemError('validation', detail, field ? { errors: [{ field, message: 'not acceptable' }] } : {}).problem);
 }
