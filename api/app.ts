@@ -49,8 +49,10 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   app.use(requestLogging(apiLogger));
   app.onError(createErrorHandler(apiLogger));
   app.notFound(notFoundOrMethodNotAllowed(app));
-  // /v1 only: the codec server takes Temporal payloads, larger, under its own limit.
-  app.use('/v1/*', bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem) }));
+  // /v1 only: the codec server takes Temporal payloads, larger, under its own limit. The unread
+  // rest of a refused body makes the connection unusable, so the client is told not to reuse it.
+  const tooLarge = new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem;
+  app.use('/v1/*', bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }));
 
   app.route('/', healthRoutes({ sql, temporal }));
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));

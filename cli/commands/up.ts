@@ -76,7 +76,7 @@ export async function upCommand(): Promise<void> {
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer }), env.HOST, env.PORT).catch(
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES }), env.HOST, env.PORT).catch(
       portAdvice('PORT'),
     );
     shutdown.add('http server', () => api.close());
