@@ -11,7 +11,7 @@ import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { findDelivery, findWebhook, listDeliveries, listWebhooks } from './queries.ts';
-import { createWebhookBody, deliveriesQuery, deliveryParam, updateWebhookBody, webhook, webhookLinks, webhookParam } from './schemas.ts';
+import { createWebhookBody, deliveriesQuery, deliveryLinks, deliveryParam, updateWebhookBody, webhook, webhookLinks, webhookParam } from './schemas.ts';
 
 const admins = ['administrator'] as const;
 
@@ -98,7 +98,7 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tem
     createRoute({
       method: 'get', path: '/v1/accounts/{id}/webhooks/{webhookId}/deliveries', operationId: 'listDeliveries', summary: 'List deliveries, newest first (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
       request: { params: webhookParam, query: deliveriesQuery },
-      responses: { 200: jsonContent(pageOf(anyObject), 'A page'), 404: { description: 'No such webhook' } },
+      responses: { 200: { ...jsonContent(pageOf(anyObject), 'A page'), links: deliveryLinks }, 404: { description: 'No such webhook' } },
     }),
     async (c) => {
       const { id, webhookId } = c.req.valid('param');

@@ -42,3 +42,7 @@ export const webhookLinks = {
   Delete: { operationId: 'deleteWebhook', parameters: target },
   ListDeliveries: { operationId: 'listDeliveries', parameters: target },
 };
+/** The newest delivery of a page, when there is one. */
+export const deliveryLinks = {
+  GetDelivery: { operationId: 'getDelivery', parameters: { id: '$request.path.id', webhookId: '$request.path.webhookId', deliveryId: '$response.body#/payload/0/id' } },
+};

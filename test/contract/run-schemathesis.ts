@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import { call } from '../support/http.ts';
+import { ensureSchemathesis, runSchemathesis, type SchemathesisRun } from './schemathesis.ts';
+import { startContractStack, type ContractStack } from './stack.ts';
+
+/**
+ * `npm run contract [-- <st run options>]`: a throwaway Capstan, then
+ * schemathesis against its /openapi.json with every check and phase, once with
+ * the platform token and once with an account administrator's. Exits 1 when
+ * either run finds a failure, or when a token never got past authentication.
+ */
+const extraArgs = process.argv.slice(2);
+const reportDir = 'test-results/schemathesis';
+
+async function expect201(res: Awaited<ReturnType<typeof call>>, what: string) {
+  if (res.status !== 201) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** An account for one run: its administrator's token, and a spare member and token the run may demote, remove and revoke. */
+async function prepareAccount(stack: ContractStack, label: string) {
+  const api = (path: string, body: unknown, token = stack.platformToken) => call(stack.url, 'POST', path, { token, body });
+  const provisioned = await expect201(await api('/v1/accounts', { name: `Contract ${label}`, admin: { name: 'Admin', email: `admin-${label}@contract.test` } }), 'provision');
+  const accountId = provisioned.account.id as number;
+  const spare = await expect201(await api(`/v1/accounts/${accountId}/members`, { name: 'Spare', email: `spare-${label}@contract.test`, role: 'agent' }), 'add member');
+  const token = await expect201(await api(`/v1/accounts/${accountId}/access_tokens`, { name: 'spare', user_id: spare.user_id }), 'create token');
+  return {
+    adminToken: provisioned.accessToken as string,
+    env: { CAPSTAN_ACCOUNT_ID: String(accountId), CAPSTAN_SPARE_USER_ID: String(spare.user_id), CAPSTAN_SPARE_TOKEN_ID: String(token.id) },
+  };
+}
+
+/** A run that answered only 401/403 somewhere it should have got in tested nothing there. */
+function shutOut(run: SchemathesisRun): string[] {
+  return run.label === 'platform' ? run.unauthorised : run.unauthorised.filter((operation) => operation.includes('/v1/accounts/{id}'));
+}
+
+function report(runs: SchemathesisRun[]): boolean {
+  console.log('\nschemathesis summary');
+  let ok = runs.length === 2;
+  for (const run of runs) {
+    const blocked = shutOut(run);
+    const passed = run.exitCode === 0 && run.failures === 0 && run.errors === 0 && blocked.length === 0;
+    ok &&= passed;
+    console.log(`  ${passed ? 'ok  ' : 'FAIL'} ${run.label.padEnd(13)} ${run.operations} operations, ${run.cases} cases, ${run.failures} failures, ${run.errors} errors, ${run.seconds} s`);
+    for (const title of run.failureTitles) console.log(`         ${title}`);
+    for (const operation of blocked) console.log(`         only 401/403: ${operation}`);
+  }
+  return ok;
+}
+
+await mkdir(reportDir, { recursive: true });
+const st = await ensureSchemathesis();
+const stack = await startContractStack();
+const runs: SchemathesisRun[] = [];
+try {
+  const platform = await prepareAccount(stack, 'platform');
+  runs.push(await runSchemathesis({ st, label: 'platform', baseUrl: stack.url, token: stack.platformToken, reportDir, extraArgs, env: platform.env }));
+  const admin = await prepareAccount(stack, 'administrator');
+  runs.push(await runSchemathesis({ st, label: 'administrator', baseUrl: stack.url, token: admin.adminToken, reportDir, extraArgs, env: admin.env }));
+} finally {
+  await stack.stop();
+}
+process.exitCode = report(runs) ? 0 : 1;

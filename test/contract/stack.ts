@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app.ts';
+import { serveApi } from '../../api/serve.ts';
+import { freePort } from '../../cli/local/free-port.ts';
+import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
+import type { LicenceSettings } from '../../config/licence.ts';
+import { createLogger } from '../../config/logger.ts';
+import { startEmbeddedDatabase } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { createPool } from '../../db/pool.ts';
+import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
+import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
+import { connectClient } from '../../workers/connect.ts';
+import { startWorkers } from '../../workers/run.ts';
+
+export interface ContractStack {
+  url: string;
+  platformToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway installation for schemathesis: in-memory Temporal, ephemeral
+ * PostgreSQL, the core and deploy workers (against the Clever Cloud sandbox)
+ * and the API on a free port, all in this process.
+ */
+export async function startContractStack(log: (line: string) => void = console.error): Promise<ContractStack> {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => log(`stop: ${String(err)}`));
+  };
+  try {
+    const workDir = await mkdtemp(join(tmpdir(), 'capstan-contract-'));
+    await chmod(workDir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
+    stops.push(() => rm(workDir, { recursive: true, force: true }));
+    const [temporal, database] = await Promise.all([
+      startTemporalDevServer({ log }),
+      freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true })),
+    ]);
+    stops.push(() => temporal.stop(), () => database.stop());
+    await migrate(database.url);
+
+    const sql = createPool({ url: database.url, max: 10, applicationName: 'capstan-contract' });
+    stops.push(() => sql.end({ timeout: 5 }));
+    const platformToken = issueToken().plaintext;
+    await ensurePlatformToken(sql, `contract-${randomUUID()}`, platformToken);
+
+    const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info') ?? 'error' });
+    const clever = await startCleverSandbox({ consumerKey: 'ck', consumerSecret: 'cs', userTokens: {}, apiTokens: ['contract-token'] });
+    stops.push(() => clever.close());
+    // No licensing server: heartbeats fail fast and the installation stays on the community plan.
+    const licence: LicenceSettings = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    const workers = await startWorkers({
+      address: temporal.address, namespace: 'default', sql, logger, licence,
+      webhooks: { policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 500, maxIntervalMs: 2_000, deadlineMs: 10_000 }, allowedRanges: ['loopback'] }, // as `capstan up`
+      clever: { apiUrl: clever.url, bridgeUrl: clever.url, auth: { kind: 'token', token: 'contract-token' }, timeoutMs: 2_000 },
+    });
+    stops.push(() => workers.shutdown());
+    const client = await connectClient(temporal.address, 'default');
+    stops.push(() => client.connection.close());
+
+    const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250 });
+    const api = await serveApi(app, '127.0.0.1', 0);
+    stops.push(() => api.close());
+    return { url: api.url, platformToken, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
