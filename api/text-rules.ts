@@ -31,11 +31,12 @@ export function apiText(field: z.ZodString, { blank = false }: { blank?: boolean
  * apply (a local part of at most 64 characters): the schema says exactly the rule.
  */
 export function apiEmail(field: z.ZodString): z.ZodString {
-  return field.openapi({ type: 'string', pattern: z.regexes.email.source, ...(field.maxLength !== null && { maxLength: field.maxLength }) });
+  // A copy: schemas built before @hono/zod-openapi loaded (contracts/ may load first) lack `.openapi()`.
+  return field.clone().openapi({ type: 'string', pattern: z.regexes.email.source, ...(field.maxLength !== null && { maxLength: field.maxLength }) });
 }
 
 /** Webhook targets: http(s), and no credentials in the URL. */
-export const httpUrlPattern = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^/?#@\u0000]+([/?#][^\u0000]*)?$/;
+export const httpUrlPattern = new RegExp(String.raw`^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\u0000]+([/?#][^\u0000]*)?$`);
 
 /** Phone numbers as the workflow accepts them once trimmed, with no space at either end. */
 export const phonePattern = /^\+?[0-9()-][0-9 ()-]{3,30}[0-9()-]$/;

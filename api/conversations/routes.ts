@@ -1,9 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { accountParam, anyObject, conversationStatus as status, idempotencyHeader, jsonBody, jsonContent, pageOf, security } from '../common-schemas.ts';
+import { accountParam, anyObject, type conversationStatus as status, idempotencyHeader, jsonBody, jsonContent, pageOf, security } from '../common-schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';

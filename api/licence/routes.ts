@@ -101,7 +101,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
   app.openapi(
     createRoute({
       method: 'post', path: '/v1/license/heartbeat', operationId: 'runLicenceHeartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security,
-      responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it') },
+      responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it'), 502: { description: 'The licensing server refused the key or could not be reached' } },
     }),
     async (c) => {
       requirePlatform(c.get('principal'));
