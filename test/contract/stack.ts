@@ -8,6 +8,7 @@ import { freePort } from '../../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
 import { createLogger } from '../../config/logger.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
@@ -59,7 +60,7 @@ export async function startContractStack(log: (line: string) => void = console.e
       clever: { apiUrl: clever.url, bridgeUrl: clever.url, auth: { kind: 'token', token: 'contract-token' }, timeoutMs: 2_000 },
     });
     stops.push(() => workers.shutdown());
-    const client = await connectClient(temporal.address, 'default');
+    const client = await connectClient(temporal.address, 'default', { actorSecret: await actorSecret(sql) });
     stops.push(() => client.connection.close());
 
     const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250 });
