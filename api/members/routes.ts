@@ -1,44 +1,18 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
-import { addMemberInput, changeRoleInput, createAccessTokenInput, type AccessTokenRecord, type Member } from '../../contracts/members.ts';
+import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { accountParam, idempotencyHeader, idParam, jsonBody, jsonContent, listOf, role, security } from '../common-schemas.ts';
+import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
-import { apiEmail, apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
+import { accessToken, addMemberBody, changeRoleBody, createTokenBody, member, memberLinks, tokenParam, userParam } from './schemas.ts';
 
-const member = z.object({ user_id: z.number().int(), name: z.string(), email: z.string(), role }).openapi('Member');
-const accessToken = z
-  .object({ id: z.number().int(), user_id: z.number().int(), name: z.string(), prefix: z.string(), revoked_at: z.string().nullable(), token: z.string().optional() })
-  .openapi('AccessToken');
-const userParam = accountParam.extend({ userId: idParam('userId') });
-const tokenParam = accountParam.extend({ tokenId: idParam('tokenId') });
 const admins = ['administrator'] as const;
-
-const addMemberBody = addMemberInput
-  .pick({ name: true, email: true, role: true })
-  .extend({ name: apiText(addMemberInput.shape.name), email: apiEmail(addMemberInput.shape.email) })
-  .strict()
-  .openapi('AddMemberRequest');
-const changeRoleBody = changeRoleInput.pick({ role: true }).strict().openapi('ChangeRoleRequest');
-const createTokenBody = z
-  .object({
-    name: apiText(createAccessTokenInput.shape.name),
-    user_id: createAccessTokenInput.shape.userId.max(Number.MAX_SAFE_INTEGER).openapi({ description: 'The member the token acts as' }),
-  })
-  .strict()
-  .openapi('CreateAccessTokenRequest');
-
-const memberLinks = {
-  ChangeRole: { operationId: 'changeMemberRole', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
-  Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
-  CreateToken: { operationId: 'createAccessToken', parameters: { id: '$request.path.id' }, requestBody: { name: 'linked', user_id: '$response.body#/user_id' } },
-};
 
 const memberView = (m: Member) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role });
 const tokenView = (t: AccessTokenRecord) => ({ id: t.id, user_id: t.userId, name: t.name, prefix: t.prefix, revoked_at: t.revokedAt });

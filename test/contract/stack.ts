@@ -6,7 +6,8 @@ import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { freePort } from '../../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
-import type { LicenceSettings } from '../../config/licence.ts';
+import { loadEnv } from '../../config/env.ts';
+import { licenceSettings, type LicenceSettings } from '../../config/licence.ts';
 import { createLogger } from '../../config/logger.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
@@ -49,11 +50,11 @@ export async function startContractStack(log: (line: string) => void = console.e
     const platformToken = issueToken().plaintext;
     await ensurePlatformToken(sql, `contract-${randomUUID()}`, platformToken);
 
-    const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info') ?? 'error' });
+    const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'error' });
     const clever = await startCleverSandbox({ consumerKey: 'ck', consumerSecret: 'cs', userTokens: {}, apiTokens: ['contract-token'] });
     stops.push(() => clever.close());
     // No licensing server: heartbeats fail fast and the installation stays on the community plan.
-    const licence: LicenceSettings = { publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    const licence: LicenceSettings = { ...licenceSettings(loadEnv({})), publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9' };
     const workers = await startWorkers({
       address: temporal.address, namespace: 'default', sql, logger, licence,
       webhooks: { policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 500, maxIntervalMs: 2_000, deadlineMs: 10_000 }, allowedRanges: ['loopback'] }, // as `capstan up`

@@ -1,0 +1,31 @@
+import { z } from '@hono/zod-openapi';
+import { addMemberInput, changeRoleInput, createAccessTokenInput } from '../../contracts/members.ts';
+import { accountParam, idParam, role } from '../common-schemas.ts';
+import { apiEmail, apiText } from '../text-rules.ts';
+
+export const member = z.object({ user_id: z.number().int(), name: z.string(), email: z.string(), role }).openapi('Member');
+export const accessToken = z
+  .object({ id: z.number().int(), user_id: z.number().int(), name: z.string(), prefix: z.string(), revoked_at: z.string().nullable(), token: z.string().optional() })
+  .openapi('AccessToken');
+export const userParam = accountParam.extend({ userId: idParam('userId') });
+export const tokenParam = accountParam.extend({ tokenId: idParam('tokenId') });
+
+export const addMemberBody = addMemberInput
+  .pick({ name: true, email: true, role: true })
+  .extend({ name: apiText(addMemberInput.shape.name), email: apiEmail(addMemberInput.shape.email) })
+  .strict()
+  .openapi('AddMemberRequest');
+export const changeRoleBody = changeRoleInput.pick({ role: true }).strict().openapi('ChangeRoleRequest');
+export const createTokenBody = z
+  .object({
+    name: apiText(createAccessTokenInput.shape.name),
+    user_id: createAccessTokenInput.shape.userId.max(Number.MAX_SAFE_INTEGER).openapi({ description: 'The member the token acts as' }),
+  })
+  .strict()
+  .openapi('CreateAccessTokenRequest');
+
+export const memberLinks = {
+  ChangeRole: { operationId: 'changeMemberRole', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
+  Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
+  CreateToken: { operationId: 'createAccessToken', parameters: { id: '$request.path.id' }, requestBody: { name: 'linked', user_id: '$response.body#/user_id' } },
+};
