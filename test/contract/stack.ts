@@ -15,7 +15,9 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
-import { connectClient } from '../../workers/connect.ts';
+import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
+import { EncryptionCodec } from '../../workers/codec.ts';
+import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
 import { startWorkers } from '../../workers/run.ts';
 
 export interface ContractStack {
@@ -55,13 +57,14 @@ export async function startContractStack(log: (line: string) => void = console.e
     stops.push(() => clever.close());
     // No licensing server: heartbeats fail fast and the installation stays on the community plan.
     const licence: LicenceSettings = { ...licenceSettings(loadEnv({})), publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9' };
+    const access: TemporalAccess = { address: temporal.address, namespace: 'default', codec: new EncryptionCodec(keyringOf(generatePayloadKeys('contract'))) };
     const workers = await startWorkers({
-      address: temporal.address, namespace: 'default', sql, logger, licence,
+      temporal: access, sql, logger, licence,
       webhooks: { policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 500, maxIntervalMs: 2_000, deadlineMs: 10_000 }, allowedRanges: ['loopback'] }, // as `capstan up`
       clever: { apiUrl: clever.url, bridgeUrl: clever.url, auth: { kind: 'token', token: 'contract-token' }, timeoutMs: 2_000 },
     });
     stops.push(() => workers.shutdown());
-    const client = await connectClient(temporal.address, 'default', { actorSecret: await actorSecret(sql) });
+    const client = await connectClient(access, { actorSecret: await actorSecret(sql) });
     stops.push(() => client.connection.close());
 
     const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250 });
