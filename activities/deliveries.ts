@@ -53,13 +53,14 @@ export async function deliveriesOf(sql: Sql | TransactionSql, sourceKey: string)
 export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
   /** One attempt: POST, record it, and tell Temporal whether and when to try again. */
   async function sendWebhook(id: string): Promise<DeliveryOutcome> {
-    const [d] = await sql<{ status: string; attempts: number; payload: unknown; event: string; url: string; secret: string; webhook_status: string; webhook_id: number }[]>`
-      select d.status, d.attempts, d.payload, d.event, w.url, w.secret, w.status as webhook_status, w.id as webhook_id
-        from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ${id}`;
+    const [d] = await sql<{ status: string; attempts: number; payload: unknown; event: string; url: string; secret: string; webhook_status: string; webhook_id: number; account_status: string }[]>`
+      select d.status, d.attempts, d.payload, d.event, w.url, w.secret, w.status as webhook_status, w.id as webhook_id, a.status as account_status
+        from webhook_deliveries d join webhooks w on w.id = d.webhook_id join accounts a on a.id = d.account_id where d.id = ${id}`;
     if (!d) refuse('NotFound', `Delivery ${id} does not exist.`);
     if (d.status === 'delivered') return { status: 'delivered', attempts: d.attempts };
-    if (d.webhook_status !== 'enabled') {
-      await sql`update webhook_deliveries set status = 'skipped', finished_at = now(), last_error = 'webhook disabled' where id = ${id}`;
+    const skip = d.account_status !== 'active' ? 'account suspended' : d.webhook_status !== 'enabled' ? 'webhook disabled' : null;
+    if (skip) {
+      await sql`update webhook_deliveries set status = 'skipped', finished_at = now(), last_error = ${skip} where id = ${id}`;
       return { status: 'skipped', attempts: d.attempts };
     }
 

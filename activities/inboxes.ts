@@ -1,15 +1,17 @@
+import type { AccountLimits } from '../config/limits.ts';
 import type { Logger } from '../config/logger.ts';
-import type { Sql } from '../db/pool.ts';
+import type { Sql, TransactionSql } from '../db/pool.ts';
 import type { CreateInboxInput, InboxRecord } from '../contracts/inboxes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 
-export function createInboxActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
+export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logger: Logger; limits: AccountLimits }) {
   /** An API-channel inbox. The audit row carries the workflow id, so a retried attempt finds its inbox. */
   async function createInbox(cmd: CreateInboxInput & { workflowId: string }): Promise<InboxRecord> {
     return sql
       .begin(async (tx) => {
         const [earlier] = await tx<{ subject_id: string }[]>`
           select subject_id from audit_log where workflow_id = ${cmd.workflowId} and action = 'inbox.created'`;
+        if (!earlier) await withinCap(tx, cmd.accountId);
         const [row] = earlier
           ? await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
               select id, name, channel_type, webhook_url from inboxes where id = ${Number(earlier.subject_id)}`
@@ -27,6 +29,12 @@ export function createInboxActivities({ sql, logger }: { sql: Sql; logger: Logge
         return { id: row.id, accountId: cmd.accountId, name: row.name, channelType: row.channel_type, webhookUrl: row.webhook_url };
       })
       .catch(finalIfPermanent);
+  }
+
+  async function withinCap(tx: TransactionSql, accountId: number): Promise<void> {
+    const [account] = await tx<{ inboxes: number }[]>`
+      select (select count(*)::int from inboxes where account_id = a.id) as inboxes from accounts a where a.id = ${accountId} for update`;
+    if (account && account.inboxes >= limits.inboxes) refuse('LimitExceeded', `Account ${accountId} already has ${account.inboxes} inboxes, its limit.`);
   }
 
   return { createInbox };

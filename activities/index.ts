@@ -5,11 +5,14 @@ import { createAccountActivities } from './accounts.ts';
 import { createActorActivities } from './actors.ts';
 import { createDeliveryActivities } from './deliveries.ts';
 import { createInboxActivities } from './inboxes.ts';
+import { createInvitationActivities } from './invitations.ts';
+import { createPlatformActivities } from './platform.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createWebhookActivities } from './webhooks.ts';
 import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
+import type { AccountLimits } from '../config/limits.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 
 export interface ActivityDeps {
@@ -17,18 +20,21 @@ export interface ActivityDeps {
   logger: Logger;
   webhooks: WebhookSettings;
   licence: LicenceSettings;
+  limits: AccountLimits;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities({ sql, logger, webhooks, licence }: ActivityDeps): CoreActivities {
+export function createActivities({ sql, logger, webhooks, licence, limits }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
     ...createActorActivities({ sql }),
     ...createAccountActivities({ sql, logger: named('accounts') }),
     ...createMemberActivities({ sql, logger: named('members'), licence }),
-    ...createInboxActivities({ sql, logger: named('inboxes') }),
+    ...createInboxActivities({ sql, logger: named('inboxes'), limits }),
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
-    ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks }),
+    ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
+    ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
+    ...createPlatformActivities({ sql, logger: named('platform') }),
     ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
     ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
   } satisfies CoreActivities;

@@ -1,7 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { LicenceSettings } from '../config/licence.ts';
-import { licenceState, type LicenceState } from '../db/licence-state.ts';
-import { seatsUsed } from '../db/licence.ts';
+import { licenceState } from '../db/licence-state.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type {
   AccessTokenRecord,
@@ -13,20 +12,11 @@ import type {
   RevokeAccessTokenInput,
 } from '../contracts/members.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { audit, takeSeat } from './membership.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
 
-const SEAT_LOCK = 0x5345415453; // "SEATS"
-
 export function createMemberActivities({ sql, logger, licence }: { sql: Sql; logger: Logger; licence: LicenceSettings }) {
-  async function audit(tx: TransactionSql, entry: { accountId: number; actor: { type: string; id: string }; action: string; subject: string; subjectId: number; details?: object; workflowId: string }) {
-    await tx`
-      insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
-      values (${entry.accountId}, ${entry.actor.type}, ${entry.actor.id}, ${entry.action}, ${entry.subject}, ${String(entry.subjectId)},
-              ${tx.json((entry.details ?? {}) as never)}, ${entry.workflowId})
-      on conflict (workflow_id, action) where workflow_id is not null do nothing`;
-  }
-
   /** Locks the account's administrators, then refuses a change that would leave none. */
   async function guardLastAdministrator(tx: TransactionSql, accountId: number, userId: number): Promise<void> {
     const admins = await tx<{ user_id: number }[]>`
@@ -36,21 +26,9 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
     }
   }
 
-  /**
-   * A user who holds no seat yet takes one. With a licence in force, going past
-   * its seats is refused (402) unless overage is allowed, which the heartbeat reports.
-   */
-  async function guardSeats(tx: TransactionSql, state: LicenceState, userId: number): Promise<void> {
-    if (!state.claims || (state.status !== 'VALID' && state.status !== 'GRACE') || licence.allowSeatOverage) return;
-    const [seated] = await tx`select 1 from account_users where user_id = ${userId} limit 1`;
-    if (seated) return;
-    await tx`select pg_advisory_xact_lock(${SEAT_LOCK})`; // seats are counted and taken one at a time
-    if ((await seatsUsed(tx)) >= state.claims.seats) {
-      refuse('PaymentRequired', `All ${state.claims.seats} seats of the licence are taken; add seats to the licence or remove a member.`);
-    }
-  }
-
+  /** A direct add, Chatwoot's platform API: for platform apps and operators. Administrators invite instead. */
   async function addMember(cmd: WithWorkflow<AddMemberInput>): Promise<Member> {
+    if (cmd.actor.type === 'User') refuse('Forbidden', 'Users join an account through an invitation they accept.');
     // Read before the transaction: inside it, a second pooled connection could wait on a full pool.
     const seatState = await licenceState(sql, licence);
     return sql
@@ -61,7 +39,7 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
           insert into users (name, email) values (${cmd.name}, ${cmd.email})
           on conflict ((lower(email))) do update set updated_at = users.updated_at
           returning id, name, email`;
-        await guardSeats(tx, seatState, user!.id);
+        await takeSeat(tx, seatState, licence, user!.id);
         const [inserted] = await tx<{ role: Member['role'] }[]>`
           insert into account_users (account_id, user_id, role, inviter_id)
           values (${cmd.accountId}, ${user!.id}, ${cmd.role}, ${cmd.actor.type === 'User' ? Number(cmd.actor.id) : null})
@@ -102,6 +80,9 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
       .begin(async (tx) => {
         await guardLastAdministrator(tx, cmd.accountId, cmd.userId);
         const deleted = await tx`delete from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId} returning id`;
+        // Their tokens for this account would open nothing now; revoked, they say so in every list and debug.
+        await tx`update access_tokens set revoked_at = coalesce(revoked_at, now())
+                  where owner_type = 'User' and owner_id = ${cmd.userId} and account_id = ${cmd.accountId}`;
         if (deleted.length) {
           await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'member.removed', subject: 'User', subjectId: cmd.userId, workflowId: cmd.workflowId });
         }
@@ -110,34 +91,19 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
       .catch(finalIfPermanent);
   }
 
-  /**
-   * A token opens every account its user belongs to, so an account's
-   * administrator may manage only their own tokens and those of users who belong
-   * to this account alone and are not super admins. Platform tokens may manage any.
-   */
-  async function guardTokenOwner(tx: TransactionSql, cmd: { actor: { type: string; id: string }; accountId: number }, userId: number): Promise<void> {
-    if (cmd.actor.type === 'PlatformApp' || cmd.actor.id === String(userId)) return;
-    const [user] = await tx<{ type: string | null; elsewhere: number }[]>`
-      select u.type, (select count(*)::int from account_users au where au.user_id = u.id and au.account_id <> ${cmd.accountId}) as elsewhere
-        from users u where u.id = ${userId}`;
-    if (user && (user.type === 'SuperAdmin' || user.elsewhere > 0)) {
-      refuse('Forbidden', `User ${userId} also belongs to other accounts; only they, or the platform, can manage their tokens.`);
-    }
-  }
-
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
         const [member] = await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
-        await guardTokenOwner(tx, cmd, cmd.userId);
-        const [row] = await tx<{ id: number }[]>`
-          insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name)
-          values ('User', ${cmd.userId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name})
+        // Bound to this account: whatever else its user belongs to, the token acts here only.
+        const [row] = await tx<{ id: number; expires_at: Date | null }[]>`
+          insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, expires_at, created_by)
+          values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`})
           on conflict (token_sha256) do update set name = access_tokens.name
-          returning id`;
-        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'access_token.created', subject: 'AccessToken', subjectId: row!.id, details: { userId: cmd.userId, prefix: cmd.token.prefix }, workflowId: cmd.workflowId });
-        return { id: row!.id, userId: cmd.userId, name: cmd.name, prefix: cmd.token.prefix, revokedAt: null };
+          returning id, expires_at`;
+        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'access_token.created', subject: 'AccessToken', subjectId: row!.id, details: { userId: cmd.userId, prefix: cmd.token.prefix, expiresAt: cmd.expiresAt ?? null }, workflowId: cmd.workflowId });
+        return { id: row!.id, userId: cmd.userId, name: cmd.name, prefix: cmd.token.prefix, revokedAt: null, expiresAt: row!.expires_at?.toISOString() ?? null };
       })
       .catch(finalIfPermanent);
   }
@@ -146,19 +112,13 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
   async function revokeAccessToken(cmd: WithWorkflow<RevokeAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
-        const [owner] = await tx<{ owner_id: number }[]>`
-          select t.owner_id from access_tokens t
-           where t.id = ${cmd.tokenId} and t.owner_type = 'User'
-             and exists (select 1 from account_users au where au.account_id = ${cmd.accountId} and au.user_id = t.owner_id)`;
-        if (owner) await guardTokenOwner(tx, cmd, owner.owner_id);
-        const [row] = await tx<{ id: number; owner_id: number; name: string; prefix: string; revoked_at: Date }[]>`
+        const [row] = await tx<{ id: number; owner_id: number; name: string; prefix: string; revoked_at: Date; expires_at: Date | null }[]>`
           update access_tokens t set revoked_at = coalesce(t.revoked_at, now())
-           where t.id = ${cmd.tokenId} and t.owner_type = 'User'
-             and exists (select 1 from account_users au where au.account_id = ${cmd.accountId} and au.user_id = t.owner_id)
-          returning id, owner_id, name, prefix, revoked_at`;
-        if (!row) refuse('NotFound', `Token ${cmd.tokenId} does not belong to a member of account ${cmd.accountId}.`);
+           where t.id = ${cmd.tokenId} and t.owner_type = 'User' and t.account_id = ${cmd.accountId}
+          returning id, owner_id, name, prefix, revoked_at, expires_at`;
+        if (!row) refuse('NotFound', `Token ${cmd.tokenId} was not made for account ${cmd.accountId}.`);
         await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'access_token.revoked', subject: 'AccessToken', subjectId: row.id, workflowId: cmd.workflowId });
-        return { id: row.id, userId: row.owner_id, name: row.name, prefix: row.prefix, revokedAt: row.revoked_at.toISOString() };
+        return { id: row.id, userId: row.owner_id, name: row.name, prefix: row.prefix, revokedAt: row.revoked_at.toISOString(), expiresAt: row.expires_at?.toISOString() ?? null };
       })
       .catch(finalIfPermanent);
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AccountLimits } from '../config/limits.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
@@ -17,7 +18,7 @@ interface WebhookRow {
 
 const toRecord = (r: WebhookRow): WebhookRecord => ({ id: r.id, accountId: r.account_id, url: r.url, name: r.name, subscriptions: r.subscriptions, status: r.status });
 
-export function createWebhookActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
+export function createWebhookActivities({ sql, logger, webhooks, limits }: { sql: Sql; logger: Logger; webhooks: WebhookSettings; limits: AccountLimits }) {
   async function ensureSafe(url: string): Promise<void> {
     const problem = await targetProblem(url, webhooks.allowedRanges);
     if (problem) refuse('ValidationError', `url ${problem}`);
@@ -27,11 +28,21 @@ export function createWebhookActivities({ sql, logger, webhooks }: { sql: Sql; l
   async function createWebhook(cmd: CreateWebhookInput & { workflowId: string }): Promise<WebhookRecord> {
     await ensureSafe(cmd.url);
     const secret = randomBytes(32).toString('base64url');
-    const [row] = await sql<(WebhookRow & { workflow_id: string })[]>`
+    const [row] = await sql.begin(async (tx) => {
+      // Counted under the account's row lock, so concurrent creates cannot pass the cap together.
+      const [account] = await tx<{ webhooks: number; mine: boolean }[]>`
+        select (select count(*)::int from webhooks where account_id = a.id) as webhooks,
+               exists (select 1 from webhooks where workflow_id = ${cmd.workflowId}) as mine
+          from accounts a where a.id = ${cmd.accountId} for update`;
+      if (account && !account.mine && account.webhooks >= limits.webhooks) {
+        refuse('LimitExceeded', `Account ${cmd.accountId} already has ${account.webhooks} webhooks, its limit; each event is delivered to every one.`);
+      }
+      return tx<(WebhookRow & { workflow_id: string })[]>`
       insert into webhooks (account_id, url, name, subscriptions, secret, workflow_id)
       values (${cmd.accountId}, ${cmd.url}, ${cmd.name ?? null}, ${cmd.subscriptions}, ${secret}, ${cmd.workflowId})
       on conflict (account_id, url) do update set updated_at = webhooks.updated_at
-      returning id, account_id, url, name, subscriptions, status, workflow_id`.catch(finalIfPermanent);
+      returning id, account_id, url, name, subscriptions, status, workflow_id`;
+    }).catch(finalIfPermanent);
     // The same row back means an earlier attempt of this run made it; another run's row is a real conflict.
     if (row!.workflow_id !== cmd.workflowId) refuse('Conflict', `Account ${cmd.accountId} already has a webhook for ${cmd.url} (id ${row!.id}).`);
     logger.info({ accountId: cmd.accountId, webhookId: row!.id }, 'webhook saved');

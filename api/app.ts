@@ -9,12 +9,18 @@ import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
+import { invitationRoutes } from './invitations/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
+import type { Principal } from '../db/tokens.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
 import { loadEnv } from '../config/env.ts';
+import { rateLimits, type RateLimits } from '../config/limits.ts';
+import { postgresRateLimiter } from '../db/rate-limits.ts';
+import { clientAddress, rateLimit } from './rate-limit/index.ts';
 import { healthRoutes } from './health/routes.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
@@ -37,11 +43,13 @@ export interface AppDeps {
   licence?: LicenceSettings;
   /** The payload codec and the Web UI's origins: serves `/codec/encode|decode` when set. */
   codecServer?: CodecServerOptions;
+  /** Request budgets per token and per address (429 beyond). */
+  rateLimits?: RateLimits;
   /** Larger request bodies to /v1 answer 413 (API_BODY_LIMIT_BYTES, default 1 MiB). */
   bodyLimitBytes?: number;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer, bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES }: AppDeps) {
+export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer, rateLimits: budgets = rateLimits(loadEnv({})), bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -64,10 +72,20 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
     info: { title: 'Capstan API', version: '0.1.0', description: 'Every write runs as a Temporal workflow. Errors are application/problem+json (RFC 9457).' },
   });
 
-  app.use('/v1/*', authenticate(sql));
+  // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
+  const window = { durationSeconds: budgets.windowSeconds };
+  const perAddress = postgresRateLimiter(sql, { ...window, points: budgets.perAddress, keyPrefix: 'address' });
+  const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
+  app.use('/v1/*', rateLimit({ limiter: perAddress, keyOf: clientAddress, scope: 'from this address' }));
+  const signIn = authenticate(sql);
+  // Accepting an invitation is how a new user gets a token: the invitation's own secret authenticates it.
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/invitations/accept' ? next() : signIn(c, next)));
+  app.use('/v1/*', rateLimit({ limiter: perToken, keyOf: (c) => (c.var.principal as Principal | undefined)?.tokenId.toString(), scope: 'for this token' }));
   const deps = { sql, temporal, workflowWaitMs };
   app.route('/', accountRoutes(deps));
   app.route('/', memberRoutes(deps));
+  app.route('/', invitationRoutes(deps));
+  app.route('/', platformRoutes(deps));
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));

@@ -12,6 +12,10 @@ const list = z
 /** Every setting Capstan reads from the environment, validated once at start. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Per-account caps: a tenant cannot make the platform fan out or store without bound. */
+  MAX_WEBHOOKS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+  MAX_INBOXES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
+  MAX_PENDING_INVITATIONS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
@@ -39,6 +43,10 @@ export const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
   API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** Requests per window: each token, and each client address (before its token is even looked up). */
+  API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).default(600),
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
   CAPSTAN_BOOTSTRAP_TOKEN: z
     .string()

@@ -21,6 +21,8 @@ export const failureTypes = {
   Conflict: { status: 409, retryable: false },
   ConstraintViolation: { status: 409, retryable: false },
   PaymentRequired: { status: 402, retryable: false },
+  /** A per-account cap (webhooks, inboxes, pending invitations) is reached. */
+  LimitExceeded: { status: 409, retryable: false },
   DeadlineExceeded: { status: 504, retryable: false },
   /** The receiver answered 410: the subscription is disabled. */
   WebhookGone: { status: 502, retryable: false },

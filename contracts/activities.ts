@@ -9,6 +9,11 @@ import type { AttemptRef } from './deploys.ts';
 import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
 import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
 import type {
+  AcceptInvitationInput,
+  Accepted,
+  InvitationRecord,
+  InviteMemberInput,
+  RevokeInvitationInput,
   AccessTokenRecord,
   AddMemberInput,
   ChangeRoleInput,
@@ -17,6 +22,14 @@ import type {
   RemoveMemberInput,
   RevokeAccessTokenInput,
 } from './members.ts';
+import type {
+  AccountStatusChange,
+  CreatePlatformTokenInput,
+  PlatformTokenRecord,
+  RevokePlatformTokenInput,
+  RotatePlatformTokenInput,
+  SetAccountStatusInput,
+} from './platform.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
 import type { CreateWebhookInput, DeleteWebhookInput, DeliveryOutcome, Outbox, UpdateWebhookInput, WebhookRecord } from './webhooks.ts';
 
@@ -41,6 +54,13 @@ export interface CoreActivities extends ActorActivities {
   createWebhook(cmd: Run<CreateWebhookInput>): Promise<WebhookRecord>;
   updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
   deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;
+  inviteMember(cmd: Run<InviteMemberInput>): Promise<InvitationRecord>;
+  revokeInvitation(cmd: Run<RevokeInvitationInput>): Promise<InvitationRecord>;
+  acceptInvitation(cmd: Run<AcceptInvitationInput>): Promise<Accepted>;
+  createPlatformToken(cmd: Run<CreatePlatformTokenInput>): Promise<PlatformTokenRecord>;
+  rotatePlatformToken(cmd: Run<RotatePlatformTokenInput>): Promise<PlatformTokenRecord>;
+  revokePlatformToken(cmd: Run<RevokePlatformTokenInput>): Promise<PlatformTokenRecord>;
+  setAccountStatus(cmd: Run<SetAccountStatusInput>): Promise<AccountStatusChange>;
   sendWebhook(deliveryId: string): Promise<DeliveryOutcome>;
   markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome>;
   sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome>;

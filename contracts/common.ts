@@ -6,7 +6,7 @@ import { z } from 'zod';
  * the workflow acts: an actor cannot be claimed by whoever reaches Temporal.
  */
 export const actor = z.object({
-  type: z.enum(['PlatformApp', 'User', 'Operator']),
+  type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation']),
   id: z.string().min(1).max(200),
   proof: z.string().max(100).optional(),
 });

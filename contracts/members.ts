@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
 
-const role = z.enum(['administrator', 'agent']);
+export const roles = ['administrator', 'agent'] as const;
+const role = z.enum(roles);
+const tokenHash = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'), prefix: z.string().min(1).max(32) });
+/** An ISO-8601 instant in the future is checked by the API; workflows take what it passed. */
+const expiresAt = z.iso.datetime({ offset: true }).optional();
 
 export const addMemberInput = z.object({
   accountId: z.number().int().positive(),
@@ -16,10 +20,60 @@ export const createAccessTokenInput = z.object({
   accountId: z.number().int().positive(),
   userId: z.number().int().positive(),
   name: z.string().trim().min(1).max(100),
-  token: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), prefix: z.string().min(1).max(32) }),
+  token: tokenHash,
+  expiresAt,
   actor,
 });
 export const revokeAccessTokenInput = z.object({ accountId: z.number().int().positive(), tokenId: z.number().int().positive(), actor });
+
+/** An administrator invites an email; the answer is the same whether a user has it or not. */
+export const inviteMemberInput = z.object({
+  accountId: z.number().int().positive(),
+  email: z.string().trim().toLowerCase().email().max(320),
+  role,
+  /** The one-time link's secret, as its hash: the plaintext is in one HTTP answer only. */
+  link: tokenHash,
+  expiresAt: z.iso.datetime({ offset: true }),
+  actor,
+});
+export const revokeInvitationInput = z.object({ accountId: z.number().int().positive(), invitationId: z.number().int().positive(), actor });
+/** Accepted with the one-time link (anyone who holds it), or by the invited user with their own token. */
+export const acceptInvitationInput = z.object({
+  by: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('link'), linkSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    z.object({ kind: z.literal('user'), invitationId: z.number().int().positive(), userId: z.number().int().positive() }),
+  ]),
+  /** The new user's name, when the email has no user yet. */
+  name: z.string().trim().min(1).max(255).optional(),
+  /** A token for the account joined, made by the API; shown once. */
+  token: tokenHash,
+  actor,
+});
+
+export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
+export type RevokeInvitationInput = z.infer<typeof revokeInvitationInput>;
+export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;
+
+export interface InvitationRecord {
+  id: number;
+  accountId: number;
+  email: string;
+  role: 'administrator' | 'agent';
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  expiresAt: string;
+}
+
+/** Where an invitation stands, from its row's instants. */
+export function invitationStatus(r: { accepted_at: Date | null; revoked_at: Date | null; expires_at: Date }, now = Date.now()): InvitationRecord['status'] {
+  return r.accepted_at ? 'accepted' : r.revoked_at ? 'revoked' : r.expires_at.getTime() <= now ? 'expired' : 'pending';
+}
+
+export interface Accepted {
+  accountId: number;
+  userId: number;
+  role: 'administrator' | 'agent';
+  tokenId: number;
+}
 
 export type AddMemberInput = z.infer<typeof addMemberInput>;
 export type ChangeRoleInput = z.infer<typeof changeRoleInput>;
@@ -41,4 +95,5 @@ export interface AccessTokenRecord {
   name: string;
   prefix: string;
   revokedAt: string | null;
+  expiresAt: string | null;
 }

@@ -14,6 +14,7 @@ import { createInboxInput, type InboxRecord } from './inboxes.ts';
 import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type ReconcileResult } from './licence.ts';
 import * as members from './members.ts';
 import * as messages from './messages.ts';
+import * as platform from './platform.ts';
 import * as webhooks from './webhooks.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
@@ -76,6 +77,35 @@ export const workflows = {
   revokeAccessToken: entry<members.AccessTokenRecord>()({
     type: 'revokeAccessToken', taskQueue: core, input: members.revokeAccessTokenInput, executionTimeout: WRITE_TIMEOUT, tags: byAccount,
     id: ({ accountId, tokenId, key }: AccountKey & { tokenId: number }) => `token-revoke:${accountId}:${tokenId}:${key}`,
+  }),
+  inviteMember: entry<members.InvitationRecord>()({
+    type: 'inviteMember', taskQueue: core, input: members.inviteMemberInput, executionTimeout: WRITE_TIMEOUT, tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `invitation:${accountId}:${key}`,
+  }),
+  revokeInvitation: entry<members.InvitationRecord>()({
+    type: 'revokeInvitation', taskQueue: core, input: members.revokeInvitationInput, executionTimeout: WRITE_TIMEOUT, tags: byAccount,
+    id: ({ accountId, invitationId, key }: AccountKey & { invitationId: number }) => `invitation-revoke:${accountId}:${invitationId}:${key}`,
+  }),
+  /** Keyed by the link's hash (or the invitation and user): accepting twice is one run. */
+  acceptInvitation: entry<members.Accepted>()({
+    type: 'acceptInvitation', taskQueue: core, input: members.acceptInvitationInput, executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `invitation-accept:${key}`,
+  }),
+  createPlatformToken: entry<platform.PlatformTokenRecord>()({
+    type: 'createPlatformToken', taskQueue: core, input: platform.createPlatformTokenInput, executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `platform-token:${key}`,
+  }),
+  rotatePlatformToken: entry<platform.PlatformTokenRecord>()({
+    type: 'rotatePlatformToken', taskQueue: core, input: platform.rotatePlatformTokenInput, executionTimeout: WRITE_TIMEOUT,
+    id: ({ tokenId, key }: { tokenId: number; key: string }) => `platform-token-rotate:${tokenId}:${key}`,
+  }),
+  revokePlatformToken: entry<platform.PlatformTokenRecord>()({
+    type: 'revokePlatformToken', taskQueue: core, input: platform.revokePlatformTokenInput, executionTimeout: WRITE_TIMEOUT,
+    id: ({ tokenId, key }: { tokenId: number; key: string }) => `platform-token-revoke:${tokenId}:${key}`,
+  }),
+  setAccountStatus: entry<platform.AccountStatusChange>()({
+    type: 'setAccountStatus', taskQueue: core, input: platform.setAccountStatusInput, executionTimeout: WRITE_TIMEOUT, tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `account-status:${accountId}:${key}`,
   }),
   createInbox: entry<InboxRecord>()({
     type: 'createInbox', taskQueue: core, input: createInboxInput, executionTimeout: WRITE_TIMEOUT, tags: byAccount,

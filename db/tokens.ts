@@ -14,10 +14,13 @@ export function hashToken(plaintext: string): string {
   return createHash('sha256').update(plaintext, 'utf8').digest('hex');
 }
 
-export function issueToken(): IssuedToken {
-  const plaintext = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  return { plaintext, sha256: hashToken(plaintext), prefix: displayPrefix(plaintext) };
+export function issueToken(prefix = TOKEN_PREFIX): IssuedToken {
+  const plaintext = prefix + randomBytes(32).toString('base64url');
+  return { plaintext, sha256: hashToken(plaintext), prefix: plaintext.slice(0, prefix.length + 8) };
 }
+
+/** The one-time secret of an invitation link. */
+export const issueInvitationSecret = (): IssuedToken => issueToken('inv_');
 
 export function displayPrefix(plaintext: string): string {
   return plaintext.slice(0, TOKEN_PREFIX.length + 8);
@@ -27,40 +30,58 @@ export type Role = 'administrator' | 'agent';
 
 export type Principal =
   | { kind: 'platform'; tokenId: number; appId: number }
-  | { kind: 'user'; tokenId: number; userId: number; superAdmin: boolean; roles: ReadonlyMap<number, Role> };
+  | {
+      kind: 'user';
+      tokenId: number;
+      userId: number;
+      superAdmin: boolean;
+      /** The one account the token was made for, with the user's role there now. */
+      accountId: number;
+      roles: ReadonlyMap<number, Role>;
+    };
 
 /** Why a token was refused; kept apart so auth debugging can explain it. */
 export type TokenLookup =
   | { outcome: 'ok'; principal: Principal }
   | { outcome: 'unknown' }
-  | { outcome: 'revoked'; tokenId: number };
+  | { outcome: 'revoked'; tokenId: number }
+  | { outcome: 'expired'; tokenId: number }
+  /** The user left the account the token was made for: the token opens nothing any more. */
+  | { outcome: 'not_a_member'; tokenId: number; accountId: number };
 
+interface TokenRow {
+  id: number;
+  owner_type: 'User' | 'PlatformApp';
+  owner_id: number;
+  account_id: number | null;
+  revoked: boolean;
+  expired: boolean;
+  super_admin: boolean | null;
+  role: Role | null;
+}
+
+/**
+ * A user token acts in the one account it was made for, with the role its user
+ * has there at this moment: a role change narrows it and a removal ends it on
+ * the next request, whatever other accounts the user belongs to.
+ */
 export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLookup> {
-  const [row] = await sql<
-    { id: number; owner_type: 'User' | 'PlatformApp'; owner_id: number; revoked: boolean; super_admin: boolean | null; roles: [number, Role][] | null }[]
-  >`
-    select t.id, t.owner_type, t.owner_id, t.revoked_at is not null as revoked,
-           u.type = 'SuperAdmin' as super_admin,
-           (select json_agg(json_build_array(au.account_id, au.role)) from account_users au
-             where t.owner_type = 'User' and au.user_id = t.owner_id) as roles
+  const [row] = await sql<TokenRow[]>`
+    select t.id, t.owner_type, t.owner_id, t.account_id, t.revoked_at is not null as revoked,
+           coalesce(t.expires_at <= now(), false) as expired, u.type = 'SuperAdmin' as super_admin, au.role
       from access_tokens t
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
+      left join account_users au on t.owner_type = 'User' and au.account_id = t.account_id and au.user_id = t.owner_id
      where t.token_sha256 = ${hashToken(plaintext)}`;
   if (!row) return { outcome: 'unknown' };
   if (row.revoked) return { outcome: 'revoked', tokenId: row.id };
-  if (row.owner_type === 'PlatformApp') {
-    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
-  }
-  return {
-    outcome: 'ok',
-    principal: {
-      kind: 'user',
-      tokenId: row.id,
-      userId: row.owner_id,
-      superAdmin: row.super_admin === true,
-      roles: new Map((row.roles ?? []).map(([accountId, role]) => [Number(accountId), role])),
-    },
-  };
+  if (row.expired) return { outcome: 'expired', tokenId: row.id };
+  if (row.owner_type === 'PlatformApp') return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
+  const superAdmin = row.super_admin === true;
+  const accountId = Number(row.account_id);
+  if (!row.role && !superAdmin) return { outcome: 'not_a_member', tokenId: row.id, accountId };
+  const roles = new Map<number, Role>(row.role ? [[accountId, row.role]] : []);
+  return { outcome: 'ok', principal: { kind: 'user', tokenId: row.id, userId: row.owner_id, superAdmin, accountId, roles } };
 }
 
 /**

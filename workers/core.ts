@@ -5,6 +5,7 @@ import { taskQueues } from '../config/catalogue.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
+import type { AccountLimits } from '../config/limits.ts';
 import type { Sql } from '../db/pool.ts';
 
 export interface CoreWorkerOptions {
@@ -14,6 +15,7 @@ export interface CoreWorkerOptions {
   logger: Logger;
   webhooks: WebhookSettings;
   licence: LicenceSettings;
+  limits: AccountLimits;
   workflowBundle: { code: string } | { codePath: string };
   /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
   dataConverter: DataConverter;
@@ -28,7 +30,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
     taskQueue: taskQueues.core,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks, licence: options.licence }),
+    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks, licence: options.licence, limits: options.limits }),
     ...(options.identity && { identity: options.identity }),
     // An activity that ignores cancellation must not hold shutdown forever.
     shutdownGraceTime: '5 s',

@@ -2,6 +2,8 @@ import type { Worker } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
+import { accountLimits, type AccountLimits } from '../config/limits.ts';
+import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
@@ -22,6 +24,8 @@ export interface StartWorkersOptions {
   logger: Logger;
   webhooks: WebhookSettings;
   licence: LicenceSettings;
+  /** Per-account caps; the defaults of the environment schema when not given. */
+  limits?: AccountLimits;
   metricsPort?: number;
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
@@ -35,7 +39,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const connection = await connectWorker(options.temporal);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const shared = { connection, namespace: options.temporal.namespace, sql: options.sql, logger, workflowBundle, dataConverter: dataConverterOf(options.temporal.codec) };
-  const workers: Worker[] = [await createCoreWorker({ ...shared, webhooks: options.webhooks, licence: options.licence })];
+  const workers: Worker[] = [await createCoreWorker({ ...shared, webhooks: options.webhooks, licence: options.licence, limits: options.limits ?? accountLimits(loadEnv({})) })];
   if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');

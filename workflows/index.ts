@@ -4,7 +4,8 @@ import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
 import { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';
-import { addMember, changeRole, createAccessToken, removeMember, revokeAccessToken } from './members.ts';
+import { acceptInvitation, addMember, changeRole, createAccessToken, inviteMember, removeMember, revokeAccessToken, revokeInvitation } from './members.ts';
+import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
@@ -16,6 +17,13 @@ export {
   removeMember,
   createAccessToken,
   revokeAccessToken,
+  inviteMember,
+  revokeInvitation,
+  acceptInvitation,
+  createPlatformToken,
+  rotatePlatformToken,
+  revokePlatformToken,
+  setAccountStatus,
   createInbox,
   ingestMessage,
   changeConversationStatus,
@@ -36,6 +44,13 @@ export type Implemented = Conforms<{
   removeMember: typeof removeMember;
   createAccessToken: typeof createAccessToken;
   revokeAccessToken: typeof revokeAccessToken;
+  inviteMember: typeof inviteMember;
+  revokeInvitation: typeof revokeInvitation;
+  acceptInvitation: typeof acceptInvitation;
+  createPlatformToken: typeof createPlatformToken;
+  rotatePlatformToken: typeof rotatePlatformToken;
+  revokePlatformToken: typeof revokePlatformToken;
+  setAccountStatus: typeof setAccountStatus;
   createInbox: typeof createInbox;
   ingestMessage: typeof ingestMessage;
   changeConversationStatus: typeof changeConversationStatus;

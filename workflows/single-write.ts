@@ -12,13 +12,13 @@ import { parseInput } from './validation.ts';
  * check the actor, run its activity with the workflow id as the audit key, and tag the run with
  * the account it touched (also when started by hand, without search attributes).
  */
-export function singleWrite<S extends z.ZodType<{ accountId: number; actor: Actor }>, R>(
+export function singleWrite<S extends z.ZodType<{ accountId?: number; actor: Actor }>, R>(
   entry: WorkflowEntry<string, S, R, never>,
   activity: (cmd: Run<z.output<S>>) => Promise<R>,
 ): (input: z.input<S>) => Promise<R> {
   return async (input) => {
     const command = parseInput(entry.input, input);
-    upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
+    if (command.accountId !== undefined) upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
     await actingFor(command.actor);
     return activity({ ...command, workflowId: workflowInfo().workflowId });
   };

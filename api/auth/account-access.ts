@@ -20,15 +20,20 @@ export interface AccountAccessOptions {
   sql: Sql;
   /** The roles a member needs; platform tokens and super admins pass whatever it says. */
   roles?: readonly Role[];
+  /** A suspended account refuses writes (423); only reactivating it passes. */
+  whileSuspended?: 'refuse' | 'allow';
 }
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Guards a `/v1/accounts/{id}/…` route. Platform tokens and super admins reach
  * every account that exists; users only the accounts they belong to, in one of
  * `roles`. Runs before request validation, so a stranger learns nothing from
- * a 422 about an account that is not theirs.
+ * a 422 about an account that is not theirs. A suspended account still
+ * answers reads, so its data can be looked into, but refuses writes with 423.
  */
-export function accountAccess({ sql, roles = ['administrator', 'agent'] }: AccountAccessOptions): MiddlewareHandler {
+export function accountAccess({ sql, roles = ['administrator', 'agent'], whileSuspended = 'refuse' }: AccountAccessOptions): MiddlewareHandler {
   return async function checkAccountAccess(c, next) {
     const parsed = accountParam.safeParse({ id: c.req.param('id') });
     if (!parsed.success) throw new ProblemError('validation', 'Some fields are missing or invalid.', { errors: fieldErrors(parsed.error) });
@@ -44,6 +49,11 @@ export function accountAccess({ sql, roles = ['administrator', 'agent'] }: Accou
       if (!role) throw new ProblemError('forbidden', `This token's user is not a member of account ${id}.`);
       if (!roles.includes(role)) throw new ProblemError('forbidden', `This needs the ${roles.join(' or ')} role in account ${id}.`);
       c.set('account', { id, via: role });
+    }
+    // Checked after access, so a stranger learns nothing of another account's status.
+    if (whileSuspended === 'refuse' && !READS.has(c.req.method)) {
+      const [account] = await sql<{ status: string }[]>`select status from accounts where id = ${id}`;
+      if (account?.status === 'suspended') throw new ProblemError('accountSuspended', `Account ${id} is suspended: it answers reads but accepts no writes.`);
     }
     await next();
   };

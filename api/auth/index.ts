@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../../db/pool.ts';
-import { lookupToken, type Principal } from '../../db/tokens.ts';
+import { lookupToken, type Principal, type TokenLookup } from '../../db/tokens.ts';
 import { ProblemError } from '../problem/index.ts';
 
 declare module 'hono' {
@@ -19,19 +19,25 @@ export function readToken(headers: { header(name: string): string | undefined })
   return headers.header('api_access_token')?.trim() || undefined;
 }
 
+const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
+  unknown: 'This access token is not known.',
+  revoked: 'This access token has been revoked.',
+  expired: 'This access token has expired.',
+  not_a_member: "This access token's user is no longer a member of the account it was made for.",
+};
+
 /** Resolves the caller's token to a principal; every route behind it is authenticated. */
 export function authenticate(sql: Sql): MiddlewareHandler {
   return async function authenticateToken(c, next) {
     const token = readToken(c.req);
     if (!token) throw new ProblemError('unauthenticated', 'Send a token as `Authorization: Bearer <token>` or `api_access_token: <token>`.');
     const found = await lookupToken(sql, token);
-    if (found.outcome === 'revoked') throw new ProblemError('unauthenticated', 'This access token has been revoked.');
-    if (found.outcome === 'unknown') throw new ProblemError('unauthenticated', 'This access token is not known.');
+    if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', refusal[found.outcome]);
     c.set('principal', found.principal);
     await next();
   };
 }
 
-export function requirePlatform(principal: Principal): asserts principal is Extract<Principal, { kind: 'platform' }> {
-  if (principal.kind !== 'platform') throw new ProblemError('forbidden', 'This endpoint needs a platform token.');
+export function requirePlatform(principal: Principal, hint = ''): asserts principal is Extract<Principal, { kind: 'platform' }> {
+  if (principal.kind !== 'platform') throw new ProblemError('forbidden', `This endpoint needs a platform token.${hint ? ` ${hint}` : ''}`);
 }

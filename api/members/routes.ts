@@ -5,6 +5,7 @@ import { issueToken } from '../../db/tokens.ts';
 import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
+import { requirePlatform } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -15,7 +16,7 @@ import { accessToken, addMemberBody, changeRoleBody, createTokenBody, member, me
 const admins = ['administrator'] as const;
 
 const memberView = (m: Member) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role });
-const tokenView = (t: AccessTokenRecord) => ({ id: t.id, user_id: t.userId, name: t.name, prefix: t.prefix, revoked_at: t.revokedAt });
+const tokenView = (t: AccessTokenRecord) => ({ id: t.id, user_id: t.userId, name: t.name, prefix: t.prefix, revoked_at: t.revokedAt, expires_at: t.expiresAt });
 
 export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -37,7 +38,9 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/members', operationId: 'addMember', summary: 'Add a member (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'post', path: '/v1/accounts/{id}/members', operationId: 'addMember', security, middleware: accountAccess({ sql }),
+      summary: 'Add a member directly (platform token)',
+      description: "Chatwoot's platform API: links the user with this email, made if needed. Administrators invite instead (`POST …/invitations`), so they learn nothing about users of other accounts.",
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(addMemberBody) },
       responses: {
         201: { ...jsonContent(member, 'Added'), links: memberLinks },
@@ -49,6 +52,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
     async (c) => {
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
+      requirePlatform(principal, 'Administrators invite members: POST /v1/accounts/{id}/invitations.');
       const body = c.req.valid('json');
       const { result, replayed } = await runWrite(temporal, {
         entry: workflows.addMember, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
@@ -99,7 +103,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const { id } = c.req.valid('param');
       const rows = await sql<{ id: number; user_id: number; name: string; prefix: string; revoked_at: Date | null }[]>`
         select t.id, t.owner_id as user_id, t.name, t.prefix, t.revoked_at from access_tokens t
-         where t.owner_type = 'User' and t.owner_id in (select user_id from account_users where account_id = ${id}) order by t.id`;
+         where t.owner_type = 'User' and t.account_id = ${id} order by t.id`;
       return c.json({ payload: rows.map((r) => ({ ...r, revoked_at: r.revoked_at?.toISOString() ?? null })) }, 200);
     },
   );
@@ -111,7 +115,6 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       responses: {
         201: { ...jsonContent(accessToken, 'Created; `token` is shown this once'), links: { Revoke: { operationId: 'revokeAccessToken', parameters: { id: '$request.path.id', tokenId: '$response.body#/id' } } } },
         ...writeAnswers,
-        403: { description: 'The user belongs to an account the caller may not manage', content: problemContent },
         404: { description: 'Not a member' },
       },
     }),
@@ -123,7 +126,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const token = issueToken();
       const { result } = await runWrite(temporal, {
         entry: workflows.createAccessToken, key: { accountId: id, key: keyOrFresh(undefined) },
-        input: { accountId: id, userId, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        input: { accountId: id, userId, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, expiresAt: body.expires_at, actor: actorOf(principal) }, waitMs: workflowWaitMs,
       });
       return c.json({ ...tokenView(result), token: token.plaintext }, 201);
     },

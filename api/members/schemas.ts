@@ -3,9 +3,12 @@ import { addMemberInput, changeRoleInput, createAccessTokenInput } from '../../c
 import { accountParam, idParam, role } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
+/** An ISO-8601 instant with its offset (a past one makes a token that is expired from the start). */
+export const futureInstant = z.iso.datetime({ offset: true });
+
 export const member = z.object({ user_id: z.number().int(), name: z.string(), email: z.string(), role }).openapi('Member');
 export const accessToken = z
-  .object({ id: z.number().int(), user_id: z.number().int(), name: z.string(), prefix: z.string(), revoked_at: z.string().nullable(), token: z.string().optional() })
+  .object({ id: z.number().int(), user_id: z.number().int(), name: z.string(), prefix: z.string(), revoked_at: z.string().nullable(), expires_at: z.string().nullable().optional(), token: z.string().optional() })
   .openapi('AccessToken');
 export const userParam = accountParam.extend({ userId: idParam('userId') });
 export const tokenParam = accountParam.extend({ tokenId: idParam('tokenId') });
@@ -20,6 +23,7 @@ export const createTokenBody = z
   .object({
     name: apiText(createAccessTokenInput.shape.name),
     user_id: createAccessTokenInput.shape.userId.max(Number.MAX_SAFE_INTEGER).openapi({ description: 'The member the token acts as' }),
+    expires_at: futureInstant.optional().openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
   })
   .strict()
   .openapi('CreateAccessTokenRequest');

@@ -17,6 +17,8 @@ function commonProblems(route: RouteConfig): Record<number, string> {
     403: 'The token may not do this: a user token on a platform route, or a user who is not a member (in that role) of the account',
     503: 'PostgreSQL or Temporal is unreachable; retry after Retry-After seconds',
   };
+  problems[429] = 'Over the request budget of the token or the address; retry after Retry-After seconds';
+  if (route.path.startsWith('/v1/accounts/{id}/') && route.method !== 'get') problems[423] = 'The account is suspended: it answers reads, not writes';
   if (request.params || request.query || request.headers || request.body) problems[422] = 'Invalid fields, one entry per field in `errors`';
   if (route.path.startsWith('/v1/accounts/{id}')) problems[404] = 'No such account, or no such resource in it';
   if (request.body) {

@@ -28,6 +28,8 @@ export const problemTypes = {
   methodNotAllowed: { slug: 'method-not-allowed', title: 'This path does not answer that method', status: 405 },
   paymentRequired: { slug: 'payment-required', title: 'Your plan does not include this', status: 402 },
   conflict: { slug: 'conflict', title: 'The request conflicts with the current state', status: 409 },
+  accountSuspended: { slug: 'account-suspended', title: 'The account is suspended', status: 423 },
+  tooManyRequests: { slug: 'too-many-requests', title: 'Too many requests', status: 429 },
   idempotencyMismatch: { slug: 'idempotency-key-reused', title: 'This Idempotency-Key was used with another request', status: 422 },
   payloadTooLarge: { slug: 'payload-too-large', title: 'The request body is too large', status: 413 },
   unsupportedMediaType: { slug: 'unsupported-media-type', title: 'Send the body as application/json', status: 415 },
@@ -43,7 +45,13 @@ export type ProblemKind = keyof typeof problemTypes;
 export class ProblemError extends HTTPException {
   readonly problem: Problem;
 
-  constructor(kind: ProblemKind, detail?: string, extensions: Record<string, unknown> = {}) {
+  /** `headers` go out with the answer (Retry-After, RateLimit-*). */
+  constructor(
+    kind: ProblemKind,
+    detail?: string,
+    extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
     const { slug, title, status } = problemTypes[kind];
     super(status as ContentfulStatusCode, { message: detail ?? title });
     this.problem = { type: `urn:capstan:problem:${slug}`, title, status, ...(detail && { detail }), ...extensions };

@@ -8,7 +8,7 @@ import { ProblemError, problemResponse } from './index.ts';
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return function onError(err: Error, c: Context) {
     if (err instanceof ProblemError) {
-      const headers: Record<string, string> = err.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      const headers: Record<string, string> = err.status === 401 ? { 'WWW-Authenticate': 'Bearer', ...err.headers } : err.headers;
       return problemResponse(c, err.problem, headers);
     }
     if (err instanceof HTTPException && err.status < 500) {

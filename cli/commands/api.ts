@@ -1,3 +1,4 @@
+import { rateLimits } from '../../config/limits.ts';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
@@ -22,7 +23,7 @@ export async function apiCommand(): Promise<void> {
     const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env), codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES }), env.HOST, env.PORT);
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env), codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES, rateLimits: rateLimits(env) }), env.HOST, env.PORT);
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

@@ -1,3 +1,4 @@
+import { accountLimits, rateLimits } from '../../config/limits.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -68,7 +69,7 @@ export async function upCommand(): Promise<void> {
     const { access: configured } = await temporalAccessOf(env, temporalServer.address);
     const access = env.TEMPORAL_ADDRESS ? configured : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
     const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
-    const workers = await startWorkers({ temporal: access, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence }).catch(
+    const workers = await startWorkers({ temporal: access, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence, limits: accountLimits(env) }).catch(
       advise(`${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`, 'workers did not start'),
     );
     shutdown.add('workers', () => workers.shutdown());
@@ -76,7 +77,7 @@ export async function upCommand(): Promise<void> {
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES }), env.HOST, env.PORT).catch(
+    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES, rateLimits: rateLimits(env) }), env.HOST, env.PORT).catch(
       portAdvice('PORT'),
     );
     shutdown.add('http server', () => api.close());

@@ -1,3 +1,4 @@
+import { accountLimits } from '../../config/limits.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
@@ -28,6 +29,7 @@ export async function workerCommand(): Promise<void> {
       webhooks: webhookSettings(env),
       clever: cleverSettings(env),
       licence,
+      limits: accountLimits(env),
     });
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);

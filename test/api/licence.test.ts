@@ -107,7 +107,11 @@ describe('licence', () => {
     const account = await newAccount(stack, 'seats');
     const used = (await api('GET', '/v1/license')).body.seats.used as number;
     await api('PUT', '/v1/license', { key: await issue({ seats: used + 1 }) });
-    const add = (name: string) => account.api('POST', `/v1/accounts/${account.accountId}/members`, { body: { name, email: `${unique(name)}@example.test`, role: 'agent' } });
+    // An invitation takes no seat; accepting it does.
+    const add = async (name: string) => {
+      const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, { body: { email: `${unique(name)}@example.test`, role: 'agent' } });
+      return call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token } });
+    };
     expect((await add('fits')).status).toBe(201);
     const refused = await add('over');
     expect(refused.status).toBe(402);

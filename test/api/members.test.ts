@@ -1,44 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { newAccount } from '../support/fixtures.ts';
+import { join, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
+const as = (token: string) => (method: string, path: string, body?: unknown) => call(stack.api.url, method, path, { token, body });
 
 async function withAgent() {
   const account = await newAccount(stack, 'members');
   const path = `/v1/accounts/${account.accountId}`;
-  const added = await account.api('POST', `${path}/members`, { body: { name: 'Grace', email: `${unique('grace')}@example.test`, role: 'agent' } });
-  expect(added.status).toBe(201);
-  const token = await account.api('POST', `${path}/access_tokens`, { body: { name: 'agent laptop', user_id: added.body.user_id } });
-  expect(token.status).toBe(201);
-  return { account, path, agentId: added.body.user_id as number, agentToken: token.body.token as string };
+  const agent = await join(stack, account, 'agent');
+  return { account, path, agentId: agent.userId, agentToken: agent.token };
 }
 
 describe('members', () => {
-  it('an administrator adds a member; adding the same email again changes nothing', async () => {
-    const account = await newAccount(stack, 'members');
-    const path = `/v1/accounts/${account.accountId}/members`;
-    const email = `${unique('linus')}@example.test`;
-    const first = await account.api('POST', path, { body: { name: 'Linus', email, role: 'agent' } });
-    const again = await account.api('POST', path, { body: { name: 'Linus', email, role: 'administrator' } });
-
-    expect(first.status).toBe(201);
-    expect(again.status).toBe(200);
-    expect(again.body).toEqual(first.body);
-    const list = await account.api('GET', path);
-    expect(list.body.payload.map((m: { email: string; role: string }) => [m.email, m.role])).toContainEqual([email, 'agent']);
+  it('an invitee joins by accepting; their token acts in that account with their role', async () => {
+    const { path, agentId, agentToken, account } = await withAgent();
+    const list = await account.api('GET', `${path}/members`);
+    expect(list.body.payload).toContainEqual(expect.objectContaining({ user_id: agentId, role: 'agent' }));
+    expect((await as(agentToken)('GET', path)).status).toBe(200);
+    const invitations = await account.api('GET', `${path}/invitations`);
+    expect(invitations.body.payload[0]).toMatchObject({ status: 'accepted', role: 'agent' });
+    expect(invitations.body.payload[0].accept_token).toBeUndefined();
   });
 
-  it('an agent cannot manage members or tokens, but can read the account', async () => {
+  it('an agent cannot manage members, invitations or tokens, but can read the account', async () => {
     const { path, agentToken, account } = await withAgent();
-    const as = (method: string, p: string, body?: unknown) => call(stack.api.url, method, p, { token: agentToken, body });
+    const agent = as(agentToken);
+    expect((await agent('POST', `${path}/invitations`, { email: `${unique('x')}@example.test`, role: 'agent' })).status).toBe(403);
+    expect((await agent('PATCH', `${path}/members/${account.adminId}`, { role: 'agent' })).status).toBe(403);
+    expect((await agent('DELETE', `${path}/members/${account.adminId}`)).status).toBe(403);
+    expect((await agent('POST', `${path}/access_tokens`, { name: 'mine', user_id: account.adminId })).status).toBe(403);
+    expect((await agent('GET', path)).status).toBe(200);
+  });
 
-    expect((await as('POST', `${path}/members`, { name: 'X', email: `${unique('x')}@example.test`, role: 'agent' })).status).toBe(403);
-    expect((await as('PATCH', `${path}/members/${account.adminId}`, { role: 'agent' })).status).toBe(403);
-    expect((await as('DELETE', `${path}/members/${account.adminId}`)).status).toBe(403);
-    expect((await as('POST', `${path}/access_tokens`, { name: 'mine' })).status).toBe(403);
-    expect((await as('GET', path)).status).toBe(200);
+  it('an administrator cannot add a member directly: only the platform can', async () => {
+    const account = await newAccount(stack, 'members');
+    const body = { name: 'Linus', email: `${unique('linus')}@example.test`, role: 'agent' };
+    const byAdmin = await account.api('POST', `/v1/accounts/${account.accountId}/members`, { body });
+    expect(byAdmin.status).toBe(403);
+    expect(byAdmin.body.detail).toMatch(/invitations/);
+    const byPlatform = await call(stack.api.url, 'POST', `/v1/accounts/${account.accountId}/members`, { token: stack.platformToken, body });
+    expect(byPlatform.status).toBe(201);
   });
 
   it('refuses to remove or demote the last administrator (409), and allows it once there is another', async () => {
@@ -54,56 +57,58 @@ describe('members', () => {
     expect(row?.role).toBe('agent');
   });
 
-  it('a removed member\'s token no longer opens the account', async () => {
+  it('a role change narrows the member\'s tokens on the very next request', async () => {
+    const account = await newAccount(stack, 'narrow');
+    const path = `/v1/accounts/${account.accountId}`;
+    const second = await join(stack, account, 'administrator');
+    expect((await as(second.token)('GET', `${path}/access_tokens`)).status).toBe(200);
+    expect((await account.api('PATCH', `${path}/members/${second.userId}`, { body: { role: 'agent' } })).status).toBe(200);
+    expect((await as(second.token)('GET', `${path}/access_tokens`)).status).toBe(403);
+  });
+
+  it('a removed member\'s tokens are revoked and answer 401', async () => {
     const { account, path, agentId, agentToken } = await withAgent();
-    expect((await call(stack.api.url, 'GET', path, { token: agentToken })).status).toBe(200);
+    expect((await as(agentToken)('GET', path)).status).toBe(200);
     expect((await account.api('DELETE', `${path}/members/${agentId}`)).status).toBe(204);
-    expect((await call(stack.api.url, 'GET', path, { token: agentToken })).status).toBe(403);
+    const refused = await as(agentToken)('GET', path);
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toMatch(/revoked/);
   });
 });
 
 describe('access tokens', () => {
   it('a revoked token gets 401 on the very next request', async () => {
     const { account, path, agentToken } = await withAgent();
-    expect((await call(stack.api.url, 'GET', path, { token: agentToken })).status).toBe(200);
     const tokens = await account.api('GET', `${path}/access_tokens`);
-    const agentTokenRow = tokens.body.payload.find((t: { name: string }) => t.name === 'agent laptop');
-    expect(agentTokenRow.prefix).toBe(agentToken.slice(0, agentTokenRow.prefix.length));
-
-    const revoked = await account.api('DELETE', `${path}/access_tokens/${agentTokenRow.id}`);
+    const row = tokens.body.payload.find((t: { name: string }) => t.name === 'invitation');
+    expect(row.prefix).toBe(agentToken.slice(0, row.prefix.length));
+    const revoked = await account.api('DELETE', `${path}/access_tokens/${row.id}`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.revoked_at).not.toBeNull();
-    const refused = await call(stack.api.url, 'GET', path, { token: agentToken });
+    const refused = await as(agentToken)('GET', path);
     expect(refused.status).toBe(401);
     expect(refused.body.detail).toMatch(/revoked/);
   });
 
-  it('cannot revoke a token of another account\'s member (404)', async () => {
+  it('a token made with an expiry stops working at it', async () => {
+    const { account, path, agentId } = await withAgent();
+    const soon = new Date(Date.now() + 1_500).toISOString();
+    const made = await account.api('POST', `${path}/access_tokens`, { body: { name: 'short', user_id: agentId, expires_at: soon } });
+    expect(made.status).toBe(201);
+    expect(made.body.expires_at).toBe(soon);
+    expect((await as(made.body.token)('GET', path)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_700));
+    const refused = await as(made.body.token)('GET', path);
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toMatch(/expired/);
+  });
+
+  it('lists and revokes only the tokens made for this account', async () => {
     const a = await withAgent();
     const b = await newAccount(stack, 'other');
-    const tokens = await a.account.api('GET', `${a.path}/access_tokens`);
-    const res = await b.api('DELETE', `/v1/accounts/${b.accountId}/access_tokens/${tokens.body.payload[0].id}`);
-    expect(res.status).toBe(404);
-  });
-});
-
-describe('tokens of users who belong elsewhere', () => {
-  it('an administrator cannot mint or revoke tokens for a user of another account, but the platform can', async () => {
-    const other = await newAccount(stack, 'victim');
-    const [victim] = await stack.sql`select email from users where id = ${other.adminId}`;
-    const mine = await newAccount(stack, 'attacker');
-    const path = `/v1/accounts/${mine.accountId}`;
-    const added = await mine.api('POST', `${path}/members`, { body: { name: 'Victim', email: victim!.email, role: 'agent' } });
-    expect(added.body.user_id).toBe(other.adminId); // users are global, as in Chatwoot
-
-    const minted = await mine.api('POST', `${path}/access_tokens`, { body: { name: 'stolen', user_id: other.adminId } });
-    expect(minted.status).toBe(403);
-    const theirTokens = await other.api('GET', `/v1/accounts/${other.accountId}/access_tokens`);
-    const revoke = await mine.api('DELETE', `${path}/access_tokens/${theirTokens.body.payload[0].id}`);
-    expect(revoke.status).toBe(403);
-    expect((await call(stack.api.url, 'GET', `/v1/accounts/${other.accountId}`, { token: other.adminToken })).status).toBe(200);
-
-    const byPlatform = await call(stack.api.url, 'POST', `${path}/access_tokens`, { token: stack.platformToken, body: { name: 'support', user_id: other.adminId } });
-    expect(byPlatform.status).toBe(201);
+    const aTokens = await a.account.api('GET', `${a.path}/access_tokens`);
+    const bTokens = await b.api('GET', `/v1/accounts/${b.accountId}/access_tokens`);
+    expect(bTokens.body.payload.map((t: { id: number }) => t.id)).not.toContain(aTokens.body.payload[0].id);
+    expect((await b.api('DELETE', `/v1/accounts/${b.accountId}/access_tokens/${aTokens.body.payload[0].id}`)).status).toBe(404);
   });
 });

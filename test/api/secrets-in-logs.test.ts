@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { workflows } from '../../contracts/workflows.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
 import { startWorkflow } from '../../workers/start.ts';
-import { newAccount, newInbox } from '../support/fixtures.ts';
+import { newAccount, newInbox, join } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { startReceiver, until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
@@ -30,11 +30,10 @@ describe('the whole log of a run', () => {
     const account = await newAccount(stack, 'secrets');
     secrets.set('administrator token', account.adminToken);
     const path = `/v1/accounts/${account.accountId}`;
-    const agent = await account.api('POST', `${path}/members`, {
-      body: { name: 'Grace', email: `${unique('grace')}@example.test`, role: 'agent' },
-    });
+    const agent = await join(stack, account);
+    secrets.set('invitee token', agent.token);
     const agentToken = await account.api('POST', `${path}/access_tokens`, {
-      body: { name: 'laptop', user_id: agent.body.user_id },
+      body: { name: 'laptop', user_id: agent.userId },
     });
     expect(agentToken.status).toBe(201);
     secrets.set('agent token', agentToken.body.token);

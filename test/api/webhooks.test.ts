@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../activities/webhook-signature.ts';
-import { newAccount, newInbox, type AccountFixture } from '../support/fixtures.ts';
+import { newAccount, newInbox, type AccountFixture, join } from '../support/fixtures.ts';
 import { startReceiver, until } from '../support/receiver.ts';
 import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
 
@@ -131,9 +131,8 @@ describe('account webhooks', () => {
   it('an agent cannot manage webhooks', async () => {
     const account = await newAccount(stack, 'agenthooks');
     const path = `/v1/accounts/${account.accountId}`;
-    const agent = await account.api('POST', `${path}/members`, { body: { name: 'A', email: `${unique('a')}@example.test`, role: 'agent' } });
-    const token = await account.api('POST', `${path}/access_tokens`, { body: { name: 't', user_id: agent.body.user_id } });
-    const res = await account.api('GET', `${path}/webhooks`, { token: token.body.token });
+    const agent = await join(stack, account);
+    const res = await account.api('GET', `${path}/webhooks`, { token: agent.token });
     expect(res.status).toBe(403);
   });
 });

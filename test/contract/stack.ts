@@ -67,7 +67,7 @@ export async function startContractStack(log: (line: string) => void = console.e
     const client = await connectClient(access, { actorSecret: await actorSecret(sql) });
     stops.push(() => client.connection.close());
 
-    const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250 });
+    const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250, rateLimits: { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 } });
     const api = await serveApi(app, '127.0.0.1', 0);
     stops.push(() => api.close());
     return { url: api.url, platformToken, stop };

@@ -1,3 +1,4 @@
+import type { RateLimits } from '../../config/limits.ts';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -48,7 +49,12 @@ export interface TestStack {
   logLines: string[];
 }
 
+/** Far above what any test sends, so only the rate-limit tests meet a limit. */
+const roomyRateLimits: RateLimits = { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 };
+
 export interface StackOptions {
+  /** The API's request budgets (default: out of reach). */
+  rateLimits?: RateLimits;
   /** Run the core worker in this process (default true). */
   worker?: boolean;
   /** Serve the API on a real port (default false: use `app.request`). */
@@ -118,7 +124,7 @@ export function useStack(options: StackOptions = {}): TestStack {
     stack.platformToken = issueToken().plaintext;
     await ensurePlatformToken(stack.sql, `test-${randomUUID()}`, stack.platformToken);
     const codecServer = { codec: stack.access.codec, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] };
-    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence, codecServer });
+    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence, codecServer, rateLimits: options.rateLimits ?? roomyRateLimits });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });
 

@@ -1,0 +1,34 @@
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { Sql } from './pool.ts';
+
+export interface RateLimitOptions {
+  /** Requests allowed per window. */
+  points: number;
+  durationSeconds: number;
+  keyPrefix: string;
+}
+
+/**
+ * A limiter whose counters live in PostgreSQL, so every API replica draws on
+ * the same budget. rate-limiter-flexible speaks node-postgres' `query({ text,
+ * values })`; this adapts the pool to it. The table is made by a migration
+ * (an unlogged one: counters need no crash safety), not at run time.
+ */
+export function postgresRateLimiter(sql: Sql, options: RateLimitOptions): RateLimiterPostgres {
+  const storeClient = {
+    query: async ({ text, values }: { text: string; values?: unknown[] }) => {
+      const rows = await sql.unsafe(text, (values ?? []) as never[]);
+      return { rows: [...rows], rowCount: rows.count };
+    },
+  };
+  return new RateLimiterPostgres({
+    storeClient,
+    storeType: 'pool',
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    keyPrefix: options.keyPrefix,
+    points: options.points,
+    duration: options.durationSeconds,
+  });
+}
