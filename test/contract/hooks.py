@@ -40,6 +40,12 @@ def _unique(value):
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    if case.path_parameters and _valid(case, ParameterLocation.PATH):
+        if case.operation.path.startswith("/v1/platform/tokens/{tokenId}"):
+            case.path_parameters["tokenId"] = int(os.environ["CAPSTAN_SPARE_PLATFORM_TOKEN_ID"])
+        if case.operation.path == "/v1/accounts/{id}" and case.operation.method.upper() == "PATCH":
+            case.path_parameters["id"] = int(os.environ["CAPSTAN_SPARE_ACCOUNT_ID"])
+            return
     if case.operation.path.startswith("/v1/accounts/{id}") and case.path_parameters and _valid(case, ParameterLocation.PATH):
         for name, variable in PINNED.items():
             if name in case.path_parameters:
