@@ -45,9 +45,15 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
     // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an older run.
     const found = row ?? (await existing(sql, cmd.idempotencyKey));
     // A retry of this very run (worker killed after commit) finds the token it stored: the caller may still hand it out.
-    const [stored] = row ? [{ n: 1 }] : await sql`select 1 as n from access_tokens where token_sha256 = ${cmd.token.sha256}`;
+    const [stored] = row
+      ? [{ n: 1 }]
+      : await sql`select 1 as n from access_tokens where token_sha256 = ${cmd.token.sha256}`;
     const result = toResult(found, row !== undefined, stored !== undefined);
-    if (result.created) logger.info({ accountId: result.account.id, adminId: result.admin.id, workflowId: cmd.workflowId }, 'account provisioned');
+    if (result.created)
+      logger.info(
+        { accountId: result.account.id, adminId: result.admin.id, workflowId: cmd.workflowId },
+        'account provisioned',
+      );
     return result;
   }
 

@@ -15,7 +15,10 @@ export function createActorActivities({ sql }: { sql: Sql }) {
   async function checkActor(input: { workflowId: string; actor: Actor }): Promise<void> {
     secret ??= actorSecret(sql);
     if (!actorProven(await secret, input.workflowId, input.actor)) {
-      refuse('Forbidden', `The actor ${input.actor.type}:${input.actor.id} of ${input.workflowId} is not vouched for by the API; start writes through the API or the capstan CLI.`);
+      refuse(
+        'Forbidden',
+        `The actor ${input.actor.type}:${input.actor.id} of ${input.workflowId} is not vouched for by the API; start writes through the API or the capstan CLI.`,
+      );
     }
   }
 

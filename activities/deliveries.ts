@@ -26,7 +26,10 @@ export function jitteredDelay(policy: DeliveryPolicy, attempt: number, random = 
  * the caller's transaction, so an event exists exactly when its change does.
  * Ids derive from the source, so a retried transaction finds the same rows.
  */
-export async function writeDeliveries(tx: TransactionSql, input: { accountId: number; sourceKey: string; events: EventSubject[] }): Promise<string[]> {
+export async function writeDeliveries(
+  tx: TransactionSql,
+  input: { accountId: number; sourceKey: string; events: EventSubject[] },
+): Promise<string[]> {
   const ids: string[] = [];
   for (const [index, subject] of input.events.entries()) {
     const targets = await tx<{ id: number }[]>`
@@ -46,19 +49,42 @@ export async function writeDeliveries(tx: TransactionSql, input: { accountId: nu
 }
 
 export async function deliveriesOf(sql: Sql | TransactionSql, sourceKey: string): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`select id from webhook_deliveries where source_key = ${sourceKey} order by created_at, id`;
+  const rows = await sql<
+    { id: string }[]
+  >`select id from webhook_deliveries where source_key = ${sourceKey} order by created_at, id`;
   return rows.map((r) => r.id);
 }
 
-export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
+export function createDeliveryActivities({
+  sql,
+  logger,
+  webhooks,
+}: {
+  sql: Sql;
+  logger: Logger;
+  webhooks: WebhookSettings;
+}) {
   /** One attempt: POST, record it, and tell Temporal whether and when to try again. */
   async function sendWebhook(id: string): Promise<DeliveryOutcome> {
-    const [d] = await sql<{ status: string; attempts: number; payload: unknown; event: string; url: string; secret: string; webhook_status: string; webhook_id: number; account_status: string }[]>`
+    const [d] = await sql<
+      {
+        status: string;
+        attempts: number;
+        payload: unknown;
+        event: string;
+        url: string;
+        secret: string;
+        webhook_status: string;
+        webhook_id: number;
+        account_status: string;
+      }[]
+    >`
       select d.status, d.attempts, d.payload, d.event, w.url, w.secret, w.status as webhook_status, w.id as webhook_id, a.status as account_status
         from webhook_deliveries d join webhooks w on w.id = d.webhook_id join accounts a on a.id = d.account_id where d.id = ${id}`;
     if (!d) refuse('NotFound', `Delivery ${id} does not exist.`);
     if (d.status === 'delivered') return { status: 'delivered', attempts: d.attempts };
-    const skip = d.account_status !== 'active' ? 'account suspended' : d.webhook_status !== 'enabled' ? 'webhook disabled' : null;
+    const skip =
+      d.account_status !== 'active' ? 'account suspended' : d.webhook_status !== 'enabled' ? 'webhook disabled' : null;
     if (skip) {
       await sql`update webhook_deliveries set status = 'skipped', finished_at = now(), last_error = ${skip} where id = ${id}`;
       return { status: 'skipped', attempts: d.attempts };
@@ -79,7 +105,9 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
     const durationMs = Date.now() - startedAt.getTime();
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     const redirected = result.status !== undefined && result.status >= 300 && result.status < 400;
-    const error = delivered ? null : (result.error ?? `receiver answered ${result.status}${redirected ? ' (redirects are not followed)' : ''}`);
+    const error = delivered
+      ? null
+      : (result.error ?? `receiver answered ${result.status}${redirected ? ' (redirects are not followed)' : ''}`);
 
     const [{ attempts } = { attempts: 0 }] = await sql.begin(async (tx) => {
       await tx`
@@ -91,7 +119,10 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
                finished_at = case when ${delivered} then now() else finished_at end
          where id = ${id} returning attempts`;
     });
-    logger.info({ deliveryId: id, webhookId: d.webhook_id, status: result.status, durationMs, attempt: attempts }, delivered ? 'webhook delivered' : 'webhook attempt failed');
+    logger.info(
+      { deliveryId: id, webhookId: d.webhook_id, status: result.status, durationMs, attempt: attempts },
+      delivered ? 'webhook delivered' : 'webhook attempt failed',
+    );
     if (delivered) return { status: 'delivered', attempts };
 
     if (result.status === 410) {
@@ -99,7 +130,9 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
       refuse('WebhookGone', 'receiver answered 410 Gone: subscription disabled');
     }
     if (result.unsafe) refuse('UnsafeTarget', error!);
-    refuse('WebhookAttemptFailed', error!, { nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt) });
+    refuse('WebhookAttemptFailed', error!, {
+      nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt),
+    });
   }
 
   /** Ends a delivery that will not be retried any more, keeping what is needed to retry it by hand. */
@@ -109,7 +142,8 @@ export function createDeliveryActivities({ sql, logger, webhooks }: { sql: Sql; 
              last_error = case when status = 'pending' then ${input.reason} else last_error end,
              finished_at = coalesce(finished_at, now())
        where id = ${input.deliveryId} returning status, attempts`;
-    if (row?.status === 'dead') logger.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery dead');
+    if (row?.status === 'dead')
+      logger.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery dead');
     return { status: row?.status ?? 'dead', attempts: row?.attempts ?? 0, error: input.reason };
   }
 

@@ -23,7 +23,10 @@ async function clever<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export function createDeployActivities({ sql, logger, client }: { sql: Sql; logger: Logger; client: CleverClient }) {
-  async function readApplication(input: { ownerId: string; appId: string }): Promise<{ commitId: string | null; name: string }> {
+  async function readApplication(input: {
+    ownerId: string;
+    appId: string;
+  }): Promise<{ commitId: string | null; name: string }> {
     const app = await clever(() => client.getApplication(input.ownerId, input.appId));
     return { commitId: app.commitId, name: app.name };
   }
@@ -47,13 +50,17 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
               ${sql.json(ref.envChanges ?? {})}, ${sql.json(ref.envBefore ?? {})},
               ${ref.rollbackOf ? sql`(select id from deployments where attempt_key = ${ref.rollbackOf})` : null})
       on conflict (attempt_key) do nothing`;
-    const [row] = await sql<{ clever_deployment_id: string | null; post_sent_at: Date | null; post_error_status: number | null }[]>`
+    const [row] = await sql<
+      { clever_deployment_id: string | null; post_sent_at: Date | null; post_error_status: number | null }[]
+    >`
       select clever_deployment_id, post_sent_at, post_error_status from deployments where attempt_key = ${ref.attemptKey}`;
     if (row!.clever_deployment_id) return { deploymentId: row!.clever_deployment_id };
 
     if (row!.post_sent_at) {
       const since = row!.post_sent_at.getTime() - 5_000; // allow for clock skew between us and Clever Cloud
-      const seen = (await clever(() => client.listDeployments(ref.ownerId, ref.appId, 20))).find((d) => d.commit === ref.commit && d.date >= since);
+      const seen = (await clever(() => client.listDeployments(ref.ownerId, ref.appId, 20))).find(
+        (d) => d.commit === ref.commit && d.date >= since,
+      );
       if (seen) return record(ref.attemptKey, seen.uuid);
       const refusedOutright = row!.post_error_status === 429 || row!.post_error_status === 503;
       const grace = refusedOutright ? APPEAR_GRACE_AFTER_ERROR_MS : APPEAR_GRACE_AFTER_SILENCE_MS;
@@ -69,8 +76,12 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
       }
       throw err instanceof CleverApiError ? err.toFailure() : err;
     });
-    if (!started.deploymentId) refuse('CleverRequestRefused', `redeploy answered without a deployment: ${started.message}`);
-    logger.info({ ownerId: ref.ownerId, appId: ref.appId, commit: ref.commit, deploymentId: started.deploymentId }, 'redeploy started');
+    if (!started.deploymentId)
+      refuse('CleverRequestRefused', `redeploy answered without a deployment: ${started.message}`);
+    logger.info(
+      { ownerId: ref.ownerId, appId: ref.appId, commit: ref.commit, deploymentId: started.deploymentId },
+      'redeploy started',
+    );
     return record(ref.attemptKey, started.deploymentId);
   }
 
@@ -80,7 +91,12 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
   }
 
   /** One look at the deployment; a state change is appended to the attempt's history. */
-  async function pollDeployment(input: { attemptKey: string; ownerId: string; appId: string; deploymentId: string }): Promise<{ state: string }> {
+  async function pollDeployment(input: {
+    attemptKey: string;
+    ownerId: string;
+    appId: string;
+    deploymentId: string;
+  }): Promise<{ state: string }> {
     const d = await clever(() => client.getDeployment(input.ownerId, input.appId, input.deploymentId));
     const state = d?.state ?? 'NOT_FOUND';
     await sql`
@@ -90,18 +106,31 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
   }
 
   /** The current values of the named variables (null when unset), read before any change. */
-  async function readEnv(input: { ownerId: string; appId: string; names: string[] }): Promise<Record<string, string | null>> {
-    const current = new Map((await clever(() => client.getEnv(input.ownerId, input.appId))).map((v) => [v.name, v.value]));
+  async function readEnv(input: {
+    ownerId: string;
+    appId: string;
+    names: string[];
+  }): Promise<Record<string, string | null>> {
+    const current = new Map(
+      (await clever(() => client.getEnv(input.ownerId, input.appId))).map((v) => [v.name, v.value]),
+    );
     return Object.fromEntries(input.names.map((name) => [name, current.get(name) ?? null]));
   }
 
   /** Sets or removes variables one by one: each call is idempotent, so a retried attempt is harmless. */
-  async function applyEnv(input: { ownerId: string; appId: string; changes: Record<string, string | null> }): Promise<void> {
+  async function applyEnv(input: {
+    ownerId: string;
+    appId: string;
+    changes: Record<string, string | null>;
+  }): Promise<void> {
     for (const [name, value] of Object.entries(input.changes)) {
-      if (value === null) await clever(() => client.deleteEnv(input.ownerId, input.appId, name).catch((err: unknown) => {
-        if (err instanceof CleverApiError && err.status === 404) return undefined;
-        throw err;
-      }));
+      if (value === null)
+        await clever(() =>
+          client.deleteEnv(input.ownerId, input.appId, name).catch((err: unknown) => {
+            if (err instanceof CleverApiError && err.status === 404) return undefined;
+            throw err;
+          }),
+        );
       else await clever(() => client.setEnv(input.ownerId, input.appId, name, value));
     }
   }
@@ -110,12 +139,22 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     await clever(() => client.cancelDeployment(input.ownerId, input.appId, input.deploymentId));
   }
 
-  async function finishAttempt(input: { attemptKey: string; outcome: 'OK' | 'FAIL' | 'CANCELLED' | 'TIMED_OUT' }): Promise<void> {
+  async function finishAttempt(input: {
+    attemptKey: string;
+    outcome: 'OK' | 'FAIL' | 'CANCELLED' | 'TIMED_OUT';
+  }): Promise<void> {
     await sql`update deployments set outcome = ${input.outcome}, finished_at = coalesce(finished_at, now()) where attempt_key = ${input.attemptKey}`;
   }
 
   return {
     ...createActorActivities({ sql }),
-    readApplication, lastGoodCommit, readEnv, applyEnv, startRedeploy, pollDeployment, cancelDeployment, finishAttempt,
+    readApplication,
+    lastGoodCommit,
+    readEnv,
+    applyEnv,
+    startRedeploy,
+    pollDeployment,
+    cancelDeployment,
+    finishAttempt,
   } satisfies DeployActivities;
 }

@@ -26,7 +26,13 @@ export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logge
             values (${cmd.accountId}, ${cmd.actor.type}, ${cmd.actor.id}, 'inbox.created', 'Inbox', ${String(row.id)}, ${cmd.workflowId})`;
           logger.info({ accountId: cmd.accountId, inboxId: row.id }, 'inbox created');
         }
-        return { id: row.id, accountId: cmd.accountId, name: row.name, channelType: row.channel_type, webhookUrl: row.webhook_url };
+        return {
+          id: row.id,
+          accountId: cmd.accountId,
+          name: row.name,
+          channelType: row.channel_type,
+          webhookUrl: row.webhook_url,
+        };
       })
       .catch(finalIfPermanent);
   }
@@ -34,7 +40,8 @@ export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logge
   async function withinCap(tx: TransactionSql, accountId: number): Promise<void> {
     const [account] = await tx<{ inboxes: number }[]>`
       select (select count(*)::int from inboxes where account_id = a.id) as inboxes from accounts a where a.id = ${accountId} for update`;
-    if (account && account.inboxes >= limits.inboxes) refuse('LimitExceeded', `Account ${accountId} already has ${account.inboxes} inboxes, its limit.`);
+    if (account && account.inboxes >= limits.inboxes)
+      refuse('LimitExceeded', `Account ${accountId} already has ${account.inboxes} inboxes, its limit.`);
   }
 
   return { createInbox };

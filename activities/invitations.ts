@@ -2,7 +2,14 @@ import type { AccountLimits } from '../config/limits.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Run } from '../contracts/activities.ts';
-import { invitationStatus, type AcceptInvitationInput, type Accepted, type InvitationRecord, type InviteMemberInput, type RevokeInvitationInput } from '../contracts/members.ts';
+import {
+  invitationStatus,
+  type AcceptInvitationInput,
+  type Accepted,
+  type InvitationRecord,
+  type InviteMemberInput,
+  type RevokeInvitationInput,
+} from '../contracts/members.ts';
 import { licenceState } from '../db/licence-state.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
@@ -33,7 +40,17 @@ const toRecord = (r: InvitationRow): InvitationRecord => ({
  * to a user who exists elsewhere: the inviter learns nothing about other
  * accounts, and the answer is the same for a known and an unknown email.
  */
-export function createInvitationActivities({ sql, logger, licence, limits }: { sql: Sql; logger: Logger; licence: LicenceSettings; limits: AccountLimits }) {
+export function createInvitationActivities({
+  sql,
+  logger,
+  licence,
+  limits,
+}: {
+  sql: Sql;
+  logger: Logger;
+  licence: LicenceSettings;
+  limits: AccountLimits;
+}) {
   async function inviteMember(cmd: Run<InviteMemberInput>): Promise<InvitationRecord> {
     return sql
       .begin(async (tx) => {
@@ -44,14 +61,26 @@ export function createInvitationActivities({ sql, logger, licence, limits }: { s
         await tx`update invitations set revoked_at = now() where account_id = ${cmd.accountId} and lower(email) = ${cmd.email} and accepted_at is null and revoked_at is null`;
         const [{ pending } = { pending: 0 }] = await tx<{ pending: number }[]>`
           select count(*)::int as pending from invitations where account_id = ${cmd.accountId} and accepted_at is null and revoked_at is null and expires_at > now()`;
-        if (pending >= limits.pendingInvitations) refuse('LimitExceeded', `Account ${cmd.accountId} already has ${pending} pending invitations (the limit); revoke some first.`);
+        if (pending >= limits.pendingInvitations)
+          refuse(
+            'LimitExceeded',
+            `Account ${cmd.accountId} already has ${pending} pending invitations (the limit); revoke some first.`,
+          );
         const [row] = await tx<InvitationRow[]>`
           insert into invitations (account_id, email, role, token_sha256, invited_by, workflow_id, expires_at)
           select ${cmd.accountId}, ${cmd.email}, ${cmd.role}, ${cmd.link.sha256}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${cmd.workflowId}, ${cmd.expiresAt}
            where exists (select 1 from accounts where id = ${cmd.accountId})
           returning *`;
         if (!row) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
-        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'invitation.created', subject: 'Invitation', subjectId: row.id, details: { role: cmd.role, linkPrefix: cmd.link.prefix }, workflowId: cmd.workflowId });
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'invitation.created',
+          subject: 'Invitation',
+          subjectId: row.id,
+          details: { role: cmd.role, linkPrefix: cmd.link.prefix },
+          workflowId: cmd.workflowId,
+        });
         return toRecord(row);
       })
       .catch(finalIfPermanent);
@@ -83,7 +112,15 @@ export function createInvitationActivities({ sql, logger, licence, limits }: { s
           insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by)
           values ('User', ${userId}, ${invitation.account_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, 'invitation', ${`Invitation:${invitation.id}`})
           returning id`;
-        await audit(tx, { accountId: invitation.account_id, actor: cmd.actor, action: 'invitation.accepted', subject: 'User', subjectId: userId, details: { invitationId: invitation.id, role: invitation.role }, workflowId: cmd.workflowId });
+        await audit(tx, {
+          accountId: invitation.account_id,
+          actor: cmd.actor,
+          action: 'invitation.accepted',
+          subject: 'User',
+          subjectId: userId,
+          details: { invitationId: invitation.id, role: invitation.role },
+          workflowId: cmd.workflowId,
+        });
         logger.info({ accountId: invitation.account_id, userId, invitationId: invitation.id }, 'invitation accepted');
         return { accountId: invitation.account_id, userId, role: invitation.role, tokenId: token!.id };
       })
@@ -104,10 +141,19 @@ export function createInvitationActivities({ sql, logger, licence, limits }: { s
   }
 
   /** A retry of this very run finds its own acceptance; anyone else's second use of the link is refused. */
-  async function alreadyAccepted(tx: TransactionSql, invitation: InvitationRow, cmd: Run<AcceptInvitationInput>): Promise<Accepted> {
+  async function alreadyAccepted(
+    tx: TransactionSql,
+    invitation: InvitationRow,
+    cmd: Run<AcceptInvitationInput>,
+  ): Promise<Accepted> {
     const [token] = await tx<{ id: number }[]>`select id from access_tokens where token_sha256 = ${cmd.token.sha256}`;
     if (!token) refuse('Conflict', 'This invitation has already been accepted.');
-    return { accountId: invitation.account_id, userId: invitation.accepted_user_id!, role: invitation.role, tokenId: token.id };
+    return {
+      accountId: invitation.account_id,
+      userId: invitation.accepted_user_id!,
+      role: invitation.role,
+      tokenId: token.id,
+    };
   }
 
   return { inviteMember, revokeInvitation, acceptInvitation };

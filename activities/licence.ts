@@ -13,7 +13,15 @@ import { postHeartbeat } from './licensing-server.ts';
 
 const VERSION = '0.1.0';
 
-export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; logger: Logger; settings: LicenceSettings }) {
+export function createLicenceActivities({
+  sql,
+  logger,
+  settings,
+}: {
+  sql: Sql;
+  logger: Logger;
+  settings: LicenceSettings;
+}) {
   /** Chatwoot's hub fields: what the installation reports each heartbeat. */
   async function usage() {
     const [u] = await sql<Record<string, number>[]>`
@@ -38,18 +46,35 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     const installation = await installationId(sql);
     // The installation and the run (a scheduled run's id carries its scheduled time): the same on every retry.
     const idempotencyKey = `${installation}:${input.runKey}`;
-    const body = { installation_id: installation, version: VERSION, host: settings.publicUrl ?? null, ...(await usage()), seats_allowed: licence.claims.seats };
+    const body = {
+      installation_id: installation,
+      version: VERSION,
+      host: settings.publicUrl ?? null,
+      ...(await usage()),
+      seats_allowed: licence.claims.seats,
+    };
     const attempt = Context.current().info.attempt;
     const started = Date.now();
-    const { httpStatus, answer, error, failureType } = await postHeartbeat(settings.licensingServerUrl, licence.key, idempotencyKey, body);
-    const serverStatus = answer?.status === 'active' || answer?.status === 'suspended' || answer?.status === 'revoked' ? answer.status : undefined;
+    const { httpStatus, answer, error, failureType } = await postHeartbeat(
+      settings.licensingServerUrl,
+      licence.key,
+      idempotencyKey,
+      body,
+    );
+    const serverStatus =
+      answer?.status === 'active' || answer?.status === 'suspended' || answer?.status === 'revoked'
+        ? answer.status
+        : undefined;
     const latencyMs = Date.now() - started;
     const confirmed = !error && serverStatus !== undefined;
     await sql`
       insert into licence_heartbeats (idempotency_key, attempt, outcome, server_status, http_status, latency_ms, error, server_time)
       values (${idempotencyKey}, ${attempt}, ${confirmed ? 'confirmed' : 'failed'}, ${serverStatus ?? null}, ${httpStatus ?? null}, ${latencyMs},
               ${confirmed ? null : (error ?? 'answer without a status')}, ${answer?.server_time ? new Date(answer.server_time) : null})`;
-    logger.info({ outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt }, 'licence heartbeat');
+    logger.info(
+      { outcome: confirmed ? 'confirmed' : 'failed', serverStatus, httpStatus, latencyMs, attempt },
+      'licence heartbeat',
+    );
     if (!confirmed) {
       refuse(failureType, error ?? 'answer without a status');
     }
@@ -57,12 +82,24 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     let refreshed = false;
     // A refresh counts only from a server that still vouches for the licence: storing it would reset the facts.
     if (answer?.licence && serverStatus === 'active') {
-      const verified = await verifyLicence(answer.licence, { publicKeys: settings.publicKeys, issuer: settings.issuer, installationId: installation });
+      const verified = await verifyLicence(answer.licence, {
+        publicKeys: settings.publicKeys,
+        issuer: settings.issuer,
+        installationId: installation,
+      });
       if (verified.ok) {
-        await storeLicence(sql, { key: answer.licence, kid: verified.kid, claims: verified.claims, installedBy: 'licensing-server' });
+        await storeLicence(sql, {
+          key: answer.licence,
+          kid: verified.kid,
+          claims: verified.claims,
+          installedBy: 'licensing-server',
+        });
         refreshed = true;
       } else {
-        logger.warn({ code: verified.code }, 'licensing server sent a licence that does not verify: kept the current one');
+        logger.warn(
+          { code: verified.code },
+          'licensing server sent a licence that does not verify: kept the current one',
+        );
       }
     }
     return { outcome: 'confirmed', serverStatus: serverStatus!, httpStatus: httpStatus!, refreshed };
@@ -74,9 +111,16 @@ export function createLicenceActivities({ sql, logger, settings }: { sql: Sql; l
     const changed = await sql`
       update accounts set premium_features = ${state.features}::text[], updated_at = now()
        where premium_features is distinct from ${state.features}::text[] returning id`;
-    if (changed.length) logger.info({ status: state.status, features: state.features, accounts: changed.length }, 'premium features reconciled');
+    if (changed.length)
+      logger.info(
+        { status: state.status, features: state.features, accounts: changed.length },
+        'premium features reconciled',
+      );
     return { status: state.status, features: state.features, accountsChanged: changed.length };
   }
 
-  return { sendHeartbeat, reconcilePremiumFeatures } satisfies Pick<CoreActivities, 'sendHeartbeat' | 'reconcilePremiumFeatures'>;
+  return { sendHeartbeat, reconcilePremiumFeatures } satisfies Pick<
+    CoreActivities,
+    'sendHeartbeat' | 'reconcilePremiumFeatures'
+  >;
 }

@@ -16,13 +16,24 @@ import { audit, takeSeat } from './membership.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
 
-export function createMemberActivities({ sql, logger, licence }: { sql: Sql; logger: Logger; licence: LicenceSettings }) {
+export function createMemberActivities({
+  sql,
+  logger,
+  licence,
+}: {
+  sql: Sql;
+  logger: Logger;
+  licence: LicenceSettings;
+}) {
   /** Locks the account's administrators, then refuses a change that would leave none. */
   async function guardLastAdministrator(tx: TransactionSql, accountId: number, userId: number): Promise<void> {
     const admins = await tx<{ user_id: number }[]>`
       select user_id from account_users where account_id = ${accountId} and role = 'administrator' order by id for update`;
     if (admins.length === 1 && admins[0]!.user_id === userId) {
-      refuse('Conflict', `User ${userId} is the last administrator of account ${accountId}; make another member administrator first.`);
+      refuse(
+        'Conflict',
+        `User ${userId} is the last administrator of account ${accountId}; make another member administrator first.`,
+      );
     }
   }
 
@@ -50,7 +61,15 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
             select role from account_users where account_id = ${cmd.accountId} and user_id = ${user!.id}`;
           return { userId: user!.id, name: user!.name, email: user!.email, role: existing!.role, created: false };
         }
-        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'member.added', subject: 'User', subjectId: user!.id, details: { role: cmd.role }, workflowId: cmd.workflowId });
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'member.added',
+          subject: 'User',
+          subjectId: user!.id,
+          details: { role: cmd.role },
+          workflowId: cmd.workflowId,
+        });
         logger.info({ accountId: cmd.accountId, userId: user!.id, role: cmd.role }, 'member added');
         return { userId: user!.id, name: user!.name, email: user!.email, role: inserted.role, created: true };
       })
@@ -68,7 +87,15 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
           returning u.name, u.email, p.previous`;
         if (!row) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
         if (row.previous !== cmd.role) {
-          await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'member.role_changed', subject: 'User', subjectId: cmd.userId, details: { from: row.previous, to: cmd.role }, workflowId: cmd.workflowId });
+          await audit(tx, {
+            accountId: cmd.accountId,
+            actor: cmd.actor,
+            action: 'member.role_changed',
+            subject: 'User',
+            subjectId: cmd.userId,
+            details: { from: row.previous, to: cmd.role },
+            workflowId: cmd.workflowId,
+          });
         }
         return { userId: cmd.userId, name: row.name, email: row.email, role: cmd.role, created: false };
       })
@@ -79,12 +106,20 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
     return sql
       .begin(async (tx) => {
         await guardLastAdministrator(tx, cmd.accountId, cmd.userId);
-        const deleted = await tx`delete from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId} returning id`;
+        const deleted =
+          await tx`delete from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId} returning id`;
         // Their tokens for this account would open nothing now; revoked, they say so in every list and debug.
         await tx`update access_tokens set revoked_at = coalesce(revoked_at, now())
                   where owner_type = 'User' and owner_id = ${cmd.userId} and account_id = ${cmd.accountId}`;
         if (deleted.length) {
-          await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'member.removed', subject: 'User', subjectId: cmd.userId, workflowId: cmd.workflowId });
+          await audit(tx, {
+            accountId: cmd.accountId,
+            actor: cmd.actor,
+            action: 'member.removed',
+            subject: 'User',
+            subjectId: cmd.userId,
+            workflowId: cmd.workflowId,
+          });
         }
         return { removed: deleted.length > 0 };
       })
@@ -94,7 +129,8 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
-        const [member] = await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
+        const [member] =
+          await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
         // Bound to this account: whatever else its user belongs to, the token acts here only.
         const [row] = await tx<{ id: number; expires_at: Date | null }[]>`
@@ -102,8 +138,23 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
           values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`})
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id, expires_at`;
-        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'access_token.created', subject: 'AccessToken', subjectId: row!.id, details: { userId: cmd.userId, prefix: cmd.token.prefix, expiresAt: cmd.expiresAt ?? null }, workflowId: cmd.workflowId });
-        return { id: row!.id, userId: cmd.userId, name: cmd.name, prefix: cmd.token.prefix, revokedAt: null, expiresAt: row!.expires_at?.toISOString() ?? null };
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'access_token.created',
+          subject: 'AccessToken',
+          subjectId: row!.id,
+          details: { userId: cmd.userId, prefix: cmd.token.prefix, expiresAt: cmd.expiresAt ?? null },
+          workflowId: cmd.workflowId,
+        });
+        return {
+          id: row!.id,
+          userId: cmd.userId,
+          name: cmd.name,
+          prefix: cmd.token.prefix,
+          revokedAt: null,
+          expiresAt: row!.expires_at?.toISOString() ?? null,
+        };
       })
       .catch(finalIfPermanent);
   }
@@ -112,13 +163,29 @@ export function createMemberActivities({ sql, logger, licence }: { sql: Sql; log
   async function revokeAccessToken(cmd: WithWorkflow<RevokeAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
-        const [row] = await tx<{ id: number; owner_id: number; name: string; prefix: string; revoked_at: Date; expires_at: Date | null }[]>`
+        const [row] = await tx<
+          { id: number; owner_id: number; name: string; prefix: string; revoked_at: Date; expires_at: Date | null }[]
+        >`
           update access_tokens t set revoked_at = coalesce(t.revoked_at, now())
            where t.id = ${cmd.tokenId} and t.owner_type = 'User' and t.account_id = ${cmd.accountId}
           returning id, owner_id, name, prefix, revoked_at, expires_at`;
         if (!row) refuse('NotFound', `Token ${cmd.tokenId} was not made for account ${cmd.accountId}.`);
-        await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: 'access_token.revoked', subject: 'AccessToken', subjectId: row.id, workflowId: cmd.workflowId });
-        return { id: row.id, userId: row.owner_id, name: row.name, prefix: row.prefix, revokedAt: row.revoked_at.toISOString(), expiresAt: row.expires_at?.toISOString() ?? null };
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'access_token.revoked',
+          subject: 'AccessToken',
+          subjectId: row.id,
+          workflowId: cmd.workflowId,
+        });
+        return {
+          id: row.id,
+          userId: row.owner_id,
+          name: row.name,
+          prefix: row.prefix,
+          revokedAt: row.revoked_at.toISOString(),
+          expiresAt: row.expires_at?.toISOString() ?? null,
+        };
       })
       .catch(finalIfPermanent);
   }

@@ -10,7 +10,15 @@ import type { EventSubject } from './webhook-payloads.ts';
 
 type Ingest = IngestMessageInput & { workflowId: string };
 
-export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; logger: Logger; webhooks: WebhookSettings }) {
+export function createMessageActivities({
+  sql,
+  logger,
+  webhooks,
+}: {
+  sql: Sql;
+  logger: Logger;
+  webhooks: WebhookSettings;
+}) {
   /**
    * One transaction: find or create the contact and its open conversation, then
    * append the message. The sequence number comes from the conversation row,
@@ -26,7 +34,11 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
       const duplicate = ['messages_ingest_key_key', 'messages_source_id_per_inbox'];
       if (err instanceof postgres.PostgresError && duplicate.includes(err.constraint_name ?? '')) {
         const existing = await findExisting(sql, cmd);
-        if (existing) return { result: existing, outbox: { deliveries: await deliveriesOf(sql, cmd.workflowId), policy: webhooks.policy } };
+        if (existing)
+          return {
+            result: existing,
+            outbox: { deliveries: await deliveriesOf(sql, cmd.workflowId), policy: webhooks.policy },
+          };
       }
       return finalIfPermanent(err);
     }
@@ -37,7 +49,11 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
     if (!inbox) refuse('NotFound', `Inbox ${cmd.inboxId} does not exist in account ${cmd.accountId}.`);
     // Already stored, by an earlier attempt of this run (its deliveries too) or under the same source_id.
     const existing = await findExisting(tx, cmd);
-    if (existing) return { result: existing, outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy } };
+    if (existing)
+      return {
+        result: existing,
+        outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
+      };
     const contact = await findOrCreateContact(tx, cmd);
     const conversation = await findOrOpenConversation(tx, cmd.accountId, cmd.inboxId, contact.id);
     const [{ seq } = { seq: 0 }] = await tx<{ seq: number }[]>`
@@ -56,7 +72,13 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
     const deliveries = await writeDeliveries(tx, { accountId: cmd.accountId, sourceKey: cmd.workflowId, events });
     return {
       result: {
-        message: { id: message!.id, seq, content: cmd.content, sourceId: cmd.sourceId ?? null, createdAt: message!.created_at.toISOString() },
+        message: {
+          id: message!.id,
+          seq,
+          content: cmd.content,
+          sourceId: cmd.sourceId ?? null,
+          createdAt: message!.created_at.toISOString(),
+        },
         conversation: { id: conversation.id, displayId: conversation.display_id, created: conversation.created },
         contact,
         created: true,
@@ -65,7 +87,9 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
     };
   }
 
-  async function changeConversationStatus(cmd: ChangeStatusInput & { workflowId: string }): Promise<{ result: StatusChange; outbox: Outbox }> {
+  async function changeConversationStatus(
+    cmd: ChangeStatusInput & { workflowId: string },
+  ): Promise<{ result: StatusChange; outbox: Outbox }> {
     return sql
       .begin(async (tx) => {
         const [row] = await tx<{ id: number; status: string }[]>`
@@ -75,11 +99,30 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
         const [done] = await tx<{ details: { from: string; to: string } }[]>`
           select details from audit_log where workflow_id = ${cmd.workflowId} and action = 'conversation.status_changed'`;
         if (done) {
-          const change = { conversationId: row.id, displayId: cmd.displayId, previousStatus: done.details.from, status: done.details.to, changed: true };
-          return { result: change, outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy } };
+          const change = {
+            conversationId: row.id,
+            displayId: cmd.displayId,
+            previousStatus: done.details.from,
+            status: done.details.to,
+            changed: true,
+          };
+          return {
+            result: change,
+            outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
+          };
         }
-        const change = { conversationId: row.id, displayId: cmd.displayId, previousStatus: row.status, status: cmd.status, changed: row.status !== cmd.status };
-        if (!change.changed) return { result: change, outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy } };
+        const change = {
+          conversationId: row.id,
+          displayId: cmd.displayId,
+          previousStatus: row.status,
+          status: cmd.status,
+          changed: row.status !== cmd.status,
+        };
+        if (!change.changed)
+          return {
+            result: change,
+            outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
+          };
         await tx`update conversations set status = ${cmd.status}, updated_at = now() where id = ${row.id}`;
         await tx`
           insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
@@ -99,7 +142,18 @@ export function createMessageActivities({ sql, logger, webhooks }: { sql: Sql; l
 }
 
 async function findExisting(sql: Sql | TransactionSql, cmd: Ingest): Promise<IngestedMessage | undefined> {
-  const [m] = await sql<{ id: number; seq: number; content: string; source_id: string | null; created_at: Date; conversation_id: number; display_id: number; contact_id: number }[]>`
+  const [m] = await sql<
+    {
+      id: number;
+      seq: number;
+      content: string;
+      source_id: string | null;
+      created_at: Date;
+      conversation_id: number;
+      display_id: number;
+      contact_id: number;
+    }[]
+  >`
     select m.id, m.seq, m.content, m.source_id, m.created_at, c.id as conversation_id, c.display_id, c.contact_id
       from messages m join conversations c on c.id = m.conversation_id
      where m.ingest_key = ${cmd.workflowId} or (m.inbox_id = ${cmd.inboxId} and m.source_id = ${cmd.sourceId ?? null})
@@ -113,7 +167,10 @@ async function findExisting(sql: Sql | TransactionSql, cmd: Ingest): Promise<Ing
   };
 }
 
-async function findOrCreateContact(tx: TransactionSql, cmd: IngestMessageInput): Promise<{ id: number; created: boolean }> {
+async function findOrCreateContact(
+  tx: TransactionSql,
+  cmd: IngestMessageInput,
+): Promise<{ id: number; created: boolean }> {
   const { identifier, email, phone_number: phone, name } = cmd.contact;
   const find = async () => {
     const [found] = await tx<{ id: number }[]>`
@@ -129,10 +186,12 @@ async function findOrCreateContact(tx: TransactionSql, cmd: IngestMessageInput):
   // Two first messages from one new contact may race here: the unique indexes pick one winner,
   // and the loser, rolled back to the savepoint, finds the winner's row.
   try {
-    const [created] = await tx.savepoint((sp) => sp<{ id: number }[]>`
+    const [created] = await tx.savepoint(
+      (sp) => sp<{ id: number }[]>`
       insert into contacts (account_id, name, email, phone_number, identifier)
       values (${cmd.accountId}, ${name ?? email ?? phone ?? identifier ?? ''}, ${email ?? null}, ${phone ?? null}, ${identifier ?? null})
-      returning id`);
+      returning id`,
+    );
     return { id: created!.id, created: true };
   } catch (err) {
     if (!(err instanceof postgres.PostgresError && err.code === '23505')) throw err;

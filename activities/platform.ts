@@ -75,7 +75,10 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
             await tx`update access_tokens set revoked_at = now() where id = ${cmd.tokenId}`;
           }
         }
-        await platformAudit(tx, cmd, 'platform_token.rotated', row!.id, { replaced: cmd.tokenId, graceSeconds: cmd.graceSeconds });
+        await platformAudit(tx, cmd, 'platform_token.rotated', row!.id, {
+          replaced: cmd.tokenId,
+          graceSeconds: cmd.graceSeconds,
+        });
         logger.info({ tokenId: cmd.tokenId, newTokenId: row!.id }, 'platform token rotated');
         return toRecord((await tokenById(tx, row!.id))[0]!);
       })
@@ -84,7 +87,8 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
 
   async function revokePlatformToken(cmd: Run<RevokePlatformTokenInput>): Promise<PlatformTokenRecord> {
     return sql.begin(async (tx) => {
-      const updated = await tx`update access_tokens set revoked_at = coalesce(revoked_at, now()) where id = ${cmd.tokenId} and owner_type = 'PlatformApp' returning id`;
+      const updated =
+        await tx`update access_tokens set revoked_at = coalesce(revoked_at, now()) where id = ${cmd.tokenId} and owner_type = 'PlatformApp' returning id`;
       if (!updated.length) refuse('NotFound', `Platform token ${cmd.tokenId} does not exist.`);
       await platformAudit(tx, cmd, 'platform_token.revoked', cmd.tokenId, {});
       return toRecord((await tokenById(tx, cmd.tokenId))[0]!);
@@ -93,11 +97,21 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
 
   async function setAccountStatus(cmd: Run<SetAccountStatusInput>): Promise<AccountStatusChange> {
     return sql.begin(async (tx) => {
-      const [before] = await tx<{ status: 'active' | 'suspended' }[]>`select status from accounts where id = ${cmd.accountId} for update`;
+      const [before] = await tx<
+        { status: 'active' | 'suspended' }[]
+      >`select status from accounts where id = ${cmd.accountId} for update`;
       if (!before) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
       if (before.status === cmd.status) return { accountId: cmd.accountId, status: cmd.status, changed: false };
       await tx`update accounts set status = ${cmd.status}, updated_at = now() where id = ${cmd.accountId}`;
-      await audit(tx, { accountId: cmd.accountId, actor: cmd.actor, action: `account.${cmd.status === 'suspended' ? 'suspended' : 'reactivated'}`, subject: 'Account', subjectId: cmd.accountId, details: { reason: cmd.reason ?? null }, workflowId: cmd.workflowId });
+      await audit(tx, {
+        accountId: cmd.accountId,
+        actor: cmd.actor,
+        action: `account.${cmd.status === 'suspended' ? 'suspended' : 'reactivated'}`,
+        subject: 'Account',
+        subjectId: cmd.accountId,
+        details: { reason: cmd.reason ?? null },
+        workflowId: cmd.workflowId,
+      });
       logger.info({ accountId: cmd.accountId, status: cmd.status }, 'account status changed');
       return { accountId: cmd.accountId, status: cmd.status, changed: true };
     });
@@ -107,7 +121,13 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
 }
 
 /** Platform-level audit rows belong to no account. */
-async function platformAudit(tx: TransactionSql, cmd: { actor: { type: string; id: string }; workflowId: string }, action: string, tokenId: number, details: object) {
+async function platformAudit(
+  tx: TransactionSql,
+  cmd: { actor: { type: string; id: string }; workflowId: string },
+  action: string,
+  tokenId: number,
+  details: object,
+) {
   await tx`
     insert into audit_log (actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
     values (${cmd.actor.type}, ${cmd.actor.id}, ${action}, 'PlatformToken', ${String(tokenId)}, ${tx.json(details as never)}, ${cmd.workflowId})

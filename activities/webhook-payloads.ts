@@ -11,14 +11,33 @@ interface Row {
   account: { id: number; name: string };
   inbox: { id: number; name: string; channel_type: string };
   contact: { id: number; name: string; email: string | null; phone_number: string | null; identifier: string | null };
-  conversation: { id: number; display_id: number; status: string; created_at: Date; updated_at: Date; last_activity_at: Date };
+  conversation: {
+    id: number;
+    display_id: number;
+    status: string;
+    created_at: Date;
+    updated_at: Date;
+    last_activity_at: Date;
+  };
 }
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 function contactData(r: Row) {
   const { id, name, email, phone_number, identifier } = r.contact;
-  return { account: r.account, additional_attributes: {}, avatar: '', custom_attributes: {}, email, id, identifier, name, phone_number, thumbnail: '', blocked: false };
+  return {
+    account: r.account,
+    additional_attributes: {},
+    avatar: '',
+    custom_attributes: {},
+    email,
+    id,
+    identifier,
+    name,
+    phone_number,
+    thumbnail: '',
+    blocked: false,
+  };
 }
 
 function contactPush(r: Row) {
@@ -88,7 +107,20 @@ function messagePush(r: Row, m: MessageRow) {
 }
 
 async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
-  const [row] = await sql<(Row['conversation'] & { account_id: number; account_name: string; inbox_id: number; inbox_name: string; channel_type: string; contact_id: number; contact_name: string; email: string | null; phone_number: string | null; identifier: string | null })[]>`
+  const [row] = await sql<
+    (Row['conversation'] & {
+      account_id: number;
+      account_name: string;
+      inbox_id: number;
+      inbox_name: string;
+      channel_type: string;
+      contact_id: number;
+      contact_name: string;
+      email: string | null;
+      phone_number: string | null;
+      identifier: string | null;
+    })[]
+  >`
     select c.id, c.display_id, c.status, c.created_at, c.updated_at, c.last_activity_at,
            a.id as account_id, a.name as account_name, i.id as inbox_id, i.name as inbox_name, i.channel_type,
            ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
@@ -99,8 +131,21 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
   return {
     account: { id: row.account_id, name: row.account_name },
     inbox: { id: row.inbox_id, name: row.inbox_name, channel_type: row.channel_type },
-    contact: { id: row.contact_id, name: row.contact_name, email: row.email, phone_number: row.phone_number, identifier: row.identifier },
-    conversation: { id: row.id, display_id: row.display_id, status: row.status, created_at: row.created_at, updated_at: row.updated_at, last_activity_at: row.last_activity_at },
+    contact: {
+      id: row.contact_id,
+      name: row.contact_name,
+      email: row.email,
+      phone_number: row.phone_number,
+      identifier: row.identifier,
+    },
+    conversation: {
+      id: row.id,
+      display_id: row.display_id,
+      status: row.status,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      last_activity_at: row.last_activity_at,
+    },
   };
 }
 
@@ -122,7 +167,9 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
       return {
         event: subject.event,
         ...conversationData(row),
-        changed_attributes: [{ status: { previous_value: subject.previousStatus, current_value: row.conversation.status } }],
+        changed_attributes: [
+          { status: { previous_value: subject.previousStatus, current_value: row.conversation.status } },
+        ],
       };
     case 'message_created': {
       const [m] = await sql<MessageRow[]>`

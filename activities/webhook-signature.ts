@@ -6,7 +6,13 @@ export function signWebhook(secret: string, timestamp: number, rawBody: string):
 }
 
 /** What a receiver does: recompute and compare in constant time, and refuse stale timestamps. */
-export function verifyWebhook(secret: string, headers: { signature: string; timestamp: string }, rawBody: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: { signature: string; timestamp: string },
+  rawBody: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   const timestamp = Number(headers.timestamp);
   if (!Number.isInteger(timestamp) || Math.abs(now / 1000 - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, timestamp, rawBody));

@@ -25,7 +25,10 @@ export class UnsafeTargetError extends Error {
  * uses too) has already turned decimal, hex and octal IPv4 forms into dotted
  * quads, and `isIP` is the test node uses to skip its lookup.
  */
-export function literalTargetProblem(url: string, allowedRanges: readonly string[]): { problem?: string; host?: string } {
+export function literalTargetProblem(
+  url: string,
+  allowedRanges: readonly string[],
+): { problem?: string; host?: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -35,7 +38,8 @@ export function literalTargetProblem(url: string, allowedRanges: readonly string
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'must be http or https' };
   if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && !addressAllowed(host, allowedRanges)) return { problem: `${host} is a ${ipaddr.process(host).range()} address that webhooks may not reach` };
+  if (isIP(host) && !addressAllowed(host, allowedRanges))
+    return { problem: `${host} is a ${ipaddr.process(host).range()} address that webhooks may not reach` };
   return { host };
 }
 
@@ -50,7 +54,9 @@ export async function targetProblem(url: string, allowedRanges: readonly string[
     return `host ${host} does not resolve`;
   }
   const refused = addresses.find((a) => !addressAllowed(a, allowedRanges));
-  return refused ? `resolves to ${refused}, a ${ipaddr.process(refused).range()} address that webhooks may not reach` : undefined;
+  return refused
+    ? `resolves to ${refused}, a ${ipaddr.process(refused).range()} address that webhooks may not reach`
+    : undefined;
 }
 
 /**
@@ -58,11 +64,19 @@ export async function targetProblem(url: string, allowedRanges: readonly string[
  * time. Node does not call it for an IP literal: see `literalTargetProblem`.
  */
 export function guardedLookup(allowedRanges: readonly string[]) {
-  return (hostname: string, options: object, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: object,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, []);
       const refused = addresses.find((a) => !addressAllowed(a.address, allowedRanges));
-      if (refused) return callback(new UnsafeTargetError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`), []);
+      if (refused)
+        return callback(
+          new UnsafeTargetError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`),
+          [],
+        );
       if ((options as { all?: boolean }).all) return callback(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });

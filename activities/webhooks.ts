@@ -3,7 +3,12 @@ import type { AccountLimits } from '../config/limits.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
-import type { CreateWebhookInput, DeleteWebhookInput, UpdateWebhookInput, WebhookRecord } from '../contracts/webhooks.ts';
+import type {
+  CreateWebhookInput,
+  DeleteWebhookInput,
+  UpdateWebhookInput,
+  WebhookRecord,
+} from '../contracts/webhooks.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { targetProblem } from './webhook-target.ts';
 
@@ -16,9 +21,26 @@ interface WebhookRow {
   status: 'enabled' | 'disabled';
 }
 
-const toRecord = (r: WebhookRow): WebhookRecord => ({ id: r.id, accountId: r.account_id, url: r.url, name: r.name, subscriptions: r.subscriptions, status: r.status });
+const toRecord = (r: WebhookRow): WebhookRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  url: r.url,
+  name: r.name,
+  subscriptions: r.subscriptions,
+  status: r.status,
+});
 
-export function createWebhookActivities({ sql, logger, webhooks, limits }: { sql: Sql; logger: Logger; webhooks: WebhookSettings; limits: AccountLimits }) {
+export function createWebhookActivities({
+  sql,
+  logger,
+  webhooks,
+  limits,
+}: {
+  sql: Sql;
+  logger: Logger;
+  webhooks: WebhookSettings;
+  limits: AccountLimits;
+}) {
   async function ensureSafe(url: string): Promise<void> {
     const problem = await targetProblem(url, webhooks.allowedRanges);
     if (problem) refuse('ValidationError', `url ${problem}`);
@@ -28,23 +50,29 @@ export function createWebhookActivities({ sql, logger, webhooks, limits }: { sql
   async function createWebhook(cmd: CreateWebhookInput & { workflowId: string }): Promise<WebhookRecord> {
     await ensureSafe(cmd.url);
     const secret = randomBytes(32).toString('base64url');
-    const [row] = await sql.begin(async (tx) => {
-      // Counted under the account's row lock, so concurrent creates cannot pass the cap together.
-      const [account] = await tx<{ webhooks: number; mine: boolean }[]>`
+    const [row] = await sql
+      .begin(async (tx) => {
+        // Counted under the account's row lock, so concurrent creates cannot pass the cap together.
+        const [account] = await tx<{ webhooks: number; mine: boolean }[]>`
         select (select count(*)::int from webhooks where account_id = a.id) as webhooks,
                exists (select 1 from webhooks where workflow_id = ${cmd.workflowId}) as mine
           from accounts a where a.id = ${cmd.accountId} for update`;
-      if (account && !account.mine && account.webhooks >= limits.webhooks) {
-        refuse('LimitExceeded', `Account ${cmd.accountId} already has ${account.webhooks} webhooks, its limit; each event is delivered to every one.`);
-      }
-      return tx<(WebhookRow & { workflow_id: string })[]>`
+        if (account && !account.mine && account.webhooks >= limits.webhooks) {
+          refuse(
+            'LimitExceeded',
+            `Account ${cmd.accountId} already has ${account.webhooks} webhooks, its limit; each event is delivered to every one.`,
+          );
+        }
+        return tx<(WebhookRow & { workflow_id: string })[]>`
       insert into webhooks (account_id, url, name, subscriptions, secret, workflow_id)
       values (${cmd.accountId}, ${cmd.url}, ${cmd.name ?? null}, ${cmd.subscriptions}, ${secret}, ${cmd.workflowId})
       on conflict (account_id, url) do update set updated_at = webhooks.updated_at
       returning id, account_id, url, name, subscriptions, status, workflow_id`;
-    }).catch(finalIfPermanent);
+      })
+      .catch(finalIfPermanent);
     // The same row back means an earlier attempt of this run made it; another run's row is a real conflict.
-    if (row!.workflow_id !== cmd.workflowId) refuse('Conflict', `Account ${cmd.accountId} already has a webhook for ${cmd.url} (id ${row!.id}).`);
+    if (row!.workflow_id !== cmd.workflowId)
+      refuse('Conflict', `Account ${cmd.accountId} already has a webhook for ${cmd.url} (id ${row!.id}).`);
     logger.info({ accountId: cmd.accountId, webhookId: row!.id }, 'webhook saved');
     return toRecord(row!);
   }
@@ -68,7 +96,8 @@ export function createWebhookActivities({ sql, logger, webhooks, limits }: { sql
 
   async function deleteWebhook(cmd: DeleteWebhookInput & { workflowId: string }): Promise<{ deleted: boolean }> {
     // Already gone is done: the API checked that it existed, so this is a retry after commit.
-    const rows = await sql`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`;
+    const rows =
+      await sql`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`;
     return { deleted: rows.length > 0 };
   }
 

@@ -49,7 +49,18 @@ export interface AppDeps {
   bodyLimitBytes?: number;
 }
 
-export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webUiUrl, deployPollIntervalMs, licence = licenceSettings(loadEnv({})), codecServer, rateLimits: budgets = rateLimits(loadEnv({})), bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES }: AppDeps) {
+export function createApp({
+  sql,
+  temporal,
+  logger,
+  workflowWaitMs = 20_000,
+  webUiUrl,
+  deployPollIntervalMs,
+  licence = licenceSettings(loadEnv({})),
+  codecServer,
+  rateLimits: budgets = rateLimits(loadEnv({})),
+  bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES,
+}: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
 
@@ -60,16 +71,27 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   // /v1 only: the codec server takes Temporal payloads, larger, under its own limit. The unread
   // rest of a refused body makes the connection unusable, so the client is told not to reuse it.
   const tooLarge = new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem;
-  app.use('/v1/*', bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }));
+  app.use(
+    '/v1/*',
+    bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }),
+  );
 
   app.route('/', healthRoutes({ sql, temporal }));
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', { type: 'apiKey', in: 'header', name: 'api_access_token' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'api_access_token',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Capstan API', version: '0.1.0', description: 'Every write runs as a Temporal workflow. Errors are application/problem+json (RFC 9457).' },
+    info: {
+      title: 'Capstan API',
+      version: '0.1.0',
+      description: 'Every write runs as a Temporal workflow. Errors are application/problem+json (RFC 9457).',
+    },
   });
 
   // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
@@ -80,7 +102,14 @@ export function createApp({ sql, temporal, logger, workflowWaitMs = 20_000, webU
   const signIn = authenticate(sql);
   // Accepting an invitation is how a new user gets a token: the invitation's own secret authenticates it.
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invitations/accept' ? next() : signIn(c, next)));
-  app.use('/v1/*', rateLimit({ limiter: perToken, keyOf: (c) => (c.var.principal as Principal | undefined)?.tokenId.toString(), scope: 'for this token' }));
+  app.use(
+    '/v1/*',
+    rateLimit({
+      limiter: perToken,
+      keyOf: (c) => (c.var.principal as Principal | undefined)?.tokenId.toString(),
+      scope: 'for this token',
+    }),
+  );
   const deps = { sql, temporal, workflowWaitMs };
   app.route('/', accountRoutes(deps));
   app.route('/', memberRoutes(deps));

@@ -9,7 +9,13 @@ export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiAc
 export const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A path parameter holding a row id. */
-export const idParam = (name: string) => z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).openapi({ param: { name, in: 'path' }, example: 1 });
+export const idParam = (name: string) =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .openapi({ param: { name, in: 'path' }, example: 1 });
 
 export const accountParam = z.object({ id: idParam('id') });
 
@@ -35,7 +41,21 @@ export const accountStatus = z.enum(['active', 'suspended']);
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ payload: z.array(item) });
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ payload: z.array(item), meta: z.object({ next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }) }) });
+  z.object({
+    payload: z.array(item),
+    meta: z.object({
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    }),
+  });
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -10,7 +10,9 @@ interface KnownPath {
 function toPattern(path: string): RegExp {
   const source = path
     .split('/')
-    .map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) =>
+      segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return new RegExp(`^${source}$`);
 }
@@ -37,9 +39,11 @@ export function notFoundOrMethodNotAllowed(app: Hono): NotFoundHandler {
   return function notFound(c) {
     paths ??= knownPaths(app);
     const allowed = new Set(paths.filter((p) => p.pattern.test(c.req.path)).flatMap((p) => p.methods));
-    if (allowed.size === 0) return problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem);
+    if (allowed.size === 0)
+      return problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem);
     const allow = [...allowed].sort().join(', ');
-    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`).problem;
+    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`)
+      .problem;
     return problemResponse(c, problem, { Allow: allow });
   };
 }

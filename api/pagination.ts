@@ -23,7 +23,9 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const position = Number(cursor);
   if (Number.isSafeInteger(position) && position >= 0) return position;
-  throw new ProblemError('validation', 'cursor is not one this API handed out.', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+  throw new ProblemError('validation', 'cursor is not one this API handed out.', {
+    errors: [{ field: 'cursor', message: 'invalid cursor' }],
+  });
 }
 
 /** Rows fetched with limit+1: the extra row only says whether there is a next page. */

@@ -22,7 +22,9 @@ export function withPattern(field: z.ZodString, pattern: RegExp, message: string
  * rule the request meets on its way into PostgreSQL.
  */
 export function apiText(field: z.ZodString, { blank = false }: { blank?: boolean } = {}): z.ZodString {
-  return blank ? withPattern(field, noNul, 'must not contain NUL characters') : withPattern(field, notBlank, 'must not be blank or contain NUL characters');
+  return blank
+    ? withPattern(field, noNul, 'must not contain NUL characters')
+    : withPattern(field, notBlank, 'must not be blank or contain NUL characters');
 }
 
 /**
@@ -32,7 +34,11 @@ export function apiText(field: z.ZodString, { blank = false }: { blank?: boolean
  */
 export function apiEmail(field: z.ZodString): z.ZodString {
   // A copy: schemas built before @hono/zod-openapi loaded (contracts/ may load first) lack `.openapi()`.
-  return field.clone().openapi({ type: 'string', pattern: z.regexes.email.source, ...(field.maxLength !== null && { maxLength: field.maxLength }) });
+  return field.clone().openapi({
+    type: 'string',
+    pattern: z.regexes.email.source,
+    ...(field.maxLength !== null && { maxLength: field.maxLength }),
+  });
 }
 
 /** Webhook targets: http(s), and no credentials in the URL. */

@@ -8,7 +8,9 @@ import { fieldErrors, ProblemError } from './problem/index.ts';
  */
 export const validationHook: Hook<unknown, any, any, unknown> = (result, c) => {
   if (result.target === 'json' && !c.req.header('content-type')) {
-    throw new ProblemError('validation', 'Send the request body as JSON.', { errors: [{ field: '(body)', message: 'required' }] });
+    throw new ProblemError('validation', 'Send the request body as JSON.', {
+      errors: [{ field: '(body)', message: 'required' }],
+    });
   }
   if (!result.success) {
     throw new ProblemError('validation', 'Some fields are missing or invalid.', { errors: fieldErrors(result.error) });

@@ -33,10 +33,15 @@ export const keyOrFresh = (idempotencyKey: string | undefined): string => idempo
  * Runs one write workflow and waits for its result. The same key with the same
  * input answers with the first run's result; with other input, 422.
  */
-export async function runWrite<T extends string, S extends z.ZodType, R, K>(client: Client, request: WriteRequest<T, S, R, K>): Promise<WriteResult<R>> {
+export async function runWrite<T extends string, S extends z.ZodType, R, K>(
+  client: Client,
+  request: WriteRequest<T, S, R, K>,
+): Promise<WriteResult<R>> {
   const { entry, key, input } = request;
   const workflowId = entry.id(key);
-  const fingerprint = createHash('sha256').update(JSON.stringify(request.fingerprintOf ?? input)).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify(request.fingerprintOf ?? input))
+    .digest('hex');
   let replayed = false;
   let handle;
   try {
@@ -51,7 +56,11 @@ export async function runWrite<T extends string, S extends z.ZodType, R, K>(clie
     handle = workflowHandle(client, entry, key);
     const { memo } = await handle.describe();
     if (memo?.requestFingerprint !== fingerprint) {
-      throw new ProblemError('idempotencyMismatch', 'This key was already used for a different request; use a new Idempotency-Key.', { workflowId });
+      throw new ProblemError(
+        'idempotencyMismatch',
+        'This key was already used for a different request; use a new Idempotency-Key.',
+        { workflowId },
+      );
     }
   }
   try {
@@ -79,12 +88,19 @@ export function toProblem(err: unknown, workflowId: string): unknown {
     const cause = applicationFailureOf(err);
     if (cause && isFailureType(cause.type)) {
       const kind = problemByStatus[failureTypes[cause.type].status];
-      return new ProblemError(kind, cause.message, { workflowId, ...(cause.details?.[0] ? { errors: cause.details[0] } : {}) });
+      return new ProblemError(kind, cause.message, {
+        workflowId,
+        ...(cause.details?.[0] ? { errors: cause.details[0] } : {}),
+      });
     }
     return new Error(`workflow ${workflowId} failed: ${err.cause?.message ?? err.message}`, { cause: err });
   }
   if (isDeadlineExceeded(err)) {
-    return new ProblemError('accepted', 'Still running. Repeat the request with the same Idempotency-Key to get its result.', { workflowId });
+    return new ProblemError(
+      'accepted',
+      'Still running. Repeat the request with the same Idempotency-Key to get its result.',
+      { workflowId },
+    );
   }
   return err;
 }

@@ -8,14 +8,25 @@ const bin = fileURLToPath(new URL('../bin/capstan.js', import.meta.url));
 export async function startApiProcess(env: { databaseUrl: string; temporalAddress: string; payloadKeys: string }) {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'api'], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, CAPSTAN_PAYLOAD_KEYS: env.payloadKeys, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '20' },
+    env: {
+      ...process.env,
+      DATABASE_URL: env.databaseUrl,
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      CAPSTAN_PAYLOAD_KEYS: env.payloadKeys,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_MAX: '20',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`capstan api exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error('capstan api did not become ready in 30 s');
     await new Promise((r) => setTimeout(r, 100));

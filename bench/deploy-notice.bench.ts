@@ -9,8 +9,15 @@ import { startCleverSandbox } from '../sandbox/clever-cloud/serve.ts';
 import { startBenchStack } from './stack.ts';
 
 const DEPLOYS = Number(process.env.BENCH_DEPLOYS ?? 6);
-const sandbox = await startCleverSandbox({ consumerKey: 'ck', consumerSecret: 'cs', userTokens: {}, apiTokens: ['bench'] });
-const stack = await startBenchStack({ clever: { apiUrl: sandbox.url, bridgeUrl: sandbox.url, auth: { kind: 'token', token: 'bench' } } });
+const sandbox = await startCleverSandbox({
+  consumerKey: 'ck',
+  consumerSecret: 'cs',
+  userTokens: {},
+  apiTokens: ['bench'],
+});
+const stack = await startBenchStack({
+  clever: { apiUrl: sandbox.url, bridgeUrl: sandbox.url, auth: { kind: 'token', token: 'bench' } },
+});
 try {
   sandbox.state.faults = { ...sandbox.state.faults, deployDurationMs: 3_000, notFoundMs: 500 };
   console.log('poll interval   n   lag p50 ms   lag max ms   (OK seen by a poll − deployment ended in the sandbox)');
@@ -22,15 +29,27 @@ try {
       await stack.temporal.workflow.execute('deployApplication', {
         workflowId: `deploy:orga_bench/${appId}`,
         taskQueue: taskQueues.deploy,
-        args: [{ ownerId: 'orga_bench', appId, commit: 'abcdef01', pollIntervalMs, actor: { type: 'Operator', id: 'bench' } }],
+        args: [
+          {
+            ownerId: 'orga_bench',
+            appId,
+            commit: 'abcdef01',
+            pollIntervalMs,
+            actor: { type: 'Operator', id: 'bench' },
+          },
+        ],
       });
-      const [row] = await stack.sql<{ states: Array<{ state: string; at: string }> }[]>`select states from deployments where app_id = ${appId}`;
+      const [row] = await stack.sql<
+        { states: Array<{ state: string; at: string }> }[]
+      >`select states from deployments where app_id = ${appId}`;
       const seen = Date.parse(row!.states.find((s) => s.state === 'OK')!.at);
       const ended = app.deployments[0]!.finishAt;
       lags.push(seen - ended);
     }
     lags.sort((a, b) => a - b);
-    console.log(`${String(pollIntervalMs).padStart(10)} ms ${String(DEPLOYS).padStart(4)} ${lags[Math.floor(lags.length / 2)]!.toFixed(0).padStart(12)} ${lags.at(-1)!.toFixed(0).padStart(12)}`);
+    console.log(
+      `${String(pollIntervalMs).padStart(10)} ms ${String(DEPLOYS).padStart(4)} ${lags[Math.floor(lags.length / 2)]!.toFixed(0).padStart(12)} ${lags.at(-1)!.toFixed(0).padStart(12)}`,
+    );
   }
 } finally {
   await stack.stop();

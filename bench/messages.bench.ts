@@ -14,18 +14,36 @@ const CONCURRENCY = 32;
 const stack = await startBenchStack();
 try {
   const headers = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
-  const provisioned = await (await fetch(`${stack.api.url}/v1/accounts`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench', admin: { name: 'B', email: `${randomUUID()}@bench.test` } }) })).json();
+  const provisioned = await (
+    await fetch(`${stack.api.url}/v1/accounts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Bench', admin: { name: 'B', email: `${randomUUID()}@bench.test` } }),
+    })
+  ).json();
   const accountId = provisioned.account.id as number;
-  const inbox = await (await fetch(`${stack.api.url}/v1/accounts/${accountId}/inboxes`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench API' }) })).json();
+  const inbox = await (
+    await fetch(`${stack.api.url}/v1/accounts/${accountId}/inboxes`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Bench API' }),
+    })
+  ).json();
   const path = `${stack.api.url}/v1/accounts/${accountId}/inboxes/${inbox.id}/messages`;
 
   const post = (contact: string) => async (i: number) => {
-    const res = await fetch(path, { method: 'POST', headers, body: JSON.stringify({ contact: { identifier: contact }, content: `message ${i}`, source_id: randomUUID() }) });
+    const res = await fetch(path, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ contact: { identifier: contact }, content: `message ${i}`, source_id: randomUUID() }),
+    });
     if (res.status !== 201) throw new Error(`POST messages answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
-  const floor = () => stack.temporal.workflow.execute('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
-  const startOnly = () => stack.temporal.workflow.start('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
+  const floor = () =>
+    stack.temporal.workflow.execute('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
+  const startOnly = () =>
+    stack.temporal.workflow.start('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
 
   await measure('warm-up', 8, 40, floor);
   await measure('warm-up', 8, 40, (i) => post(`warm-${i % 8}`)(i));
@@ -39,12 +57,16 @@ try {
   const floorRate = runs[1]!.perSecond;
   console.log(`\n${CONCURRENCY} in flight, ${COUNT} each      per s    p50 ms   p99 ms   vs no-op workflow`);
   for (const r of runs) {
-    console.log(`  ${r.label.padEnd(36)} ${r.perSecond.toFixed(1).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${(r.perSecond / floorRate).toFixed(2)}×`);
+    console.log(
+      `  ${r.label.padEnd(36)} ${r.perSecond.toFixed(1).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${(r.perSecond / floorRate).toFixed(2)}×`,
+    );
   }
   const [gaps] = await stack.sql<{ n: number; max: number }[]>`
     select count(*)::int as n, max(seq)::int as max from messages m join conversations c on c.id = m.conversation_id
      join contacts ct on ct.id = c.contact_id where ct.identifier = 'hot'`;
-  console.log(`\none-conversation check: ${gaps!.n} messages, highest seq ${gaps!.max} (${gaps!.n === gaps!.max ? 'gap-free' : 'GAPS'})`);
+  console.log(
+    `\none-conversation check: ${gaps!.n} messages, highest seq ${gaps!.max} (${gaps!.n === gaps!.max ? 'gap-free' : 'GAPS'})`,
+  );
 } finally {
   await stack.stop();
 }

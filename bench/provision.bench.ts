@@ -8,18 +8,29 @@ import { printReport } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
 
-const SIZES = { 1: Number(process.env.BENCH_COUNT_SERIAL ?? 60), 32: Number(process.env.BENCH_COUNT_CONCURRENT ?? 480) };
+const SIZES = {
+  1: Number(process.env.BENCH_COUNT_SERIAL ?? 60),
+  32: Number(process.env.BENCH_COUNT_CONCURRENT ?? 480),
+};
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const stack = await startBenchStack();
 try {
   const floor = (i: number) =>
-    stack.temporal.workflow.execute('benchInsertRow', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench', args: [`row-${i}`] });
+    stack.temporal.workflow.execute('benchInsertRow', {
+      workflowId: `bench:${randomUUID()}`,
+      taskQueue: 'capstan-bench',
+      args: [`row-${i}`],
+    });
   const provision = async () => {
     const key = randomUUID();
     const res = await fetch(`${stack.api.url}/v1/accounts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json', 'idempotency-key': key },
+      headers: {
+        authorization: `Bearer ${stack.platformToken}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
       body: JSON.stringify({ name: 'Bench', admin: { name: 'Bench', email: `${key}@bench.test` } }),
     });
     if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
@@ -36,7 +47,9 @@ try {
       const a = await measure('(a) bare workflow + 1 insert', concurrency, SIZES[concurrency], floor);
       const b = await measure('(b) POST /v1/accounts', concurrency, SIZES[concurrency], provision);
       results.push({ concurrency, a, b });
-      console.log(`round ${round} @${concurrency}: (a) ${a.perSecond.toFixed(1)}/s p50 ${a.p50.toFixed(1)} ms | (b) ${b.perSecond.toFixed(1)}/s p50 ${b.p50.toFixed(1)} ms`);
+      console.log(
+        `round ${round} @${concurrency}: (a) ${a.perSecond.toFixed(1)}/s p50 ${a.p50.toFixed(1)} ms | (b) ${b.perSecond.toFixed(1)}/s p50 ${b.p50.toFixed(1)} ms`,
+      );
     }
   }
   printReport(results);

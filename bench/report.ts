@@ -21,11 +21,16 @@ export function printReport(results: Array<{ concurrency: number; a: RunStats; b
     });
     const a = pick('a');
     const b = pick('b');
-    for (const s of [a, b]) console.log(`  ${String(concurrency).padStart(2)} in flight      ${s.label.padEnd(30)} ${num(s.perSecond)} ${num(s.p50)} ${num(s.p99)}`);
+    for (const s of [a, b])
+      console.log(
+        `  ${String(concurrency).padStart(2)} in flight      ${s.label.padEnd(30)} ${num(s.perSecond)} ${num(s.p50)} ${num(s.p99)}`,
+      );
     return { concurrency, a, b };
   });
 
-  console.log('\nratios (b)/(a)      throughput    p50       p99     targets: throughput ≥ 0.70×, p50 ≤ 1.3×(a) + 3 ms');
+  console.log(
+    '\nratios (b)/(a)      throughput    p50       p99     targets: throughput ≥ 0.70×, p50 ≤ 1.3×(a) + 3 ms',
+  );
   for (const { concurrency, a, b } of summary) {
     const limit = 1.3 * a.p50 + 3;
     console.log(

@@ -33,7 +33,9 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
   const [temporalServer, database] = await Promise.all([
-    process.env.TEMPORAL_ADDRESS ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => {} } : startTemporalDevServer(),
+    process.env.TEMPORAL_ADDRESS
+      ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => {} }
+      : startTemporalDevServer(),
     process.env.DATABASE_URL
       ? { url: process.env.DATABASE_URL, stop: async () => {} }
       : freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true })),
@@ -47,18 +49,37 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
   const logger = createLogger({ level: 'warn' });
   // Both sides pay for encryption, as in production: the ratios stay Capstan's overhead alone.
   const payloadKeys = process.env.CAPSTAN_PAYLOAD_KEYS ?? generatePayloadKeys('bench');
-  const access = { address: temporalServer.address, namespace: 'default', codec: new EncryptionCodec(keyringOf(payloadKeys)) };
-  const workers = await startWorkers({ temporal: access, sql, logger, webhooks: webhookSettings(loadEnv({})), licence: licenceSettings(loadEnv({})), clever: options.clever });
+  const access = {
+    address: temporalServer.address,
+    namespace: 'default',
+    codec: new EncryptionCodec(keyringOf(payloadKeys)),
+  };
+  const workers = await startWorkers({
+    temporal: access,
+    sql,
+    logger,
+    webhooks: webhookSettings(loadEnv({})),
+    licence: licenceSettings(loadEnv({})),
+    clever: options.clever,
+  });
   const floorWorker = await Worker.create({
     connection: await connectWorker(access),
     taskQueue: 'capstan-bench',
     dataConverter: dataConverterOf(access.codec),
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)), failureConverterPath, logger: quietBundlerLogger }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+      failureConverterPath,
+      logger: quietBundlerLogger,
+    }),
     activities: createFloorActivities(sql),
   });
   const floorRun = floorWorker.run();
   const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
-  const api = await startApiProcess({ databaseUrl: database.url, temporalAddress: temporalServer.address, payloadKeys });
+  const api = await startApiProcess({
+    databaseUrl: database.url,
+    temporalAddress: temporalServer.address,
+    payloadKeys,
+  });
 
   return {
     sql,

@@ -9,7 +9,12 @@ export interface RunStats {
 }
 
 /** Runs `task` `count` times with `concurrency` in flight; latencies in ms. */
-export async function measure(label: string, concurrency: number, count: number, task: (i: number) => Promise<unknown>): Promise<RunStats> {
+export async function measure(
+  label: string,
+  concurrency: number,
+  count: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<RunStats> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();

@@ -10,18 +10,26 @@ import type { Env } from '../config/env.ts';
 export function apiClient(env: Env) {
   const base = env.CAPSTAN_API_URL ?? `http://127.0.0.1:${env.PORT}`;
   const tokenFile = join(resolve(env.CAPSTAN_DATA_DIR), 'platform-token');
-  const token = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token) throw new Error(`no platform token: set CAPSTAN_BOOTSTRAP_TOKEN, or run \`capstan up\` so ${tokenFile} exists`);
+  const token =
+    env.CAPSTAN_BOOTSTRAP_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (!token)
+    throw new Error(`no platform token: set CAPSTAN_BOOTSTRAP_TOKEN, or run \`capstan up\` so ${tokenFile} exists`);
   return async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((err: Error) => {
       throw new Error(`the API at ${base} is not reachable (${err.message}); is \`capstan up\` running?`);
     });
     const answer = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${answer.detail ?? answer.title ?? ''}${answer.code ? ` (${answer.code})` : ''}`);
+    if (!res.ok)
+      throw new Error(
+        `${method} ${path}: ${res.status} ${answer.detail ?? answer.title ?? ''}${answer.code ? ` (${answer.code})` : ''}`,
+      );
     return answer;
   };
 }

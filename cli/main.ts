@@ -14,7 +14,10 @@ const program = new Command()
   .description('Operate Capstan: the local stack, migrations, workers and the API')
   .showHelpAfterError();
 
-program.command('up').description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API').action(upCommand);
+program
+  .command('up')
+  .description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API')
+  .action(upCommand);
 program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
 program.command('worker').description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)').action(workerCommand);
 program.command('api').description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)').action(apiCommand);
@@ -24,7 +27,7 @@ program
   .argument('<app-or-action>', 'the application id, or status | cancel | history')
   .argument('[app]', 'the application id, after an action')
   .option('--owner <id>', 'organisation id (default CLEVER_OWNER_ID, else self)')
-  .option('--commit <sha>', 'commit to deploy (default: the application\'s current one)')
+  .option('--commit <sha>', "commit to deploy (default: the application's current one)")
   .option('--env <NAME=value...>', 'set environment variables before deploying (restored on rollback)')
   .option('--unset <NAME...>', 'remove environment variables before deploying')
   .option('--deadline <duration>', 'give up and cancel after this long, e.g. 20m (default 30m)')
@@ -51,7 +54,10 @@ program
   .option('--hb <seconds>', 'heartbeat interval the licence asks for')
   .option('--grace <seconds>', 'grace period')
   .action(sandboxLicenceIssue);
-program.command('temporal-build').description('Find or build the Temporal dev server binary and print its path').action(temporalBuildCommand);
+program
+  .command('temporal-build')
+  .description('Find or build the Temporal dev server binary and print its path')
+  .action(temporalBuildCommand);
 
 /**
  * Every failure ends as one line an operator can act on (the messages say what

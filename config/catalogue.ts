@@ -16,7 +16,10 @@ export const taskQueues = {
 export type TaskQueue = (typeof taskQueues)[keyof typeof taskQueues];
 
 /** Every policy gives up at once on the failure types the vocabulary marks non-retryable. */
-const retry = (policy: Omit<RetryPolicy, 'nonRetryableErrorTypes'>): RetryPolicy => ({ ...policy, nonRetryableErrorTypes: nonRetryableTypes });
+const retry = (policy: Omit<RetryPolicy, 'nonRetryableErrorTypes'>): RetryPolicy => ({
+  ...policy,
+  nonRetryableErrorTypes: nonRetryableTypes,
+});
 
 export const activityOptions = {
   /** One short transaction: transient errors (connection loss, serialization) retry fast. A killed worker is noticed after 10 s. */
@@ -56,6 +59,10 @@ export const activityOptions = {
   webhookAttempt: (policy: DeliveryPolicy): ActivityOptions => ({
     startToCloseTimeout: policy.attemptTimeoutMs + 5_000,
     scheduleToCloseTimeout: policy.deadlineMs,
-    retry: retry({ initialInterval: policy.initialIntervalMs, backoffCoefficient: 2, maximumInterval: policy.maxIntervalMs }),
+    retry: retry({
+      initialInterval: policy.initialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: policy.maxIntervalMs,
+    }),
   }),
 } as const satisfies Record<string, ActivityOptions | ((...args: never[]) => ActivityOptions)>;

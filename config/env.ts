@@ -7,105 +7,150 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const list = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  );
 
 /** Every setting Capstan reads from the environment, validated once at start. */
-export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** Per-account caps: a tenant cannot make the platform fan out or store without bound. */
-  MAX_WEBHOOKS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
-  MAX_INBOXES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
-  MAX_PENDING_INVITATIONS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(50),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: port.default(3000),
-  DATABASE_URL: optionalUrl,
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
-  TEMPORAL_ADDRESS: optionalUrl,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_CLI_PATH: z.string().min(1).optional().describe('The Temporal CLI to run the local dev server with; else `temporal` on PATH, else a cached build'),
-  /** TLS to the Temporal frontend: files in PEM; any of them (or TEMPORAL_TLS=true) turns TLS on. */
-  TEMPORAL_TLS: flag.default(false),
-  TEMPORAL_TLS_CA: z.string().min(1).optional(),
-  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  /** A Temporal Cloud API key (sent as a bearer token, over TLS). */
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** Payload encryption keys, `id:base64key,id2:base64key` (32-byte keys); see config/payload-keys.ts. */
-  CAPSTAN_PAYLOAD_KEYS: z.string().optional(),
-  /** The key new payloads are encrypted with; the first listed when unset. */
-  CAPSTAN_PAYLOAD_KEY_ID: z.string().min(1).optional(),
-  /** Browser origins the codec server answers (the Temporal Web UI); the local UI's when unset. */
-  CAPSTAN_CODEC_CORS_ORIGINS: list,
-  CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
-  EMBEDDED_POSTGRES_PORT: port.default(54329),
-  TEMPORAL_PORT: port.default(7233),
-  API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
-  /** Requests per window: each token, and each client address (before its token is even looked up). */
-  API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).default(600),
-  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
-  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
-  CAPSTAN_BOOTSTRAP_TOKEN: z
-    .string()
-    .min(24, 'must be at least 24 characters so it cannot be guessed')
-    .optional(),
-  CAPSTAN_PUBLIC_URL: z.string().url().optional(),
-  CAPSTAN_API_URL: z.string().url().optional().describe("The API the CLI talks to (default: the local stack's, on PORT)"),
-  METRICS_PORT: port.optional(),
-  CLEVER_API_URL: z.string().url().default('https://api.clever-cloud.com'),
-  CLEVER_API_BRIDGE_URL: z.string().url().default('https://api-bridge.clever-cloud.com'),
-  /** An API token (Bearer, on the api-bridge URL); or the four OAuth 1.0a values below. */
-  CLEVER_API_TOKEN: z.string().min(1).optional(),
-  CLEVER_TOKEN: z.string().min(1).optional(),
-  CLEVER_SECRET: z.string().min(1).optional(),
-  CLEVER_CONSUMER_KEY: z.string().min(1).optional(),
-  CLEVER_CONSUMER_SECRET: z.string().min(1).optional(),
-  CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
-  CLEVER_OWNER_ID: z.string().min(1).optional().describe('Organisation `capstan deploy` acts in when --owner is not given (default: self)'),
-  CLEVER_SANDBOX_PORT: port.default(8095),
-  LICENCE_PUBLIC_KEYS: z.string().optional(),
-  LICENCE_ISSUER: z.string().trim().min(1).optional(),
-  LICENSING_SERVER_URL: z
-    .string()
-    .url()
-    .optional()
-    .describe("The vendor's licensing server (default in config/licence.ts); unset, `capstan up` runs a local sandbox"),
-  LICENCE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
-  LICENCE_ALLOW_SEAT_OVERAGE: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
-  LICENSING_SANDBOX_PORT: port.default(8096),
-  DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
-  WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),
-  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(10).default(3_600_000),
-  WEBHOOK_RETRY_DEADLINE_MS: z.coerce.number().int().min(1000).default(24 * 3_600_000),
-  WEBHOOK_ALLOWED_RANGES: z
-    .string()
-    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
-    .optional()
-    .describe('Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … (unset: none; `capstan up`: loopback)'),
-  DEBUG: z
-    .string()
-    .optional()
-    .transform((v) => v !== undefined && v !== '0' && v !== 'false')
-    .describe('Any value but 0 or false: the CLI shows the stack trace of a failure'),
-  USER: z.string().min(1).optional().describe('The operator, recorded on deploys started from the CLI'),
-  PATH: z.string().default('').describe('Where the CLI looks for `temporal` and `go`'),
-  XDG_CACHE_HOME: z.string().min(1).optional().describe('Cache root for the built Temporal dev server (default ~/.cache)'),
-}).superRefine(checkTemporalAccess);
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Per-account caps: a tenant cannot make the platform fan out or store without bound. */
+    MAX_WEBHOOKS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(20),
+    MAX_INBOXES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
+    MAX_PENDING_INVITATIONS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(50),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(3000),
+    DATABASE_URL: optionalUrl,
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    TEMPORAL_ADDRESS: optionalUrl,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_CLI_PATH: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The Temporal CLI to run the local dev server with; else `temporal` on PATH, else a cached build'),
+    /** TLS to the Temporal frontend: files in PEM; any of them (or TEMPORAL_TLS=true) turns TLS on. */
+    TEMPORAL_TLS: flag.default(false),
+    TEMPORAL_TLS_CA: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    /** A Temporal Cloud API key (sent as a bearer token, over TLS). */
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    /** Payload encryption keys, `id:base64key,id2:base64key` (32-byte keys); see config/payload-keys.ts. */
+    CAPSTAN_PAYLOAD_KEYS: z.string().optional(),
+    /** The key new payloads are encrypted with; the first listed when unset. */
+    CAPSTAN_PAYLOAD_KEY_ID: z.string().min(1).optional(),
+    /** Browser origins the codec server answers (the Temporal Web UI); the local UI's when unset. */
+    CAPSTAN_CODEC_CORS_ORIGINS: list,
+    CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
+    EMBEDDED_POSTGRES_PORT: port.default(54329),
+    TEMPORAL_PORT: port.default(7233),
+    API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+    /** Requests per window: each token, and each client address (before its token is even looked up). */
+    API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).default(600),
+    API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+    API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
+    CAPSTAN_BOOTSTRAP_TOKEN: z.string().min(24, 'must be at least 24 characters so it cannot be guessed').optional(),
+    CAPSTAN_PUBLIC_URL: z.string().url().optional(),
+    CAPSTAN_API_URL: z
+      .string()
+      .url()
+      .optional()
+      .describe("The API the CLI talks to (default: the local stack's, on PORT)"),
+    METRICS_PORT: port.optional(),
+    CLEVER_API_URL: z.string().url().default('https://api.clever-cloud.com'),
+    CLEVER_API_BRIDGE_URL: z.string().url().default('https://api-bridge.clever-cloud.com'),
+    /** An API token (Bearer, on the api-bridge URL); or the four OAuth 1.0a values below. */
+    CLEVER_API_TOKEN: z.string().min(1).optional(),
+    CLEVER_TOKEN: z.string().min(1).optional(),
+    CLEVER_SECRET: z.string().min(1).optional(),
+    CLEVER_CONSUMER_KEY: z.string().min(1).optional(),
+    CLEVER_CONSUMER_SECRET: z.string().min(1).optional(),
+    CLEVER_OAUTH_SIGNATURE: z.enum(['PLAINTEXT', 'HMAC-SHA512']).default('HMAC-SHA512'),
+    CLEVER_OWNER_ID: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Organisation `capstan deploy` acts in when --owner is not given (default: self)'),
+    CLEVER_SANDBOX_PORT: port.default(8095),
+    LICENCE_PUBLIC_KEYS: z.string().optional(),
+    LICENCE_ISSUER: z.string().trim().min(1).optional(),
+    LICENSING_SERVER_URL: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        "The vendor's licensing server (default in config/licence.ts); unset, `capstan up` runs a local sandbox",
+      ),
+    LICENCE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+    LICENCE_ALLOW_SEAT_OVERAGE: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    LICENSING_SANDBOX_PORT: port.default(8096),
+    DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),
+    WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(10).default(3_600_000),
+    WEBHOOK_RETRY_DEADLINE_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(24 * 3_600_000),
+    WEBHOOK_ALLOWED_RANGES: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      )
+      .optional()
+      .describe(
+        'Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … (unset: none; `capstan up`: loopback)',
+      ),
+    DEBUG: z
+      .string()
+      .optional()
+      .transform((v) => v !== undefined && v !== '0' && v !== 'false')
+      .describe('Any value but 0 or false: the CLI shows the stack trace of a failure'),
+    USER: z.string().min(1).optional().describe('The operator, recorded on deploys started from the CLI'),
+    PATH: z.string().default('').describe('Where the CLI looks for `temporal` and `go`'),
+    XDG_CACHE_HOME: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Cache root for the built Temporal dev server (default ~/.cache)'),
+  })
+  .superRefine(checkTemporalAccess);
 
 export type Env = z.infer<typeof envSchema>;
 
 /** Settings that are only valid together: an mTLS pair, payload keys and the current key's id. */
-function checkTemporalAccess(env: { TEMPORAL_TLS_CERT?: string; TEMPORAL_TLS_KEY?: string; CAPSTAN_PAYLOAD_KEYS?: string; CAPSTAN_PAYLOAD_KEY_ID?: string }, ctx: z.RefinementCtx): void {
+function checkTemporalAccess(
+  env: {
+    TEMPORAL_TLS_CERT?: string;
+    TEMPORAL_TLS_KEY?: string;
+    CAPSTAN_PAYLOAD_KEYS?: string;
+    CAPSTAN_PAYLOAD_KEY_ID?: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
     const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY make one mTLS pair: set both or neither' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY make one mTLS pair: set both or neither',
+    });
   }
   if (env.CAPSTAN_PAYLOAD_KEYS !== undefined) {
     try {
@@ -128,7 +173,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     // Secrets are named, never echoed: this message goes to stderr and log collectors.
-    const shown = /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL/.test(name) ? '(value hidden)' : JSON.stringify(source[name] ?? '');
+    const shown = /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL/.test(name)
+      ? '(value hidden)'
+      : JSON.stringify(source[name] ?? '');
     return `  ${name}=${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -45,7 +45,9 @@ export const failureTypes = {
 export type FailureType = keyof typeof failureTypes;
 
 /** The types every retry policy gives up on at once. */
-export const nonRetryableTypes: FailureType[] = (Object.keys(failureTypes) as FailureType[]).filter((t) => !failureTypes[t].retryable);
+export const nonRetryableTypes: FailureType[] = (Object.keys(failureTypes) as FailureType[]).filter(
+  (t) => !failureTypes[t].retryable,
+);
 
 export function isFailureType(type: string | undefined | null): type is FailureType {
   return type != null && Object.hasOwn(failureTypes, type);

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { ConfigError, type Env } from './env.ts';
 
 /** Chatwoot's premium features, and which plan unlocks which. */
-export const premiumFeatures = ['disable_branding', 'audit_logs', 'sla', 'custom_roles', 'captain_integration'] as const;
+export const premiumFeatures = [
+  'disable_branding',
+  'audit_logs',
+  'sla',
+  'custom_roles',
+  'captain_integration',
+] as const;
 export type PremiumFeature = (typeof premiumFeatures)[number];
 
 export const plans = ['community', 'startups', 'business', 'enterprise'] as const;
@@ -15,7 +21,9 @@ export const planFeatures: Record<Plan, readonly PremiumFeature[]> = {
   enterprise: premiumFeatures,
 };
 
-const publicKeys = z.array(z.object({ kid: z.string().min(1), kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(40) })).min(1);
+const publicKeys = z
+  .array(z.object({ kid: z.string().min(1), kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(40) }))
+  .min(1);
 export type PinnedKey = z.infer<typeof publicKeys>[number];
 
 /** The `typ` header every licence carries (RFC 8725 explicit typing): no other JWT the vendor signs passes for one. */
@@ -35,7 +43,9 @@ export interface LicenceSettings {
 }
 
 /** The vendor's production key and issuer. Tests and the local stack pin the sandbox's instead. */
-const VENDOR_KEYS: PinnedKey[] = [{ kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' }];
+const VENDOR_KEYS: PinnedKey[] = [
+  { kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' },
+];
 const VENDOR_ISSUER = 'https://licensing.capstan.example';
 
 const LICENSING_SERVER_URL = 'https://licensing.capstan.example';
@@ -44,10 +54,20 @@ export function licenceSettings(env: Env): LicenceSettings {
   let keys = VENDOR_KEYS;
   if (env.LICENCE_PUBLIC_KEYS) {
     const parsed = publicKeys.safeParse(safeJson(env.LICENCE_PUBLIC_KEYS));
-    if (!parsed.success) throw new ConfigError('Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]');
+    if (!parsed.success)
+      throw new ConfigError(
+        'Invalid configuration:\n  LICENCE_PUBLIC_KEYS: must be a JSON array of Ed25519 JWKs [{"kid","kty":"OKP","crv":"Ed25519","x"}]',
+      );
     keys = parsed.data;
   }
-  return { publicKeys: keys, issuer: env.LICENCE_ISSUER ?? VENDOR_ISSUER, licensingServerUrl: env.LICENSING_SERVER_URL ?? LICENSING_SERVER_URL, heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS, allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE, publicUrl: env.CAPSTAN_PUBLIC_URL };
+  return {
+    publicKeys: keys,
+    issuer: env.LICENCE_ISSUER ?? VENDOR_ISSUER,
+    licensingServerUrl: env.LICENSING_SERVER_URL ?? LICENSING_SERVER_URL,
+    heartbeatIntervalMs: env.LICENCE_HEARTBEAT_INTERVAL_MS,
+    allowSeatOverage: env.LICENCE_ALLOW_SEAT_OVERAGE,
+    publicUrl: env.CAPSTAN_PUBLIC_URL,
+  };
 }
 
 function safeJson(text: string): unknown {

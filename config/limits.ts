@@ -7,7 +7,11 @@ export interface AccountLimits {
 }
 
 export function accountLimits(env: Env): AccountLimits {
-  return { webhooks: env.MAX_WEBHOOKS_PER_ACCOUNT, inboxes: env.MAX_INBOXES_PER_ACCOUNT, pendingInvitations: env.MAX_PENDING_INVITATIONS_PER_ACCOUNT };
+  return {
+    webhooks: env.MAX_WEBHOOKS_PER_ACCOUNT,
+    inboxes: env.MAX_INBOXES_PER_ACCOUNT,
+    pendingInvitations: env.MAX_PENDING_INVITATIONS_PER_ACCOUNT,
+  };
 }
 
 /** The API's request budgets, shared by every replica through PostgreSQL. */
@@ -18,5 +22,9 @@ export interface RateLimits {
 }
 
 export function rateLimits(env: Env): RateLimits {
-  return { perToken: env.API_RATE_LIMIT_PER_TOKEN, perAddress: env.API_RATE_LIMIT_PER_ADDRESS, windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS };
+  return {
+    perToken: env.API_RATE_LIMIT_PER_TOKEN,
+    perAddress: env.API_RATE_LIMIT_PER_ADDRESS,
+    windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS,
+  };
 }

@@ -8,7 +8,9 @@ export type { Logger };
  * every child's bindings are walked instead (see redact.ts): a secret-named
  * key is censored at any depth, `req.headers.authorization` included.
  */
-export function createLogger(options: { level?: LoggerOptions['level']; name?: string; destination?: { write(line: string): void } } = {}): Logger {
+export function createLogger(
+  options: { level?: LoggerOptions['level']; name?: string; destination?: { write(line: string): void } } = {},
+): Logger {
   const settings: LoggerOptions = {
     name: options.name ?? 'capstan',
     level: options.level ?? 'info',

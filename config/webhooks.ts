@@ -27,5 +27,10 @@ export function webhookSettings(env: Env): WebhookSettings {
 }
 
 /** Chatwoot's account webhook events that Capstan emits. */
-export const webhookEvents = ['conversation_created', 'conversation_status_changed', 'message_created', 'contact_created'] as const;
+export const webhookEvents = [
+  'conversation_created',
+  'conversation_status_changed',
+  'message_created',
+  'contact_created',
+] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];

@@ -31,7 +31,14 @@ import type {
   SetAccountStatusInput,
 } from './platform.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
-import type { CreateWebhookInput, DeleteWebhookInput, DeliveryOutcome, Outbox, UpdateWebhookInput, WebhookRecord } from './webhooks.ts';
+import type {
+  CreateWebhookInput,
+  DeleteWebhookInput,
+  DeliveryOutcome,
+  Outbox,
+  UpdateWebhookInput,
+  WebhookRecord,
+} from './webhooks.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };

@@ -3,7 +3,10 @@ import { actor } from './common.ts';
 
 export const roles = ['administrator', 'agent'] as const;
 const role = z.enum(roles);
-const tokenHash = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'), prefix: z.string().min(1).max(32) });
+const tokenHash = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+  prefix: z.string().min(1).max(32),
+});
 /** An ISO-8601 instant in the future is checked by the API; workflows take what it passed. */
 const expiresAt = z.iso.datetime({ offset: true }).optional();
 
@@ -14,8 +17,17 @@ export const addMemberInput = z.object({
   role,
   actor,
 });
-export const changeRoleInput = z.object({ accountId: z.number().int().positive(), userId: z.number().int().positive(), role, actor });
-export const removeMemberInput = z.object({ accountId: z.number().int().positive(), userId: z.number().int().positive(), actor });
+export const changeRoleInput = z.object({
+  accountId: z.number().int().positive(),
+  userId: z.number().int().positive(),
+  role,
+  actor,
+});
+export const removeMemberInput = z.object({
+  accountId: z.number().int().positive(),
+  userId: z.number().int().positive(),
+  actor,
+});
 export const createAccessTokenInput = z.object({
   accountId: z.number().int().positive(),
   userId: z.number().int().positive(),
@@ -24,7 +36,11 @@ export const createAccessTokenInput = z.object({
   expiresAt,
   actor,
 });
-export const revokeAccessTokenInput = z.object({ accountId: z.number().int().positive(), tokenId: z.number().int().positive(), actor });
+export const revokeAccessTokenInput = z.object({
+  accountId: z.number().int().positive(),
+  tokenId: z.number().int().positive(),
+  actor,
+});
 
 /** An administrator invites an email; the answer is the same whether a user has it or not. */
 export const inviteMemberInput = z.object({
@@ -36,12 +52,20 @@ export const inviteMemberInput = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   actor,
 });
-export const revokeInvitationInput = z.object({ accountId: z.number().int().positive(), invitationId: z.number().int().positive(), actor });
+export const revokeInvitationInput = z.object({
+  accountId: z.number().int().positive(),
+  invitationId: z.number().int().positive(),
+  actor,
+});
 /** Accepted with the one-time link (anyone who holds it), or by the invited user with their own token. */
 export const acceptInvitationInput = z.object({
   by: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('link'), linkSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-    z.object({ kind: z.literal('user'), invitationId: z.number().int().positive(), userId: z.number().int().positive() }),
+    z.object({
+      kind: z.literal('user'),
+      invitationId: z.number().int().positive(),
+      userId: z.number().int().positive(),
+    }),
   ]),
   /** The new user's name, when the email has no user yet. */
   name: z.string().trim().min(1).max(255).optional(),
@@ -64,7 +88,10 @@ export interface InvitationRecord {
 }
 
 /** Where an invitation stands, from its row's instants. */
-export function invitationStatus(r: { accepted_at: Date | null; revoked_at: Date | null; expires_at: Date }, now = Date.now()): InvitationRecord['status'] {
+export function invitationStatus(
+  r: { accepted_at: Date | null; revoked_at: Date | null; expires_at: Date },
+  now = Date.now(),
+): InvitationRecord['status'] {
   return r.accepted_at ? 'accepted' : r.revoked_at ? 'revoked' : r.expires_at.getTime() <= now ? 'expired' : 'pending';
 }
 

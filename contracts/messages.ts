@@ -6,7 +6,11 @@ export const contactKey = z
   .object({
     identifier: z.string().trim().min(1).max(255).optional(),
     email: z.string().trim().toLowerCase().email().max(320).optional(),
-    phone_number: z.string().trim().regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number').optional(),
+    phone_number: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number')
+      .optional(),
     name: z.string().trim().max(255).optional(),
   })
   .refine((c) => c.identifier || c.email || c.phone_number, { message: 'needs an identifier, email or phone_number' });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
 
-const tokenHash = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'), prefix: z.string().min(1).max(32) });
+const tokenHash = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+  prefix: z.string().min(1).max(32),
+});
 
 /** Platform tokens (Chatwoot's platform apps): listed, made, rotated and revoked by a platform token or an operator. */
 export const createPlatformTokenInput = z.object({
@@ -15,7 +18,12 @@ export const createPlatformTokenInput = z.object({
 export const rotatePlatformTokenInput = z.object({
   tokenId: z.number().int().positive(),
   token: tokenHash,
-  graceSeconds: z.number().int().min(0).max(30 * 86_400).default(0),
+  graceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(0),
   actor,
 });
 export const revokePlatformTokenInput = z.object({ tokenId: z.number().int().positive(), actor });

@@ -18,7 +18,11 @@ export const updateWebhookInput = z.object({
   enabled: z.boolean().optional(),
   actor,
 });
-export const deleteWebhookInput = z.object({ accountId: z.number().int().positive(), webhookId: z.number().int().positive(), actor });
+export const deleteWebhookInput = z.object({
+  accountId: z.number().int().positive(),
+  webhookId: z.number().int().positive(),
+  actor,
+});
 
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 export type UpdateWebhookInput = z.infer<typeof updateWebhookInput>;
@@ -39,7 +43,12 @@ export const deliveryInput = z.object({
   deliveryId: z.string().min(1).max(64),
   /** For search only: the account whose event this is. */
   accountId: z.number().int().positive().optional(),
-  policy: z.object({ attemptTimeoutMs: ms, initialIntervalMs: ms, maxIntervalMs: ms, deadlineMs: ms }) satisfies z.ZodType<DeliveryPolicy>,
+  policy: z.object({
+    attemptTimeoutMs: ms,
+    initialIntervalMs: ms,
+    maxIntervalMs: ms,
+    deadlineMs: ms,
+  }) satisfies z.ZodType<DeliveryPolicy>,
 });
 export type DeliveryInput = z.infer<typeof deliveryInput>;
 

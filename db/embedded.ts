@@ -63,11 +63,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     await mkdir(dataDir, { recursive: true });
     await server.initialise().catch((err: unknown) => {
       const reason = String((err as Error)?.message ?? err).split('\n')[0];
-      throw new Error(`PostgreSQL could not initialise ${dataDir} (${reason}): fix that, or set DATABASE_URL to use another PostgreSQL`, { cause: err });
+      throw new Error(
+        `PostgreSQL could not initialise ${dataDir} (${reason}): fix that, or set DATABASE_URL to use another PostgreSQL`,
+        { cause: err },
+      );
     });
   }
   await server.start().catch((err: unknown) => {
-    const line = recent.find((l) => /could not bind/.test(l)) ?? [...recent].reverse().find((l) => /FATAL|PANIC/.test(l));
+    const line =
+      recent.find((l) => /could not bind/.test(l)) ?? [...recent].reverse().find((l) => /FATAL|PANIC/.test(l));
     const fatal = line?.replace(/^.*?\b(LOG|FATAL|PANIC):\s+/, '').trim();
     throw new Error(
       `PostgreSQL did not start on port ${options.port} with data in ${dataDir}${fatal ? ` (${fatal})` : ''}:` +
@@ -90,7 +94,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     return server.stop();
   };
 
-  const admin = postgres({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres', max: 1, onnotice: () => {} });
+  const admin = postgres({
+    host: '127.0.0.1',
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     const [found] = await admin`select 1 from pg_database where datname = ${database}`;
     if (!found) await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`);

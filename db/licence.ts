@@ -16,13 +16,17 @@ export interface StoredLicence {
 }
 
 export async function currentLicence(sql: Sql): Promise<StoredLicence | undefined> {
-  const [row] = await sql<StoredLicence[]>`select id, key, kid, claims, installed_at from licences where superseded_at is null`;
+  const [row] = await sql<
+    StoredLicence[]
+  >`select id, key, kid, claims, installed_at from licences where superseded_at is null`;
   return row;
 }
 
 /** The last word of the licensing server, and when it last confirmed the licence. */
 export async function heartbeatFacts(sql: Sql, since: Date) {
-  const [row] = await sql<{ last_confirmed: Date | null; last_status: string | null; last_at: Date | null; last_outcome: string | null }[]>`
+  const [row] = await sql<
+    { last_confirmed: Date | null; last_status: string | null; last_at: Date | null; last_outcome: string | null }[]
+  >`
     select (select max(at) from licence_heartbeats where outcome = 'confirmed' and server_status = 'active' and at >= ${since}) as last_confirmed,
            (select server_status from licence_heartbeats where outcome = 'confirmed' and at >= ${since} order by at desc limit 1) as last_status,
            (select max(at) from licence_heartbeats) as last_at,
@@ -33,7 +37,10 @@ export async function heartbeatFacts(sql: Sql, since: Date) {
 const LICENCE_LOCK = 0x4c4943; // "LIC"
 
 /** Installs a verified licence, superseding the current one, in one transaction. */
-export async function storeLicence(sql: Sql, licence: { key: string; kid: string; claims: LicenceClaims; installedBy: string }): Promise<void> {
+export async function storeLicence(
+  sql: Sql,
+  licence: { key: string; kid: string; claims: LicenceClaims; installedBy: string },
+): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LICENCE_LOCK})`; // an install and a refresh at once: one after the other
     const [current] = await tx<{ key: string }[]>`select key from licences where superseded_at is null`;

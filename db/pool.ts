@@ -26,6 +26,9 @@ export function createPool({ url, max, applicationName = 'capstan' }: PoolOption
 /** True when the database answers a trivial query within the timeout. */
 export async function pingDatabase(sql: Sql, timeoutMs = 2000): Promise<boolean> {
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-  const ping = sql`select 1`.then(() => true as const, () => false as const);
+  const ping = sql`select 1`.then(
+    () => true as const,
+    () => false as const,
+  );
   return Promise.race([ping, timeout]);
 }

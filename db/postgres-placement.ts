@@ -34,7 +34,10 @@ export function reachableByAnyone(path: string): boolean {
 export async function placeDataDir(dataDir: string): Promise<string> {
   const wanted = resolve(dataDir);
   if (!runsAsRoot() || reachableByAnyone(wanted)) return wanted;
-  const slug = wanted.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '').slice(-80);
+  const slug = wanted
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(-80);
   const digest = createHash('sha256').update(wanted).digest('hex').slice(0, 10);
   return join(await systemDir('postgres-data'), `${slug}-${digest}`);
 }

@@ -76,12 +76,16 @@ export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLoo
   if (!row) return { outcome: 'unknown' };
   if (row.revoked) return { outcome: 'revoked', tokenId: row.id };
   if (row.expired) return { outcome: 'expired', tokenId: row.id };
-  if (row.owner_type === 'PlatformApp') return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
+  if (row.owner_type === 'PlatformApp')
+    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
   const superAdmin = row.super_admin === true;
   const accountId = Number(row.account_id);
   if (!row.role && !superAdmin) return { outcome: 'not_a_member', tokenId: row.id, accountId };
   const roles = new Map<number, Role>(row.role ? [[accountId, row.role]] : []);
-  return { outcome: 'ok', principal: { kind: 'user', tokenId: row.id, userId: row.owner_id, superAdmin, accountId, roles } };
+  return {
+    outcome: 'ok',
+    principal: { kind: 'user', tokenId: row.id, userId: row.owner_id, superAdmin, accountId, roles },
+  };
 }
 
 /**

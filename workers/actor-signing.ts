@@ -2,7 +2,12 @@ import type { WorkflowClientInterceptor, WorkflowStartInput } from '@temporalio/
 import { signActor, type SignedActor } from '../domain/actor-proof.ts';
 
 function isActor(value: unknown): value is SignedActor {
-  return typeof value === 'object' && value !== null && typeof (value as SignedActor).type === 'string' && typeof (value as SignedActor).id === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SignedActor).type === 'string' &&
+    typeof (value as SignedActor).id === 'string'
+  );
 }
 
 /** The input with its `actor` signed for this workflow id; inputs without an actor pass as they are. */
@@ -11,7 +16,10 @@ function signed(input: WorkflowStartInput, secret: Uint8Array): WorkflowStartInp
   const actor = (first as { actor?: unknown } | undefined)?.actor;
   if (!isActor(actor)) return input;
   const proof = signActor(secret, input.options.workflowId, actor);
-  return { ...input, options: { ...input.options, args: [{ ...(first as object), actor: { ...actor, proof } }, ...rest] } };
+  return {
+    ...input,
+    options: { ...input.options, args: [{ ...(first as object), actor: { ...actor, proof } }, ...rest] },
+  };
 }
 
 /**

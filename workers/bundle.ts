@@ -21,4 +21,11 @@ export async function bundleWorkflowsToFile(path: string): Promise<string> {
 }
 
 const noop = () => {};
-export const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
+export const quietBundlerLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: console.warn,
+  error: console.error,
+  log: noop,
+};

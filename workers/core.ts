@@ -30,7 +30,13 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
     taskQueue: taskQueues.core,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: createActivities({ sql: options.sql, logger: options.logger, webhooks: options.webhooks, licence: options.licence, limits: options.limits }),
+    activities: createActivities({
+      sql: options.sql,
+      logger: options.logger,
+      webhooks: options.webhooks,
+      licence: options.licence,
+      limits: options.limits,
+    }),
     ...(options.identity && { identity: options.identity }),
     // An activity that ignores cancellation must not hold shutdown forever.
     shutdownGraceTime: '5 s',

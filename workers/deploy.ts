@@ -24,7 +24,11 @@ export function createDeployWorker(options: {
     taskQueue: taskQueues.deploy,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: createDeployActivities({ sql: options.sql, logger: options.logger.child({ component: 'activities.deploys' }), client: new CleverClient(options.clever) }),
+    activities: createDeployActivities({
+      sql: options.sql,
+      logger: options.logger.child({ component: 'activities.deploys' }),
+      client: new CleverClient(options.clever),
+    }),
     shutdownGraceTime: '5 s',
     shutdownForceTime: '15 s',
   });

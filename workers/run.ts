@@ -38,8 +38,22 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   installRuntime(options.logger, { metricsPort: options.metricsPort });
   const connection = await connectWorker(options.temporal);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
-  const shared = { connection, namespace: options.temporal.namespace, sql: options.sql, logger, workflowBundle, dataConverter: dataConverterOf(options.temporal.codec) };
-  const workers: Worker[] = [await createCoreWorker({ ...shared, webhooks: options.webhooks, licence: options.licence, limits: options.limits ?? accountLimits(loadEnv({})) })];
+  const shared = {
+    connection,
+    namespace: options.temporal.namespace,
+    sql: options.sql,
+    logger,
+    workflowBundle,
+    dataConverter: dataConverterOf(options.temporal.codec),
+  };
+  const workers: Worker[] = [
+    await createCoreWorker({
+      ...shared,
+      webhooks: options.webhooks,
+      licence: options.licence,
+      limits: options.limits ?? accountLimits(loadEnv({})),
+    }),
+  ];
   if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');

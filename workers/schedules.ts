@@ -11,7 +11,10 @@ export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
  * any number of worker starts leave exactly one. Visible, pausable and
  * triggerable in the Web UI and with `temporal schedule …`.
  */
-export async function ensureLicenceSchedule(client: Client, intervalMs: number): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureLicenceSchedule(
+  client: Client,
+  intervalMs: number,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const spec = { intervals: [{ every: intervalMs }], jitter: Math.min(60_000, Math.floor(intervalMs / 10)) };
   try {
     await client.schedule.create({

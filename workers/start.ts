@@ -1,9 +1,17 @@
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
+import type {
+  Client,
+  WorkflowHandle,
+  WorkflowHandleWithFirstExecutionRunId,
+  WorkflowStartOptions,
+} from '@temporalio/client';
 import type { z } from 'zod';
 import { searchAttributesOf, type WorkflowEntry } from '../contracts/workflows.ts';
 
 /** Options beyond what the catalogue entry fixes. */
-export type StartExtras = Omit<WorkflowStartOptions, 'workflowId' | 'taskQueue' | 'args' | 'typedSearchAttributes' | 'searchAttributes'>;
+export type StartExtras = Omit<
+  WorkflowStartOptions,
+  'workflowId' | 'taskQueue' | 'args' | 'typedSearchAttributes' | 'searchAttributes'
+>;
 
 type Fn<S extends z.ZodType, R> = (input: z.input<S>) => Promise<R>;
 
@@ -45,6 +53,10 @@ export function executeWorkflow<T extends string, S extends z.ZodType, R, K>(
 }
 
 /** The latest run of the id an entry's key names. */
-export function workflowHandle<T extends string, S extends z.ZodType, R, K>(client: Client, entry: WorkflowEntry<T, S, R, K>, key: K): WorkflowHandle<Fn<S, R>> {
+export function workflowHandle<T extends string, S extends z.ZodType, R, K>(
+  client: Client,
+  entry: WorkflowEntry<T, S, R, K>,
+  key: K,
+): WorkflowHandle<Fn<S, R>> {
   return client.workflow.getHandle<Fn<S, R>>(entry.id(key));
 }

@@ -3,7 +3,13 @@ import { activityOptions } from '../config/catalogue.ts';
 import { failure } from '../config/failures.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
 import type { DeployActivities } from '../contracts/activities.ts';
-import { cancelSignal, progressQuery, type DeployInput, type DeployOutcome, type DeployProgress } from '../contracts/deploys.ts';
+import {
+  cancelSignal,
+  progressQuery,
+  type DeployInput,
+  type DeployOutcome,
+  type DeployProgress,
+} from '../contracts/deploys.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { runAttempt, type DeployRun } from './deploy/attempt.ts';
 import { DeadlineBudget } from './deploy/budget.ts';
@@ -25,15 +31,34 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   const { workflowId, typedSearchAttributes } = workflowInfo();
   // Tagged here too, so a run started by hand (Web UI, `temporal workflow start`) is found like the others.
   if (typedSearchAttributes.get(searchAttributes.appId) !== cmd.appId) {
-    upsertSearchAttributes([{ key: searchAttributes.kind, value: 'deploy' }, { key: searchAttributes.appId, value: cmd.appId }]);
+    upsertSearchAttributes([
+      { key: searchAttributes.kind, value: 'deploy' },
+      { key: searchAttributes.appId, value: cmd.appId },
+    ]);
   }
   const startedAt = Date.now();
   const budget = new DeadlineBudget(startedAt + cmd.deadlineMs);
   let cancelRequested = false;
-  const progress: DeployProgress = { phase: 'reading', commit: cmd.commit ?? null, deploymentId: null, state: null, startedAt, elapsedMs: 0, timeLeftMs: cmd.deadlineMs, rollbackCommit: null };
+  const progress: DeployProgress = {
+    phase: 'reading',
+    commit: cmd.commit ?? null,
+    deploymentId: null,
+    state: null,
+    startedAt,
+    elapsedMs: 0,
+    timeLeftMs: cmd.deadlineMs,
+    rollbackCommit: null,
+  };
   setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - startedAt, timeLeftMs: budget.timeLeft() }));
   setHandler(cancelSignal, () => void (cancelRequested = true));
-  const run: DeployRun = { cmd, workflowId, budget, progress, cancelRequested: () => cancelRequested, keyOf: (kind) => `${workflowId}:${startedAt}:${kind}` };
+  const run: DeployRun = {
+    cmd,
+    workflowId,
+    budget,
+    progress,
+    cancelRequested: () => cancelRequested,
+    keyOf: (kind) => `${workflowId}:${startedAt}:${kind}`,
+  };
   const app = { ownerId: cmd.ownerId, appId: cmd.appId };
 
   const commit = cmd.commit ?? (await budget.call((a) => a.readApplication(app))).commitId;
@@ -45,7 +70,8 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   progress.phase = 'redeploying';
   if (names.length) await budget.call((a) => a.applyEnv({ ...app, changes: cmd.env }));
   /** The variables go back to what the running commit was deployed with whenever the new one does not stay. */
-  const restoreEnv = () => (names.length ? budget.quietly((a) => a.applyEnv({ ...app, changes: envBefore })) : Promise.resolve());
+  const restoreEnv = () =>
+    names.length ? budget.quietly((a) => a.applyEnv({ ...app, changes: envBefore })) : Promise.resolve();
 
   let first;
   try {
@@ -56,7 +82,8 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   }
   progress.phase = 'done';
   if (first.state === 'OK') return { status: 'succeeded', commit, deploymentId: first.deploymentId };
-  const good = first.state === 'FAIL' && cmd.autoRollback ? await local.lastGoodCommit({ ...app, except: commit }) : null;
+  const good =
+    first.state === 'FAIL' && cmd.autoRollback ? await local.lastGoodCommit({ ...app, except: commit }) : null;
   await restoreEnv();
   if (first.state === 'CANCELLED') return { status: 'cancelled', commit, deploymentId: first.deploymentId };
   if (!good) return { status: 'failed', commit, deploymentId: first.deploymentId };
@@ -65,5 +92,10 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   progress.phase = 'rolling_back';
   const rollback = await runAttempt(run, 'rollback', good, { rollbackOf: run.keyOf('deploy') });
   progress.phase = 'done';
-  return { status: 'rolled_back', commit, deploymentId: first.deploymentId, rollback: { commit: good, deploymentId: rollback.deploymentId, state: rollback.state } };
+  return {
+    status: 'rolled_back',
+    commit,
+    deploymentId: first.deploymentId,
+    rollback: { commit: good, deploymentId: rollback.deploymentId, state: rollback.state },
+  };
 }

@@ -4,7 +4,16 @@ import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
 import { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';
-import { acceptInvitation, addMember, changeRole, createAccessToken, inviteMember, removeMember, revokeAccessToken, revokeInvitation } from './members.ts';
+import {
+  acceptInvitation,
+  addMember,
+  changeRole,
+  createAccessToken,
+  inviteMember,
+  removeMember,
+  revokeAccessToken,
+  revokeInvitation,
+} from './members.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';

@@ -16,7 +16,9 @@ const reconcileEntry = workflows.reconcilePremiumFeatures;
  * whatever the status is now. A failed heartbeat is recorded, not fatal: the
  * status function turns silence into GRACE, then EXPIRED.
  */
-export async function licenceHeartbeat(input?: WorkflowInput<typeof workflows.licenceHeartbeat>): Promise<HeartbeatResult> {
+export async function licenceHeartbeat(
+  input?: WorkflowInput<typeof workflows.licenceHeartbeat>,
+): Promise<HeartbeatResult> {
   const { retry } = parseInput(workflows.licenceHeartbeat.input, input);
   const { workflowId } = workflowInfo();
   let heartbeat: HeartbeatResult['heartbeat'];

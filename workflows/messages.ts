@@ -7,7 +7,9 @@ import { startDeliveries } from './outbox.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyActivities<CoreActivities>(
+  activityOptions.databaseWrite,
+);
 
 /**
  * An inbound message: one transaction stores contact, conversation, message and

@@ -18,7 +18,8 @@ export function singleWrite<S extends z.ZodType<{ accountId?: number; actor: Act
 ): (input: z.input<S>) => Promise<R> {
   return async (input) => {
     const command = parseInput(entry.input, input);
-    if (command.accountId !== undefined) upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
+    if (command.accountId !== undefined)
+      upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
     await actingFor(command.actor);
     return activity({ ...command, workflowId: workflowInfo().workflowId });
   };

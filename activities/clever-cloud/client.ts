@@ -43,7 +43,10 @@ export class CleverClient {
         consumer: { key: auth.consumerKey, secret: auth.consumerSecret },
         signature_method: auth.signature,
         // PLAINTEXT sends the signing key itself; HMAC-SHA512 signs the base string with it.
-        hash_function: auth.signature === 'PLAINTEXT' ? (_base, key) => key : (base, key) => createHmac('sha512', key).update(base).digest('base64'),
+        hash_function:
+          auth.signature === 'PLAINTEXT'
+            ? (_base, key) => key
+            : (base, key) => createHmac('sha512', key).update(base).digest('base64'),
       });
     }
   }
@@ -70,8 +73,15 @@ export class CleverClient {
   }
 
   /** Starts a new deployment each call: the caller must check for its own first. */
-  redeploy(ownerId: string, appId: string, commit: string): Promise<{ id: number; message: string; type: string; deploymentId?: string }> {
-    return this.request('POST', `${this.appPath(ownerId, appId)}/instances?commit=${encodeURIComponent(commit)}&useCache=no`);
+  redeploy(
+    ownerId: string,
+    appId: string,
+    commit: string,
+  ): Promise<{ id: number; message: string; type: string; deploymentId?: string }> {
+    return this.request(
+      'POST',
+      `${this.appPath(ownerId, appId)}/instances?commit=${encodeURIComponent(commit)}&useCache=no`,
+    );
   }
 
   listDeployments(ownerId: string, appId: string, limit = 10): Promise<CleverDeployment[]> {
@@ -81,7 +91,10 @@ export class CleverClient {
   /** Undefined for a 404, which is normal right after a deployment is created. */
   async getDeployment(ownerId: string, appId: string, uuid: string): Promise<CleverDeployment | undefined> {
     try {
-      return await this.request<CleverDeployment>('GET', `${this.appPath(ownerId, appId)}/deployments/${encodeURIComponent(uuid)}`);
+      return await this.request<CleverDeployment>(
+        'GET',
+        `${this.appPath(ownerId, appId)}/deployments/${encodeURIComponent(uuid)}`,
+      );
     } catch (err) {
       if (err instanceof CleverApiError && err.status === 404) return undefined;
       throw err;
@@ -89,7 +102,10 @@ export class CleverClient {
   }
 
   cancelDeployment(ownerId: string, appId: string, deploymentId: string | number): Promise<unknown> {
-    return this.request('DELETE', `${this.appPath(ownerId, appId)}/deployments/${encodeURIComponent(String(deploymentId))}/instances`);
+    return this.request(
+      'DELETE',
+      `${this.appPath(ownerId, appId)}/deployments/${encodeURIComponent(String(deploymentId))}/instances`,
+    );
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -99,7 +115,13 @@ export class CleverClient {
     headers.Authorization = this.authorization(method, url);
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000) });
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000),
+      });
     } catch (err) {
       throw new CleverApiError(0, `Clever Cloud API unreachable: ${(err as Error).message}`, method, path);
     }
@@ -111,7 +133,10 @@ export class CleverClient {
     const text = await readCapped(res, ANSWER_LIMIT, `Clever Cloud's answer to ${method} ${path}`);
     const parsed = text ? safeJson(text) : undefined;
     if (!res.ok) {
-      const message = (parsed as { message?: string; error?: string } | undefined)?.message ?? (parsed as { error?: string } | undefined)?.error ?? text.slice(0, 200);
+      const message =
+        (parsed as { message?: string; error?: string } | undefined)?.message ??
+        (parsed as { error?: string } | undefined)?.error ??
+        text.slice(0, 200);
       throw new CleverApiError(res.status, message || res.statusText, method, path);
     }
     return parsed as T;
@@ -120,7 +145,9 @@ export class CleverClient {
   private authorization(method: string, url: string): string {
     const { auth } = this.options;
     if (auth.kind === 'token') return `Bearer ${auth.token}`;
-    const header = this.oauth!.toHeader(this.oauth!.authorize({ url, method }, { key: auth.token, secret: auth.secret }));
+    const header = this.oauth!.toHeader(
+      this.oauth!.authorize({ url, method }, { key: auth.token, secret: auth.secret }),
+    );
     return header.Authorization;
   }
 }
@@ -152,6 +179,9 @@ export class CleverApiError extends Error {
   /** For activities: a final error becomes a non-retryable failure carrying Clever Cloud's message. */
   toFailure(): Error {
     if (this.retryable) return this;
-    return failure(this.status === 401 || this.status === 403 ? 'CleverUnauthorized' : 'CleverRequestRefused', this.message);
+    return failure(
+      this.status === 401 || this.status === 403 ? 'CleverUnauthorized' : 'CleverRequestRefused',
+      this.message,
+    );
   }
 }

@@ -31,8 +31,17 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
   const { result, replayed, workflowId } = await runWrite(client, {
     entry: workflows.provisionAccount,
     key: { key: request.idempotencyKey },
-    input: { ...body, idempotencyKey: request.idempotencyKey, token: { sha256: token.sha256, prefix: token.prefix }, actor: request.actor },
-    fingerprintOf: { name: body.name, locale: body.locale ?? 'en', admin: { name: body.admin.name, email: body.admin.email } },
+    input: {
+      ...body,
+      idempotencyKey: request.idempotencyKey,
+      token: { sha256: token.sha256, prefix: token.prefix },
+      actor: request.actor,
+    },
+    fingerprintOf: {
+      name: body.name,
+      locale: body.locale ?? 'en',
+      admin: { name: body.admin.name, email: body.admin.email },
+    },
     waitMs: request.waitMs,
     summary: `Provision account "${body.name}" for ${body.admin.email}`,
   });

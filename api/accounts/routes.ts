@@ -23,15 +23,24 @@ const provisionRoute = createRoute({
   path: '/v1/accounts',
   operationId: 'provisionAccount',
   summary: 'Provision an account with its first administrator',
-  description: 'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
+  description:
+    'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
   },
   responses: {
-    201: { description: 'Account created; the token is shown this once', content: { 'application/json': { schema: provisionedAccount } }, links: provisionedLinks },
-    200: { description: 'Replay of an earlier request with the same key; no token', content: { 'application/json': { schema: provisionedAccount } }, links: provisionedLinks },
+    201: {
+      description: 'Account created; the token is shown this once',
+      content: { 'application/json': { schema: provisionedAccount } },
+      links: provisionedLinks,
+    },
+    200: {
+      description: 'Replay of an earlier request with the same key; no token',
+      content: { 'application/json': { schema: provisionedAccount } },
+      links: provisionedLinks,
+    },
     ...writeAnswers,
   },
 });

@@ -8,7 +8,9 @@ const { admin } = provisionAccountInput.shape;
 export const provisionAccountBody = z
   .object({
     name: apiText(provisionAccountInput.shape.name).openapi({ example: 'Acme Support' }),
-    locale: apiText(provisionAccountInput.shape.locale.unwrap(), { blank: true }).default('en').openapi({ example: 'en' }),
+    locale: apiText(provisionAccountInput.shape.locale.unwrap(), { blank: true })
+      .default('en')
+      .openapi({ example: 'en' }),
     admin: admin
       .extend({
         name: apiText(admin.shape.name).openapi({ example: 'Ada Lovelace' }),
@@ -23,10 +25,9 @@ export const provisionedAccount = z
   .object({
     account: z.object({ id: z.number().int(), name: z.string() }),
     admin: z.object({ id: z.number().int(), email: z.string() }),
-    accessToken: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The administrator\'s token, shown once: null when the request was a replay of an earlier one.' }),
+    accessToken: z.string().nullable().openapi({
+      description: "The administrator's token, shown once: null when the request was a replay of an earlier one.",
+    }),
   })
   .openapi('ProvisionedAccount');
 

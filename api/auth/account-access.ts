@@ -33,10 +33,17 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * a 422 about an account that is not theirs. A suspended account still
  * answers reads, so its data can be looked into, but refuses writes with 423.
  */
-export function accountAccess({ sql, roles = ['administrator', 'agent'], whileSuspended = 'refuse' }: AccountAccessOptions): MiddlewareHandler {
+export function accountAccess({
+  sql,
+  roles = ['administrator', 'agent'],
+  whileSuspended = 'refuse',
+}: AccountAccessOptions): MiddlewareHandler {
   return async function checkAccountAccess(c, next) {
     const parsed = accountParam.safeParse({ id: c.req.param('id') });
-    if (!parsed.success) throw new ProblemError('validation', 'Some fields are missing or invalid.', { errors: fieldErrors(parsed.error) });
+    if (!parsed.success)
+      throw new ProblemError('validation', 'Some fields are missing or invalid.', {
+        errors: fieldErrors(parsed.error),
+      });
     const { id } = parsed.data;
     const principal = c.get('principal');
     if (principal.kind === 'platform' || principal.superAdmin) {
@@ -47,13 +54,18 @@ export function accountAccess({ sql, roles = ['administrator', 'agent'], whileSu
       // A membership implies the account exists; a stranger gets 403 whether it exists or not.
       const role = principal.roles.get(id);
       if (!role) throw new ProblemError('forbidden', `This token's user is not a member of account ${id}.`);
-      if (!roles.includes(role)) throw new ProblemError('forbidden', `This needs the ${roles.join(' or ')} role in account ${id}.`);
+      if (!roles.includes(role))
+        throw new ProblemError('forbidden', `This needs the ${roles.join(' or ')} role in account ${id}.`);
       c.set('account', { id, via: role });
     }
     // Checked after access, so a stranger learns nothing of another account's status.
     if (whileSuspended === 'refuse' && !READS.has(c.req.method)) {
       const [account] = await sql<{ status: string }[]>`select status from accounts where id = ${id}`;
-      if (account?.status === 'suspended') throw new ProblemError('accountSuspended', `Account ${id} is suspended: it answers reads but accepts no writes.`);
+      if (account?.status === 'suspended')
+        throw new ProblemError(
+          'accountSuspended',
+          `Account ${id} is suspended: it answers reads but accepts no writes.`,
+        );
     }
     await next();
   };

@@ -30,7 +30,11 @@ const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
 export function authenticate(sql: Sql): MiddlewareHandler {
   return async function authenticateToken(c, next) {
     const token = readToken(c.req);
-    if (!token) throw new ProblemError('unauthenticated', 'Send a token as `Authorization: Bearer <token>` or `api_access_token: <token>`.');
+    if (!token)
+      throw new ProblemError(
+        'unauthenticated',
+        'Send a token as `Authorization: Bearer <token>` or `api_access_token: <token>`.',
+      );
     const found = await lookupToken(sql, token);
     if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', refusal[found.outcome]);
     c.set('principal', found.principal);
@@ -38,6 +42,10 @@ export function authenticate(sql: Sql): MiddlewareHandler {
   };
 }
 
-export function requirePlatform(principal: Principal, hint = ''): asserts principal is Extract<Principal, { kind: 'platform' }> {
-  if (principal.kind !== 'platform') throw new ProblemError('forbidden', `This endpoint needs a platform token.${hint ? ` ${hint}` : ''}`);
+export function requirePlatform(
+  principal: Principal,
+  hint = '',
+): asserts principal is Extract<Principal, { kind: 'platform' }> {
+  if (principal.kind !== 'platform')
+    throw new ProblemError('forbidden', `This endpoint needs a platform token.${hint ? ` ${hint}` : ''}`);
 }

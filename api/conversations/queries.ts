@@ -26,11 +26,23 @@ function view(r: ConversationRow) {
     messages_count: r.messages_count,
     created_at: unix(r.created_at),
     last_activity_at: unix(r.last_activity_at),
-    meta: { sender: { id: r.contact_id, name: r.contact_name, email: r.email, phone_number: r.phone_number, identifier: r.identifier, type: 'contact' } },
+    meta: {
+      sender: {
+        id: r.contact_id,
+        name: r.contact_name,
+        email: r.email,
+        phone_number: r.phone_number,
+        identifier: r.identifier,
+        type: 'contact',
+      },
+    },
   };
 }
 
-export async function listConversations(sql: Sql, q: { accountId: number; status?: string; inboxId?: number; before?: number; limit: number }) {
+export async function listConversations(
+  sql: Sql,
+  q: { accountId: number; status?: string; inboxId?: number; before?: number; limit: number },
+) {
   const rows = await sql<ConversationRow[]>`
     select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
            ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
@@ -53,10 +65,27 @@ export async function findConversation(sql: Sql, accountId: number, displayId: n
 }
 
 /** Messages after a sequence number, in order; undefined when the conversation does not exist. */
-export async function listMessages(sql: Sql, q: { accountId: number; displayId: number; after: number; limit: number }) {
-  const [conversation] = await sql<{ id: number }[]>`select id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
+export async function listMessages(
+  sql: Sql,
+  q: { accountId: number; displayId: number; after: number; limit: number },
+) {
+  const [conversation] = await sql<
+    { id: number }[]
+  >`select id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
   if (!conversation) return undefined;
-  const rows = await sql<{ id: number; seq: number; content: string; message_type: string; content_type: string; source_id: string | null; sender_type: string; sender_id: number; created_at: Date }[]>`
+  const rows = await sql<
+    {
+      id: number;
+      seq: number;
+      content: string;
+      message_type: string;
+      content_type: string;
+      source_id: string | null;
+      sender_type: string;
+      sender_id: number;
+      created_at: Date;
+    }[]
+  >`
     select id, seq, content, message_type, content_type, source_id, sender_type, sender_id, created_at
       from messages where conversation_id = ${conversation.id} and seq > ${q.after}::bigint order by seq limit ${q.limit}`;
   return rows.map((m) => ({ ...m, conversation_id: q.displayId, created_at: unix(m.created_at) }));

@@ -3,7 +3,16 @@ import type { Client } from '@temporalio/client';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { accountParam, anyObject, type conversationStatus as status, idempotencyHeader, jsonBody, jsonContent, pageOf, security } from '../common-schemas.ts';
+import {
+  accountParam,
+  anyObject,
+  type conversationStatus as status,
+  idempotencyHeader,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  security,
+} from '../common-schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
@@ -11,15 +20,38 @@ import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { listConversations, listMessages, findConversation } from './queries.ts';
-import { conversationParam, conversationQuery, inboundMessage, inboxParam, ingested, ingestedLinks, statusChange, toggleStatusBody } from './schemas.ts';
+import {
+  conversationParam,
+  conversationQuery,
+  inboundMessage,
+  inboxParam,
+  ingested,
+  ingestedLinks,
+  statusChange,
+  toggleStatusBody,
+} from './schemas.ts';
 
-export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
+export function conversationRoutes({
+  sql,
+  temporal,
+  workflowWaitMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/inboxes/{inboxId}/messages', operationId: 'postInboundMessage', summary: 'Post an inbound message', security, middleware: accountAccess({ sql }),
-      description: 'Finds or creates the contact and its open conversation, appends the message with the next sequence number, and emits `contact_created`, `conversation_created` and `message_created` webhooks.',
+      method: 'post',
+      path: '/v1/accounts/{id}/inboxes/{inboxId}/messages',
+      operationId: 'postInboundMessage',
+      summary: 'Post an inbound message',
+      security,
+      middleware: accountAccess({ sql }),
+      description:
+        'Finds or creates the contact and its open conversation, appends the message with the next sequence number, and emits `contact_created`, `conversation_created` and `message_created` webhooks.',
       request: { params: inboxParam, headers: idempotencyHeader, body: jsonBody(inboundMessage) },
       responses: {
         201: { ...jsonContent(ingested, 'Stored'), links: ingestedLinks },
@@ -36,32 +68,68 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
       const body = c.req.valid('json');
       const key = body.source_id ? `source:${body.source_id}` : c.req.valid('header')['idempotency-key'];
       const { result, replayed } = await runWrite(temporal, {
-        entry: workflows.ingestMessage, key: { accountId: id, inboxId, key: keyOrFresh(key) },
-        input: { accountId: id, inboxId, contact: body.contact, content: body.content, sourceId: body.source_id, actor: actorOf(c.get('principal')) }, waitMs: workflowWaitMs,
+        entry: workflows.ingestMessage,
+        key: { accountId: id, inboxId, key: keyOrFresh(key) },
+        input: {
+          accountId: id,
+          inboxId,
+          contact: body.contact,
+          content: body.content,
+          sourceId: body.source_id,
+          actor: actorOf(c.get('principal')),
+        },
+        waitMs: workflowWaitMs,
       });
       const m = result.message;
-      const view = { id: m.id, seq: m.seq, content: m.content, source_id: m.sourceId, created_at: m.createdAt, conversation_id: result.conversation.displayId, contact_id: result.contact.id };
+      const view = {
+        id: m.id,
+        seq: m.seq,
+        content: m.content,
+        source_id: m.sourceId,
+        created_at: m.createdAt,
+        conversation_id: result.conversation.displayId,
+        contact_id: result.contact.id,
+      };
       return c.json(view, result.created && !replayed ? 201 : 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/conversations', operationId: 'listConversations', summary: 'List conversations, newest first', security, middleware: accountAccess({ sql }),
+      method: 'get',
+      path: '/v1/accounts/{id}/conversations',
+      operationId: 'listConversations',
+      summary: 'List conversations, newest first',
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: accountParam, query: conversationQuery },
       responses: { 200: jsonContent(pageOf(anyObject), 'A page') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      const rows = await listConversations(sql, { accountId: id, status: q.status, inboxId: q.inbox_id, before: decodeCursor(q.cursor), limit: q.limit + 1 });
-      return c.json(page(rows, q.limit, (r) => r.id), 200);
+      const rows = await listConversations(sql, {
+        accountId: id,
+        status: q.status,
+        inboxId: q.inbox_id,
+        before: decodeCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      return c.json(
+        page(rows, q.limit, (r) => r.id),
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/conversations/{displayId}', operationId: 'getConversation', summary: 'Read a conversation', security, middleware: accountAccess({ sql }),
+      method: 'get',
+      path: '/v1/accounts/{id}/conversations/{displayId}',
+      operationId: 'getConversation',
+      summary: 'Read a conversation',
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: conversationParam },
       responses: { 200: jsonContent(anyObject, 'The conversation'), 404: { description: 'No such conversation' } },
     }),
@@ -75,33 +143,67 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/conversations/{displayId}/messages', operationId: 'listConversationMessages', summary: 'List a conversation\'s messages in order', security, middleware: accountAccess({ sql }),
+      method: 'get',
+      path: '/v1/accounts/{id}/conversations/{displayId}/messages',
+      operationId: 'listConversationMessages',
+      summary: "List a conversation's messages in order",
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: conversationParam, query: pageQuery },
-      responses: { 200: jsonContent(pageOf(anyObject), 'A page, by seq'), 404: { description: 'No such conversation' } },
+      responses: {
+        200: jsonContent(pageOf(anyObject), 'A page, by seq'),
+        404: { description: 'No such conversation' },
+      },
     }),
     async (c) => {
       const { id, displayId } = c.req.valid('param');
       const q = c.req.valid('query');
-      const rows = await listMessages(sql, { accountId: id, displayId, after: decodeCursor(q.cursor) ?? 0, limit: q.limit + 1 });
+      const rows = await listMessages(sql, {
+        accountId: id,
+        displayId,
+        after: decodeCursor(q.cursor) ?? 0,
+        limit: q.limit + 1,
+      });
       if (!rows) throw new ProblemError('notFound', `Conversation ${displayId} does not exist in account ${id}.`);
-      return c.json(page(rows, q.limit, (r) => r.seq), 200);
+      return c.json(
+        page(rows, q.limit, (r) => r.seq),
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/conversations/{displayId}/toggle_status', operationId: 'toggleConversationStatus', summary: 'Set a conversation\'s status', security, middleware: accountAccess({ sql }),
+      method: 'post',
+      path: '/v1/accounts/{id}/conversations/{displayId}/toggle_status',
+      operationId: 'toggleConversationStatus',
+      summary: "Set a conversation's status",
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: conversationParam, body: jsonBody(toggleStatusBody) },
-      responses: { 200: jsonContent(statusChange, 'Done; emits conversation_status_changed when it changed'), ...writeAnswers, 404: { description: 'No such conversation' } },
+      responses: {
+        200: jsonContent(statusChange, 'Done; emits conversation_status_changed when it changed'),
+        ...writeAnswers,
+        404: { description: 'No such conversation' },
+      },
     }),
     async (c) => {
       const { id, displayId } = c.req.valid('param');
       const principal = c.get('principal');
       const { result } = await runWrite(temporal, {
-        entry: workflows.changeConversationStatus, key: { accountId: id, displayId, key: keyOrFresh(undefined) },
-        input: { accountId: id, displayId, status: c.req.valid('json').status, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.changeConversationStatus,
+        key: { accountId: id, displayId, key: keyOrFresh(undefined) },
+        input: { accountId: id, displayId, status: c.req.valid('json').status, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
-      return c.json({ id: result.displayId, status: result.status as z.infer<typeof status>, previous_status: result.previousStatus as z.infer<typeof status> }, 200);
+      return c.json(
+        {
+          id: result.displayId,
+          status: result.status as z.infer<typeof status>,
+          previous_status: result.previousStatus as z.infer<typeof status>,
+        },
+        200,
+      );
     },
   );
 

@@ -7,21 +7,34 @@ import { apiEmail, apiText, phonePattern, withPattern } from '../text-rules.ts';
 export const inboxParam = accountParam.extend({ inboxId: idParam('inboxId') });
 /** Display ids are per-account counters stored as PostgreSQL integers. */
 export const conversationParam = accountParam.extend({
-  displayId: z.coerce.number().int().positive().max(2_147_483_647).openapi({ param: { name: 'displayId', in: 'path' }, example: 1 }),
+  displayId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .openapi({ param: { name: 'displayId', in: 'path' }, example: 1 }),
 });
-export const conversationQuery = pageQuery.extend({ status: conversationStatus.optional(), inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() });
+export const conversationQuery = pageQuery.extend({
+  status: conversationStatus.optional(),
+  inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
 
 /** The workflow's contact key with its text rules stated, and its "at least one of" as anyOf. */
 const contact = contactKey
   .safeExtend({
     identifier: apiText(contactKey.shape.identifier.unwrap()).optional(),
     email: apiEmail(contactKey.shape.email.unwrap()).optional(),
-    phone_number: withPattern(contactKey.shape.phone_number.unwrap(), phonePattern, 'must be a phone number').optional(),
+    phone_number: withPattern(
+      contactKey.shape.phone_number.unwrap(),
+      phonePattern,
+      'must be a phone number',
+    ).optional(),
     name: apiText(contactKey.shape.name.unwrap(), { blank: true }).optional(),
   })
   .strict()
   .openapi({
-    description: 'Finds or creates the contact: identifier first, then email, then phone number; at least one of the three',
+    description:
+      'Finds or creates the contact: identifier first, then email, then phone number; at least one of the three',
     anyOf: [{ required: ['identifier'] }, { required: ['email'] }, { required: ['phone_number'] }],
   });
 
@@ -43,13 +56,17 @@ export const ingested = z
     content: z.string(),
     source_id: z.string().nullable(),
     created_at: z.string(),
-    conversation_id: z.number().int().openapi({ description: 'The conversation\'s display id' }),
+    conversation_id: z.number().int().openapi({ description: "The conversation's display id" }),
     contact_id: z.number().int(),
   })
   .openapi('IngestedMessage');
 
 export const toggleStatusBody = changeStatusInput.pick({ status: true }).strict().openapi('ToggleStatusRequest');
-export const statusChange = z.object({ id: z.number().int(), status: conversationStatus, previous_status: conversationStatus });
+export const statusChange = z.object({
+  id: z.number().int(),
+  status: conversationStatus,
+  previous_status: conversationStatus,
+});
 
 const conversationTarget = { id: '$request.path.id', displayId: '$response.body#/conversation_id' };
 export const ingestedLinks = {

@@ -13,15 +13,27 @@ import { validationHook } from '../validation.ts';
 /** Owner and app ids become part of a workflow id and of `/v1/deploys/<owner>:<app>`: ASCII letters, digits, _ and - (`\w` is wider in other regex dialects). */
 const appKey = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and - only');
 const deployId = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,100}:[A-Za-z0-9_-]{1,100}$/, 'is <ownerId>:<appId>').openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}:[A-Za-z0-9_-]{1,100}$/, 'is <ownerId>:<appId>')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'orga_1:app_1' }),
 });
 const deployBody = z
   .object({
     owner_id: appKey,
     app_id: appKey,
     commit: deployInput.shape.commit,
-    deadline_seconds: z.number().int().min(1).max(21_600).optional().openapi({ description: 'Overall deadline; default 30 minutes' }),
-    auto_rollback: deployInput.shape.autoRollback.unwrap().optional().openapi({ description: 'Redeploy the last good commit when this one fails; default true' }),
+    deadline_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(21_600)
+      .optional()
+      .openapi({ description: 'Overall deadline; default 30 minutes' }),
+    auto_rollback: deployInput.shape.autoRollback
+      .unwrap()
+      .optional()
+      .openapi({ description: 'Redeploy the last good commit when this one fails; default true' }),
   })
   .strict()
   .openapi('DeployRequest');
@@ -37,42 +49,85 @@ const fromParam = (id: string) => {
   return { ownerId, appId, workflowId: workflowIdOf(ownerId, appId) };
 };
 
-export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql: Sql; temporal: Client; webUiUrl?: string; pollIntervalMs?: number }) {
+export function deployRoutes({
+  sql,
+  temporal,
+  webUiUrl,
+  pollIntervalMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  webUiUrl?: string;
+  pollIntervalMs?: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const links = (ownerId: string, appId: string, runId?: string) => ({
     self: `/v1/deploys/${ownerId}:${appId}`,
-    ...(webUiUrl && runId ? { webUi: `${webUiUrl}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(workflowIdOf(ownerId, appId))}/${runId}` } : {}),
+    ...(webUiUrl && runId
+      ? {
+          webUi: `${webUiUrl}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(workflowIdOf(ownerId, appId))}/${runId}`,
+        }
+      : {}),
   });
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/deploys', operationId: 'startDeploy', summary: 'Redeploy an application on Clever Cloud (platform token)', security,
+      method: 'post',
+      path: '/v1/deploys',
+      operationId: 'startDeploy',
+      summary: 'Redeploy an application on Clever Cloud (platform token)',
+      security,
       request: { body: jsonBody(deployBody) },
-      responses: { 202: { ...jsonContent(anyObject, 'Started; poll Location'), links: deployLinks }, 409: { description: 'A deploy of this application is running' } },
+      responses: {
+        202: { ...jsonContent(anyObject, 'Started; poll Location'), links: deployLinks },
+        409: { description: 'A deploy of this application is running' },
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requirePlatform(principal);
       const body = c.req.valid('json');
       const started = await startDeploy(temporal, {
-        ownerId: body.owner_id, appId: body.app_id, commit: body.commit, deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000,
-        autoRollback: body.auto_rollback, pollIntervalMs, actor: actorOf(principal),
+        ownerId: body.owner_id,
+        appId: body.app_id,
+        commit: body.commit,
+        deadlineMs: body.deadline_seconds && body.deadline_seconds * 1000,
+        autoRollback: body.auto_rollback,
+        pollIntervalMs,
+        actor: actorOf(principal),
       });
       const l = links(body.owner_id, body.app_id, started.runId);
       if (started.outcome === 'already_running') {
-        throw new ProblemError('conflict', `A deploy of ${body.app_id} is already running; one deploy per application at a time.`, {
-          workflowId: started.workflowId, runId: started.runId, links: l,
-        });
+        throw new ProblemError(
+          'conflict',
+          `A deploy of ${body.app_id} is already running; one deploy per application at a time.`,
+          {
+            workflowId: started.workflowId,
+            runId: started.runId,
+            links: l,
+          },
+        );
       }
-      return c.json({ id: `${body.owner_id}:${body.app_id}`, workflow_id: started.workflowId, run_id: started.runId, links: l }, 202, { Location: l.self });
+      return c.json(
+        { id: `${body.owner_id}:${body.app_id}`, workflow_id: started.workflowId, run_id: started.runId, links: l },
+        202,
+        { Location: l.self },
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/deploys/{id}', operationId: 'getDeploy', summary: 'Progress of the latest deploy of an application (platform token)', security,
+      method: 'get',
+      path: '/v1/deploys/{id}',
+      operationId: 'getDeploy',
+      summary: 'Progress of the latest deploy of an application (platform token)',
+      security,
       request: { params: deployId },
-      responses: { 200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'), 404: { description: 'Never deployed through Capstan' } },
+      responses: {
+        200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'),
+        404: { description: 'Never deployed through Capstan' },
+      },
     }),
     async (c) => {
       requirePlatform(c.get('principal'));
@@ -82,7 +137,17 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
         const description = await handle.describe();
         const progress = await handle.query(progressQuery).catch(() => null);
         const outcome = description.status.name === 'COMPLETED' ? await handle.result() : null;
-        return c.json({ id: `${ownerId}:${appId}`, run_id: description.runId, status: description.status.name, progress, outcome, links: links(ownerId, appId, description.runId) }, 200);
+        return c.json(
+          {
+            id: `${ownerId}:${appId}`,
+            run_id: description.runId,
+            status: description.status.name,
+            progress,
+            outcome,
+            links: links(ownerId, appId, description.runId),
+          },
+          200,
+        );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ProblemError('notFound', `No deploy of ${appId} is known.`);
         throw err;
@@ -92,7 +157,11 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/deploys/{id}/cancel', operationId: 'cancelDeploy', summary: 'Cancel the running deploy (platform token)', security,
+      method: 'post',
+      path: '/v1/deploys/{id}/cancel',
+      operationId: 'cancelDeploy',
+      summary: 'Cancel the running deploy (platform token)',
+      security,
       request: { params: deployId },
       responses: { 202: jsonContent(anyObject, 'Cancel requested'), 404: { description: 'No running deploy' } },
     }),
@@ -102,7 +171,8 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
       try {
         await temporal.workflow.getHandle(workflowId).signal(cancelSignal);
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new ProblemError('notFound', `No deploy of ${appId} is running.`);
+        if (err instanceof WorkflowNotFoundError)
+          throw new ProblemError('notFound', `No deploy of ${appId} is running.`);
         throw err;
       }
       return c.json({ id: `${ownerId}:${appId}`, cancel: 'requested' }, 202);
@@ -111,8 +181,15 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/apps/{appId}/deploys', operationId: 'listAppDeploys', summary: 'Deploy history of an application, newest first (platform token)', security,
-      request: { params: z.object({ appId: appKey.openapi({ param: { name: 'appId', in: 'path' } }) }), query: z.object({ owner_id: appKey.optional() }) },
+      method: 'get',
+      path: '/v1/apps/{appId}/deploys',
+      operationId: 'listAppDeploys',
+      summary: 'Deploy history of an application, newest first (platform token)',
+      security,
+      request: {
+        params: z.object({ appId: appKey.openapi({ param: { name: 'appId', in: 'path' } }) }),
+        query: z.object({ owner_id: appKey.optional() }),
+      },
       responses: { 200: jsonContent(listOf(anyObject), 'Attempts, rollbacks included') },
     }),
     async (c) => {
@@ -123,7 +200,16 @@ export function deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs }: { sql:
         select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
           from deployments where app_id = ${appId} ${owner ? sql`and owner_id = ${owner}` : sql``}
          order by id desc limit 100`;
-      return c.json({ payload: rows.map((r) => ({ ...r, requested_at: r.requested_at?.toISOString(), finished_at: r.finished_at?.toISOString() ?? null })) }, 200);
+      return c.json(
+        {
+          payload: rows.map((r) => ({
+            ...r,
+            requested_at: r.requested_at?.toISOString(),
+            finished_at: r.finished_at?.toISOString() ?? null,
+          })),
+        },
+        200,
+      );
     },
   );
 

@@ -12,30 +12,58 @@ import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 
 const inbox = z
-  .object({ id: z.number().int(), account_id: z.number().int(), name: z.string(), channel_type: z.string(), webhook_url: z.string().nullable() })
+  .object({
+    id: z.number().int(),
+    account_id: z.number().int(),
+    name: z.string(),
+    channel_type: z.string(),
+    webhook_url: z.string().nullable(),
+  })
   .openapi('Inbox');
 const createInboxBody = z
-  .object({ name: apiText(createInboxInput.shape.name), webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).optional() })
+  .object({
+    name: apiText(createInboxInput.shape.name),
+    webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).optional(),
+  })
   .strict()
   .openapi('CreateInboxRequest');
 const inboxLinks = {
-  PostMessage: { operationId: 'postInboundMessage', parameters: { id: '$request.path.id', inboxId: '$response.body#/id' } },
-  ListConversations: { operationId: 'listConversations', parameters: { id: '$request.path.id', inbox_id: '$response.body#/id' } },
+  PostMessage: {
+    operationId: 'postInboundMessage',
+    parameters: { id: '$request.path.id', inboxId: '$response.body#/id' },
+  },
+  ListConversations: {
+    operationId: 'listConversations',
+    parameters: { id: '$request.path.id', inbox_id: '$response.body#/id' },
+  },
 };
-const view = (i: InboxRecord) => ({ id: i.id, account_id: i.accountId, name: i.name, channel_type: i.channelType, webhook_url: i.webhookUrl });
+const view = (i: InboxRecord) => ({
+  id: i.id,
+  account_id: i.accountId,
+  name: i.name,
+  channel_type: i.channelType,
+  webhook_url: i.webhookUrl,
+});
 
 export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/inboxes', operationId: 'listInboxes', summary: 'List inboxes', security, middleware: accountAccess({ sql }),
+      method: 'get',
+      path: '/v1/accounts/{id}/inboxes',
+      operationId: 'listInboxes',
+      summary: 'List inboxes',
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(inbox), 'Inboxes') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const rows = await sql<{ id: number; account_id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
+      const rows = await sql<
+        { id: number; account_id: number; name: string; channel_type: string; webhook_url: string | null }[]
+      >`
         select id, account_id, name, channel_type, webhook_url from inboxes where account_id = ${id} order by id`;
       return c.json({ payload: rows }, 200);
     },
@@ -43,7 +71,12 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/inboxes', operationId: 'createInbox', summary: 'Create an API-channel inbox (administrators)', security, middleware: accountAccess({ sql, roles: ['administrator'] }),
+      method: 'post',
+      path: '/v1/accounts/{id}/inboxes',
+      operationId: 'createInbox',
+      summary: 'Create an API-channel inbox (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: ['administrator'] }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createInboxBody) },
       responses: { 201: { ...jsonContent(inbox, 'Created'), links: inboxLinks }, ...writeAnswers },
     }),
@@ -52,8 +85,10 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
       const principal = c.get('principal');
       const body = c.req.valid('json');
       const { result } = await runWrite(temporal, {
-        entry: workflows.createInbox, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
-        input: { accountId: id, name: body.name, webhookUrl: body.webhook_url, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.createInbox,
+        key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, name: body.name, webhookUrl: body.webhook_url, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json(view(result), 201);
     },

@@ -11,7 +11,15 @@ import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
-import { acceptBody, invitation, invitationParam, invitationView, inviteBody, joined, ownInvitationParam } from './schemas.ts';
+import {
+  acceptBody,
+  invitation,
+  invitationParam,
+  invitationView,
+  inviteBody,
+  joined,
+  ownInvitationParam,
+} from './schemas.ts';
 
 const admins = ['administrator'] as const;
 const seatsTaken = { 402: { description: "All the licence's seats are taken", content: problemContent } };
@@ -22,12 +30,25 @@ const gone = { 404: { description: 'No such invitation, withdrawn or expired', c
  * token to the invitee, who accepts with it (or, as a user already, with their
  * own token). The answer is the same whether the email has a user or not.
  */
-export function invitationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
+export function invitationRoutes({
+  sql,
+  temporal,
+  workflowWaitMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/invitations', operationId: 'inviteMember', summary: 'Invite an email to join (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'post',
+      path: '/v1/accounts/{id}/invitations',
+      operationId: 'inviteMember',
+      summary: 'Invite an email to join (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(inviteBody) },
       responses: { 201: jsonContent(invitation, 'Invited; `accept_token` is shown this once'), ...writeAnswers },
     }),
@@ -37,9 +58,18 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; 
       const link = issueInvitationSecret();
       const expiresAt = new Date(Date.now() + body.expires_in_hours * 3_600_000).toISOString();
       const { result, replayed } = await runWrite(temporal, {
-        entry: workflows.inviteMember, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
-        input: { accountId: id, email: body.email, role: body.role, link: { sha256: link.sha256, prefix: link.prefix }, expiresAt, actor: actorOf(c.get('principal')) },
-        fingerprintOf: { email: body.email, role: body.role, hours: body.expires_in_hours }, waitMs: workflowWaitMs,
+        entry: workflows.inviteMember,
+        key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: {
+          accountId: id,
+          email: body.email,
+          role: body.role,
+          link: { sha256: link.sha256, prefix: link.prefix },
+          expiresAt,
+          actor: actorOf(c.get('principal')),
+        },
+        fingerprintOf: { email: body.email, role: body.role, hours: body.expires_in_hours },
+        waitMs: workflowWaitMs,
       });
       return c.json({ ...invitationView(result), ...(!replayed && { accept_token: link.plaintext }) }, 201);
     },
@@ -47,28 +77,62 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; 
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/invitations', operationId: 'listInvitations', summary: 'List invitations (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'get',
+      path: '/v1/accounts/{id}/invitations',
+      operationId: 'listInvitations',
+      summary: 'List invitations (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(invitation), 'Invitations, newest first') },
     }),
     async (c) => {
-      const rows = await sql<{ id: number; account_id: number; email: string; role: 'administrator' | 'agent'; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }[]>`
+      const rows = await sql<
+        {
+          id: number;
+          account_id: number;
+          email: string;
+          role: 'administrator' | 'agent';
+          expires_at: Date;
+          accepted_at: Date | null;
+          revoked_at: Date | null;
+        }[]
+      >`
         select id, account_id, email, role, expires_at, accepted_at, revoked_at from invitations where account_id = ${c.req.valid('param').id} order by id desc limit 500`;
-      return c.json({ payload: rows.map((r) => ({ id: r.id, account_id: r.account_id, email: r.email, role: r.role, status: invitationStatus(r), expires_at: r.expires_at.toISOString() })) }, 200);
+      return c.json(
+        {
+          payload: rows.map((r) => ({
+            id: r.id,
+            account_id: r.account_id,
+            email: r.email,
+            role: r.role,
+            status: invitationStatus(r),
+            expires_at: r.expires_at.toISOString(),
+          })),
+        },
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/v1/accounts/{id}/invitations/{invitationId}', operationId: 'revokeInvitation', summary: 'Withdraw a pending invitation (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'delete',
+      path: '/v1/accounts/{id}/invitations/{invitationId}',
+      operationId: 'revokeInvitation',
+      summary: 'Withdraw a pending invitation (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: invitationParam },
       responses: { 200: jsonContent(invitation, 'Withdrawn: its token no longer works'), ...writeAnswers, ...gone },
     }),
     async (c) => {
       const { id, invitationId } = c.req.valid('param');
       const { result } = await runWrite(temporal, {
-        entry: workflows.revokeInvitation, key: { accountId: id, invitationId, key: keyOrFresh(undefined) },
-        input: { accountId: id, invitationId, actor: actorOf(c.get('principal')) }, waitMs: workflowWaitMs,
+        entry: workflows.revokeInvitation,
+        key: { accountId: id, invitationId, key: keyOrFresh(undefined) },
+        input: { accountId: id, invitationId, actor: actorOf(c.get('principal')) },
+        waitMs: workflowWaitMs,
       });
       return c.json(invitationView(result), 200);
     },
@@ -76,9 +140,18 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/invitations/accept', operationId: 'acceptInvitation', security: [], summary: 'Accept an invitation with its one-time token (no access token needed)',
+      method: 'post',
+      path: '/v1/invitations/accept',
+      operationId: 'acceptInvitation',
+      security: [],
+      summary: 'Accept an invitation with its one-time token (no access token needed)',
       request: { body: jsonBody(acceptBody) },
-      responses: { 201: jsonContent(joined, 'Joined; `access_token` acts in that account only, shown once'), ...writeAnswers, ...seatsTaken, ...gone },
+      responses: {
+        201: jsonContent(joined, 'Joined; `access_token` acts in that account only, shown once'),
+        ...writeAnswers,
+        ...seatsTaken,
+        ...gone,
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -86,31 +159,70 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; 
       const token = issueToken();
       // Keyed by the link: accepting twice is one run, and the second answer carries no token.
       const { result, replayed } = await runWrite(temporal, {
-        entry: workflows.acceptInvitation, key: { key: linkSha256 },
-        input: { by: { kind: 'link', linkSha256 }, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, actor: { type: 'Invitation', id: body.token.slice(0, 12) } },
-        fingerprintOf: { linkSha256 }, waitMs: workflowWaitMs,
+        entry: workflows.acceptInvitation,
+        key: { key: linkSha256 },
+        input: {
+          by: { kind: 'link', linkSha256 },
+          name: body.name,
+          token: { sha256: token.sha256, prefix: token.prefix },
+          actor: { type: 'Invitation', id: body.token.slice(0, 12) },
+        },
+        fingerprintOf: { linkSha256 },
+        waitMs: workflowWaitMs,
       });
-      return c.json({ account_id: result.accountId, user_id: result.userId, role: result.role, access_token: replayed ? null : token.plaintext }, 201);
+      return c.json(
+        {
+          account_id: result.accountId,
+          user_id: result.userId,
+          role: result.role,
+          access_token: replayed ? null : token.plaintext,
+        },
+        201,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/invitations/{invitationId}/accept', operationId: 'acceptOwnInvitation', security, summary: 'Accept an invitation to your email with your own token',
+      method: 'post',
+      path: '/v1/invitations/{invitationId}/accept',
+      operationId: 'acceptOwnInvitation',
+      security,
+      summary: 'Accept an invitation to your email with your own token',
       request: { params: ownInvitationParam },
-      responses: { 201: jsonContent(joined, 'Joined; `access_token` acts in that account only, shown once'), ...writeAnswers, ...seatsTaken, ...gone },
+      responses: {
+        201: jsonContent(joined, 'Joined; `access_token` acts in that account only, shown once'),
+        ...writeAnswers,
+        ...seatsTaken,
+        ...gone,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
-      if (principal.kind !== 'user') throw new ProblemError('forbidden', 'An invitation is accepted by the invited user, with their own token.');
+      if (principal.kind !== 'user')
+        throw new ProblemError('forbidden', 'An invitation is accepted by the invited user, with their own token.');
       const { invitationId } = c.req.valid('param');
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {
-        entry: workflows.acceptInvitation, key: { key: `${invitationId}:${principal.userId}` },
-        input: { by: { kind: 'user', invitationId, userId: principal.userId }, token: { sha256: token.sha256, prefix: token.prefix }, actor: actorOf(principal) },
-        fingerprintOf: { invitationId, userId: principal.userId }, waitMs: workflowWaitMs,
+        entry: workflows.acceptInvitation,
+        key: { key: `${invitationId}:${principal.userId}` },
+        input: {
+          by: { kind: 'user', invitationId, userId: principal.userId },
+          token: { sha256: token.sha256, prefix: token.prefix },
+          actor: actorOf(principal),
+        },
+        fingerprintOf: { invitationId, userId: principal.userId },
+        waitMs: workflowWaitMs,
       });
-      return c.json({ account_id: result.accountId, user_id: result.userId, role: result.role, access_token: replayed ? null : token.plaintext }, 201);
+      return c.json(
+        {
+          account_id: result.accountId,
+          user_id: result.userId,
+          role: result.role,
+          access_token: replayed ? null : token.plaintext,
+        },
+        201,
+      );
     },
   );
 

@@ -11,27 +11,46 @@ export const invitation = z
     role,
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
     expires_at: z.string(),
-    accept_token: z.string().optional().openapi({ description: 'The one-time link secret: shown in this answer only; hand it to the invitee' }),
+    accept_token: z
+      .string()
+      .optional()
+      .openapi({ description: 'The one-time link secret: shown in this answer only; hand it to the invitee' }),
   })
   .openapi('Invitation');
 
 export const joined = z
-  .object({ account_id: z.number().int(), user_id: z.number().int(), role, access_token: z.string().nullable().openapi({ description: 'A token for the account joined, shown once' }) })
+  .object({
+    account_id: z.number().int(),
+    user_id: z.number().int(),
+    role,
+    access_token: z.string().nullable().openapi({ description: 'A token for the account joined, shown once' }),
+  })
   .openapi('JoinedAccount');
 
 export const inviteBody = inviteMemberInput
   .pick({ email: true, role: true })
   .extend({
     email: apiEmail(inviteMemberInput.shape.email),
-    expires_in_hours: z.number().int().min(1).max(30 * 24).default(7 * 24).openapi({ description: 'How long the link works (default 7 days)' }),
+    expires_in_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24)
+      .default(7 * 24)
+      .openapi({ description: 'How long the link works (default 7 days)' }),
   })
   .strict()
   .openapi('InviteRequest');
 
 export const acceptBody = z
   .object({
-    token: z.string().regex(/^inv_[A-Za-z0-9_-]{43}$/, 'must be an invitation token').openapi({ description: 'The `accept_token` of the invitation' }),
-    name: apiText(acceptInvitationInput.shape.name.unwrap()).optional().openapi({ description: 'Your name, if this email has no user yet' }),
+    token: z
+      .string()
+      .regex(/^inv_[A-Za-z0-9_-]{43}$/, 'must be an invitation token')
+      .openapi({ description: 'The `accept_token` of the invitation' }),
+    name: apiText(acceptInvitationInput.shape.name.unwrap())
+      .optional()
+      .openapi({ description: 'Your name, if this email has no user yet' }),
   })
   .strict()
   .openapi('AcceptInvitationRequest');
@@ -39,4 +58,11 @@ export const acceptBody = z
 export const invitationParam = accountParam.extend({ invitationId: idParam('invitationId') });
 export const ownInvitationParam = z.object({ invitationId: idParam('invitationId') });
 
-export const invitationView = (r: InvitationRecord) => ({ id: r.id, account_id: r.accountId, email: r.email, role: r.role, status: r.status, expires_at: r.expiresAt });
+export const invitationView = (r: InvitationRecord) => ({
+  id: r.id,
+  account_id: r.accountId,
+  email: r.email,
+  role: r.role,
+  status: r.status,
+  expires_at: r.expiresAt,
+});

@@ -21,7 +21,13 @@ import { isDeadlineExceeded, toProblem } from '../write.ts';
  * the shape (422, code MALFORMED) along with the signature, which no schema can.
  */
 const installBody = z
-  .object({ key: z.string().min(1).max(10_000).openapi({ pattern: String.raw`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$` }) })
+  .object({
+    key: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .openapi({ pattern: String.raw`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$` }),
+  })
   .strict()
   .openapi('InstallLicenceRequest');
 /** Both workflows take seconds; past this, the worker is likely down and the caller hears so. */
@@ -65,12 +71,18 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
   /** After anything that changes the status: premium features follow it at once. */
   async function reconcile() {
     const entry = workflows.reconcilePremiumFeatures;
-    await temporal.withDeadline(Date.now() + WAIT_MS, () => executeWorkflow(temporal, entry, { cause: `install:${randomUUID()}` }, {}));
+    await temporal.withDeadline(Date.now() + WAIT_MS, () =>
+      executeWorkflow(temporal, entry, { cause: `install:${randomUUID()}` }, {}),
+    );
   }
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/license', operationId: 'getLicence', summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)', security,
+      method: 'get',
+      path: '/v1/license',
+      operationId: 'getLicence',
+      summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)',
+      security,
       responses: { 200: jsonContent(anyObject, 'The licence') },
     }),
     async (c) => {
@@ -81,17 +93,41 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
 
   app.openapi(
     createRoute({
-      method: 'put', path: '/v1/license', operationId: 'installLicence', summary: 'Install a licence key (platform token); verified before it is saved', security,
-      description: 'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
+      method: 'put',
+      path: '/v1/license',
+      operationId: 'installLicence',
+      summary: 'Install a licence key (platform token); verified before it is saved',
+      security,
+      description:
+        'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
       request: { body: jsonBody(installBody) },
-      responses: { 200: jsonContent(anyObject, 'Installed'), 422: { description: 'Invalid fields, or a key whose signature, issuer, installation or dates do not verify (`code` says which)' } },
+      responses: {
+        200: jsonContent(anyObject, 'Installed'),
+        422: {
+          description:
+            'Invalid fields, or a key whose signature, issuer, installation or dates do not verify (`code` says which)',
+        },
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requirePlatform(principal);
-      const verified = await verifyLicence(c.req.valid('json').key, { publicKeys: settings.publicKeys, issuer: settings.issuer, installationId: await installationId(sql) });
-      if (!verified.ok) throw new ProblemError('validation', `The licence key was refused: ${verified.message}.`, { code: verified.code, errors: [{ field: 'key', message: verified.code }] });
-      await storeLicence(sql, { key: c.req.valid('json').key.trim(), kid: verified.kid, claims: verified.claims, installedBy: `PlatformApp:${principal.appId}` });
+      const verified = await verifyLicence(c.req.valid('json').key, {
+        publicKeys: settings.publicKeys,
+        issuer: settings.issuer,
+        installationId: await installationId(sql),
+      });
+      if (!verified.ok)
+        throw new ProblemError('validation', `The licence key was refused: ${verified.message}.`, {
+          code: verified.code,
+          errors: [{ field: 'key', message: verified.code }],
+        });
+      await storeLicence(sql, {
+        key: c.req.valid('json').key.trim(),
+        kid: verified.kid,
+        claims: verified.claims,
+        installedBy: `PlatformApp:${principal.appId}`,
+      });
       await reconcile();
       await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, settings));
       return c.json(await view(), 200);
@@ -100,17 +136,27 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/license/heartbeat', operationId: 'runLicenceHeartbeat', summary: 'Run a heartbeat now and answer its outcome (platform token)', security,
-      responses: { 200: jsonContent(anyObject, 'The heartbeat and the status after it'), 502: { description: 'The licensing server refused the key or could not be reached' } },
+      method: 'post',
+      path: '/v1/license/heartbeat',
+      operationId: 'runLicenceHeartbeat',
+      summary: 'Run a heartbeat now and answer its outcome (platform token)',
+      security,
+      responses: {
+        200: jsonContent(anyObject, 'The heartbeat and the status after it'),
+        502: { description: 'The licensing server refused the key or could not be reached' },
+      },
     }),
     async (c) => {
       requirePlatform(c.get('principal'));
       const key = { key: randomUUID() };
       try {
-        const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () => executeWorkflow(temporal, workflows.licenceHeartbeat, key, { retry: false }));
+        const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () =>
+          executeWorkflow(temporal, workflows.licenceHeartbeat, key, { retry: false }),
+        );
         return c.json({ ...outcome, licence: await view() }, 200);
       } catch (err) {
-        if (isDeadlineExceeded(err)) throw new ProblemError('unavailable', 'The heartbeat did not finish in time: is a worker running?');
+        if (isDeadlineExceeded(err))
+          throw new ProblemError('unavailable', 'The heartbeat did not finish in time: is a worker running?');
         throw toProblem(err, workflows.licenceHeartbeat.id(key));
       }
     },

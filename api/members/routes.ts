@@ -11,19 +11,48 @@ import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
-import { accessToken, addMemberBody, changeRoleBody, createTokenBody, member, memberLinks, tokenParam, userParam } from './schemas.ts';
+import {
+  accessToken,
+  addMemberBody,
+  changeRoleBody,
+  createTokenBody,
+  member,
+  memberLinks,
+  tokenParam,
+  userParam,
+} from './schemas.ts';
 
 const admins = ['administrator'] as const;
 
 const memberView = (m: Member) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role });
-const tokenView = (t: AccessTokenRecord) => ({ id: t.id, user_id: t.userId, name: t.name, prefix: t.prefix, revoked_at: t.revokedAt, expires_at: t.expiresAt });
+const tokenView = (t: AccessTokenRecord) => ({
+  id: t.id,
+  user_id: t.userId,
+  name: t.name,
+  prefix: t.prefix,
+  revoked_at: t.revokedAt,
+  expires_at: t.expiresAt,
+});
 
-export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
+export function memberRoutes({
+  sql,
+  temporal,
+  workflowWaitMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/members', operationId: 'listMembers', summary: 'List members', security, middleware: accountAccess({ sql }),
+      method: 'get',
+      path: '/v1/accounts/{id}/members',
+      operationId: 'listMembers',
+      summary: 'List members',
+      security,
+      middleware: accountAccess({ sql }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(member), 'Members') },
     }),
@@ -38,15 +67,20 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/members', operationId: 'addMember', security, middleware: accountAccess({ sql }),
+      method: 'post',
+      path: '/v1/accounts/{id}/members',
+      operationId: 'addMember',
+      security,
+      middleware: accountAccess({ sql }),
       summary: 'Add a member directly (platform token)',
-      description: "Chatwoot's platform API: links the user with this email, made if needed. Administrators invite instead (`POST …/invitations`), so they learn nothing about users of other accounts.",
+      description:
+        "Chatwoot's platform API: links the user with this email, made if needed. Administrators invite instead (`POST …/invitations`), so they learn nothing about users of other accounts.",
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(addMemberBody) },
       responses: {
         201: { ...jsonContent(member, 'Added'), links: memberLinks },
         200: { ...jsonContent(member, 'Already a member'), links: memberLinks },
         ...writeAnswers,
-        402: { description: 'All the licence\'s seats are taken', content: problemContent },
+        402: { description: "All the licence's seats are taken", content: problemContent },
       },
     }),
     async (c) => {
@@ -55,8 +89,10 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       requirePlatform(principal, 'Administrators invite members: POST /v1/accounts/{id}/invitations.');
       const body = c.req.valid('json');
       const { result, replayed } = await runWrite(temporal, {
-        entry: workflows.addMember, key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
-        input: { accountId: id, ...body, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.addMember,
+        key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, ...body, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json(memberView(result), result.created && !replayed ? 201 : 200);
     },
@@ -64,16 +100,28 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/v1/accounts/{id}/members/{userId}', operationId: 'changeMemberRole', summary: 'Change a member\'s role (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'patch',
+      path: '/v1/accounts/{id}/members/{userId}',
+      operationId: 'changeMemberRole',
+      summary: "Change a member's role (administrators)",
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: userParam, body: jsonBody(changeRoleBody) },
-      responses: { 200: jsonContent(member, 'Changed'), ...writeAnswers, 404: { description: 'Not a member' }, 409: { description: 'Would leave no administrator' } },
+      responses: {
+        200: jsonContent(member, 'Changed'),
+        ...writeAnswers,
+        404: { description: 'Not a member' },
+        409: { description: 'Would leave no administrator' },
+      },
     }),
     async (c) => {
       const { id, userId } = c.req.valid('param');
       const principal = c.get('principal');
       const { result } = await runWrite(temporal, {
-        entry: workflows.changeRole, key: { accountId: id, userId, key: keyOrFresh(undefined) },
-        input: { accountId: id, userId, role: c.req.valid('json').role, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.changeRole,
+        key: { accountId: id, userId, key: keyOrFresh(undefined) },
+        input: { accountId: id, userId, role: c.req.valid('json').role, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json(memberView(result), 200);
     },
@@ -81,21 +129,40 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/v1/accounts/{id}/members/{userId}', operationId: 'removeMember', summary: 'Remove a member (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'delete',
+      path: '/v1/accounts/{id}/members/{userId}',
+      operationId: 'removeMember',
+      summary: 'Remove a member (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: userParam },
-      responses: { 204: { description: 'Removed (or was not a member)' }, ...writeAnswers, 409: { description: 'The last administrator' } },
+      responses: {
+        204: { description: 'Removed (or was not a member)' },
+        ...writeAnswers,
+        409: { description: 'The last administrator' },
+      },
     }),
     async (c) => {
       const { id, userId } = c.req.valid('param');
       const principal = c.get('principal');
-      await runWrite(temporal, { entry: workflows.removeMember, key: { accountId: id, userId, key: keyOrFresh(undefined) }, input: { accountId: id, userId, actor: actorOf(principal) }, waitMs: workflowWaitMs });
+      await runWrite(temporal, {
+        entry: workflows.removeMember,
+        key: { accountId: id, userId, key: keyOrFresh(undefined) },
+        input: { accountId: id, userId, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
+      });
       return c.body(null, 204);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/v1/accounts/{id}/access_tokens', operationId: 'listAccessTokens', summary: 'List the members\' tokens (administrators)', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'get',
+      path: '/v1/accounts/{id}/access_tokens',
+      operationId: 'listAccessTokens',
+      summary: "List the members' tokens (administrators)",
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(accessToken), 'Tokens, by prefix') },
     }),
@@ -110,10 +177,23 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/accounts/{id}/access_tokens', operationId: 'createAccessToken', summary: 'Create a token for a member (administrators); shown once', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'post',
+      path: '/v1/accounts/{id}/access_tokens',
+      operationId: 'createAccessToken',
+      summary: 'Create a token for a member (administrators); shown once',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: accountParam, body: jsonBody(createTokenBody) },
       responses: {
-        201: { ...jsonContent(accessToken, 'Created; `token` is shown this once'), links: { Revoke: { operationId: 'revokeAccessToken', parameters: { id: '$request.path.id', tokenId: '$response.body#/id' } } } },
+        201: {
+          ...jsonContent(accessToken, 'Created; `token` is shown this once'),
+          links: {
+            Revoke: {
+              operationId: 'revokeAccessToken',
+              parameters: { id: '$request.path.id', tokenId: '$response.body#/id' },
+            },
+          },
+        },
         ...writeAnswers,
         404: { description: 'Not a member' },
       },
@@ -125,8 +205,17 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
       const userId = body.user_id;
       const token = issueToken();
       const { result } = await runWrite(temporal, {
-        entry: workflows.createAccessToken, key: { accountId: id, key: keyOrFresh(undefined) },
-        input: { accountId: id, userId, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, expiresAt: body.expires_at, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.createAccessToken,
+        key: { accountId: id, key: keyOrFresh(undefined) },
+        input: {
+          accountId: id,
+          userId,
+          name: body.name,
+          token: { sha256: token.sha256, prefix: token.prefix },
+          expiresAt: body.expires_at,
+          actor: actorOf(principal),
+        },
+        waitMs: workflowWaitMs,
       });
       return c.json({ ...tokenView(result), token: token.plaintext }, 201);
     },
@@ -134,15 +223,27 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temp
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/v1/accounts/{id}/access_tokens/{tokenId}', operationId: 'revokeAccessToken', summary: 'Revoke a token (administrators); refused from the next request on', security, middleware: accountAccess({ sql, roles: admins }),
+      method: 'delete',
+      path: '/v1/accounts/{id}/access_tokens/{tokenId}',
+      operationId: 'revokeAccessToken',
+      summary: 'Revoke a token (administrators); refused from the next request on',
+      security,
+      middleware: accountAccess({ sql, roles: admins }),
       request: { params: tokenParam },
-      responses: { 200: jsonContent(accessToken, 'Revoked'), ...writeAnswers, 404: { description: 'No such token in this account' } },
+      responses: {
+        200: jsonContent(accessToken, 'Revoked'),
+        ...writeAnswers,
+        404: { description: 'No such token in this account' },
+      },
     }),
     async (c) => {
       const { id, tokenId } = c.req.valid('param');
       const principal = c.get('principal');
       const { result } = await runWrite(temporal, {
-        entry: workflows.revokeAccessToken, key: { accountId: id, tokenId, key: keyOrFresh(undefined) }, input: { accountId: id, tokenId, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.revokeAccessToken,
+        key: { accountId: id, tokenId, key: keyOrFresh(undefined) },
+        input: { accountId: id, tokenId, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json(tokenView(result), 200);
     },

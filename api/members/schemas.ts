@@ -6,9 +6,19 @@ import { apiEmail, apiText } from '../text-rules.ts';
 /** An ISO-8601 instant with its offset (a past one makes a token that is expired from the start). */
 export const futureInstant = z.iso.datetime({ offset: true });
 
-export const member = z.object({ user_id: z.number().int(), name: z.string(), email: z.string(), role }).openapi('Member');
+export const member = z
+  .object({ user_id: z.number().int(), name: z.string(), email: z.string(), role })
+  .openapi('Member');
 export const accessToken = z
-  .object({ id: z.number().int(), user_id: z.number().int(), name: z.string(), prefix: z.string(), revoked_at: z.string().nullable(), expires_at: z.string().nullable().optional(), token: z.string().optional() })
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int(),
+    name: z.string(),
+    prefix: z.string(),
+    revoked_at: z.string().nullable(),
+    expires_at: z.string().nullable().optional(),
+    token: z.string().optional(),
+  })
   .openapi('AccessToken');
 export const userParam = accountParam.extend({ userId: idParam('userId') });
 export const tokenParam = accountParam.extend({ tokenId: idParam('tokenId') });
@@ -22,14 +32,25 @@ export const changeRoleBody = changeRoleInput.pick({ role: true }).strict().open
 export const createTokenBody = z
   .object({
     name: apiText(createAccessTokenInput.shape.name),
-    user_id: createAccessTokenInput.shape.userId.max(Number.MAX_SAFE_INTEGER).openapi({ description: 'The member the token acts as' }),
-    expires_at: futureInstant.optional().openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
+    user_id: createAccessTokenInput.shape.userId
+      .max(Number.MAX_SAFE_INTEGER)
+      .openapi({ description: 'The member the token acts as' }),
+    expires_at: futureInstant
+      .optional()
+      .openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
   })
   .strict()
   .openapi('CreateAccessTokenRequest');
 
 export const memberLinks = {
-  ChangeRole: { operationId: 'changeMemberRole', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
+  ChangeRole: {
+    operationId: 'changeMemberRole',
+    parameters: { id: '$request.path.id', userId: '$response.body#/user_id' },
+  },
   Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
-  CreateToken: { operationId: 'createAccessToken', parameters: { id: '$request.path.id' }, requestBody: { name: 'linked', user_id: '$response.body#/user_id' } },
+  CreateToken: {
+    operationId: 'createAccessToken',
+    parameters: { id: '$request.path.id' },
+    requestBody: { name: 'linked', user_id: '$response.body#/user_id' },
+  },
 };

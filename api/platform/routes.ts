@@ -16,16 +16,34 @@ import { keyOrFresh, runWrite } from '../write.ts';
 
 const platformToken = z
   .object({
-    id: z.number().int(), app: z.string(), name: z.string(), prefix: z.string(), created_at: z.string(), expires_at: z.string().nullable(), revoked_at: z.string().nullable(),
+    id: z.number().int(),
+    app: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    created_at: z.string(),
+    expires_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
     token: z.string().optional().openapi({ description: 'The token itself: shown in this answer only' }),
   })
   .openapi('PlatformToken');
 const createBody = z
-  .object({ app: apiText(createPlatformTokenInput.shape.app), name: apiText(createPlatformTokenInput.shape.name), expires_at: futureInstant.optional() })
+  .object({
+    app: apiText(createPlatformTokenInput.shape.app),
+    name: apiText(createPlatformTokenInput.shape.name),
+    expires_at: futureInstant.optional(),
+  })
   .strict()
   .openapi('CreatePlatformTokenRequest');
 const rotateBody = z
-  .object({ grace_seconds: z.number().int().min(0).max(30 * 86_400).default(0).openapi({ description: 'How long the old token keeps working (default: it stops at once)' }) })
+  .object({
+    grace_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(0)
+      .openapi({ description: 'How long the old token keeps working (default: it stops at once)' }),
+  })
   .strict()
   .openapi('RotatePlatformTokenRequest');
 const statusBody = z
@@ -35,28 +53,78 @@ const statusBody = z
 const tokenParam = z.object({ tokenId: idParam('tokenId') });
 const missing = { 404: { description: 'No such platform token', content: problemContent } };
 
-const view = (t: PlatformTokenRecord) => ({ id: t.id, app: t.app, name: t.name, prefix: t.prefix, created_at: t.createdAt, expires_at: t.expiresAt, revoked_at: t.revokedAt });
+const view = (t: PlatformTokenRecord) => ({
+  id: t.id,
+  app: t.app,
+  name: t.name,
+  prefix: t.prefix,
+  created_at: t.createdAt,
+  expires_at: t.expiresAt,
+  revoked_at: t.revokedAt,
+});
 
 /** The platform's own keys and its tenants' status: platform tokens only. */
-export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
+export function platformRoutes({
+  sql,
+  temporal,
+  workflowWaitMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  const links = { Rotate: { operationId: 'rotatePlatformToken', parameters: { tokenId: '$response.body#/id' } }, Revoke: { operationId: 'revokePlatformToken', parameters: { tokenId: '$response.body#/id' } } };
+  const links = {
+    Rotate: { operationId: 'rotatePlatformToken', parameters: { tokenId: '$response.body#/id' } },
+    Revoke: { operationId: 'revokePlatformToken', parameters: { tokenId: '$response.body#/id' } },
+  };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/platform/tokens', operationId: 'listPlatformTokens', summary: 'List platform tokens, by prefix (platform token)', security, responses: { 200: jsonContent(listOf(platformToken), 'Tokens') } }),
+    createRoute({
+      method: 'get',
+      path: '/v1/platform/tokens',
+      operationId: 'listPlatformTokens',
+      summary: 'List platform tokens, by prefix (platform token)',
+      security,
+      responses: { 200: jsonContent(listOf(platformToken), 'Tokens') },
+    }),
     async (c) => {
       requirePlatform(c.get('principal'));
-      const rows = await sql<{ id: number; app: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null }[]>`
+      const rows = await sql<
+        {
+          id: number;
+          app: string;
+          name: string;
+          prefix: string;
+          created_at: Date;
+          expires_at: Date | null;
+          revoked_at: Date | null;
+        }[]
+      >`
         select t.id, p.name as app, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at
           from access_tokens t join platform_apps p on p.id = t.owner_id where t.owner_type = 'PlatformApp' order by t.id`;
       const iso = (d: Date | null) => d?.toISOString() ?? null;
-      return c.json({ payload: rows.map((r) => ({ ...r, created_at: r.created_at.toISOString(), expires_at: iso(r.expires_at), revoked_at: iso(r.revoked_at) })) }, 200);
+      return c.json(
+        {
+          payload: rows.map((r) => ({
+            ...r,
+            created_at: r.created_at.toISOString(),
+            expires_at: iso(r.expires_at),
+            revoked_at: iso(r.revoked_at),
+          })),
+        },
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/platform/tokens', operationId: 'createPlatformToken', summary: 'Create a platform token (platform token); shown once', security,
+      method: 'post',
+      path: '/v1/platform/tokens',
+      operationId: 'createPlatformToken',
+      summary: 'Create a platform token (platform token); shown once',
+      security,
       request: { body: jsonBody(createBody) },
       responses: { 201: { ...jsonContent(platformToken, 'Created'), links }, ...writeAnswers },
     }),
@@ -66,8 +134,16 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
       const body = c.req.valid('json');
       const token = issueToken();
       const { result } = await runWrite(temporal, {
-        entry: workflows.createPlatformToken, key: { key: keyOrFresh(undefined) },
-        input: { app: body.app, name: body.name, token: { sha256: token.sha256, prefix: token.prefix }, expiresAt: body.expires_at, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.createPlatformToken,
+        key: { key: keyOrFresh(undefined) },
+        input: {
+          app: body.app,
+          name: body.name,
+          token: { sha256: token.sha256, prefix: token.prefix },
+          expiresAt: body.expires_at,
+          actor: actorOf(principal),
+        },
+        waitMs: workflowWaitMs,
       });
       return c.json({ ...view(result), token: token.plaintext }, 201);
     },
@@ -75,9 +151,17 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/v1/platform/tokens/{tokenId}/rotate', operationId: 'rotatePlatformToken', summary: 'Replace a platform token with a new one (platform token); shown once', security,
+      method: 'post',
+      path: '/v1/platform/tokens/{tokenId}/rotate',
+      operationId: 'rotatePlatformToken',
+      summary: 'Replace a platform token with a new one (platform token); shown once',
+      security,
       request: { params: tokenParam, body: jsonBody(rotateBody) },
-      responses: { 201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links }, ...writeAnswers, ...missing },
+      responses: {
+        201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links },
+        ...writeAnswers,
+        ...missing,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -85,8 +169,15 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
       const { tokenId } = c.req.valid('param');
       const token = issueToken();
       const { result } = await runWrite(temporal, {
-        entry: workflows.rotatePlatformToken, key: { tokenId, key: keyOrFresh(undefined) },
-        input: { tokenId, token: { sha256: token.sha256, prefix: token.prefix }, graceSeconds: c.req.valid('json').grace_seconds, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.rotatePlatformToken,
+        key: { tokenId, key: keyOrFresh(undefined) },
+        input: {
+          tokenId,
+          token: { sha256: token.sha256, prefix: token.prefix },
+          graceSeconds: c.req.valid('json').grace_seconds,
+          actor: actorOf(principal),
+        },
+        waitMs: workflowWaitMs,
       });
       return c.json({ ...view(result), token: token.plaintext }, 201);
     },
@@ -94,7 +185,11 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/v1/platform/tokens/{tokenId}', operationId: 'revokePlatformToken', summary: 'Revoke a platform token (platform token); refused from the next request on', security,
+      method: 'delete',
+      path: '/v1/platform/tokens/{tokenId}',
+      operationId: 'revokePlatformToken',
+      summary: 'Revoke a platform token (platform token); refused from the next request on',
+      security,
       request: { params: tokenParam },
       responses: { 200: jsonContent(platformToken, 'Revoked'), ...writeAnswers, ...missing },
     }),
@@ -103,7 +198,10 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
       requirePlatform(principal);
       const { tokenId } = c.req.valid('param');
       const { result } = await runWrite(temporal, {
-        entry: workflows.revokePlatformToken, key: { tokenId, key: keyOrFresh(undefined) }, input: { tokenId, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.revokePlatformToken,
+        key: { tokenId, key: keyOrFresh(undefined) },
+        input: { tokenId, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json(view(result), 200);
     },
@@ -111,11 +209,22 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/v1/accounts/{id}', operationId: 'setAccountStatus', summary: 'Suspend or reactivate an account (platform token)', security,
-      description: 'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
+      method: 'patch',
+      path: '/v1/accounts/{id}',
+      operationId: 'setAccountStatus',
+      summary: 'Suspend or reactivate an account (platform token)',
+      security,
+      description:
+        'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
       middleware: accountAccess({ sql, whileSuspended: 'allow' }),
       request: { params: accountParam, body: jsonBody(statusBody) },
-      responses: { 200: jsonContent(z.object({ id: z.number().int(), status: accountStatus, changed: z.boolean() }), 'The status now'), ...writeAnswers },
+      responses: {
+        200: jsonContent(
+          z.object({ id: z.number().int(), status: accountStatus, changed: z.boolean() }),
+          'The status now',
+        ),
+        ...writeAnswers,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -123,8 +232,10 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; te
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const { result } = await runWrite(temporal, {
-        entry: workflows.setAccountStatus, key: { accountId: id, key: keyOrFresh(undefined) },
-        input: { accountId: id, status: body.status, reason: body.reason, actor: actorOf(principal) }, waitMs: workflowWaitMs,
+        entry: workflows.setAccountStatus,
+        key: { accountId: id, key: keyOrFresh(undefined) },
+        input: { accountId: id, status: body.status, reason: body.reason, actor: actorOf(principal) },
+        waitMs: workflowWaitMs,
       });
       return c.json({ id: result.accountId, status: result.status, changed: result.changed }, 200);
     },

@@ -18,8 +18,10 @@ function commonProblems(route: RouteConfig): Record<number, string> {
     503: 'PostgreSQL or Temporal is unreachable; retry after Retry-After seconds',
   };
   problems[429] = 'Over the request budget of the token or the address; retry after Retry-After seconds';
-  if (route.path.startsWith('/v1/accounts/{id}/') && route.method !== 'get') problems[423] = 'The account is suspended: it answers reads, not writes';
-  if (request.params || request.query || request.headers || request.body) problems[422] = 'Invalid fields, one entry per field in `errors`';
+  if (route.path.startsWith('/v1/accounts/{id}/') && route.method !== 'get')
+    problems[423] = 'The account is suspended: it answers reads, not writes';
+  if (request.params || request.query || request.headers || request.body)
+    problems[422] = 'Invalid fields, one entry per field in `errors`';
   if (route.path.startsWith('/v1/accounts/{id}')) problems[404] = 'No such account, or no such resource in it';
   if (request.body) {
     problems[400] = 'The body is not valid JSON';
@@ -38,7 +40,8 @@ export function documentProblems(registry: Registry): void {
     for (const [status, description] of Object.entries(commonProblems(route))) responses[status] = { description };
     Object.assign(responses, route.responses);
     for (const [status, response] of Object.entries(responses)) {
-      if (Number(status) >= 400 && !('$ref' in response) && !response.content) responses[status] = { ...response, content: problemContent };
+      if (Number(status) >= 400 && !('$ref' in response) && !response.content)
+        responses[status] = { ...response, content: problemContent };
     }
     route.responses = responses;
   }

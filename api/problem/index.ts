@@ -30,7 +30,11 @@ export const problemTypes = {
   conflict: { slug: 'conflict', title: 'The request conflicts with the current state', status: 409 },
   accountSuspended: { slug: 'account-suspended', title: 'The account is suspended', status: 423 },
   tooManyRequests: { slug: 'too-many-requests', title: 'Too many requests', status: 429 },
-  idempotencyMismatch: { slug: 'idempotency-key-reused', title: 'This Idempotency-Key was used with another request', status: 422 },
+  idempotencyMismatch: {
+    slug: 'idempotency-key-reused',
+    title: 'This Idempotency-Key was used with another request',
+    status: 422,
+  },
   payloadTooLarge: { slug: 'payload-too-large', title: 'The request body is too large', status: 413 },
   unsupportedMediaType: { slug: 'unsupported-media-type', title: 'Send the body as application/json', status: 415 },
   unavailable: { slug: 'unavailable', title: 'A service Capstan depends on is unavailable', status: 503 },

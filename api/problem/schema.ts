@@ -14,6 +14,10 @@ export const problemContent = { 'application/problem+json': { schema: problemSch
 
 /** What a write through a workflow may answer besides its result. */
 export const writeAnswers = {
-  202: { description: 'Still running after the API\'s wait: the problem names the workflow; repeat the request with the same Idempotency-Key for the result', content: problemContent },
+  202: {
+    description:
+      "Still running after the API's wait: the problem names the workflow; repeat the request with the same Idempotency-Key for the result",
+    content: problemContent,
+  },
   409: { description: 'Conflicts with existing data', content: problemContent },
 } as const;

@@ -27,10 +27,15 @@ export function rateLimit({ limiter, keyOf, scope }: RateLimitOptions): Middlewa
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new ProblemError('tooManyRequests', `More than ${limiter.points} requests in ${limiter.duration} s ${scope}; retry in ${retryAfter} s.`, {}, {
-        'Retry-After': String(retryAfter),
-        ...headers(limiter, err),
-      });
+      throw new ProblemError(
+        'tooManyRequests',
+        `More than ${limiter.points} requests in ${limiter.duration} s ${scope}; retry in ${retryAfter} s.`,
+        {},
+        {
+          'Retry-After': String(retryAfter),
+          ...headers(limiter, err),
+        },
+      );
     }
     await next();
     // Two budgets (address, token) may both answer: the one with less left is the one to show.

@@ -25,8 +25,23 @@ export async function findWebhook(sql: Sql, accountId: number, webhookId: number
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Deliveries newest first; `seq` (creation order) is the cursor. */
-export async function listDeliveries(sql: Sql, q: { webhookId: number; status?: string; before?: number; limit: number }) {
-  const rows = await sql<{ id: string; seq: number; event: string; status: string; attempts: number; last_error: string | null; created_at: Date; finished_at: Date | null; workflow_id: string }[]>`
+export async function listDeliveries(
+  sql: Sql,
+  q: { webhookId: number; status?: string; before?: number; limit: number },
+) {
+  const rows = await sql<
+    {
+      id: string;
+      seq: number;
+      event: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      created_at: Date;
+      finished_at: Date | null;
+      workflow_id: string;
+    }[]
+  >`
     select id, seq, event, status, attempts, last_error, created_at, finished_at, workflow_id from webhook_deliveries
      where webhook_id = ${q.webhookId}
        ${q.status ? sql`and status = ${q.status}` : sql``}
@@ -36,11 +51,30 @@ export async function listDeliveries(sql: Sql, q: { webhookId: number; status?: 
 }
 
 export async function findDelivery(sql: Sql, accountId: number, webhookId: number, deliveryId: string) {
-  const [d] = await sql<{ id: string; event: string; status: string; attempts: number; last_error: string | null; payload: unknown; created_at: Date; finished_at: Date | null; workflow_id: string }[]>`
+  const [d] = await sql<
+    {
+      id: string;
+      event: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      payload: unknown;
+      created_at: Date;
+      finished_at: Date | null;
+      workflow_id: string;
+    }[]
+  >`
     select id, event, status, attempts, last_error, payload, created_at, finished_at, workflow_id from webhook_deliveries
      where id = ${deliveryId} and webhook_id = ${webhookId} and account_id = ${accountId}`;
   if (!d) return undefined;
-  const attempts = await sql<{ attempt: number; status_code: number | null; duration_ms: number; error: string | null; started_at: Date }[]>`
+  const attempts = await sql<
+    { attempt: number; status_code: number | null; duration_ms: number; error: string | null; started_at: Date }[]
+  >`
     select attempt, status_code, duration_ms, error, started_at from webhook_attempts where delivery_id = ${deliveryId} order by attempt, id`;
-  return { ...d, created_at: iso(d.created_at), finished_at: iso(d.finished_at), attempts_log: attempts.map((a) => ({ ...a, started_at: iso(a.started_at) })) };
+  return {
+    ...d,
+    created_at: iso(d.created_at),
+    finished_at: iso(d.finished_at),
+    attempts_log: attempts.map((a) => ({ ...a, started_at: iso(a.started_at) })),
+  };
 }

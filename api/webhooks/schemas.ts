@@ -6,32 +6,46 @@ import { apiText, httpUrlPattern, withPattern } from '../text-rules.ts';
 
 export const webhook = z
   .object({
-    id: z.number().int(), account_id: z.number().int(), name: z.string().nullable(), url: z.string(), subscriptions: z.array(z.string()),
-    status: webhookStatus, disabled_reason: z.string().nullable(),
+    id: z.number().int(),
+    account_id: z.number().int(),
+    name: z.string().nullable(),
+    url: z.string(),
+    subscriptions: z.array(z.string()),
+    status: webhookStatus,
+    disabled_reason: z.string().nullable(),
     secret: z.string().openapi({ description: 'HMAC key of X-Capstan-Signature' }),
   })
   .openapi('Webhook');
 
 export const webhookParam = accountParam.extend({ webhookId: idParam('webhookId') });
 /** Delivery ids are PostgreSQL uuids: any 8-4-4-4-12 hex string, whatever its version bits. */
-export const deliveryParam = webhookParam.extend({ deliveryId: z.guid().openapi({ param: { name: 'deliveryId', in: 'path' } }) });
+export const deliveryParam = webhookParam.extend({
+  deliveryId: z.guid().openapi({ param: { name: 'deliveryId', in: 'path' } }),
+});
 export const deliveriesQuery = pageQuery.extend({ status: deliveryStatus.optional() });
 
 const url = (field: z.ZodString) =>
   withPattern(field, httpUrlPattern, 'must be an http or https URL without credentials').openapi({
-    description: 'Must resolve, when saved and at each delivery, to a public address (or a range WEBHOOK_ALLOWED_RANGES allows)',
+    description:
+      'Must resolve, when saved and at each delivery, to a public address (or a range WEBHOOK_ALLOWED_RANGES allows)',
     example: 'http://127.0.0.1:9000/hooks', // what the local stack (loopback allowed) takes
   });
 
 export const createWebhookBody = createWebhookInput
   .pick({ subscriptions: true })
-  .extend({ url: url(createWebhookInput.shape.url), name: apiText(createWebhookInput.shape.name.unwrap(), { blank: true }).optional() })
+  .extend({
+    url: url(createWebhookInput.shape.url),
+    name: apiText(createWebhookInput.shape.name.unwrap(), { blank: true }).optional(),
+  })
   .strict()
   .openapi('CreateWebhookRequest');
 
 export const updateWebhookBody = updateWebhookInput
   .pick({ subscriptions: true, enabled: true })
-  .extend({ url: url(updateWebhookInput.shape.url.unwrap()).optional(), name: apiText(updateWebhookInput.shape.name.unwrap(), { blank: true }).optional() })
+  .extend({
+    url: url(updateWebhookInput.shape.url.unwrap()).optional(),
+    name: apiText(updateWebhookInput.shape.name.unwrap(), { blank: true }).optional(),
+  })
   .strict()
   .openapi('UpdateWebhookRequest');
 
@@ -44,5 +58,12 @@ export const webhookLinks = {
 };
 /** The newest delivery of a page, when there is one. */
 export const deliveryLinks = {
-  GetDelivery: { operationId: 'getDelivery', parameters: { id: '$request.path.id', webhookId: '$request.path.webhookId', deliveryId: '$response.body#/payload/0/id' } },
+  GetDelivery: {
+    operationId: 'getDelivery',
+    parameters: {
+      id: '$request.path.id',
+      webhookId: '$request.path.webhookId',
+      deliveryId: '$response.body#/payload/0/id',
+    },
+  },
 };

@@ -16,14 +16,36 @@ export async function apiCommand(): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const shutdown = new Shutdown(logger);
   await shutdown.starting(async () => {
-    const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-api' });
+    const sql = createPool({
+      url: requireSetting(env, 'DATABASE_URL'),
+      max: env.DATABASE_POOL_MAX,
+      applicationName: 'capstan-api',
+    });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
-    if (localKeyFile) logger.warn({ file: localKeyFile }, 'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the workers');
+    if (localKeyFile)
+      logger.warn(
+        { file: localKeyFile },
+        'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the workers',
+      );
     const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence: licenceSettings(env), codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES, rateLimits: rateLimits(env) }), env.HOST, env.PORT);
+    const api = await serveApi(
+      createApp({
+        sql,
+        temporal,
+        logger,
+        workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
+        deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
+        licence: licenceSettings(env),
+        codecServer,
+        bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+        rateLimits: rateLimits(env),
+      }),
+      env.HOST,
+      env.PORT,
+    );
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
   });

@@ -66,10 +66,18 @@ async function start(client: Client, owner: string, app: string, options: Deploy
   for (const name of options.unset ?? []) envChanges[name] = null;
   const deadlineMs = options.deadline === undefined ? undefined : parseDuration(options.deadline);
   const started = await startDeploy(client, {
-    ownerId: owner, appId: app, commit: options.commit, env: envChanges, deadlineMs, autoRollback: options.rollback, actor,
+    ownerId: owner,
+    appId: app,
+    commit: options.commit,
+    env: envChanges,
+    deadlineMs,
+    autoRollback: options.rollback,
+    actor,
   });
   if (started.outcome === 'already_running') {
-    throw new Error(`a deploy of ${app} is already running (${started.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`);
+    throw new Error(
+      `a deploy of ${app} is already running (${started.workflowId}); follow it with: capstan deploy status ${app} --owner ${owner}`,
+    );
   }
   console.log(`deploy started: ${started.workflowId} (run ${started.runId})`);
 }
@@ -77,7 +85,13 @@ async function start(client: Client, owner: string, app: string, options: Deploy
 /** A live line: phase, Clever Cloud state and time against the deadline, until the deploy ends. */
 async function follow(client: Client, owner: string, app: string): Promise<void> {
   const handle = client.workflow.getHandle(workflowIdOf(owner, app));
-  const bar = new SingleBar({ format: '  {phase} {state} [{bar}] {elapsed}s / {total}s  {deployment}', noTTYOutput: true, notTTYSchedule: 5_000, stream: process.stderr, hideCursor: true });
+  const bar = new SingleBar({
+    format: '  {phase} {state} [{bar}] {elapsed}s / {total}s  {deployment}',
+    noTTYOutput: true,
+    notTTYSchedule: 5_000,
+    stream: process.stderr,
+    hideCursor: true,
+  });
   let started = false;
   const result = handle.result();
   let done = false;
@@ -86,7 +100,12 @@ async function follow(client: Client, owner: string, app: string): Promise<void>
     const p = await handle.query(progressQuery).catch(() => undefined);
     if (p) {
       const total = Math.round((p.elapsedMs + p.timeLeftMs) / 1000);
-      const payload = { phase: p.phase.padEnd(12), state: (p.state ?? '-').padEnd(10), elapsed: Math.round(p.elapsedMs / 1000), deployment: p.deploymentId ?? '' };
+      const payload = {
+        phase: p.phase.padEnd(12),
+        state: (p.state ?? '-').padEnd(10),
+        elapsed: Math.round(p.elapsedMs / 1000),
+        deployment: p.deploymentId ?? '',
+      };
       if (!started) {
         bar.start(total, 0, payload);
         started = true;
@@ -98,7 +117,9 @@ async function follow(client: Client, owner: string, app: string): Promise<void>
   if (started) bar.stop();
   try {
     const outcome: DeployOutcome = await result;
-    console.log(`deploy ${outcome.status}: ${outcome.commit}${outcome.rollback ? `; rolled back to ${outcome.rollback.commit} (${outcome.rollback.state})` : ''}`);
+    console.log(
+      `deploy ${outcome.status}: ${outcome.commit}${outcome.rollback ? `; rolled back to ${outcome.rollback.commit} (${outcome.rollback.state})` : ''}`,
+    );
     if (outcome.status !== 'succeeded') process.exitCode = 1;
   } catch (err) {
     const cause = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : String(err);
@@ -109,7 +130,14 @@ async function follow(client: Client, owner: string, app: string): Promise<void>
 
 function printStatus(p: DeployProgress): void {
   console.log(
-    [`phase       ${p.phase}`, `commit      ${p.commit ?? '-'}`, `deployment  ${p.deploymentId ?? '-'}`, `state       ${p.state ?? '-'}`, `elapsed     ${seconds(p.elapsedMs)}`, `time left   ${seconds(p.timeLeftMs)}`]
+    [
+      `phase       ${p.phase}`,
+      `commit      ${p.commit ?? '-'}`,
+      `deployment  ${p.deploymentId ?? '-'}`,
+      `state       ${p.state ?? '-'}`,
+      `elapsed     ${seconds(p.elapsedMs)}`,
+      `time left   ${seconds(p.timeLeftMs)}`,
+    ]
       .concat(p.rollbackCommit ? [`rollback to ${p.rollbackCommit}`] : [])
       .join('\n'),
   );
@@ -118,12 +146,24 @@ function printStatus(p: DeployProgress): void {
 async function history(env: Env, owner: string, app: string): Promise<void> {
   const sql = createPool({ url: env.DATABASE_URL ?? localDatabaseUrl(env.EMBEDDED_POSTGRES_PORT), max: 1 });
   try {
-    const rows = await sql<{ id: number; commit: string; outcome: string; rollback_of: number | null; requested_at: Date; finished_at: Date | null; requested_by: string }[]>`
+    const rows = await sql<
+      {
+        id: number;
+        commit: string;
+        outcome: string;
+        rollback_of: number | null;
+        requested_at: Date;
+        finished_at: Date | null;
+        requested_by: string;
+      }[]
+    >`
       select id, commit, outcome, rollback_of, requested_at, finished_at, requested_by from deployments
        where owner_id = ${owner} and app_id = ${app} order by id desc limit 20`;
     for (const r of rows) {
       const took = r.finished_at ? seconds(r.finished_at.getTime() - r.requested_at.getTime()) : 'running';
-      console.log(`${r.requested_at.toISOString()}  ${r.commit.slice(0, 12).padEnd(12)}  ${r.outcome.padEnd(9)}  ${took.padEnd(8)}  ${r.rollback_of ? `rollback of #${r.rollback_of}` : ''}  ${r.requested_by}`);
+      console.log(
+        `${r.requested_at.toISOString()}  ${r.commit.slice(0, 12).padEnd(12)}  ${r.outcome.padEnd(9)}  ${took.padEnd(8)}  ${r.rollback_of ? `rollback of #${r.rollback_of}` : ''}  ${r.requested_by}`,
+      );
     }
     if (!rows.length) console.log(`no deploys of ${owner}/${app} recorded`);
   } finally {

@@ -12,7 +12,9 @@ export async function licenseCommand(action: string, key: string | undefined): P
       return print(await api('PUT', '/v1/license', { key }));
     case 'heartbeat': {
       const answer = await api('POST', '/v1/license/heartbeat');
-      console.log(`heartbeat ${answer.heartbeat.outcome}${answer.heartbeat.serverStatus ? ` (server: ${answer.heartbeat.serverStatus})` : ''}${answer.heartbeat.error ? `: ${answer.heartbeat.error}` : ''}`);
+      console.log(
+        `heartbeat ${answer.heartbeat.outcome}${answer.heartbeat.serverStatus ? ` (server: ${answer.heartbeat.serverStatus})` : ''}${answer.heartbeat.error ? `: ${answer.heartbeat.error}` : ''}`,
+      );
       return print(answer.licence);
     }
     default:

@@ -16,7 +16,8 @@ const DAY = 86_400;
 /** `capstan sandbox licence issue`: a key from the local licensing sandbox, for this installation by default. */
 export async function sandboxLicenceIssue(options: IssueOptions): Promise<void> {
   const env = loadEnv();
-  if (!(plans as readonly string[]).includes(options.plan)) throw new Error(`--plan ${options.plan}: one of ${plans.join(', ')}`);
+  if (!(plans as readonly string[]).includes(options.plan))
+    throw new Error(`--plan ${options.plan}: one of ${plans.join(', ')}`);
   const days = /^(\d+)d$/.exec(options.expires);
   if (!days) throw new Error(`--expires ${options.expires}: a number of days such as 30d`);
   const aud = options.aud ?? (await apiClient(env)('GET', '/v1/license')).installation_id;
@@ -32,7 +33,9 @@ export async function sandboxLicenceIssue(options: IssueOptions): Promise<void> 
       ...(options.grace ? { grace: Number(options.grace) } : {}),
     }),
   }).catch(() => {
-    throw new Error(`the licensing sandbox on port ${env.LICENSING_SANDBOX_PORT} is not reachable; is \`capstan up\` running?`);
+    throw new Error(
+      `the licensing sandbox on port ${env.LICENSING_SANDBOX_PORT} is not reachable; is \`capstan up\` running?`,
+    );
   });
   console.log(((await res.json()) as { key: string }).key);
 }

@@ -48,11 +48,18 @@ export async function upCommand(): Promise<void> {
           uiPort: env.TEMPORAL_UI_PORT,
           namespace: env.TEMPORAL_NAMESPACE,
           uiCodecEndpoint: codecUrl,
-        }).catch(advise(`stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`));
+        }).catch(
+          advise(
+            `stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`,
+          ),
+        );
     shutdown.add('temporal dev server', () => temporalServer.stop());
 
     const applied = await migrate(database.url).catch(
-      advise(`check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`, 'migrations failed'),
+      advise(
+        `check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`,
+        'migrations failed',
+      ),
     );
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
@@ -61,25 +68,58 @@ export async function upCommand(): Promise<void> {
     const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
-    const clever = cleverSettings(env) ?? (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown).catch(portAdvice('CLEVER_SANDBOX_PORT')));
+    const clever =
+      cleverSettings(env) ??
+      (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown).catch(portAdvice('CLEVER_SANDBOX_PORT')));
     const licence = env.LICENSING_SERVER_URL
       ? licenceSettings(env)
-      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(portAdvice('LICENSING_SANDBOX_PORT'));
+      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(
+          portAdvice('LICENSING_SANDBOX_PORT'),
+        );
     // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
     const { access: configured } = await temporalAccessOf(env, temporalServer.address);
-    const access = env.TEMPORAL_ADDRESS ? configured : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
+    const access = env.TEMPORAL_ADDRESS
+      ? configured
+      : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
     const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
-    const workers = await startWorkers({ temporal: access, sql, logger, metricsPort: env.METRICS_PORT, webhooks: localWebhookSettings(env), clever, licence, limits: accountLimits(env) }).catch(
-      advise(`${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`, 'workers did not start'),
+    const workers = await startWorkers({
+      temporal: access,
+      sql,
+      logger,
+      metricsPort: env.METRICS_PORT,
+      webhooks: localWebhookSettings(env),
+      clever,
+      licence,
+      limits: accountLimits(env),
+    }).catch(
+      advise(
+        `${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`,
+        'workers did not start',
+      ),
     );
     shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(advise(unreachable, 'Temporal client'));
+    const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
+      advise(unreachable, 'Temporal client'),
+    );
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
-    const api = await serveApi(createApp({ sql, temporal, logger, workflowWaitMs: env.API_WORKFLOW_WAIT_MS, webUiUrl: temporalServer.uiUrl, deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS, licence, codecServer, bodyLimitBytes: env.API_BODY_LIMIT_BYTES, rateLimits: rateLimits(env) }), env.HOST, env.PORT).catch(
-      portAdvice('PORT'),
-    );
+    const api = await serveApi(
+      createApp({
+        sql,
+        temporal,
+        logger,
+        workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
+        webUiUrl: temporalServer.uiUrl,
+        deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
+        licence,
+        codecServer,
+        bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+        rateLimits: rateLimits(env),
+      }),
+      env.HOST,
+      env.PORT,
+    ).catch(portAdvice('PORT'));
     shutdown.add('http server', () => api.close());
     return { api, temporalServer, database, platformToken, clever, licence };
   });

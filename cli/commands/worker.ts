@@ -17,10 +17,18 @@ export async function workerCommand(): Promise<void> {
   const shutdown = new Shutdown(logger);
   const licence = licenceSettings(env);
   await shutdown.starting(async () => {
-    const sql = createPool({ url: requireSetting(env, 'DATABASE_URL'), max: env.DATABASE_POOL_MAX, applicationName: 'capstan-worker' });
+    const sql = createPool({
+      url: requireSetting(env, 'DATABASE_URL'),
+      max: env.DATABASE_POOL_MAX,
+      applicationName: 'capstan-worker',
+    });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
-    if (localKeyFile) logger.warn({ file: localKeyFile }, 'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the API');
+    if (localKeyFile)
+      logger.warn(
+        { file: localKeyFile },
+        'payload keys from the local data directory; set CAPSTAN_PAYLOAD_KEYS to share them with the API',
+      );
     const workers = await startWorkers({
       temporal: access,
       sql,
@@ -34,7 +42,10 @@ export async function workerCommand(): Promise<void> {
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);
     shutdown.add('temporal client', () => client.connection.close());
-    logger.info({ schedule: await ensureLicenceSchedule(client, await heartbeatInterval(sql, licence)) }, 'licence heartbeat schedule');
+    logger.info(
+      { schedule: await ensureLicenceSchedule(client, await heartbeatInterval(sql, licence)) },
+      'licence heartbeat schedule',
+    );
   });
   await shutdown.untilSignal();
 }

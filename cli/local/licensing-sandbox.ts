@@ -11,9 +11,16 @@ import type { Shutdown } from '../shutdown.ts';
  * directory so licences issued by it survive restarts. The installation pins
  * that key instead of the real vendor's.
  */
-export async function startLocalLicensing(dataDir: string, port: number, settings: LicenceSettings, shutdown: Shutdown): Promise<LicenceSettings> {
+export async function startLocalLicensing(
+  dataDir: string,
+  port: number,
+  settings: LicenceSettings,
+  shutdown: Shutdown,
+): Promise<LicenceSettings> {
   const file = join(dataDir, 'licensing-vendor.jwk');
-  const issuer = existsSync(file) ? await LicenceIssuer.restore(JSON.parse(await readFile(file, 'utf8'))) : await LicenceIssuer.create();
+  const issuer = existsSync(file)
+    ? await LicenceIssuer.restore(JSON.parse(await readFile(file, 'utf8')))
+    : await LicenceIssuer.create();
   if (!existsSync(file)) await writeFile(file, JSON.stringify(await issuer.privateJwk()), { mode: 0o600 });
   const server = await startLicensingSandbox(port, issuer);
   shutdown.add('licensing sandbox', () => server.close());

@@ -14,9 +14,7 @@ const CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 
 type Lookup = Pick<Env, 'TEMPORAL_CLI_PATH' | 'PATH' | 'XDG_CACHE_HOME'>;
 
-export type TemporalBinary =
-  | { source: 'env' | 'path' | 'cache' | 'built'; path: string }
-  | { source: 'sdk-download' };
+export type TemporalBinary = { source: 'env' | 'path' | 'cache' | 'built'; path: string } | { source: 'sdk-download' };
 
 /** Cache folder keyed by the pinned module, so bumping go.mod or go.sum builds anew. */
 export function cachedBinaryPath(env: Lookup = loadEnv()): string {
@@ -47,10 +45,14 @@ function onPath(name: string, env: Lookup): string | undefined {
  * cached build, then a fresh build with Go, and last the SDK's own download
  * (which needs internet access).
  */
-export async function resolveTemporalBinary(log: (line: string) => void = console.error, env: Lookup = loadEnv()): Promise<TemporalBinary> {
+export async function resolveTemporalBinary(
+  log: (line: string) => void = console.error,
+  env: Lookup = loadEnv(),
+): Promise<TemporalBinary> {
   const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist: point it at a temporal binary, or unset it`);
+    if (!existsSync(fromEnv))
+      throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist: point it at a temporal binary, or unset it`);
     return { source: 'env', path: fromEnv };
   }
   const fromPath = onPath('temporal', env);
@@ -72,7 +74,11 @@ export async function buildTemporalBinary(go: string, target: string, log: (line
   const started = Date.now();
   await run(go, ['mod', 'download', '-x'], 'downloading modules', estimateModules(), /^# get .*200 OK/);
 
-  const listed = spawnSync(go, ['list', '-deps', CLI_PACKAGE], { cwd: temporalModuleDir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const listed = spawnSync(go, ['list', '-deps', CLI_PACKAGE], {
+    cwd: temporalModuleDir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const packages = listed.status === 0 ? listed.stdout.split('\n').filter(Boolean).length : 1500;
 
   await mkdir(join(target, '..'), { recursive: true });
@@ -93,7 +99,12 @@ function estimateModules(): number {
 
 function run(cmd: string, args: string[], phase: string, total: number, counts: RegExp): Promise<void> {
   const bar = new SingleBar(
-    { format: `  ${phase.padEnd(20)} [{bar}] {value}/{total} {duration_formatted}`, noTTYOutput: true, notTTYSchedule: 15_000, stream: process.stderr },
+    {
+      format: `  ${phase.padEnd(20)} [{bar}] {value}/{total} {duration_formatted}`,
+      noTTYOutput: true,
+      notTTYSchedule: 15_000,
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -116,7 +127,8 @@ function run(cmd: string, args: string[], phase: string, total: number, counts: 
       bar.stop();
       if (code === 0) resolve();
       else {
-        const todo = 'check the Go toolchain and access to the Go module proxy, or set TEMPORAL_CLI_PATH to a temporal binary';
+        const todo =
+          'check the Go toolchain and access to the Go module proxy, or set TEMPORAL_CLI_PATH to a temporal binary';
         reject(new Error(`\`go ${args.join(' ')}\` failed with code ${code}: ${todo}`, { cause: new Error(tail) }));
       }
     });

@@ -39,7 +39,8 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
         port,
         dbFilename: options.dbFilename,
         uiPort: options.uiPort,
-        ...(options.uiPort && options.uiCodecEndpoint && { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] }),
+        ...(options.uiPort &&
+          options.uiCodecEndpoint && { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] }),
         searchAttributes: Object.values(searchAttributes),
       },
     });

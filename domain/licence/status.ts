@@ -36,8 +36,13 @@ export function licenceStatus(facts: LicenceFacts, now: number): LicenceStatus {
 }
 
 /** Premium features the status allows: the plan's and the licence's extra ones while VALID or GRACE, none otherwise. */
-export function allowedFeatures(status: LicenceStatus, claims?: Pick<LicenceClaims, 'plan' | 'features'>): PremiumFeature[] {
+export function allowedFeatures(
+  status: LicenceStatus,
+  claims?: Pick<LicenceClaims, 'plan' | 'features'>,
+): PremiumFeature[] {
   if (!claims || (status !== 'VALID' && status !== 'GRACE')) return [];
-  const extra = claims.features.filter((f): f is PremiumFeature => (planFeatures.enterprise as readonly string[]).includes(f));
+  const extra = claims.features.filter((f): f is PremiumFeature =>
+    (planFeatures.enterprise as readonly string[]).includes(f),
+  );
   return [...new Set([...planFeatures[claims.plan], ...extra])].sort();
 }

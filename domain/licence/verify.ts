@@ -26,13 +26,18 @@ export const licenceClaims = z.object({
   nbf: z.number().int().optional(),
   exp: z.number().int(),
   /** Seconds of grace after expiry or after the server stops confirming (default 7 days). */
-  grace: z.number().int().min(0).default(7 * 86_400),
+  grace: z
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 86_400),
   /** Heartbeat interval in seconds. */
   hb: z.number().int().min(1).optional(),
 });
 export type LicenceClaims = z.infer<typeof licenceClaims>;
 
-export type Verified = { ok: true; claims: LicenceClaims; kid: string } | { ok: false; code: LicenceRefusal; message: string };
+export type Verified =
+  { ok: true; claims: LicenceClaims; kid: string } | { ok: false; code: LicenceRefusal; message: string };
 
 export const CLOCK_SKEW_SECONDS = 60;
 
@@ -44,17 +49,30 @@ export const CLOCK_SKEW_SECONDS = 60;
  * refused before any key is used; the type keeps any other JWT the vendor
  * signs from passing for a licence.
  */
-export async function verifyLicence(key: string, options: { publicKeys: PinnedKey[]; issuer: string; installationId: string; now?: Date }): Promise<Verified> {
+export async function verifyLicence(
+  key: string,
+  options: { publicKeys: PinnedKey[]; issuer: string; installationId: string; now?: Date },
+): Promise<Verified> {
   let header;
   try {
     header = decodeProtectedHeader(key.trim());
   } catch {
     return { ok: false, code: 'MALFORMED', message: 'not a compact JWS' };
   }
-  if (header.alg !== 'EdDSA') return { ok: false, code: 'ALGORITHM_NOT_ALLOWED', message: `alg ${String(header.alg)} is not accepted; licences are signed with EdDSA` };
+  if (header.alg !== 'EdDSA')
+    return {
+      ok: false,
+      code: 'ALGORITHM_NOT_ALLOWED',
+      message: `alg ${String(header.alg)} is not accepted; licences are signed with EdDSA`,
+    };
   // Compared as RFC 7515 says: case-insensitively, `application/` optional.
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
-  if (typ !== LICENCE_TYP) return { ok: false, code: 'WRONG_TYPE', message: `typ ${String(header.typ)} is not accepted; a licence is typed ${LICENCE_TYP}` };
+  if (typ !== LICENCE_TYP)
+    return {
+      ok: false,
+      code: 'WRONG_TYPE',
+      message: `typ ${String(header.typ)} is not accepted; a licence is typed ${LICENCE_TYP}`,
+    };
   const pinned = options.publicKeys.find((k) => k.kid === header.kid);
   if (!pinned) return { ok: false, code: 'UNKNOWN_KEY', message: `kid ${String(header.kid)} is not a pinned key` };
   try {
@@ -68,7 +86,12 @@ export async function verifyLicence(key: string, options: { publicKeys: PinnedKe
       requiredClaims: ['exp', 'iat', 'sub', 'aud', 'iss'],
     });
     const claims = licenceClaims.safeParse(payload);
-    if (!claims.success) return { ok: false, code: 'CLAIMS_INVALID', message: claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    if (!claims.success)
+      return {
+        ok: false,
+        code: 'CLAIMS_INVALID',
+        message: claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      };
     return { ok: true, claims: claims.data, kid: pinned.kid };
   } catch (err) {
     return { ok: false, ...refusalOf(err) };
@@ -78,11 +101,15 @@ export async function verifyLicence(key: string, options: { publicKeys: PinnedKe
 function refusalOf(err: unknown): { code: LicenceRefusal; message: string } {
   if (err instanceof errors.JWTExpired) return { code: 'EXPIRED', message: 'the licence has expired' };
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf' || err.claim === 'iat') return { code: 'NOT_YET_VALID', message: 'the licence is not valid yet' };
-    if (err.claim === 'aud') return { code: 'WRONG_INSTALLATION', message: 'the licence was issued for another installation' };
-    if (err.claim === 'iss') return { code: 'WRONG_ISSUER', message: 'the licence was not issued by the configured licensing vendor' };
+    if (err.claim === 'nbf' || err.claim === 'iat')
+      return { code: 'NOT_YET_VALID', message: 'the licence is not valid yet' };
+    if (err.claim === 'aud')
+      return { code: 'WRONG_INSTALLATION', message: 'the licence was issued for another installation' };
+    if (err.claim === 'iss')
+      return { code: 'WRONG_ISSUER', message: 'the licence was not issued by the configured licensing vendor' };
     return { code: 'CLAIMS_INVALID', message: err.message };
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return { code: 'SIGNATURE_INVALID', message: 'the signature does not match the pinned key' };
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return { code: 'SIGNATURE_INVALID', message: 'the signature does not match the pinned key' };
   return { code: 'MALFORMED', message: (err as Error).message };
 }

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { refuseAuthorization, type SandboxCredentials } from './auth.ts';
 import { SandboxState, defaultFaults, type SandboxApp } from './state.ts';
 
-const error = (c: Context, status: 401 | 404 | 500 | 503, message: string) => c.json({ id: status * 10, message, type: 'error' }, status);
+const error = (c: Context, status: 401 | 404 | 500 | 503, message: string) =>
+  c.json({ id: status * 10, message, type: 'error' }, status);
 
 /**
  * A local stand-in of Clever Cloud's v2 API for deploys: applications, env,
@@ -25,7 +26,13 @@ export function createCleverSandbox(credentials: SandboxCredentials, state = new
   app.get('/__sandbox/apps/:ownerId/:appId', (c) => {
     const found = state.find(c.req.param('ownerId'), c.req.param('appId'));
     if (!found) return error(c, 404, 'no such app');
-    return c.json({ redeployCalls: found.redeployCalls, apiCalls: found.apiCalls, commitId: found.commitId, env: Object.fromEntries(found.env), deployments: found.deployments.map((d) => state.view(found, d)) });
+    return c.json({
+      redeployCalls: found.redeployCalls,
+      apiCalls: found.apiCalls,
+      commitId: found.commitId,
+      env: Object.fromEntries(found.env),
+      deployments: found.deployments.map((d) => state.view(found, d)),
+    });
   });
 
   const api = new Hono<{ Variables: { app: SandboxApp } }>();
@@ -44,7 +51,15 @@ export function createCleverSandbox(credentials: SandboxCredentials, state = new
 
   api.get('/', (c) => {
     const a = c.get('app');
-    return c.json({ id: a.id, name: a.name, state: 'SHOULD_BE_UP', commitId: a.commitId, instance: { minInstances: 1, maxInstances: 1, minFlavor: 'nano', maxFlavor: 'nano' }, deployment: { type: 'GIT' }, cancelOnPush: false });
+    return c.json({
+      id: a.id,
+      name: a.name,
+      state: 'SHOULD_BE_UP',
+      commitId: a.commitId,
+      instance: { minInstances: 1, maxInstances: 1, minFlavor: 'nano', maxFlavor: 'nano' },
+      deployment: { type: 'GIT' },
+      cancelOnPush: false,
+    });
   });
   api.get('/env', (c) => c.json([...c.get('app').env].map(([name, value]) => ({ name, value }))));
   api.put('/env/:name', async (c) => {
@@ -58,12 +73,22 @@ export function createCleverSandbox(credentials: SandboxCredentials, state = new
   api.post('/instances', (c) => {
     const a = c.get('app');
     const deployment = state.redeploy(a, c.req.query('commit') ?? a.commitId);
-    return c.json({ id: 200, message: 'The application has been deployed', type: 'success', deploymentId: deployment.uuid });
+    return c.json({
+      id: 200,
+      message: 'The application has been deployed',
+      type: 'success',
+      deploymentId: deployment.uuid,
+    });
   });
   api.get('/deployments', (c) => {
     const a = c.get('app');
     const limit = Number(c.req.query('limit') ?? 10);
-    return c.json(a.deployments.filter((d) => state.visible(d)).slice(0, limit).map((d) => state.view(a, d)));
+    return c.json(
+      a.deployments
+        .filter((d) => state.visible(d))
+        .slice(0, limit)
+        .map((d) => state.view(a, d)),
+    );
   });
   api.get('/deployments/:uuid', (c) => {
     const a = c.get('app');

@@ -12,7 +12,8 @@ export interface SandboxCredentials {
 
 function parseOAuthHeader(header: string): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const match of header.slice(6).matchAll(/([a-z_]+)="([^"]*)"/g)) params[match[1]!] = decodeURIComponent(match[2]!);
+  for (const match of header.slice(6).matchAll(/([a-z_]+)="([^"]*)"/g))
+    params[match[1]!] = decodeURIComponent(match[2]!);
   return params;
 }
 
@@ -21,9 +22,15 @@ function parseOAuthHeader(header: string): Record<string, string> {
  * PLAINTEXT or HMAC-SHA512 signature, or an API token as Bearer.
  * Returns why it is refused, or undefined when it is accepted.
  */
-export function refuseAuthorization(header: string | undefined, method: string, url: string, credentials: SandboxCredentials): string | undefined {
+export function refuseAuthorization(
+  header: string | undefined,
+  method: string,
+  url: string,
+  credentials: SandboxCredentials,
+): string | undefined {
   if (!header) return 'missing Authorization header';
-  if (header.startsWith('Bearer ')) return credentials.apiTokens.includes(header.slice(7).trim()) ? undefined : 'unknown API token';
+  if (header.startsWith('Bearer '))
+    return credentials.apiTokens.includes(header.slice(7).trim()) ? undefined : 'unknown API token';
   if (!header.startsWith('OAuth ')) return 'unsupported authorization scheme';
   const p = parseOAuthHeader(header);
   if (p.oauth_consumer_key !== credentials.consumerKey) return 'unknown consumer key';
@@ -40,7 +47,9 @@ export function refuseAuthorization(header: string | undefined, method: string, 
       signature_method: 'HMAC-SHA512',
       hash_function: (base, key) => createHmac('sha512', key).update(base).digest('base64'),
     });
-    const oauthData = Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'oauth_signature')) as unknown as OAuth.Authorization;
+    const oauthData = Object.fromEntries(
+      Object.entries(p).filter(([k]) => k !== 'oauth_signature'),
+    ) as unknown as OAuth.Authorization;
     const expected = oauth.getSignature({ url, method }, tokenSecret, oauthData);
     return p.oauth_signature === expected ? undefined : 'bad signature';
   }

@@ -40,7 +40,14 @@ export interface Faults {
   failingCommits: string[];
 }
 
-export const defaultFaults: Faults = { errorRate: 0, latencyMs: 0, deployOutcome: 'OK', deployDurationMs: 300, notFoundMs: 100, failingCommits: [] };
+export const defaultFaults: Faults = {
+  errorRate: 0,
+  latencyMs: 0,
+  deployOutcome: 'OK',
+  deployDurationMs: 300,
+  notFoundMs: 100,
+  failingCommits: [],
+};
 
 export class SandboxState {
   readonly apps = new Map<string, SandboxApp>();
@@ -48,7 +55,16 @@ export class SandboxState {
   private nextDeploymentId = 1000;
 
   addApp(ownerId: string, appId: string, name: string, commitId: string): SandboxApp {
-    const app: SandboxApp = { id: appId, ownerId, name, commitId, env: new Map(), deployments: [], redeployCalls: 0, apiCalls: 0 };
+    const app: SandboxApp = {
+      id: appId,
+      ownerId,
+      name,
+      commitId,
+      env: new Map(),
+      deployments: [],
+      redeployCalls: 0,
+      apiCalls: 0,
+    };
     this.apps.set(this.key(ownerId, appId), app);
     return app;
   }
@@ -82,7 +98,17 @@ export class SandboxState {
     if (d.cancelled) state = 'CANCELLED';
     else if (Date.now() >= d.finishAt && d.outcome !== 'never') state = d.outcome;
     if (state === 'OK') app.commitId = d.commit;
-    return { id: d.id, uuid: d.uuid, date: d.date, state, action: 'DEPLOY', commit: d.commit, cause: d.cause, instances: 1, author: { id: 'user_sandbox', name: 'Sandbox' } };
+    return {
+      id: d.id,
+      uuid: d.uuid,
+      date: d.date,
+      state,
+      action: 'DEPLOY',
+      commit: d.commit,
+      cause: d.cause,
+      instances: 1,
+      author: { id: 'user_sandbox', name: 'Sandbox' },
+    };
   }
 
   visible(d: Deployment): boolean {

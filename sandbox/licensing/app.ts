@@ -60,7 +60,16 @@ export function createLicensingSandbox(issuer: LicenceIssuer) {
     const answer = {
       status,
       server_time: new Date().toISOString(),
-      ...(status === 'active' && state.refresh ? { licence: await issuer.issue({ ...(decodeJwt(key) as unknown as IssueOptions), aud: String(aud), sub: sub!, expiresIn: state.refresh.expiresIn }) } : {}),
+      ...(status === 'active' && state.refresh
+        ? {
+            licence: await issuer.issue({
+              ...(decodeJwt(key) as unknown as IssueOptions),
+              aud: String(aud),
+              sub: sub!,
+              expiresIn: state.refresh.expiresIn,
+            }),
+          }
+        : {}),
     };
     if (idempotencyKey) answered.set(idempotencyKey, answer);
     return c.json(answer);

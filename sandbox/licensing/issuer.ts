@@ -51,7 +51,13 @@ export class LicenceIssuer {
 
   issue(o: IssueOptions): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({ plan: o.plan, seats: o.seats, features: o.features ?? [], grace: o.grace ?? 7 * 86_400, ...(o.hb ? { hb: o.hb } : {}) })
+    const jwt = new SignJWT({
+      plan: o.plan,
+      seats: o.seats,
+      features: o.features ?? [],
+      grace: o.grace ?? 7 * 86_400,
+      ...(o.hb ? { hb: o.hb } : {}),
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: LICENCE_TYP })
       .setIssuer(this.issuer)
       .setAudience(o.aud)

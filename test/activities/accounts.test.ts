@@ -38,9 +38,11 @@ describe('createAccountWithAdmin', () => {
     const result = await activities.createAccountWithAdmin(cmd);
 
     expect(result.created).toBe(true);
-    const [membership] = await sql`select role from account_users where account_id = ${result.account.id} and user_id = ${result.admin.id}`;
+    const [membership] =
+      await sql`select role from account_users where account_id = ${result.account.id} and user_id = ${result.admin.id}`;
     expect(membership?.role).toBe('administrator');
-    const [token] = await sql`select owner_type, owner_id, prefix from access_tokens where token_sha256 = ${cmd.token.sha256}`;
+    const [token] =
+      await sql`select owner_type, owner_id, prefix from access_tokens where token_sha256 = ${cmd.token.sha256}`;
     expect(token).toMatchObject({ owner_type: 'User', owner_id: result.admin.id, prefix: cmd.token.prefix });
     const [audit] = await sql`select action, workflow_id from audit_log where account_id = ${result.account.id}`;
     expect(audit).toMatchObject({ action: 'account.provisioned', workflow_id: cmd.workflowId });
@@ -52,14 +54,19 @@ describe('createAccountWithAdmin', () => {
     const second = await activities.createAccountWithAdmin(cmd);
 
     expect(second).toEqual({ ...first, created: false });
-    const [{ n }] = await sql`select count(*)::int as n from accounts where idempotency_key = ${cmd.idempotencyKey}` as unknown as [{ n: number }];
+    const [{ n }] =
+      (await sql`select count(*)::int as n from accounts where idempotency_key = ${cmd.idempotencyKey}`) as unknown as [
+        { n: number },
+      ];
     expect(n).toBe(1);
   });
 
   it('reuses an existing user with the same email, whatever its case', async () => {
     const email = `${unique('grace')}@acme.test`;
     const first = await activities.createAccountWithAdmin(command({ admin: { name: 'Grace', email } }));
-    const second = await activities.createAccountWithAdmin(command({ admin: { name: 'Grace H', email: email.toUpperCase() } }));
+    const second = await activities.createAccountWithAdmin(
+      command({ admin: { name: 'Grace H', email: email.toUpperCase() } }),
+    );
     expect(second.admin.id).toBe(first.admin.id);
     expect(second.account.id).not.toBe(first.account.id);
   });

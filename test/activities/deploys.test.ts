@@ -22,7 +22,14 @@ afterAll(async () => {
 });
 
 function ref(appId: string) {
-  return { attemptKey: unique('attempt'), workflowId: `deploy:o/${appId}`, ownerId: 'o', appId, commit: 'abcdef12', requestedBy: 'vitest' };
+  return {
+    attemptKey: unique('attempt'),
+    workflowId: `deploy:o/${appId}`,
+    ownerId: 'o',
+    appId,
+    commit: 'abcdef12',
+    requestedBy: 'vitest',
+  };
 }
 
 describe('startRedeploy never starts a second deployment', () => {
@@ -51,7 +58,7 @@ describe('startRedeploy never starts a second deployment', () => {
     expect(sandbox.state.find('o', appId)!.redeployCalls).toBe(1);
   });
 
-  it('while a sent call\'s deployment is not listed yet, waits (retryable) instead of calling again', async () => {
+  it("while a sent call's deployment is not listed yet, waits (retryable) instead of calling again", async () => {
     const appId = unique('app');
     sandbox.state.addApp('o', appId, appId, '00000000');
     const r = ref(appId);

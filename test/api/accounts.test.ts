@@ -3,22 +3,35 @@ import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
-const api = (method: string, path: string, options?: Parameters<typeof call>[3]) => call(stack.api.url, method, path, options);
+const api = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+  call(stack.api.url, method, path, options);
 
 function newAccount(label = 'acme') {
   return { name: `${label} support`, admin: { name: 'Ada Lovelace', email: `${unique(label)}@example.test` } };
 }
 
 async function provision(body = newAccount(), key = unique('key')) {
-  const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body, headers: { 'idempotency-key': key } });
+  const res = await api('POST', '/v1/accounts', {
+    token: stack.platformToken,
+    body,
+    headers: { 'idempotency-key': key },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { account: { id: number; name: string }; admin: { id: number; email: string }; accessToken: string };
+  return res.body as {
+    account: { id: number; name: string };
+    admin: { id: number; email: string };
+    accessToken: string;
+  };
 }
 
 describe('POST /v1/accounts', () => {
   it('answers 201 with the account, its administrator and a token, and the rows are in PostgreSQL', async () => {
     const body = newAccount();
-    const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body, headers: { 'idempotency-key': unique('key') } });
+    const res = await api('POST', '/v1/accounts', {
+      token: stack.platformToken,
+      body,
+      headers: { 'idempotency-key': unique('key') },
+    });
 
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/accounts/${res.body.account.id}`);
@@ -30,12 +43,16 @@ describe('POST /v1/accounts', () => {
         join account_users au on au.account_id = a.id join users u on u.id = au.user_id
        where a.id = ${res.body.account.id}`;
     expect(row).toEqual({ name: body.name, email: body.admin.email, role: 'administrator' });
-    const tokens = await stack.sql`select token_sha256 from access_tokens where owner_type = 'User' and owner_id = ${res.body.admin.id}`;
+    const tokens =
+      await stack.sql`select token_sha256 from access_tokens where owner_type = 'User' and owner_id = ${res.body.admin.id}`;
     expect(tokens.map((t) => t.token_sha256)).not.toContain(res.body.accessToken); // only the hash is stored
   });
 
-  it('accepts the token in Chatwoot\'s api_access_token header', async () => {
-    const res = await api('POST', '/v1/accounts', { body: newAccount(), headers: { api_access_token: stack.platformToken } });
+  it("accepts the token in Chatwoot's api_access_token header", async () => {
+    const res = await api('POST', '/v1/accounts', {
+      body: newAccount(),
+      headers: { api_access_token: stack.platformToken },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -43,7 +60,11 @@ describe('POST /v1/accounts', () => {
     const body = newAccount();
     const key = unique('key');
     const first = await provision(body, key);
-    const again = await api('POST', '/v1/accounts', { token: stack.platformToken, body, headers: { 'idempotency-key': key } });
+    const again = await api('POST', '/v1/accounts', {
+      token: stack.platformToken,
+      body,
+      headers: { 'idempotency-key': key },
+    });
 
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -54,7 +75,9 @@ describe('POST /v1/accounts', () => {
     const body = newAccount('race');
     const key = unique('race');
     const answers = await Promise.all(
-      Array.from({ length: 12 }, () => api('POST', '/v1/accounts', { token: stack.platformToken, body, headers: { 'idempotency-key': key } })),
+      Array.from({ length: 12 }, () =>
+        api('POST', '/v1/accounts', { token: stack.platformToken, body, headers: { 'idempotency-key': key } }),
+      ),
     );
 
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
@@ -67,7 +90,11 @@ describe('POST /v1/accounts', () => {
   it('refuses an Idempotency-Key reused for a different request, and changes nothing', async () => {
     const key = unique('key');
     const first = await provision(newAccount('first'), key);
-    const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body: newAccount('second'), headers: { 'idempotency-key': key } });
+    const res = await api('POST', '/v1/accounts', {
+      token: stack.platformToken,
+      body: newAccount('second'),
+      headers: { 'idempotency-key': key },
+    });
 
     expect(res.status).toBe(422);
     expect(res.body.type).toBe('urn:capstan:problem:idempotency-key-reused');
@@ -98,31 +125,49 @@ describe('POST /v1/accounts', () => {
     });
 
     it('malformed JSON → 400', async () => {
-      const res = await api('POST', '/v1/accounts', { token: stack.platformToken, raw: '{"name": "Acme",', headers: { 'content-type': 'application/json' } });
+      const res = await api('POST', '/v1/accounts', {
+        token: stack.platformToken,
+        raw: '{"name": "Acme",',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ type: 'urn:capstan:problem:malformed-request', status: 400 });
     });
 
     it('missing and invalid fields → 422 naming each field', async () => {
-      const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body: { name: '', admin: { email: 'nope' } } });
+      const res = await api('POST', '/v1/accounts', {
+        token: stack.platformToken,
+        body: { name: '', admin: { email: 'nope' } },
+      });
       expect(res.status).toBe(422);
       const fields = res.body.errors.map((e: { field: string }) => e.field);
       expect(fields).toEqual(expect.arrayContaining(['name', 'admin.name', 'admin.email']));
     });
 
     it('unknown fields → 422', async () => {
-      const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body: { ...newAccount(), plan: 'enterprise' } });
+      const res = await api('POST', '/v1/accounts', {
+        token: stack.platformToken,
+        body: { ...newAccount(), plan: 'enterprise' },
+      });
       expect(res.status).toBe(422);
     });
 
     it('a body that is not JSON → 415', async () => {
-      const res = await api('POST', '/v1/accounts', { token: stack.platformToken, raw: 'name=Acme', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await api('POST', '/v1/accounts', {
+        token: stack.platformToken,
+        raw: 'name=Acme',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(res.status).toBe(415);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
     });
 
     it('an Idempotency-Key with spaces → 422', async () => {
-      const res = await api('POST', '/v1/accounts', { token: stack.platformToken, body: newAccount(), headers: { 'idempotency-key': 'has spaces' } });
+      const res = await api('POST', '/v1/accounts', {
+        token: stack.platformToken,
+        body: newAccount(),
+        headers: { 'idempotency-key': 'has spaces' },
+      });
       expect(res.status).toBe(422);
       expect(res.body.errors[0].field).toBe('idempotency-key');
     });
@@ -166,7 +211,9 @@ describe('service endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/accounts', '/v1/accounts/{id}']));
-    expect(res.body.components.schemas.ProvisionAccountRequest.required).toEqual(expect.arrayContaining(['name', 'admin']));
+    expect(res.body.components.schemas.ProvisionAccountRequest.required).toEqual(
+      expect.arrayContaining(['name', 'admin']),
+    );
   });
 
   it('an unknown route → 404 problem', async () => {

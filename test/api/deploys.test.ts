@@ -5,7 +5,8 @@ import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ clever: true, http: true });
-const api = (method: string, path: string, body?: unknown) => call(stack.api.url, method, path, { token: stack.platformToken, body });
+const api = (method: string, path: string, body?: unknown) =>
+  call(stack.api.url, method, path, { token: stack.platformToken, body });
 
 describe('deploy API', () => {
   it('POST starts a deploy (202 + Location), a second one while it runs gets 409, GET follows it to the end', async () => {
@@ -40,7 +41,9 @@ describe('deploy API', () => {
     stack.clever.state.faults = { ...defaultFaults, deployOutcome: 'never', notFoundMs: 0 };
     const appId = unique('app');
     stack.clever.state.addApp('orga_api', appId, appId, 'aaaa0000');
-    expect((await api('POST', '/v1/deploys', { owner_id: 'orga_api', app_id: appId, commit: 'beef0001' })).status).toBe(202);
+    expect((await api('POST', '/v1/deploys', { owner_id: 'orga_api', app_id: appId, commit: 'beef0001' })).status).toBe(
+      202,
+    );
     await until('the deployment to start', () => stack.clever.state.find('orga_api', appId)!.deployments.length > 0);
 
     expect((await api('POST', `/v1/deploys/orga_api:${appId}/cancel`)).status).toBe(202);

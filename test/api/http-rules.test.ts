@@ -9,11 +9,17 @@ const stack = useStack({ http: true });
 /** fetch refuses TRACE, so this one goes through node:http. */
 function trace(path: string, token: string): Promise<{ status: number; allow?: string; type?: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${stack.api.url}${path}`, { method: 'TRACE', headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, allow: res.headers.allow, type: res.headers['content-type'], body }));
-    });
+    const req = request(
+      `${stack.api.url}${path}`,
+      { method: 'TRACE', headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, allow: res.headers.allow, type: res.headers['content-type'], body }),
+        );
+      },
+    );
     req.on('error', reject).end();
   });
 }
@@ -46,7 +52,10 @@ describe('methods a path does not answer', () => {
 describe('request bodies', () => {
   it('a body over the limit answers 413 as a problem, before anything reads it', async () => {
     const name = 'x'.repeat(1024 * 1024 + 1);
-    const res = await call(stack.api.url, 'POST', '/v1/accounts', { token: stack.platformToken, body: { name, admin: { name: 'A', email: 'a@b.example' } } });
+    const res = await call(stack.api.url, 'POST', '/v1/accounts', {
+      token: stack.platformToken,
+      body: { name, admin: { name: 'A', email: 'a@b.example' } },
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ type: 'urn:capstan:problem:payload-too-large', status: 413 });
   });
@@ -61,10 +70,14 @@ describe('request bodies', () => {
   it('refuses what the workflow would: an email over 320 characters, a contact with no key, a NUL', async () => {
     const account = await newAccount(stack, 'rules');
     const path = `/v1/accounts/${account.accountId}`;
-    const long = await account.api('POST', `${path}/members`, { body: { name: 'Long', email: `${'a'.repeat(320)}@example.test`, role: 'agent' } });
+    const long = await account.api('POST', `${path}/members`, {
+      body: { name: 'Long', email: `${'a'.repeat(320)}@example.test`, role: 'agent' },
+    });
     expect(long.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
     const inbox = await account.api('POST', `${path}/inboxes`, { body: { name: 'Shop' } });
-    const noKey = await account.api('POST', `${path}/inboxes/${inbox.body.id}/messages`, { body: { contact: { name: 'Ana' }, content: 'hi' } });
+    const noKey = await account.api('POST', `${path}/inboxes/${inbox.body.id}/messages`, {
+      body: { contact: { name: 'Ana' }, content: 'hi' },
+    });
     expect(noKey.status).toBe(422);
     const nul = await account.api('POST', `${path}/inboxes`, { body: { name: 'a\u0000b' } });
     expect(nul.status).toBe(422);
@@ -76,21 +89,36 @@ describe('account access', () => {
   it('every account-scoped operation answers 403 to a user of another account, whatever the request holds', async () => {
     const mine = await newAccount(stack, 'stranger');
     const theirs = await newAccount(stack, 'owner');
-    const doc = (await call(stack.api.url, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await call(stack.api.url, 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const scoped = Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/accounts/{id}'));
     expect(scoped.length).toBeGreaterThan(15);
     for (const [template, methods] of scoped) {
-      const path = template.replace('{id}', String(theirs.accountId)).replace(/\{deliveryId\}/, '00000000-0000-0000-0000-000000000000').replace(/\{\w+\}/g, '1');
+      const path = template
+        .replace('{id}', String(theirs.accountId))
+        .replace(/\{deliveryId\}/, '00000000-0000-0000-0000-000000000000')
+        .replace(/\{\w+\}/g, '1');
       for (const method of Object.keys(methods)) {
-        const res = await mine.api(method.toUpperCase(), path, method === 'get' || method === 'delete' ? {} : { body: { bad: unique() } });
+        const res = await mine.api(
+          method.toUpperCase(),
+          path,
+          method === 'get' || method === 'delete' ? {} : { body: { bad: unique() } },
+        );
         expect(res.status, `${method.toUpperCase()} ${template}`).toBe(403);
       }
     }
   });
 
   it('the platform token gets 404 for an account that does not exist, on reads and writes alike', async () => {
-    for (const [method, suffix] of [['GET', '/members'], ['POST', '/inboxes']] as const) {
-      const res = await call(stack.api.url, method, `/v1/accounts/999999999${suffix}`, { token: stack.platformToken, body: method === 'POST' ? { name: 'x' } : undefined });
+    for (const [method, suffix] of [
+      ['GET', '/members'],
+      ['POST', '/inboxes'],
+    ] as const) {
+      const res = await call(stack.api.url, method, `/v1/accounts/999999999${suffix}`, {
+        token: stack.platformToken,
+        body: method === 'POST' ? { name: 'x' } : undefined,
+      });
       expect(res.status, `${method} ${suffix}`).toBe(404);
     }
   });

@@ -8,13 +8,36 @@ import { unique, useStack } from '../support/stack.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
 // The licence is installation-wide: this file has a database of its own.
-const stack = useStack({ http: true, isolatedDatabase: true, captureLogs: true, licensing: { heartbeatIntervalMs: 3_600_000 } });
-const api = (method: string, path: string, body?: unknown) => call(stack.api.url, method, path, { token: stack.platformToken, body });
+const stack = useStack({
+  http: true,
+  isolatedDatabase: true,
+  captureLogs: true,
+  licensing: { heartbeatIntervalMs: 3_600_000 },
+});
+const api = (method: string, path: string, body?: unknown) =>
+  call(stack.api.url, method, path, { token: stack.platformToken, body });
 const issued: string[] = [];
 
-async function issue(o: { plan?: 'community' | 'startups' | 'business' | 'enterprise'; seats?: number; expiresIn?: number; hb?: number; grace?: number; sub?: string } = {}) {
+async function issue(
+  o: {
+    plan?: 'community' | 'startups' | 'business' | 'enterprise';
+    seats?: number;
+    expiresIn?: number;
+    hb?: number;
+    grace?: number;
+    sub?: string;
+  } = {},
+) {
   const aud = (await api('GET', '/v1/license')).body.installation_id as string;
-  const key = await stack.licensing.issuer.issue({ aud, plan: o.plan ?? 'business', seats: o.seats ?? 100, expiresIn: o.expiresIn ?? 3600, hb: o.hb, grace: o.grace, sub: o.sub });
+  const key = await stack.licensing.issuer.issue({
+    aud,
+    plan: o.plan ?? 'business',
+    seats: o.seats ?? 100,
+    expiresIn: o.expiresIn ?? 3600,
+    hb: o.hb,
+    grace: o.grace,
+    sub: o.sub,
+  });
   issued.push(key);
   return key;
 }
@@ -24,8 +47,17 @@ const fault = (f: 'none' | 'error' | 'hang' | 'refuse') => (stack.licensing.sand
 
 describe('licence', () => {
   it('starts as community; refuses a bad key with its code and changes nothing; accepts a good one', async () => {
-    expect((await api('GET', '/v1/license')).body).toMatchObject({ status: 'COMMUNITY', plan: 'community', features: [] });
-    const wrongInstallation = await stack.licensing.issuer.issue({ aud: 'someone-else', plan: 'enterprise', seats: 5, expiresIn: 3600 });
+    expect((await api('GET', '/v1/license')).body).toMatchObject({
+      status: 'COMMUNITY',
+      plan: 'community',
+      features: [],
+    });
+    const wrongInstallation = await stack.licensing.issuer.issue({
+      aud: 'someone-else',
+      plan: 'enterprise',
+      seats: 5,
+      expiresIn: 3600,
+    });
     issued.push(wrongInstallation);
     const refused = await api('PUT', '/v1/license', { key: wrongInstallation });
     expect(refused.status).toBe(422);
@@ -35,7 +67,11 @@ describe('licence', () => {
 
     const installed = await api('PUT', '/v1/license', { key: await issue({ plan: 'business', seats: 100 }) });
     expect(installed.status).toBe(200);
-    expect(installed.body).toMatchObject({ status: 'VALID', plan: 'business', features: ['audit_logs', 'disable_branding', 'sla'] });
+    expect(installed.body).toMatchObject({
+      status: 'VALID',
+      plan: 'business',
+      features: ['audit_logs', 'disable_branding', 'sla'],
+    });
   });
 
   it('a premium endpoint answers 402 naming its feature until the plan includes it', async () => {
@@ -97,19 +133,29 @@ describe('licence', () => {
     expect(last.sub).toBe('usage-customer');
     expect(last.idempotencyKey).toMatch(new RegExp(`^${last.body.installation_id}:licence-heartbeat-now:`));
     expect(last.body).toMatchObject({ installation_id: expect.any(String), version: expect.any(String) });
-    for (const field of ['accounts_count', 'users_count', 'inboxes_count', 'conversations_count', 'incoming_messages_count', 'outgoing_messages_count', 'seats_used']) {
+    for (const field of [
+      'accounts_count',
+      'users_count',
+      'inboxes_count',
+      'conversations_count',
+      'incoming_messages_count',
+      'outgoing_messages_count',
+      'seats_used',
+    ]) {
       expect(last.body[field], field).toEqual(expect.any(Number));
     }
   });
 
-  it('refuses a member beyond the licence\'s seats with 402', async () => {
+  it("refuses a member beyond the licence's seats with 402", async () => {
     fault('none');
     const account = await newAccount(stack, 'seats');
     const used = (await api('GET', '/v1/license')).body.seats.used as number;
     await api('PUT', '/v1/license', { key: await issue({ seats: used + 1 }) });
     // An invitation takes no seat; accepting it does.
     const add = async (name: string) => {
-      const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, { body: { email: `${unique(name)}@example.test`, role: 'agent' } });
+      const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, {
+        body: { email: `${unique(name)}@example.test`, role: 'agent' },
+      });
       return call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token } });
     };
     expect((await add('fits')).status).toBe(201);
@@ -123,10 +169,17 @@ describe('licence', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
-      extraEnv: { LICENCE_PUBLIC_KEYS: JSON.stringify(stack.licensing.issuer.pinned()), LICENCE_ISSUER: stack.licensing.issuer.issuer, LICENSING_SERVER_URL: stack.licensing.url },
+      extraEnv: {
+        LICENCE_PUBLIC_KEYS: JSON.stringify(stack.licensing.issuer.pinned()),
+        LICENCE_ISSUER: stack.licensing.issuer.issuer,
+        LICENSING_SERVER_URL: stack.licensing.url,
+      },
     };
     // Installing a licence above already made it; start from none, as a fresh installation does.
-    await stack.temporal.schedule.getHandle(LICENCE_SCHEDULE_ID).delete().catch(() => {});
+    await stack.temporal.schedule
+      .getHandle(LICENCE_SCHEDULE_ID)
+      .delete()
+      .catch(() => {});
     const workers: WorkerProcess[] = [];
     try {
       for (let i = 0; i < 2; i++) {
@@ -141,7 +194,8 @@ describe('licence', () => {
       const heartbeatSchedules = await until('the schedule to be listed', async () => {
         const found: string[] = [];
         for await (const s of stack.temporal.schedule.list()) {
-          if (s.action?.type === 'startWorkflow' && s.action.workflowType === 'licenceHeartbeat') found.push(s.scheduleId);
+          if (s.action?.type === 'startWorkflow' && s.action.workflowType === 'licenceHeartbeat')
+            found.push(s.scheduleId);
         }
         return found.length > 0 && found;
       });
@@ -151,7 +205,10 @@ describe('licence', () => {
       expect(workers.map((w) => w.output()).join('\n')).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT in the workers' logs
     } finally {
       await Promise.all(workers.map((w) => w.kill()));
-      await stack.temporal.schedule.getHandle(LICENCE_SCHEDULE_ID).delete().catch(() => {});
+      await stack.temporal.schedule
+        .getHandle(LICENCE_SCHEDULE_ID)
+        .delete()
+        .catch(() => {});
     }
   });
 
@@ -180,7 +237,9 @@ describe('licence', () => {
 
   it('no log line of this file contains a licence key', () => {
     expect(stack.logLines.length).toBeGreaterThan(10);
-    const leaked = stack.logLines.filter((line) => issued.some((key) => line.includes(key) || line.includes(key.split('.')[2]!)));
+    const leaked = stack.logLines.filter((line) =>
+      issued.some((key) => line.includes(key) || line.includes(key.split('.')[2]!)),
+    );
     expect(leaked).toEqual([]);
   });
 });

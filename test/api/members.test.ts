@@ -4,7 +4,8 @@ import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
-const as = (token: string) => (method: string, path: string, body?: unknown) => call(stack.api.url, method, path, { token, body });
+const as = (token: string) => (method: string, path: string, body?: unknown) =>
+  call(stack.api.url, method, path, { token, body });
 
 async function withAgent() {
   const account = await newAccount(stack, 'members');
@@ -27,7 +28,9 @@ describe('members', () => {
   it('an agent cannot manage members, invitations or tokens, but can read the account', async () => {
     const { path, agentToken, account } = await withAgent();
     const agent = as(agentToken);
-    expect((await agent('POST', `${path}/invitations`, { email: `${unique('x')}@example.test`, role: 'agent' })).status).toBe(403);
+    expect(
+      (await agent('POST', `${path}/invitations`, { email: `${unique('x')}@example.test`, role: 'agent' })).status,
+    ).toBe(403);
     expect((await agent('PATCH', `${path}/members/${account.adminId}`, { role: 'agent' })).status).toBe(403);
     expect((await agent('DELETE', `${path}/members/${account.adminId}`)).status).toBe(403);
     expect((await agent('POST', `${path}/access_tokens`, { name: 'mine', user_id: account.adminId })).status).toBe(403);
@@ -40,7 +43,10 @@ describe('members', () => {
     const byAdmin = await account.api('POST', `/v1/accounts/${account.accountId}/members`, { body });
     expect(byAdmin.status).toBe(403);
     expect(byAdmin.body.detail).toMatch(/invitations/);
-    const byPlatform = await call(stack.api.url, 'POST', `/v1/accounts/${account.accountId}/members`, { token: stack.platformToken, body });
+    const byPlatform = await call(stack.api.url, 'POST', `/v1/accounts/${account.accountId}/members`, {
+      token: stack.platformToken,
+      body,
+    });
     expect(byPlatform.status).toBe(201);
   });
 
@@ -49,24 +55,33 @@ describe('members', () => {
     const remove = await account.api('DELETE', `${path}/members/${account.adminId}`);
     expect(remove.status).toBe(409);
     expect(remove.body.detail).toMatch(/last administrator/);
-    expect((await account.api('PATCH', `${path}/members/${account.adminId}`, { body: { role: 'agent' } })).status).toBe(409);
+    expect((await account.api('PATCH', `${path}/members/${account.adminId}`, { body: { role: 'agent' } })).status).toBe(
+      409,
+    );
 
-    expect((await account.api('PATCH', `${path}/members/${agentId}`, { body: { role: 'administrator' } })).status).toBe(200);
-    expect((await account.api('PATCH', `${path}/members/${account.adminId}`, { body: { role: 'agent' } })).status).toBe(200);
-    const [row] = await stack.sql`select role from account_users where account_id = ${account.accountId} and user_id = ${account.adminId}`;
+    expect((await account.api('PATCH', `${path}/members/${agentId}`, { body: { role: 'administrator' } })).status).toBe(
+      200,
+    );
+    expect((await account.api('PATCH', `${path}/members/${account.adminId}`, { body: { role: 'agent' } })).status).toBe(
+      200,
+    );
+    const [row] =
+      await stack.sql`select role from account_users where account_id = ${account.accountId} and user_id = ${account.adminId}`;
     expect(row?.role).toBe('agent');
   });
 
-  it('a role change narrows the member\'s tokens on the very next request', async () => {
+  it("a role change narrows the member's tokens on the very next request", async () => {
     const account = await newAccount(stack, 'narrow');
     const path = `/v1/accounts/${account.accountId}`;
     const second = await join(stack, account, 'administrator');
     expect((await as(second.token)('GET', `${path}/access_tokens`)).status).toBe(200);
-    expect((await account.api('PATCH', `${path}/members/${second.userId}`, { body: { role: 'agent' } })).status).toBe(200);
+    expect((await account.api('PATCH', `${path}/members/${second.userId}`, { body: { role: 'agent' } })).status).toBe(
+      200,
+    );
     expect((await as(second.token)('GET', `${path}/access_tokens`)).status).toBe(403);
   });
 
-  it('a removed member\'s tokens are revoked and answer 401', async () => {
+  it("a removed member's tokens are revoked and answer 401", async () => {
     const { account, path, agentId, agentToken } = await withAgent();
     expect((await as(agentToken)('GET', path)).status).toBe(200);
     expect((await account.api('DELETE', `${path}/members/${agentId}`)).status).toBe(204);
@@ -93,7 +108,9 @@ describe('access tokens', () => {
   it('a token made with an expiry stops working at it', async () => {
     const { account, path, agentId } = await withAgent();
     const soon = new Date(Date.now() + 1_500).toISOString();
-    const made = await account.api('POST', `${path}/access_tokens`, { body: { name: 'short', user_id: agentId, expires_at: soon } });
+    const made = await account.api('POST', `${path}/access_tokens`, {
+      body: { name: 'short', user_id: agentId, expires_at: soon },
+    });
     expect(made.status).toBe(201);
     expect(made.body.expires_at).toBe(soon);
     expect((await as(made.body.token)('GET', path)).status).toBe(200);
@@ -109,6 +126,8 @@ describe('access tokens', () => {
     const aTokens = await a.account.api('GET', `${a.path}/access_tokens`);
     const bTokens = await b.api('GET', `/v1/accounts/${b.accountId}/access_tokens`);
     expect(bTokens.body.payload.map((t: { id: number }) => t.id)).not.toContain(aTokens.body.payload[0].id);
-    expect((await b.api('DELETE', `/v1/accounts/${b.accountId}/access_tokens/${aTokens.body.payload[0].id}`)).status).toBe(404);
+    expect(
+      (await b.api('DELETE', `/v1/accounts/${b.accountId}/access_tokens/${aTokens.body.payload[0].id}`)).status,
+    ).toBe(404);
   });
 });

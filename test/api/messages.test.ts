@@ -12,16 +12,23 @@ describe('inbound messages', () => {
     const contact = { email: `${unique('ana')}@example.test`, name: 'Ana Lima' };
 
     const first = await account.api('POST', path, { body: { contact, content: 'Where is my order?' } });
-    const second = await account.api('POST', path, { body: { contact: { email: contact.email.toUpperCase() }, content: 'Any news?' } });
+    const second = await account.api('POST', path, {
+      body: { contact: { email: contact.email.toUpperCase() }, content: 'Any news?' },
+    });
 
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ seq: 1, conversation_id: 1, content: 'Where is my order?' });
     expect(second.body).toMatchObject({ seq: 2, conversation_id: 1, contact_id: first.body.contact_id });
     const conversation = await account.api('GET', `/v1/accounts/${account.accountId}/conversations/1`);
-    expect(conversation.body).toMatchObject({ id: 1, status: 'open', messages_count: 2, meta: { sender: { name: 'Ana Lima', type: 'contact' } } });
+    expect(conversation.body).toMatchObject({
+      id: 1,
+      status: 'open',
+      messages_count: 2,
+      meta: { sender: { name: 'Ana Lima', type: 'contact' } },
+    });
   });
 
-  it('numbers conversations per account, as Chatwoot\'s display_id', async () => {
+  it("numbers conversations per account, as Chatwoot's display_id", async () => {
     const account = await newAccount(stack, 'display');
     const inboxId = await newInbox(account);
     const path = `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`;
@@ -49,7 +56,9 @@ describe('inbound messages', () => {
       }
     })();
     const burst = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => account.api('POST', path, { body: { contact, content: `burst ${i}`, source_id: unique(`b${i}`) } })),
+      Array.from({ length: 50 }, (_, i) =>
+        account.api('POST', path, { body: { contact, content: `burst ${i}`, source_id: unique(`b${i}`) } }),
+      ),
     );
     await poster;
 
@@ -90,8 +99,16 @@ describe('inbound messages', () => {
     const noContact = await account.api('POST', path, { body: { contact: {}, content: 'hi' } });
     expect(noContact.status).toBe(422);
     expect(noContact.body.errors[0].message).toMatch(/identifier, email or phone_number/);
-    expect((await account.api('POST', path, { body: { contact: { email: 'a@b.test' }, content: '' } })).status).toBe(422);
-    expect((await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/999999/messages`, { body: { contact: { email: 'a@b.test' }, content: 'hi' } })).status).toBe(404);
+    expect((await account.api('POST', path, { body: { contact: { email: 'a@b.test' }, content: '' } })).status).toBe(
+      422,
+    );
+    expect(
+      (
+        await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/999999/messages`, {
+          body: { contact: { email: 'a@b.test' }, content: 'hi' },
+        })
+      ).status,
+    ).toBe(404);
     const rows = await stack.sql`select id from messages where account_id = ${account.accountId}`;
     expect(rows).toHaveLength(0);
   });
@@ -100,8 +117,14 @@ describe('inbound messages', () => {
     const account = await newAccount(stack, 'pages');
     const inboxId = await newInbox(account);
     const base = `/v1/accounts/${account.accountId}`;
-    for (let i = 0; i < 3; i++) await account.api('POST', `${base}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: unique('p') }, content: 'x' } });
-    for (let i = 0; i < 4; i++) await account.api('POST', `${base}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: 'same' }, content: `m${i}` } });
+    for (let i = 0; i < 3; i++)
+      await account.api('POST', `${base}/inboxes/${inboxId}/messages`, {
+        body: { contact: { identifier: unique('p') }, content: 'x' },
+      });
+    for (let i = 0; i < 4; i++)
+      await account.api('POST', `${base}/inboxes/${inboxId}/messages`, {
+        body: { contact: { identifier: 'same' }, content: `m${i}` },
+      });
 
     const first = await account.api('GET', `${base}/conversations?limit=2`);
     expect(first.body.payload.map((c: { id: number }) => c.id)).toEqual([4, 3]);
@@ -111,15 +134,22 @@ describe('inbound messages', () => {
 
     const m1 = await account.api('GET', `${base}/conversations/4/messages?limit=3`);
     const m2 = await account.api('GET', `${base}/conversations/4/messages?limit=3&cursor=${m1.body.meta.next_cursor}`);
-    expect([...m1.body.payload, ...m2.body.payload].map((m: { content: string }) => m.content)).toEqual(['m0', 'm1', 'm2', 'm3']);
+    expect([...m1.body.payload, ...m2.body.payload].map((m: { content: string }) => m.content)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+      'm3',
+    ]);
     expect((await account.api('GET', `${base}/conversations?cursor=garbage`)).status).toBe(422);
   });
 
-  it('another account\'s token cannot post into this account', async () => {
+  it("another account's token cannot post into this account", async () => {
     const mine = await newAccount(stack, 'mine');
     const theirs = await newAccount(stack, 'theirs');
     const inboxId = await newInbox(mine);
-    const res = await theirs.api('POST', `/v1/accounts/${mine.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { email: 'x@y.test' }, content: 'hi' } });
+    const res = await theirs.api('POST', `/v1/accounts/${mine.accountId}/inboxes/${inboxId}/messages`, {
+      body: { contact: { email: 'x@y.test' }, content: 'hi' },
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -132,10 +162,15 @@ describe('first messages racing', () => {
     const contacts = Array.from({ length: 4 }, () => unique('new'));
 
     const answers = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => account.api('POST', path, { body: { contact: { identifier: contacts[i % 4] }, content: `m${i}` } })),
+      Array.from({ length: 16 }, (_, i) =>
+        account.api('POST', path, { body: { contact: { identifier: contacts[i % 4] }, content: `m${i}` } }),
+      ),
     );
 
-    expect(answers.map((a) => a.status), JSON.stringify(answers.find((a) => a.status !== 201)?.body)).toEqual(Array(16).fill(201));
+    expect(
+      answers.map((a) => a.status),
+      JSON.stringify(answers.find((a) => a.status !== 201)?.body),
+    ).toEqual(Array(16).fill(201));
     const conversations = await stack.sql`
       select c.display_id, count(m.id)::int as n from conversations c join messages m on m.conversation_id = c.id
        where c.account_id = ${account.accountId} group by c.display_id order by c.display_id`;

@@ -18,7 +18,9 @@ interface Operation {
   responses: Record<string, { content?: Record<string, unknown>; links?: Record<string, { operationId: string }> }>;
 }
 
-const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ label: `${method.toUpperCase()} ${path}`, path, op })));
+const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ label: `${method.toUpperCase()} ${path}`, path, op })),
+);
 
 describe('/openapi.json', () => {
   it('documents 401, 403 and 503 on every operation, 422 wherever it takes input, and 400, 413, 415 wherever it takes a body', () => {
@@ -42,7 +44,8 @@ describe('/openapi.json', () => {
   it('gives every error answer the problem+json schema', () => {
     for (const { label, op } of operations) {
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) expect(Object.keys(response.content ?? {}), `${label} ${status}`).toEqual(['application/problem+json']);
+        if (Number(status) >= 400)
+          expect(Object.keys(response.content ?? {}), `${label} ${status}`).toEqual(['application/problem+json']);
       }
     }
   });
@@ -58,7 +61,9 @@ describe('/openapi.json', () => {
 
   it('links only to operations that exist', () => {
     const ids = new Set(operations.map((o) => o.op.operationId));
-    const links = operations.flatMap(({ op }) => Object.values(op.responses).flatMap((r) => Object.values(r.links ?? {})));
+    const links = operations.flatMap(({ op }) =>
+      Object.values(op.responses).flatMap((r) => Object.values(r.links ?? {})),
+    );
     expect(links.length).toBeGreaterThan(10);
     for (const link of links) expect(ids, link.operationId).toContain(link.operationId);
   });
@@ -66,7 +71,11 @@ describe('/openapi.json', () => {
   it('states the rules the workflows enforce: email length, one contact key, no NUL', () => {
     const { schemas } = doc.components;
     expect(schemas.AddMemberRequest!.properties.email).toMatchObject({ maxLength: 320, pattern: expect.any(String) });
-    expect(schemas.InboundMessage!.properties.contact!.anyOf).toEqual([{ required: ['identifier'] }, { required: ['email'] }, { required: ['phone_number'] }]);
+    expect(schemas.InboundMessage!.properties.contact!.anyOf).toEqual([
+      { required: ['identifier'] },
+      { required: ['email'] },
+      { required: ['phone_number'] },
+    ]);
     expect(new RegExp(schemas.InboundMessage!.properties.content!.pattern as string).test('a\u0000b')).toBe(false);
     expect(schemas.CreateAccessTokenRequest).toMatchObject({ required: expect.arrayContaining(['name', 'user_id']) });
   });

@@ -5,7 +5,7 @@ import { useStack } from '../support/stack.ts';
 const stack = useStack({ http: true, rateLimits: { perToken: 5, perAddress: 1_000, windowSeconds: 60 } });
 
 describe('rate limits', () => {
-  it('a burst past a token\'s budget answers 429 with Retry-After, and the refused writes write nothing', async () => {
+  it("a burst past a token's budget answers 429 with Retry-After, and the refused writes write nothing", async () => {
     const account = await newAccount(stack, 'burst');
     const path = `/v1/accounts/${account.accountId}/inboxes`;
     const answers = [];

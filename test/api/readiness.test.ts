@@ -15,12 +15,18 @@ describe('/readyz with its dependencies down', () => {
     const deadPort = await freePort();
     const sql = createPool({ url: `postgres://nobody:nothing@127.0.0.1:${deadPort}/none`, max: 1 });
     const connection = Connection.lazy({ address: `127.0.0.1:${deadPort}` });
-    closers.push(() => sql.end({ timeout: 1 }), () => connection.close());
+    closers.push(
+      () => sql.end({ timeout: 1 }),
+      () => connection.close(),
+    );
     const app = createApp({ sql, temporal: new Client({ connection }), logger: createLogger({ level: 'silent' }) });
 
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'not ready', checks: { postgres: 'unreachable', temporal: 'unreachable' } });
+    expect(await ready.json()).toEqual({
+      status: 'not ready',
+      checks: { postgres: 'unreachable', temporal: 'unreachable' },
+    });
     expect((await app.request('/healthz')).status).toBe(200);
   });
 });

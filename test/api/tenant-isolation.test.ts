@@ -4,7 +4,8 @@ import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
-const as = (token: string) => (method: string, path: string, body?: unknown) => call(stack.api.url, method, path, { token, body });
+const as = (token: string) => (method: string, path: string, body?: unknown) =>
+  call(stack.api.url, method, path, { token, body });
 const platform = () => as(stack.platformToken);
 
 describe('the cross-tenant escalation of the security review', () => {
@@ -15,7 +16,9 @@ describe('the cross-tenant escalation of the security review', () => {
 
     // A's administrator invites the victim and, holding the link, accepts in their name: the token is A's only.
     const held = await join(stack, a, 'agent', victim);
-    const minted = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, { body: { name: 'stolen', user_id: held.userId } });
+    const minted = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      body: { name: 'stolen', user_id: held.userId },
+    });
     expect(minted.status).toBe(201);
     expect((await as(minted.body.token)('GET', `/v1/accounts/${b.accountId}`)).status).toBe(403);
 
@@ -37,7 +40,9 @@ describe('the cross-tenant escalation of the security review', () => {
   it('an administrator cannot mint a token for someone who is not a member of their account', async () => {
     const a = await newAccount(stack, 'attacker');
     const b = await newAccount(stack, 'target');
-    const res = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, { body: { name: 'x', user_id: b.adminId } });
+    const res = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      body: { name: 'x', user_id: b.adminId },
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -46,12 +51,21 @@ describe('invitations', () => {
   it('answer the same for an email that has a user and one that has none', async () => {
     const a = await newAccount(stack, 'inviter');
     const other = await newAccount(stack, 'elsewhere');
-    const [{ email: known }] = (await stack.sql`select email from users where id = ${other.adminId}`) as unknown as [{ email: string }];
+    const [{ email: known }] = (await stack.sql`select email from users where id = ${other.adminId}`) as unknown as [
+      { email: string },
+    ];
     const unknown = `${unique('nobody')}@example.test`;
-    const invite = (email: string) => a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email, role: 'agent' } });
+    const invite = (email: string) =>
+      a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email, role: 'agent' } });
     const [k, u] = [await invite(known), await invite(unknown)];
     expect(k.status).toBe(u.status);
-    const shape = (body: Record<string, unknown>) => ({ ...body, id: 0, email: '', expires_at: '', accept_token: typeof body.accept_token });
+    const shape = (body: Record<string, unknown>) => ({
+      ...body,
+      id: 0,
+      email: '',
+      expires_at: '',
+      accept_token: typeof body.accept_token,
+    });
     expect(shape(k.body)).toEqual(shape(u.body));
     const members = await a.api('GET', `/v1/accounts/${a.accountId}/members`);
     expect(members.body.payload.map((m: { email: string }) => m.email)).not.toContain(known);
@@ -60,21 +74,31 @@ describe('invitations', () => {
   it('an existing user accepts with their own token; a link works once', async () => {
     const a = await newAccount(stack, 'inviter');
     const other = await newAccount(stack, 'home');
-    const [{ email }] = (await stack.sql`select email from users where id = ${other.adminId}`) as unknown as [{ email: string }];
+    const [{ email }] = (await stack.sql`select email from users where id = ${other.adminId}`) as unknown as [
+      { email: string },
+    ];
     const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email, role: 'agent' } });
     const accepted = await as(other.adminToken)('POST', `/v1/invitations/${invited.body.id}/accept`);
     expect(accepted.status).toBe(201);
     expect(accepted.body).toMatchObject({ account_id: a.accountId, user_id: other.adminId, role: 'agent' });
     expect((await as(accepted.body.access_token)('GET', `/v1/accounts/${a.accountId}`)).status).toBe(200);
-    const again = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token } });
+    const again = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
+      body: { token: invited.body.accept_token },
+    });
     expect(again.status).toBe(409);
   });
 
   it('a withdrawn invitation cannot be accepted', async () => {
     const a = await newAccount(stack, 'inviter');
-    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email: `${unique('w')}@example.test`, role: 'agent' } });
-    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/invitations/${invited.body.id}`)).body.status).toBe('revoked');
-    const res = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token } });
+    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, {
+      body: { email: `${unique('w')}@example.test`, role: 'agent' },
+    });
+    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/invitations/${invited.body.id}`)).body.status).toBe(
+      'revoked',
+    );
+    const res = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
+      body: { token: invited.body.accept_token },
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -83,18 +107,24 @@ describe('suspended accounts', () => {
   it('answer reads, refuse writes with 423, and their webhooks stop', async () => {
     const a = await newAccount(stack, 'suspend');
     const inbox = await newInbox(a);
-    const suspended = await platform()('PATCH', `/v1/accounts/${a.accountId}`, { status: 'suspended', reason: 'unpaid' });
+    const suspended = await platform()('PATCH', `/v1/accounts/${a.accountId}`, {
+      status: 'suspended',
+      reason: 'unpaid',
+    });
     expect(suspended.body).toEqual({ id: a.accountId, status: 'suspended', changed: true });
 
     expect((await a.api('GET', `/v1/accounts/${a.accountId}/inboxes`)).status).toBe(200);
     const write = await a.api('POST', `/v1/accounts/${a.accountId}/inboxes`, { body: { name: 'More' } });
     expect(write.status).toBe(423);
     expect(write.body.type).toBe('urn:capstan:problem:account-suspended');
-    const post = await a.api('POST', `/v1/accounts/${a.accountId}/inboxes/${inbox}/messages`, { body: { contact: { identifier: 'c' }, content: 'hi' } });
+    const post = await a.api('POST', `/v1/accounts/${a.accountId}/inboxes/${inbox}/messages`, {
+      body: { contact: { identifier: 'c' }, content: 'hi' },
+    });
     expect(post.status).toBe(423);
     expect(await stack.sql`select 1 from inboxes where account_id = ${a.accountId} and name = 'More'`).toHaveLength(0);
 
-    const audit = await stack.sql`select action from audit_log where account_id = ${a.accountId} and action = 'account.suspended'`;
+    const audit =
+      await stack.sql`select action from audit_log where account_id = ${a.accountId} and action = 'account.suspended'`;
     expect(audit).toHaveLength(1);
     expect((await platform()('PATCH', `/v1/accounts/${a.accountId}`, { status: 'active' })).body.changed).toBe(true);
     expect((await a.api('POST', `/v1/accounts/${a.accountId}/inboxes`, { body: { name: 'More' } })).status).toBe(201);
@@ -115,8 +145,13 @@ describe('platform tokens', () => {
 
     expect((await platform()('DELETE', `/v1/platform/tokens/${rotated.body.id}`)).body.revoked_at).not.toBeNull();
     expect((await as(rotated.body.token)('GET', '/v1/platform/tokens')).status).toBe(401);
-    const audit = await stack.sql`select action from audit_log where subject_type = 'PlatformToken' and subject_id in (${String(made.body.id)}, ${String(rotated.body.id)}) order by id`;
-    expect(audit.map((r) => r.action)).toEqual(['platform_token.created', 'platform_token.rotated', 'platform_token.revoked']);
+    const audit =
+      await stack.sql`select action from audit_log where subject_type = 'PlatformToken' and subject_id in (${String(made.body.id)}, ${String(rotated.body.id)}) order by id`;
+    expect(audit.map((r) => r.action)).toEqual([
+      'platform_token.created',
+      'platform_token.rotated',
+      'platform_token.revoked',
+    ]);
   });
 
   it('are refused to user tokens', async () => {
@@ -127,15 +162,20 @@ describe('platform tokens', () => {
 });
 
 describe('caps per account', () => {
-  it('refuse a webhook past the account\'s limit with 409, writing nothing', async () => {
+  it("refuse a webhook past the account's limit with 409, writing nothing", async () => {
     const a = await newAccount(stack, 'caps');
-    const [{ n }] = (await stack.sql`select count(*)::int as n from webhooks where account_id = ${a.accountId}`) as unknown as [{ n: number }];
+    const [{ n }] =
+      (await stack.sql`select count(*)::int as n from webhooks where account_id = ${a.accountId}`) as unknown as [
+        { n: number },
+      ];
     expect(n).toBe(0);
     // The default cap is 20: fill it straight in the database, then ask for one more through the API.
     for (let i = 0; i < 20; i++) {
       await stack.sql`insert into webhooks (account_id, url, subscriptions, secret) values (${a.accountId}, ${`https://hooks.example.com/${i}`}, ${['message_created']}, 's')`;
     }
-    const res = await a.api('POST', `/v1/accounts/${a.accountId}/webhooks`, { body: { url: 'http://127.0.0.1:9/over', subscriptions: ['message_created'] } });
+    const res = await a.api('POST', `/v1/accounts/${a.accountId}/webhooks`, {
+      body: { url: 'http://127.0.0.1:9/over', subscriptions: ['message_created'] },
+    });
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/limit/);
     expect(await stack.sql`select 1 from webhooks where account_id = ${a.accountId}`).toHaveLength(20);

@@ -10,7 +10,11 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-async function subscribe(account: AccountFixture, url: string, subscriptions = ['message_created', 'conversation_created', 'contact_created', 'conversation_status_changed']) {
+async function subscribe(
+  account: AccountFixture,
+  url: string,
+  subscriptions = ['message_created', 'conversation_created', 'contact_created', 'conversation_status_changed'],
+) {
   const res = await account.api('POST', `/v1/accounts/${account.accountId}/webhooks`, { body: { url, subscriptions } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { id: number; secret: string; url: string };
@@ -38,7 +42,10 @@ describe('account webhooks', () => {
     const events = rx.received.map((r) => JSON.parse(r.body).event).sort();
     expect(events).toEqual(['contact_created', 'conversation_created', 'message_created']);
     for (const r of rx.received) {
-      const headers = { signature: String(r.headers['x-capstan-signature']), timestamp: String(r.headers['x-capstan-timestamp']) };
+      const headers = {
+        signature: String(r.headers['x-capstan-signature']),
+        timestamp: String(r.headers['x-capstan-timestamp']),
+      };
       expect(verifyWebhook(hook.secret, headers, r.body)).toBe(true);
       expect(verifyWebhook('another-secret', headers, r.body)).toBe(false);
       expect(verifyWebhook(hook.secret, headers, r.body.replace('Ana', 'Eve'))).toBe(false);
@@ -46,9 +53,21 @@ describe('account webhooks', () => {
     }
     const message = JSON.parse(rx.received.find((r) => r.body.includes('"message_created"'))!.body);
     expect(message).toMatchObject({
-      event: 'message_created', content: 'Where is my order?', message_type: 'incoming', content_type: 'text', private: false,
-      account: { id: account.accountId }, inbox: { id: inboxId }, sender: { name: 'Ana' },
-      conversation: { id: 1, inbox_id: inboxId, status: 'open', channel: 'Channel::Api', meta: { sender: { type: 'contact' } } },
+      event: 'message_created',
+      content: 'Where is my order?',
+      message_type: 'incoming',
+      content_type: 'text',
+      private: false,
+      account: { id: account.accountId },
+      inbox: { id: inboxId },
+      sender: { name: 'Ana' },
+      conversation: {
+        id: 1,
+        inbox_id: inboxId,
+        status: 'open',
+        channel: 'Channel::Api',
+        meta: { sender: { type: 'contact' } },
+      },
     });
     expect(message.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(message.conversation.messages[0]).toMatchObject({ message_type: 0, conversation_id: 1 });
@@ -60,7 +79,9 @@ describe('account webhooks', () => {
     const rx = await receiver((_, i) => (i < 3 ? 503 : 200));
     const hook = await subscribe(account, rx.url, ['message_created']);
 
-    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: unique('c') }, content: 'retry me' } });
+    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+      body: { contact: { identifier: unique('c') }, content: 'retry me' },
+    });
     await until('the fourth attempt', () => rx.received.length >= 4, 30_000);
 
     const ids = new Set(rx.received.map((r) => r.headers['x-capstan-delivery']));
@@ -69,11 +90,16 @@ describe('account webhooks', () => {
     // 240, 480, 960 ms from a 300 ms start. A fixed interval would fail the later bounds.
     const gaps = rx.received.slice(1).map((r, i) => r.at - rx.received[i]!.at);
     const initial = testWebhookSettings.policy.initialIntervalMs;
-    gaps.forEach((gap, i) => expect(gap, `gap ${i + 1} of ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(0.8 * initial * 2 ** i));
+    gaps.forEach((gap, i) =>
+      expect(gap, `gap ${i + 1} of ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(0.8 * initial * 2 ** i),
+    );
 
     const [deliveryId] = [...ids];
     const detail = await until('the delivery to be recorded as delivered', async () => {
-      const res = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries/${deliveryId}`);
+      const res = await account.api(
+        'GET',
+        `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries/${deliveryId}`,
+      );
       return res.body.status === 'delivered' && res.body;
     });
     expect(detail.attempts).toBe(4);
@@ -87,7 +113,10 @@ describe('account webhooks', () => {
     const inboxId = await newInbox(account);
     const rx = await receiver(() => 410);
     const hook = await subscribe(account, rx.url, ['message_created']);
-    const post = (content: string) => account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: 'gone' }, content } });
+    const post = (content: string) =>
+      account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+        body: { contact: { identifier: 'gone' }, content },
+      });
 
     await post('first');
     const disabled = await until('the webhook to be disabled', async () => {
@@ -100,18 +129,24 @@ describe('account webhooks', () => {
     expect(rx.received).toHaveLength(1);
   });
 
-  it('emits conversation_status_changed with Chatwoot\'s changed_attributes', async () => {
+  it("emits conversation_status_changed with Chatwoot's changed_attributes", async () => {
     const account = await newAccount(stack, 'status');
     const inboxId = await newInbox(account);
     const rx = await receiver();
     await subscribe(account, rx.url, ['conversation_status_changed']);
-    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: 'st' }, content: 'hi' } });
+    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+      body: { contact: { identifier: 'st' }, content: 'hi' },
+    });
 
-    const res = await account.api('POST', `/v1/accounts/${account.accountId}/conversations/1/toggle_status`, { body: { status: 'resolved' } });
+    const res = await account.api('POST', `/v1/accounts/${account.accountId}/conversations/1/toggle_status`, {
+      body: { status: 'resolved' },
+    });
     expect(res.body).toEqual({ id: 1, status: 'resolved', previous_status: 'open' });
     await until('the status event', () => rx.received.length >= 1);
     expect(JSON.parse(rx.received[0]!.body)).toMatchObject({
-      event: 'conversation_status_changed', id: 1, status: 'resolved',
+      event: 'conversation_status_changed',
+      id: 1,
+      status: 'resolved',
       changed_attributes: [{ status: { previous_value: 'open', current_value: 'resolved' } }],
     });
   });
@@ -119,11 +154,18 @@ describe('account webhooks', () => {
   it('refuses webhook URLs that resolve to private or link-local addresses, and bad events', async () => {
     const account = await newAccount(stack, 'ssrf');
     const path = `/v1/accounts/${account.accountId}/webhooks`;
-    for (const url of ['http://10.0.0.8/hook', 'http://169.254.169.254/latest/meta-data', 'http://[fd00::1]/x', 'ftp://example.test/x']) {
+    for (const url of [
+      'http://10.0.0.8/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fd00::1]/x',
+      'ftp://example.test/x',
+    ]) {
       const res = await account.api('POST', path, { body: { url, subscriptions: ['message_created'] } });
       expect(res.status, url).toBe(422);
     }
-    expect((await account.api('POST', path, { body: { url: 'http://127.0.0.1:9/x', subscriptions: ['typing_on'] } })).status).toBe(422);
+    expect(
+      (await account.api('POST', path, { body: { url: 'http://127.0.0.1:9/x', subscriptions: ['typing_on'] } })).status,
+    ).toBe(422);
     const rows = await stack.sql`select id from webhooks where account_id = ${account.accountId}`;
     expect(rows).toHaveLength(0);
   });
@@ -143,13 +185,25 @@ describe('dead letters', () => {
     const inboxId = await newInbox(account);
     const rx = await receiver(() => 500);
     const hook = await subscribe(account, rx.url, ['message_created']);
-    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: 'dead' }, content: 'never arrives' } });
+    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+      body: { contact: { identifier: 'dead' }, content: 'never arrives' },
+    });
 
-    const dead = await until('the delivery to die', async () => {
-      const res = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries?status=dead`);
-      return res.body.payload[0];
-    }, 30_000);
-    const detail = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries/${dead.id}`);
+    const dead = await until(
+      'the delivery to die',
+      async () => {
+        const res = await account.api(
+          'GET',
+          `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries?status=dead`,
+        );
+        return res.body.payload[0];
+      },
+      30_000,
+    );
+    const detail = await account.api(
+      'GET',
+      `/v1/accounts/${account.accountId}/webhooks/${hook.id}/deliveries/${dead.id}`,
+    );
     expect(detail.body.payload).toMatchObject({ event: 'message_created', content: 'never arrives' });
     expect(detail.body.last_error).toMatch(/500/);
     expect(detail.body.attempts_log.length).toBe(rx.received.length);

@@ -9,7 +9,13 @@ const stack = useStack({ clever: true });
 const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
 
 async function capstan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, DATABASE_URL: stack.databaseUrl, CAPSTAN_PAYLOAD_KEYS: stack.payloadKeys };
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.namespace,
+    DATABASE_URL: stack.databaseUrl,
+    CAPSTAN_PAYLOAD_KEYS: stack.payloadKeys,
+  };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
@@ -25,7 +31,19 @@ describe('capstan deploy', () => {
     const appId = unique('app');
     stack.clever.state.addApp('orga_cli', appId, appId, 'aaaa0000');
 
-    const run = await capstan('deploy', appId, '--owner', 'orga_cli', '--commit', 'cafe0001', '--env', 'MODE=blue', '--deadline', '1m', '--follow');
+    const run = await capstan(
+      'deploy',
+      appId,
+      '--owner',
+      'orga_cli',
+      '--commit',
+      'cafe0001',
+      '--env',
+      'MODE=blue',
+      '--deadline',
+      '1m',
+      '--follow',
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/deploy succeeded: cafe0001/);
     expect(stack.clever.state.find('orga_cli', appId)!.env.get('MODE')).toBe('blue');

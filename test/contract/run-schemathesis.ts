@@ -19,21 +19,64 @@ async function expect201(res: Awaited<ReturnType<typeof call>>, what: string) {
 
 /** An account for one run: its administrator's token, and a spare member and token the run may demote, remove and revoke. */
 async function prepareAccount(stack: ContractStack, label: string) {
-  const api = (path: string, body: unknown, token = stack.platformToken) => call(stack.url, 'POST', path, { token, body });
-  const provisioned = await expect201(await api('/v1/accounts', { name: `Contract ${label}`, admin: { name: 'Admin', email: `admin-${label}@contract.test` } }), 'provision');
+  const api = (path: string, body: unknown, token = stack.platformToken) =>
+    call(stack.url, 'POST', path, { token, body });
+  const provisioned = await expect201(
+    await api('/v1/accounts', {
+      name: `Contract ${label}`,
+      admin: { name: 'Admin', email: `admin-${label}@contract.test` },
+    }),
+    'provision',
+  );
   const accountId = provisioned.account.id as number;
-  const spare = await expect201(await api(`/v1/accounts/${accountId}/members`, { name: 'Spare', email: `spare-${label}@contract.test`, role: 'agent' }), 'add member');
-  const token = await expect201(await api(`/v1/accounts/${accountId}/access_tokens`, { name: 'spare', user_id: spare.user_id }), 'create token');
+  const spare = await expect201(
+    await api(`/v1/accounts/${accountId}/members`, {
+      name: 'Spare',
+      email: `spare-${label}@contract.test`,
+      role: 'agent',
+    }),
+    'add member',
+  );
+  const token = await expect201(
+    await api(`/v1/accounts/${accountId}/access_tokens`, { name: 'spare', user_id: spare.user_id }),
+    'create token',
+  );
+  // Platform operations that end things (rotate, revoke, suspend) act on spares, never on the run's own token or account.
+  const sparePlatform = await expect201(
+    await api('/v1/platform/tokens', { app: `contract-${label}`, name: 'spare' }),
+    'platform token',
+  );
+  const spareAccount = await expect201(
+    await api('/v1/accounts', {
+      name: `Spare ${label}`,
+      admin: { name: 'Spare', email: `spare-admin-${label}@contract.test` },
+    }),
+    'spare account',
+  );
   return {
     adminToken: provisioned.accessToken as string,
-    env: { CAPSTAN_ACCOUNT_ID: String(accountId), CAPSTAN_SPARE_USER_ID: String(spare.user_id), CAPSTAN_SPARE_TOKEN_ID: String(token.id) },
+    env: {
+      CAPSTAN_SPARE_PLATFORM_TOKEN_ID: String(sparePlatform.id),
+      CAPSTAN_SPARE_ACCOUNT_ID: String(spareAccount.account.id),
+      CAPSTAN_ACCOUNT_ID: String(accountId),
+      CAPSTAN_SPARE_USER_ID: String(spare.user_id),
+      CAPSTAN_SPARE_TOKEN_ID: String(token.id),
+    },
   };
 }
 
 /** A run that answered only 401/403 somewhere it should have got in tested nothing there. */
 function shutOut(run: SchemathesisRun): string[] {
-  return run.label === 'platform' ? run.unauthorised : run.unauthorised.filter((operation) => operation.includes('/v1/accounts/{id}'));
+  return run.label === 'platform'
+    ? run.unauthorised.filter((operation) => !USER_ONLY.includes(operation))
+    : run.unauthorised.filter(
+        (operation) => operation.includes('/v1/accounts/{id}') && !PLATFORM_ONLY.includes(operation),
+      );
 }
+
+/** Operations refused by design to one kind of token: only a platform token adds members directly or suspends; only a user accepts an invitation. */
+const PLATFORM_ONLY = ['POST /v1/accounts/{id}/members', 'PATCH /v1/accounts/{id}'];
+const USER_ONLY = ['POST /v1/invitations/{invitationId}/accept'];
 
 function report(runs: SchemathesisRun[]): boolean {
   console.log('\nschemathesis summary');
@@ -42,7 +85,9 @@ function report(runs: SchemathesisRun[]): boolean {
     const blocked = shutOut(run);
     const passed = run.exitCode === 0 && run.failures === 0 && run.errors === 0 && blocked.length === 0;
     ok &&= passed;
-    console.log(`  ${passed ? 'ok  ' : 'FAIL'} ${run.label.padEnd(13)} ${run.operations} operations, ${run.cases} cases, ${run.failures} failures, ${run.errors} errors, ${run.seconds} s`);
+    console.log(
+      `  ${passed ? 'ok  ' : 'FAIL'} ${run.label.padEnd(13)} ${run.operations} operations, ${run.cases} cases, ${run.failures} failures, ${run.errors} errors, ${run.seconds} s`,
+    );
     for (const title of run.failureTitles) console.log(`         ${title}`);
     for (const operation of blocked) console.log(`         only 401/403: ${operation}`);
   }
@@ -55,9 +100,29 @@ const stack = await startContractStack();
 const runs: SchemathesisRun[] = [];
 try {
   const platform = await prepareAccount(stack, 'platform');
-  runs.push(await runSchemathesis({ st, label: 'platform', baseUrl: stack.url, token: stack.platformToken, reportDir, extraArgs, env: platform.env }));
+  runs.push(
+    await runSchemathesis({
+      st,
+      label: 'platform',
+      baseUrl: stack.url,
+      token: stack.platformToken,
+      reportDir,
+      extraArgs,
+      env: platform.env,
+    }),
+  );
   const admin = await prepareAccount(stack, 'administrator');
-  runs.push(await runSchemathesis({ st, label: 'administrator', baseUrl: stack.url, token: admin.adminToken, reportDir, extraArgs, env: admin.env }));
+  runs.push(
+    await runSchemathesis({
+      st,
+      label: 'administrator',
+      baseUrl: stack.url,
+      token: admin.adminToken,
+      reportDir,
+      extraArgs,
+      env: admin.env,
+    }),
+  );
 } finally {
   await stack.stop();
 }

@@ -28,9 +28,18 @@ export async function ensureSchemathesis(log: (line: string) => void = console.e
   await mkdir(join(cacheRoot, 'capstan'), { recursive: true });
   log(`installing schemathesis ${SCHEMATHESIS_VERSION} into ${venv}`);
   try {
-    if ((await run('python3', ['-m', 'venv', partial])) !== 0) throw new Error('python3 -m venv failed (is python3-venv installed?)');
+    if ((await run('python3', ['-m', 'venv', partial])) !== 0)
+      throw new Error('python3 -m venv failed (is python3-venv installed?)');
     const pip = join(partial, 'bin', 'pip');
-    if ((await run(pip, ['install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`])) !== 0) throw new Error('pip install schemathesis failed');
+    if (
+      (await run(pip, [
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        `schemathesis==${SCHEMATHESIS_VERSION}`,
+      ])) !== 0
+    )
+      throw new Error('pip install schemathesis failed');
     await rename(partial, venv).catch(async (err) => {
       if (!existsSync(st)) throw err; // another process finished first: use its venv
     });
@@ -71,10 +80,18 @@ export async function runSchemathesis(options: RunOptions): Promise<Schemathesis
   const report = resolve(options.reportDir, `${options.label}.json`);
   await rm(report, { force: true });
   const args = [
-    '--config-file', configFile, 'run', `${options.baseUrl}/openapi.json`,
-    '--checks', 'all',
-    '--header', `Authorization: Bearer ${options.token}`,
-    '--report', 'json', '--report-json-path', report,
+    '--config-file',
+    configFile,
+    'run',
+    `${options.baseUrl}/openapi.json`,
+    '--checks',
+    'all',
+    '--header',
+    `Authorization: Bearer ${options.token}`,
+    '--report',
+    'json',
+    '--report-json-path',
+    report,
     ...options.extraArgs,
   ];
   const hooks = { SCHEMATHESIS_HOOKS: 'hooks', PYTHONPATH: dirname(configFile) };
@@ -93,7 +110,16 @@ interface JsonReport {
 }
 
 async function summarise(report: string): Promise<Omit<SchemathesisRun, 'label' | 'exitCode'>> {
-  if (!existsSync(report)) return { operations: 0, cases: 0, failures: 0, errors: 1, failureTitles: ['no report written'], unauthorised: [], seconds: 0 };
+  if (!existsSync(report))
+    return {
+      operations: 0,
+      cases: 0,
+      failures: 0,
+      errors: 1,
+      failureTitles: ['no report written'],
+      unauthorised: [],
+      seconds: 0,
+    };
   const data = JSON.parse(await readFile(report, 'utf8')) as JsonReport;
   return {
     operations: data.operations.tested,

@@ -44,7 +44,10 @@ export async function startContractStack(log: (line: string) => void = console.e
       startTemporalDevServer({ log }),
       freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true })),
     ]);
-    stops.push(() => temporal.stop(), () => database.stop());
+    stops.push(
+      () => temporal.stop(),
+      () => database.stop(),
+    );
     await migrate(database.url);
 
     const sql = createPool({ url: database.url, max: 10, applicationName: 'capstan-contract' });
@@ -53,21 +56,53 @@ export async function startContractStack(log: (line: string) => void = console.e
     await ensurePlatformToken(sql, `contract-${randomUUID()}`, platformToken);
 
     const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'error' });
-    const clever = await startCleverSandbox({ consumerKey: 'ck', consumerSecret: 'cs', userTokens: {}, apiTokens: ['contract-token'] });
+    const clever = await startCleverSandbox({
+      consumerKey: 'ck',
+      consumerSecret: 'cs',
+      userTokens: {},
+      apiTokens: ['contract-token'],
+    });
     stops.push(() => clever.close());
     // No licensing server: heartbeats fail fast and the installation stays on the community plan.
-    const licence: LicenceSettings = { ...licenceSettings(loadEnv({})), publicKeys: [], licensingServerUrl: 'http://127.0.0.1:9' };
-    const access: TemporalAccess = { address: temporal.address, namespace: 'default', codec: new EncryptionCodec(keyringOf(generatePayloadKeys('contract'))) };
+    const licence: LicenceSettings = {
+      ...licenceSettings(loadEnv({})),
+      publicKeys: [],
+      licensingServerUrl: 'http://127.0.0.1:9',
+    };
+    const access: TemporalAccess = {
+      address: temporal.address,
+      namespace: 'default',
+      codec: new EncryptionCodec(keyringOf(generatePayloadKeys('contract'))),
+    };
     const workers = await startWorkers({
-      temporal: access, sql, logger, licence,
-      webhooks: { policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 500, maxIntervalMs: 2_000, deadlineMs: 10_000 }, allowedRanges: ['loopback'] }, // as `capstan up`
-      clever: { apiUrl: clever.url, bridgeUrl: clever.url, auth: { kind: 'token', token: 'contract-token' }, timeoutMs: 2_000 },
+      temporal: access,
+      sql,
+      logger,
+      licence,
+      webhooks: {
+        policy: { attemptTimeoutMs: 2_000, initialIntervalMs: 500, maxIntervalMs: 2_000, deadlineMs: 10_000 },
+        allowedRanges: ['loopback'],
+      }, // as `capstan up`
+      clever: {
+        apiUrl: clever.url,
+        bridgeUrl: clever.url,
+        auth: { kind: 'token', token: 'contract-token' },
+        timeoutMs: 2_000,
+      },
     });
     stops.push(() => workers.shutdown());
     const client = await connectClient(access, { actorSecret: await actorSecret(sql) });
     stops.push(() => client.connection.close());
 
-    const app = createApp({ sql, temporal: client, logger, licence, workflowWaitMs: 20_000, deployPollIntervalMs: 250, rateLimits: { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 } });
+    const app = createApp({
+      sql,
+      temporal: client,
+      logger,
+      licence,
+      workflowWaitMs: 20_000,
+      deployPollIntervalMs: 250,
+      rateLimits: { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 },
+    });
     const api = await serveApi(app, '127.0.0.1', 0);
     stops.push(() => api.close());
     return { url: api.url, platformToken, stop };

@@ -16,7 +16,12 @@ describe('a worker killed in the middle of a webhook delivery', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
-      extraEnv: { WEBHOOK_ALLOWED_RANGES: 'loopback', WEBHOOK_ATTEMPT_TIMEOUT_MS: '1000', WEBHOOK_RETRY_INITIAL_MS: '200', WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000' },
+      extraEnv: {
+        WEBHOOK_ALLOWED_RANGES: 'loopback',
+        WEBHOOK_ATTEMPT_TIMEOUT_MS: '1000',
+        WEBHOOK_RETRY_INITIAL_MS: '200',
+        WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000',
+      },
     };
     let worker: WorkerProcess = await startWorkerProcess(env);
     stops.push(() => worker.kill());
@@ -31,18 +36,26 @@ describe('a worker killed in the middle of a webhook delivery', () => {
 
     const account = await newAccount(stack, 'killdelivery');
     const inboxId = await newInbox(account);
-    const hook = await account.api('POST', `/v1/accounts/${account.accountId}/webhooks`, { body: { url: rx.url, subscriptions: ['message_created'] } });
-    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, { body: { contact: { identifier: 'k' }, content: 'survive' } });
+    const hook = await account.api('POST', `/v1/accounts/${account.accountId}/webhooks`, {
+      body: { url: rx.url, subscriptions: ['message_created'] },
+    });
+    await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+      body: { contact: { identifier: 'k' }, content: 'survive' },
+    });
 
     await until('the first attempt to arrive', () => rx.received.length >= 1);
     await worker.kill('SIGKILL');
     release();
     worker = await startWorkerProcess(env);
 
-    const detail = await until('the redelivery to be recorded', async () => {
-      const list = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.body.id}/deliveries`);
-      return list.body.payload[0]?.status === 'delivered' && list.body.payload[0];
-    }, 45_000);
+    const detail = await until(
+      'the redelivery to be recorded',
+      async () => {
+        const list = await account.api('GET', `/v1/accounts/${account.accountId}/webhooks/${hook.body.id}/deliveries`);
+        return list.body.payload[0]?.status === 'delivered' && list.body.payload[0];
+      },
+      45_000,
+    );
 
     expect(rx.received.length).toBeGreaterThanOrEqual(2);
     expect(new Set(rx.received.map((r) => r.headers['x-capstan-delivery']))).toEqual(new Set([detail.id]));

@@ -19,7 +19,11 @@ describe('a worker killed while following a deploy', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
-      extraEnv: { CLEVER_API_URL: stack.clever.url, CLEVER_API_BRIDGE_URL: stack.clever.url, CLEVER_API_TOKEN: 'api_test_token' },
+      extraEnv: {
+        CLEVER_API_URL: stack.clever.url,
+        CLEVER_API_BRIDGE_URL: stack.clever.url,
+        CLEVER_API_TOKEN: 'api_test_token',
+      },
     };
     const first = await startWorkerProcess(env);
     children.push(first);
@@ -27,9 +31,19 @@ describe('a worker killed while following a deploy', () => {
     const appId = unique('app');
     stack.clever.state.addApp('orga_kill', appId, appId, 'aaaa0000');
 
-    const input = { ownerId: 'orga_kill', appId, commit: 'c0de0001', pollIntervalMs: 250, deadlineMs: 60_000, actor: { type: 'Operator' as const, id: 'vitest' } };
+    const input = {
+      ownerId: 'orga_kill',
+      appId,
+      commit: 'c0de0001',
+      pollIntervalMs: 250,
+      deadlineMs: 60_000,
+      actor: { type: 'Operator' as const, id: 'vitest' },
+    };
     const handle = await startWorkflow(stack.temporal, workflows.deployApplication, input, input);
-    await until('the deploy to be following its deployment', async () => (await handle.query(progressQuery)).phase === 'following');
+    await until(
+      'the deploy to be following its deployment',
+      async () => (await handle.query(progressQuery)).phase === 'following',
+    );
     await first.kill('SIGKILL');
 
     children.push(await startWorkerProcess(env));

@@ -27,12 +27,22 @@ describe('a worker killed in the middle of provisioning', () => {
     const [{ pid: lockPid }] = (await lock`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
 
     const token = issueToken();
-    const handle = await startWorkflow(stack.temporal, workflows.provisionAccount, { key }, {
-      idempotencyKey: key, name: 'Survivor', admin: { name: 'Sam', email: `${key}@example.test` }, token, actor: { type: 'Operator', id: 'vitest' },
-    });
+    const handle = await startWorkflow(
+      stack.temporal,
+      workflows.provisionAccount,
+      { key },
+      {
+        idempotencyKey: key,
+        name: 'Survivor',
+        admin: { name: 'Sam', email: `${key}@example.test` },
+        token,
+        actor: { type: 'Operator', id: 'vitest' },
+      },
+    );
 
     await until('the activity to wait on our row', async () => {
-      const [row] = await stack.sql`select count(*)::int as n from pg_stat_activity where ${lockPid}::int = any(pg_blocking_pids(pid))`;
+      const [row] =
+        await stack.sql`select count(*)::int as n from pg_stat_activity where ${lockPid}::int = any(pg_blocking_pids(pid))`;
       return row!.n > 0;
     });
     await first.kill('SIGKILL');

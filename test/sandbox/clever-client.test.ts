@@ -5,7 +5,12 @@ import type { CleverAuth } from '../../config/clever.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import { until } from '../support/receiver.ts';
 
-const credentials = { consumerKey: 'ck', consumerSecret: 'cs/with&odd=chars', userTokens: { tok: 'sec+ret' }, apiTokens: ['api_tok_1'] };
+const credentials = {
+  consumerKey: 'ck',
+  consumerSecret: 'cs/with&odd=chars',
+  userTokens: { tok: 'sec+ret' },
+  apiTokens: ['api_tok_1'],
+};
 let sandbox: Awaited<ReturnType<typeof startCleverSandbox>>;
 
 beforeAll(async () => {
@@ -16,7 +21,14 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const client = (auth: CleverAuth) => new CleverClient({ apiUrl: sandbox.url, bridgeUrl: sandbox.url, auth });
-const oauth = (signature: 'PLAINTEXT' | 'HMAC-SHA512', secret = 'sec+ret'): CleverAuth => ({ kind: 'oauth', consumerKey: 'ck', consumerSecret: credentials.consumerSecret, token: 'tok', secret, signature });
+const oauth = (signature: 'PLAINTEXT' | 'HMAC-SHA512', secret = 'sec+ret'): CleverAuth => ({
+  kind: 'oauth',
+  consumerKey: 'ck',
+  consumerSecret: credentials.consumerSecret,
+  token: 'tok',
+  secret,
+  signature,
+});
 
 describe('Clever Cloud client against the sandbox', () => {
   it('authenticates with OAuth 1.0a PLAINTEXT, HMAC-SHA512, and an API token', async () => {
@@ -28,8 +40,14 @@ describe('Clever Cloud client against the sandbox', () => {
   });
 
   it('a wrong secret or token is refused with 401, as a final, non-retryable failure', async () => {
-    for (const auth of [oauth('PLAINTEXT', 'wrong'), oauth('HMAC-SHA512', 'wrong'), { kind: 'token', token: 'nope' } as const]) {
-      const err = await client(auth).getApplication('orga_1', 'app_1').catch((e: unknown) => e);
+    for (const auth of [
+      oauth('PLAINTEXT', 'wrong'),
+      oauth('HMAC-SHA512', 'wrong'),
+      { kind: 'token', token: 'nope' } as const,
+    ]) {
+      const err = await client(auth)
+        .getApplication('orga_1', 'app_1')
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CleverApiError);
       expect((err as CleverApiError).status).toBe(401);
       expect((err as CleverApiError).retryable).toBe(false);
@@ -47,7 +65,9 @@ describe('Clever Cloud client against the sandbox', () => {
     expect(started.type).toBe('success');
 
     expect(await c.getDeployment('orga_1', 'app_1', started.deploymentId!)).toBeUndefined();
-    const wip = await until('the deployment to appear', () => c.getDeployment('orga_1', 'app_1', started.deploymentId!));
+    const wip = await until('the deployment to appear', () =>
+      c.getDeployment('orga_1', 'app_1', started.deploymentId!),
+    );
     expect(wip.state).toBe('WIP');
     const done = await until('the deployment to end', async () => {
       const d = await c.getDeployment('orga_1', 'app_1', started.deploymentId!);

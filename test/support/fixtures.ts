@@ -36,10 +36,17 @@ export interface Joined {
 }
 
 /** A new member through the real path: the administrator invites, the invitee accepts with the one-time token. */
-export async function join(stack: TestStack, account: AccountFixture, role: 'administrator' | 'agent' = 'agent', email = `${unique(role)}@example.test`): Promise<Joined> {
+export async function join(
+  stack: TestStack,
+  account: AccountFixture,
+  role: 'administrator' | 'agent' = 'agent',
+  email = `${unique(role)}@example.test`,
+): Promise<Joined> {
   const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, { body: { email, role } });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-  const accepted = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token, name: 'Invitee' } });
+  const accepted = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
+    body: { token: invited.body.accept_token, name: 'Invitee' },
+  });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
   return { userId: accepted.body.user_id, token: accepted.body.access_token };
 }

@@ -36,7 +36,9 @@ export default async function setup(project: TestProject) {
     bundleWorkflowsToFile(join(workDir, 'workflow-bundle.js')),
   ] as const);
   const teardown = async () => {
-    await Promise.allSettled(started.flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'object' ? [s.value.stop()] : [])));
+    await Promise.allSettled(
+      started.flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'object' ? [s.value.stop()] : [])),
+    );
     await rm(workDir, { recursive: true, force: true });
   };
   const failed = started.find((s) => s.status === 'rejected');
@@ -79,6 +81,8 @@ function setupFailed(err: unknown): never {
     // unreadable configuration: the short form then
   }
   if (debug) throw err;
-  console.error(`Test setup failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}  (DEBUG=1 for details)`);
+  console.error(
+    `Test setup failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}  (DEBUG=1 for details)`,
+  );
   process.exit(1);
 }

@@ -43,9 +43,12 @@ export function wrongImports(files: SourceFile[]): WrongImport[] {
     for (const match of file.text.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2]!;
       if (!specifier.startsWith('.')) continue;
-      const target = relative('.', join(dirname(file.path), specifier)).split('\\').join('/');
+      const target = relative('.', join(dirname(file.path), specifier))
+        .split('\\')
+        .join('/');
       const targetLayer = target.split('/')[0]!;
-      if (targetLayer !== layer && !allowed.includes(targetLayer)) wrong.push({ from: file.path, to: target, specifier });
+      if (targetLayer !== layer && !allowed.includes(targetLayer))
+        wrong.push({ from: file.path, to: target, specifier });
     }
   }
   return wrong;

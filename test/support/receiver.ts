@@ -18,7 +18,9 @@ export async function startReceiver(answer: (req: Received, index: number) => nu
     req.on('end', () => {
       const entry = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       received.push(entry);
-      void Promise.resolve(answer(entry, received.length - 1)).then((status) => res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'));
+      void Promise.resolve(answer(entry, received.length - 1)).then((status) =>
+        res.writeHead(status, { 'content-type': 'text/plain' }).end('ok'),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -26,14 +28,19 @@ export async function startReceiver(answer: (req: Received, index: number) => nu
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -87,11 +87,19 @@ export function useStack(options: StackOptions = {}): TestStack {
 
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
-    stack.databaseUrl = options.ownDatabase ? await freshDatabase(inject('databaseUrl')) : options.isolatedDatabase ? inject('isolatedDatabaseUrl') : inject('databaseUrl');
+    stack.databaseUrl = options.ownDatabase
+      ? await freshDatabase(inject('databaseUrl'))
+      : options.isolatedDatabase
+        ? inject('isolatedDatabaseUrl')
+        : inject('databaseUrl');
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
     stack.payloadKeys = inject('payloadKeys');
-    stack.access = { address: stack.temporalAddress, namespace: stack.namespace, codec: new EncryptionCodec(keyringOf(stack.payloadKeys)) };
+    stack.access = {
+      address: stack.temporalAddress,
+      namespace: stack.namespace,
+      codec: new EncryptionCodec(keyringOf(stack.payloadKeys)),
+    };
     stack.logLines = [];
     stack.logger = options.captureLogs
       ? createLogger({ level: 'debug', destination: { write: (line: string) => void stack.logLines.push(line) } })
@@ -99,16 +107,33 @@ export function useStack(options: StackOptions = {}): TestStack {
     stack.sql = createPool({ url: stack.databaseUrl, max: 10, applicationName: 'capstan-test' });
     stack.temporal = await connectClient(stack.access, { actorSecret: await actorSecret(stack.sql) });
     if (options.clever) {
-      const credentials: SandboxCredentials = { consumerKey: 'ck', consumerSecret: 'cs', userTokens: { tok: 'sec' }, apiTokens: ['api_test_token'] };
+      const credentials: SandboxCredentials = {
+        consumerKey: 'ck',
+        consumerSecret: 'cs',
+        userTokens: { tok: 'sec' },
+        apiTokens: ['api_test_token'],
+      };
       const sandbox = await startCleverSandbox(credentials);
       closers.push(() => sandbox.close());
       stack.clever = { url: sandbox.url, state: sandbox.state, credentials };
     }
-    stack.licence = { publicKeys: [], issuer: 'https://licensing.capstan.example', licensingServerUrl: 'http://127.0.0.1:9', heartbeatIntervalMs: 3_600_000, allowSeatOverage: false };
+    stack.licence = {
+      publicKeys: [],
+      issuer: 'https://licensing.capstan.example',
+      licensingServerUrl: 'http://127.0.0.1:9',
+      heartbeatIntervalMs: 3_600_000,
+      allowSeatOverage: false,
+    };
     if (options.licensing) {
       stack.licensing = await startLicensingSandbox();
       closers.push(() => stack.licensing.close());
-      stack.licence = { ...stack.licence, publicKeys: stack.licensing.issuer.pinned(), issuer: stack.licensing.issuer.issuer, licensingServerUrl: stack.licensing.url, heartbeatIntervalMs: options.licensing.heartbeatIntervalMs };
+      stack.licence = {
+        ...stack.licence,
+        publicKeys: stack.licensing.issuer.pinned(),
+        issuer: stack.licensing.issuer.issuer,
+        licensingServerUrl: stack.licensing.url,
+        heartbeatIntervalMs: options.licensing.heartbeatIntervalMs,
+      };
     }
     if (options.worker ?? true) {
       workers = await startWorkers({
@@ -118,13 +143,28 @@ export function useStack(options: StackOptions = {}): TestStack {
         workflowBundle: { codePath: stack.workflowBundlePath },
         webhooks: testWebhookSettings,
         licence: stack.licence,
-        clever: stack.clever && { apiUrl: stack.clever.url, bridgeUrl: stack.clever.url, auth: { kind: 'token', token: 'api_test_token' }, timeoutMs: 2_000 },
+        clever: stack.clever && {
+          apiUrl: stack.clever.url,
+          bridgeUrl: stack.clever.url,
+          auth: { kind: 'token', token: 'api_test_token' },
+          timeoutMs: 2_000,
+        },
       });
     }
     stack.platformToken = issueToken().plaintext;
     await ensurePlatformToken(stack.sql, `test-${randomUUID()}`, stack.platformToken);
-    const codecServer = { codec: stack.access.codec, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] };
-    stack.app = createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, licence: stack.licence, codecServer, rateLimits: options.rateLimits ?? roomyRateLimits });
+    const codecServer = {
+      codec: stack.access.codec,
+      allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
+    };
+    stack.app = createApp({
+      sql: stack.sql,
+      temporal: stack.temporal,
+      logger: stack.logger,
+      licence: stack.licence,
+      codecServer,
+      rateLimits: options.rateLimits ?? roomyRateLimits,
+    });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });
 

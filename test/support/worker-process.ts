@@ -11,9 +11,22 @@ export interface WorkerProcess {
 }
 
 /** Runs `capstan worker` as its own process, the way production does, so a test can kill -9 it. */
-export async function startWorkerProcess(env: { databaseUrl: string; temporalAddress: string; namespace: string; extraEnv?: Record<string, string> }): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  extraEnv?: Record<string, string>;
+}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [bin, 'worker'], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, CAPSTAN_PAYLOAD_KEYS: inject('payloadKeys'), LOG_LEVEL: 'info', ...env.extraEnv },
+    env: {
+      ...process.env,
+      DATABASE_URL: env.databaseUrl,
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_NAMESPACE: env.namespace,
+      CAPSTAN_PAYLOAD_KEYS: inject('payloadKeys'),
+      LOG_LEVEL: 'info',
+      ...env.extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -14,7 +14,10 @@ describe('the one-way architecture', () => {
   it('catches a reversed import, a type import and a re-export', () => {
     const wrong = wrongImports([
       { path: 'db/licence.ts', text: "import type { LicenceClaims } from '../activities/licence.ts';" },
-      { path: 'workflows/x.ts', text: "import {\n  createActivities,\n} from '../activities/index.ts';\nexport * from '../db/pool.ts';" },
+      {
+        path: 'workflows/x.ts',
+        text: "import {\n  createActivities,\n} from '../activities/index.ts';\nexport * from '../db/pool.ts';",
+      },
       { path: 'config/y.ts', text: "import { z } from 'zod';\nimport { env } from './env.ts';" },
     ]);
     expect(wrong.map((w) => `${w.from} -> ${w.to}`)).toEqual([
@@ -26,13 +29,17 @@ describe('the one-way architecture', () => {
 
   it('checks every folder that holds code', () => {
     const folders = new Set(sources.map((f) => f.path.split('/')[0]));
-    expect([...folders].sort()).toEqual(Object.keys(allowedImports).filter((l) => folders.has(l)).sort());
+    expect([...folders].sort()).toEqual(
+      Object.keys(allowedImports)
+        .filter((l) => folders.has(l))
+        .sort(),
+    );
     expect(sources.length).toBeGreaterThan(50);
   });
 });
 
 describe('the catalogue', () => {
-  it('has a workflow in the bundle for every entry, under the entry\'s type', () => {
+  it("has a workflow in the bundle for every entry, under the entry's type", () => {
     for (const [name, entry] of Object.entries(workflows)) {
       expect(entry.type).toBe(name);
       expect(typeof (bundle as Record<string, unknown>)[name], name).toBe('function');
@@ -49,7 +56,9 @@ describe('the catalogue', () => {
   });
 
   it('gives up at once on every non-retryable failure type', () => {
-    expect(nonRetryableTypes).toEqual(expect.arrayContaining(['ValidationError', 'NotFound', 'Conflict', 'PaymentRequired', 'DeadlineExceeded']));
+    expect(nonRetryableTypes).toEqual(
+      expect.arrayContaining(['ValidationError', 'NotFound', 'Conflict', 'PaymentRequired', 'DeadlineExceeded']),
+    );
     expect(nonRetryableTypes).not.toContain('WebhookAttemptFailed');
   });
 });

@@ -24,7 +24,9 @@ describe('loadEnv', () => {
   });
 
   it('refuses a bootstrap token short enough to guess', () => {
-    expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).toThrow(/CAPSTAN_BOOTSTRAP_TOKEN=\(value hidden\): .*at least 24/);
+    expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).toThrow(
+      /CAPSTAN_BOOTSTRAP_TOKEN=\(value hidden\): .*at least 24/,
+    );
     expect(() => loadEnv({ CAPSTAN_BOOTSTRAP_TOKEN: 'secret' })).not.toThrow(/secret"/);
   });
 
@@ -34,6 +36,8 @@ describe('loadEnv', () => {
 
   it("expects the vendor's licence issuer unless LICENCE_ISSUER names another", () => {
     expect(licenceSettings(loadEnv({})).issuer).toBe('https://licensing.capstan.example');
-    expect(licenceSettings(loadEnv({ LICENCE_ISSUER: 'capstan-sandbox-licensing' })).issuer).toBe('capstan-sandbox-licensing');
+    expect(licenceSettings(loadEnv({ LICENCE_ISSUER: 'capstan-sandbox-licensing' })).issuer).toBe(
+      'capstan-sandbox-licensing',
+    );
   });
 });

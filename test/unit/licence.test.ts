@@ -13,13 +13,17 @@ beforeAll(async () => {
   stranger = await LicenceIssuer.create('vendor-1'); // same kid, another key: a forgery
 });
 
-const verify = (key: string, now?: Date) => verifyLicence(key, { publicKeys: vendor.pinned(), issuer: vendor.issuer, installationId: aud, now });
+const verify = (key: string, now?: Date) =>
+  verifyLicence(key, { publicKeys: vendor.pinned(), issuer: vendor.issuer, installationId: aud, now });
 
 /** A key the vendor's own private key signed, with the header and issuer given: only those differ from a good licence. */
 async function signedByVendor(header: Partial<JWTHeaderParameters>, iss: string | undefined) {
   const jwt = new SignJWT({ plan: 'business', seats: 5 })
     .setProtectedHeader({ alg: 'EdDSA', kid: vendor.kid, ...header })
-    .setAudience(aud).setSubject('customer-1').setIssuedAt().setExpirationTime('1h');
+    .setAudience(aud)
+    .setSubject('customer-1')
+    .setIssuedAt()
+    .setExpirationTime('1h');
   if (iss !== undefined) jwt.setIssuer(iss);
   return jwt.sign(await importJWK(await vendor.privateJwk(), 'EdDSA'));
 }
@@ -36,9 +40,15 @@ describe('verifyLicence', () => {
     const unsigned = `${base64url.encode(JSON.stringify({ alg: 'none', kid: 'vendor-1' }))}.${p}.`;
     const hs256 = await new SignJWT({ plan: 'enterprise', seats: 5 })
       .setProtectedHeader({ alg: 'HS256', kid: 'vendor-1' })
-      .setAudience(aud).setSubject('x').setIssuedAt().setExpirationTime('1h').setIssuer('x')
+      .setAudience(aud)
+      .setSubject('x')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setIssuer('x')
       .sign(new TextEncoder().encode(vendor.pinned()[0]!.x)); // the public key used as an HMAC secret
-    const otherKid = await (await LicenceIssuer.create('vendor-9')).issue({ aud, plan: 'enterprise', seats: 5, expiresIn: 3600 });
+    const otherKid = await (
+      await LicenceIssuer.create('vendor-9')
+    ).issue({ aud, plan: 'enterprise', seats: 5, expiresIn: 3600 });
     const tampered = `${h}.${base64url.encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(base64url.decode(p!))), seats: 5000 }))}.${good.split('.')[2]}`;
 
     const cases: Array<[string, string]> = [
@@ -59,16 +69,31 @@ describe('verifyLicence', () => {
   it('refuses a key from another issuer, or naming none, with WRONG_ISSUER', async () => {
     expect(await signedByVendor({ typ: 'licence+jwt' }, vendor.issuer).then(verify)).toMatchObject({ ok: true });
     for (const iss of ['https://evil.example', 'capstan-sandbox-licensing-2', '', undefined]) {
-      expect(await signedByVendor({ typ: 'licence+jwt' }, iss).then(verify), String(iss)).toMatchObject({ ok: false, code: 'WRONG_ISSUER' });
+      expect(await signedByVendor({ typ: 'licence+jwt' }, iss).then(verify), String(iss)).toMatchObject({
+        ok: false,
+        code: 'WRONG_ISSUER',
+      });
     }
-    const elsewhere = await verifyLicence(await vendor.issue({ aud, plan: 'business', seats: 5, expiresIn: 3600 }), { publicKeys: vendor.pinned(), issuer: 'https://licensing.capstan.example', installationId: aud });
-    expect(elsewhere).toMatchObject({ ok: false, code: 'WRONG_ISSUER', message: 'the licence was not issued by the configured licensing vendor' });
+    const elsewhere = await verifyLicence(await vendor.issue({ aud, plan: 'business', seats: 5, expiresIn: 3600 }), {
+      publicKeys: vendor.pinned(),
+      issuer: 'https://licensing.capstan.example',
+      installationId: aud,
+    });
+    expect(elsewhere).toMatchObject({
+      ok: false,
+      code: 'WRONG_ISSUER',
+      message: 'the licence was not issued by the configured licensing vendor',
+    });
   });
 
   it('refuses a key whose typ is not licence+jwt with WRONG_TYPE, whatever it says otherwise', async () => {
     for (const typ of ['JWT', 'at+jwt', 'licence+jws', undefined]) {
       const result = await signedByVendor(typ === undefined ? {} : { typ }, vendor.issuer).then(verify);
-      expect(result, String(typ)).toMatchObject({ ok: false, code: 'WRONG_TYPE', message: expect.stringContaining('licence+jwt') });
+      expect(result, String(typ)).toMatchObject({
+        ok: false,
+        code: 'WRONG_TYPE',
+        message: expect.stringContaining('licence+jwt'),
+      });
     }
     // RFC 7515: compared case-insensitively, with the `application/` prefix optional.
     for (const typ of ['LICENCE+JWT', 'application/licence+jwt']) {
@@ -77,8 +102,12 @@ describe('verifyLicence', () => {
   });
 
   it('allows 60 s of clock skew on both ends', async () => {
-    expect(await verify(await vendor.issue({ aud, plan: 'startups', seats: 1, expiresIn: -30 }))).toMatchObject({ ok: true });
-    expect(await verify(await vendor.issue({ aud, plan: 'startups', seats: 1, expiresIn: 3600, notBeforeIn: 30 }))).toMatchObject({ ok: true });
+    expect(await verify(await vendor.issue({ aud, plan: 'startups', seats: 1, expiresIn: -30 }))).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await verify(await vendor.issue({ aud, plan: 'startups', seats: 1, expiresIn: 3600, notBeforeIn: 30 })),
+    ).toMatchObject({ ok: true });
   });
 });
 
@@ -86,27 +115,71 @@ describe('licenceStatus', () => {
   const hour = 3_600_000;
   const now = Date.UTC(2026, 10, 27, 12);
   const sec = (ms: number) => Math.floor(ms / 1000);
-  const claims = (o: Partial<NonNullable<LicenceFacts['claims']>> = {}) => ({ exp: sec(now + 30 * 24 * hour), grace: 7 * 24 * 3600, hb: 3600, plan: 'business' as const, features: [], ...o });
+  const claims = (o: Partial<NonNullable<LicenceFacts['claims']>> = {}) => ({
+    exp: sec(now + 30 * 24 * hour),
+    grace: 7 * 24 * 3600,
+    hb: 3600,
+    plan: 'business' as const,
+    features: [],
+    ...o,
+  });
 
   const table: Array<[string, LicenceFacts, string]> = [
     ['no key', { defaultHeartbeatMs: hour }, 'COMMUNITY'],
     ['confirmed an hour ago', { claims: claims(), lastConfirmedAt: now - hour, defaultHeartbeatMs: hour }, 'VALID'],
     ['installed just now, never confirmed', { claims: claims(), installedAt: now, defaultHeartbeatMs: hour }, 'VALID'],
-    ['exactly two intervals unconfirmed', { claims: claims(), lastConfirmedAt: now - 2 * hour, defaultHeartbeatMs: hour }, 'VALID'],
-    ['just over two intervals unconfirmed', { claims: claims(), lastConfirmedAt: now - 2 * hour - 1000, defaultHeartbeatMs: hour }, 'GRACE'],
-    ['unconfirmed past the grace too', { claims: claims(), lastConfirmedAt: now - 2 * hour - 7 * 24 * hour, defaultHeartbeatMs: hour }, 'EXPIRED'],
-    ['expired a day ago, inside a 7-day grace', { claims: claims({ exp: sec(now - 24 * hour) }), lastConfirmedAt: now, defaultHeartbeatMs: hour }, 'GRACE'],
-    ['expired 8 days ago', { claims: claims({ exp: sec(now - 8 * 24 * hour) }), lastConfirmedAt: now, defaultHeartbeatMs: hour }, 'EXPIRED'],
-    ['expired with no grace', { claims: claims({ exp: sec(now - 1000), grace: 0 }), lastConfirmedAt: now, defaultHeartbeatMs: hour }, 'EXPIRED'],
-    ['revoked by the server', { claims: claims(), lastConfirmedAt: now, revoked: true, defaultHeartbeatMs: hour }, 'REVOKED'],
-    ['no hb claim: the configured interval', { claims: claims({ hb: undefined }), lastConfirmedAt: now - 3 * 60_000, defaultHeartbeatMs: 60_000 }, 'GRACE'],
+    [
+      'exactly two intervals unconfirmed',
+      { claims: claims(), lastConfirmedAt: now - 2 * hour, defaultHeartbeatMs: hour },
+      'VALID',
+    ],
+    [
+      'just over two intervals unconfirmed',
+      { claims: claims(), lastConfirmedAt: now - 2 * hour - 1000, defaultHeartbeatMs: hour },
+      'GRACE',
+    ],
+    [
+      'unconfirmed past the grace too',
+      { claims: claims(), lastConfirmedAt: now - 2 * hour - 7 * 24 * hour, defaultHeartbeatMs: hour },
+      'EXPIRED',
+    ],
+    [
+      'expired a day ago, inside a 7-day grace',
+      { claims: claims({ exp: sec(now - 24 * hour) }), lastConfirmedAt: now, defaultHeartbeatMs: hour },
+      'GRACE',
+    ],
+    [
+      'expired 8 days ago',
+      { claims: claims({ exp: sec(now - 8 * 24 * hour) }), lastConfirmedAt: now, defaultHeartbeatMs: hour },
+      'EXPIRED',
+    ],
+    [
+      'expired with no grace',
+      { claims: claims({ exp: sec(now - 1000), grace: 0 }), lastConfirmedAt: now, defaultHeartbeatMs: hour },
+      'EXPIRED',
+    ],
+    [
+      'revoked by the server',
+      { claims: claims(), lastConfirmedAt: now, revoked: true, defaultHeartbeatMs: hour },
+      'REVOKED',
+    ],
+    [
+      'no hb claim: the configured interval',
+      { claims: claims({ hb: undefined }), lastConfirmedAt: now - 3 * 60_000, defaultHeartbeatMs: 60_000 },
+      'GRACE',
+    ],
   ];
   it.each(table)('%s → %s', (_, facts, expected) => {
     expect(licenceStatus(facts, now)).toBe(expected);
   });
 
   it("unlocks the plan's features (and the licence's extras) only while VALID or GRACE", () => {
-    expect(allowedFeatures('VALID', { plan: 'business', features: ['custom_roles', 'not_a_feature'] })).toEqual(['audit_logs', 'custom_roles', 'disable_branding', 'sla']);
+    expect(allowedFeatures('VALID', { plan: 'business', features: ['custom_roles', 'not_a_feature'] })).toEqual([
+      'audit_logs',
+      'custom_roles',
+      'disable_branding',
+      'sla',
+    ]);
     expect(allowedFeatures('GRACE', { plan: 'startups', features: [] })).toEqual(['disable_branding']);
     expect(allowedFeatures('EXPIRED', { plan: 'enterprise', features: [] })).toEqual([]);
     expect(allowedFeatures('REVOKED', { plan: 'enterprise', features: [] })).toEqual([]);

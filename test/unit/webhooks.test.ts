@@ -6,7 +6,9 @@ import { addressAllowed, literalTargetProblem, targetProblem } from '../../activ
 describe('webhook signature', () => {
   it('is sha256= HMAC-SHA256(secret, "<timestamp>.<raw body>") in hex', () => {
     // Computed independently: printf '1767089702.{"a":1}' | openssl dgst -sha256 -hmac s3cret
-    expect(signWebhook('s3cret', 1767089702, '{"a":1}')).toBe('sha256=3f9cfdbebd8eddf7784b12e5c6026a76766505e52e376f6bb9e9f788a4cf0e5a');
+    expect(signWebhook('s3cret', 1767089702, '{"a":1}')).toBe(
+      'sha256=3f9cfdbebd8eddf7784b12e5c6026a76766505e52e376f6bb9e9f788a4cf0e5a',
+    );
     const now = 1767089702_000;
     const signature = signWebhook('s3cret', 1767089702, '{"a":1}');
     expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);

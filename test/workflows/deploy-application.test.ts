@@ -19,7 +19,13 @@ function newApp(commitId = 'aaaa1111') {
 
 function deploy(appId: string, input: Partial<DeployInput> = {}) {
   const key = { ownerId: 'orga_test', appId };
-  return startWorkflow(stack.temporal, workflows.deployApplication, key, { ...key, pollIntervalMs: 100, deadlineMs: 20_000, actor: { type: 'Operator', id: 'vitest' }, ...input });
+  return startWorkflow(stack.temporal, workflows.deployApplication, key, {
+    ...key,
+    pollIntervalMs: 100,
+    deadlineMs: 20_000,
+    actor: { type: 'Operator', id: 'vitest' },
+    ...input,
+  });
 }
 
 const faults = (f: Partial<typeof defaultFaults>) => (stack.clever.state.faults = { ...defaultFaults, ...f });
@@ -53,9 +59,14 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
 
     faults({ deployDurationMs: 200, notFoundMs: 0, failingCommits: ['dddd4444'] });
     const outcome = await (await deploy(appId, { commit: 'dddd4444' })).result();
-    expect(outcome).toMatchObject({ status: 'rolled_back', commit: 'dddd4444', rollback: { commit: 'cccc3333', state: 'OK' } });
+    expect(outcome).toMatchObject({
+      status: 'rolled_back',
+      commit: 'dddd4444',
+      rollback: { commit: 'cccc3333', state: 'OK' },
+    });
 
-    const rows = await stack.sql`select commit, outcome, rollback_of is not null as is_rollback from deployments where app_id = ${appId} order by id`;
+    const rows =
+      await stack.sql`select commit, outcome, rollback_of is not null as is_rollback from deployments where app_id = ${appId} order by id`;
     expect(rows).toEqual([
       { commit: 'cccc3333', outcome: 'OK', is_rollback: false },
       { commit: 'dddd4444', outcome: 'FAIL', is_rollback: false },
@@ -68,7 +79,11 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
     faults({ deployOutcome: 'never', notFoundMs: 0 });
     const appId = newApp();
     stack.clever.state.find('orga_test', appId)!.env.set('MODE', 'stable');
-    const failure = await (await deploy(appId, { commit: 'eeee5555', deadlineMs: 1_500, env: { MODE: 'next' } })).result().catch((e: unknown) => e);
+    const failure = await (
+      await deploy(appId, { commit: 'eeee5555', deadlineMs: 1_500, env: { MODE: 'next' } })
+    )
+      .result()
+      .catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'DeadlineExceeded', nonRetryable: true });
@@ -89,7 +104,7 @@ describe('deployApplication against the Clever Cloud sandbox', () => {
     expect(stack.clever.state.find('orga_test', appId)!.redeployCalls).toBe(1);
   });
 
-  it('a refused token fails at once, without retrying, with Clever Cloud\'s message', async () => {
+  it("a refused token fails at once, without retrying, with Clever Cloud's message", async () => {
     faults({});
     const appId = newApp();
     const tokens = stack.clever.credentials.apiTokens;
@@ -118,11 +133,17 @@ describe('deployApplication under a misbehaving API', () => {
     expect((await (await deploy(appId, { commit: '1111aaaa' })).result()).status).toBe('succeeded');
 
     faults({ deployDurationMs: 200, notFoundMs: 0, failingCommits: ['2222bbbb'] });
-    const outcome = await (await deploy(appId, { commit: '2222bbbb', env: { MODE: 'experimental', NEW_FLAG: 'on' } })).result();
+    const outcome = await (
+      await deploy(appId, { commit: '2222bbbb', env: { MODE: 'experimental', NEW_FLAG: 'on' } })
+    ).result();
     expect(outcome.status).toBe('rolled_back');
     expect(Object.fromEntries(sandboxApp.env)).toEqual({ MODE: 'stable' });
-    const [row] = await stack.sql`select env_changes, env_before from deployments where app_id = ${appId} and commit = '2222bbbb'`;
-    expect(row).toEqual({ env_changes: { MODE: 'experimental', NEW_FLAG: 'on' }, env_before: { MODE: 'stable', NEW_FLAG: null } });
+    const [row] =
+      await stack.sql`select env_changes, env_before from deployments where app_id = ${appId} and commit = '2222bbbb'`;
+    expect(row).toEqual({
+      env_changes: { MODE: 'experimental', NEW_FLAG: 'on' },
+      env_before: { MODE: 'stable', NEW_FLAG: null },
+    });
   });
 
   it('with half the answers 5xx, every deploy still ends by its deadline and the calls stay bounded', async () => {
@@ -133,7 +154,11 @@ describe('deployApplication under a misbehaving API', () => {
     const started = Date.now();
     const outcomes = await Promise.all(
       apps.map(async (appId) => {
-        const result = await (await deploy(appId, { commit: '3333cccc', deadlineMs, pollIntervalMs })).result().catch((e: unknown) => e);
+        const result = await (
+          await deploy(appId, { commit: '3333cccc', deadlineMs, pollIntervalMs })
+        )
+          .result()
+          .catch((e: unknown) => e);
         return { appId, result, endedAfter: Date.now() - started };
       }),
     );
@@ -145,7 +170,10 @@ describe('deployApplication under a misbehaving API', () => {
     for (const { appId, result, endedAfter } of outcomes) {
       expect(endedAfter).toBeLessThan(deadlineMs + 10_000); // the cancel after the deadline gets time of its own
       if (result instanceof WorkflowFailedError) {
-        expect(result.cause, `${result.cause?.message} ← ${(result.cause?.cause as Error | undefined)?.message}`).toBeInstanceOf(ApplicationFailure);
+        expect(
+          result.cause,
+          `${result.cause?.message} ← ${(result.cause?.cause as Error | undefined)?.message}`,
+        ).toBeInstanceOf(ApplicationFailure);
         expect((result.cause as ApplicationFailure).type).toBe('DeadlineExceeded');
       } else {
         expect(result).toMatchObject({ status: 'succeeded' });

@@ -13,17 +13,33 @@ const stack = useStack();
 async function account() {
   const token = issueToken();
   const key = unique('forge');
-  return executeWorkflow(stack.temporal, workflows.provisionAccount, { key }, {
-    idempotencyKey: key, name: 'Forge target', admin: { name: 'Ada', email: `${key}@example.test` }, token: { sha256: token.sha256, prefix: token.prefix },
-    actor: { type: 'Operator', id: 'vitest' },
-  });
+  return executeWorkflow(
+    stack.temporal,
+    workflows.provisionAccount,
+    { key },
+    {
+      idempotencyKey: key,
+      name: 'Forge target',
+      admin: { name: 'Ada', email: `${key}@example.test` },
+      token: { sha256: token.sha256, prefix: token.prefix },
+      actor: { type: 'Operator', id: 'vitest' },
+    },
+  );
 }
 
 /** Someone who reaches Temporal directly (even with the payload keys), without the installation's actor secret. */
-const outsider = () => new Client({ connection: stack.temporal.connection, namespace: stack.namespace, dataConverter: stack.temporal.options.dataConverter });
+const outsider = () =>
+  new Client({
+    connection: stack.temporal.connection,
+    namespace: stack.namespace,
+    dataConverter: stack.temporal.options.dataConverter,
+  });
 
 async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(() => undefined, (e: unknown) => e);
+  const err = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   let cause = (err as WorkflowFailedError).cause;
   while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause as Error | undefined;
@@ -34,7 +50,13 @@ describe('a workflow started outside the API for someone else', () => {
   it('is refused before it writes, whatever actor it claims', async () => {
     const { account: target } = await account();
     const email = `${unique('intruder')}@example.test`;
-    const forged = { accountId: target.id, name: 'Intruder', email, role: 'administrator' as const, actor: { type: 'PlatformApp' as const, id: '1' } };
+    const forged = {
+      accountId: target.id,
+      name: 'Intruder',
+      email,
+      role: 'administrator' as const,
+      actor: { type: 'PlatformApp' as const, id: '1' },
+    };
     const options = startOptions(workflows.addMember, { accountId: target.id, key: unique('k') }, forged);
 
     const failure = await failureOf(outsider().workflow.execute(workflows.addMember.type, options));
@@ -50,7 +72,11 @@ describe('a workflow started outside the API for someone else', () => {
     const genuine = workflows.createInbox.id({ accountId: target.id, key: unique('k') });
     const proof = signActor(await actorSecret(stack.sql), genuine, actor);
 
-    const other = startOptions(workflows.createInbox, { accountId: target.id, key: unique('k') }, { accountId: target.id, name: 'Copied', actor: { ...actor, proof } });
+    const other = startOptions(
+      workflows.createInbox,
+      { accountId: target.id, key: unique('k') },
+      { accountId: target.id, name: 'Copied', actor: { ...actor, proof } },
+    );
     const failure = await failureOf(outsider().workflow.execute(workflows.createInbox.type, other));
 
     expect(failure).toMatchObject({ type: 'Forbidden' });
@@ -63,7 +89,10 @@ describe('a workflow started outside the API for someone else', () => {
     const actor = { type: 'Operator' as const, id: 'vitest' };
     const proof = signActor(await actorSecret(stack.sql), workflows.createInbox.id(key), actor);
 
-    const inbox = await outsider().workflow.execute(workflows.createInbox.type, startOptions(workflows.createInbox, key, { accountId: target.id, name: 'Signed', actor: { ...actor, proof } }));
+    const inbox = await outsider().workflow.execute(
+      workflows.createInbox.type,
+      startOptions(workflows.createInbox, key, { accountId: target.id, name: 'Signed', actor: { ...actor, proof } }),
+    );
 
     expect(inbox).toMatchObject({ accountId: target.id, name: 'Signed' });
   });

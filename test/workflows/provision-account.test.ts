@@ -25,7 +25,12 @@ describe('provisionAccount on a real Temporal server', () => {
   it('creates the account and tags the run with its account and user ids', async () => {
     const args = input();
     const workflowId = `account:${args.idempotencyKey}`;
-    const result = await executeWorkflow(stack.temporal, workflows.provisionAccount, { key: args.idempotencyKey }, args);
+    const result = await executeWorkflow(
+      stack.temporal,
+      workflows.provisionAccount,
+      { key: args.idempotencyKey },
+      args,
+    );
 
     expect(result).toMatchObject({ account: { name: 'Initech' }, admin: { email: args.admin.email }, created: true });
     const [row] = await stack.sql`select name from accounts where id = ${result.account.id}`;
@@ -40,7 +45,11 @@ describe('provisionAccount on a real Temporal server', () => {
   it('fails at once, without retrying, on input that breaks the schema', async () => {
     const bad = { ...input(), admin: { name: '', email: 'not-an-email' } };
     const failure = await stack.temporal.workflow
-      .execute(workflows.provisionAccount.type, { workflowId: unique('account:bad'), taskQueue: workflows.provisionAccount.taskQueue, args: [bad] })
+      .execute(workflows.provisionAccount.type, {
+        workflowId: unique('account:bad'),
+        taskQueue: workflows.provisionAccount.taskQueue,
+        args: [bad],
+      })
       .catch((err: unknown) => err);
 
     expect(failure).toBeInstanceOf(WorkflowFailedError);
@@ -49,7 +58,10 @@ describe('provisionAccount on a real Temporal server', () => {
     expect(cause).toMatchObject({ type: 'ValidationError', nonRetryable: true });
     expect((cause as ApplicationFailure).message).toMatch(/admin\.email/);
     expect((cause as ApplicationFailure).details?.[0]).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field: 'admin.name' }), expect.objectContaining({ field: 'admin.email' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'admin.name' }),
+        expect.objectContaining({ field: 'admin.email' }),
+      ]),
     );
   });
 });

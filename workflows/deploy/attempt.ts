@@ -26,13 +26,25 @@ type Extra = Pick<AttemptRef, 'envChanges' | 'envBefore' | 'rollbackOf'>;
  * `cancel` or the deadline cut the wait at once. At the deadline the deployment
  * is cancelled and the run fails with DeadlineExceeded.
  */
-export async function runAttempt(run: DeployRun, kind: 'deploy' | 'rollback', commit: string, extra: Extra): Promise<{ state: Outcome; deploymentId: string }> {
+export async function runAttempt(
+  run: DeployRun,
+  kind: 'deploy' | 'rollback',
+  commit: string,
+  extra: Extra,
+): Promise<{ state: Outcome; deploymentId: string }> {
   const { cmd, budget, progress } = run;
   const app = { ownerId: cmd.ownerId, appId: cmd.appId };
   const attemptKey = run.keyOf(kind);
   let deploymentId: string | null = null;
   try {
-    const ref = { attemptKey, workflowId: run.workflowId, ...app, commit, requestedBy: `${cmd.actor.type}:${cmd.actor.id}`, ...extra };
+    const ref = {
+      attemptKey,
+      workflowId: run.workflowId,
+      ...app,
+      commit,
+      requestedBy: `${cmd.actor.type}:${cmd.actor.id}`,
+      ...extra,
+    };
     deploymentId = (await budget.call((a) => a.startRedeploy(ref))).deploymentId;
     progress.deploymentId = deploymentId;
     progress.phase = kind === 'deploy' ? 'following' : 'rolling_back';
@@ -61,7 +73,9 @@ export async function runAttempt(run: DeployRun, kind: 'deploy' | 'rollback', co
 async function follow(run: DeployRun, attemptKey: string, deploymentId: string): Promise<Outcome | 'CANCEL_REQUESTED'> {
   const { cmd, budget, progress } = run;
   for (;;) {
-    const { state } = await budget.call((a) => a.pollDeployment({ attemptKey, ownerId: cmd.ownerId, appId: cmd.appId, deploymentId }));
+    const { state } = await budget.call((a) =>
+      a.pollDeployment({ attemptKey, ownerId: cmd.ownerId, appId: cmd.appId, deploymentId }),
+    );
     progress.state = state;
     if (TERMINAL.has(state)) return state as Outcome;
     await condition(run.cancelRequested, Math.max(1, Math.min(cmd.pollIntervalMs, budget.timeLeft())));

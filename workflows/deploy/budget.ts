@@ -13,7 +13,9 @@ const MIN_CALL_MS = 200;
 export const deadlineReached = (message = 'the deploy reached its deadline') => failure('DeadlineExceeded', message);
 
 export function outOfTime(err: unknown): boolean {
-  return err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || err.retryState === RetryState.TIMEOUT);
+  return (
+    err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || err.retryState === RetryState.TIMEOUT)
+  );
 }
 
 export function isDeadline(err: unknown): boolean {
