@@ -5,6 +5,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { platformTokensCommand } from './commands/platform-tokens.ts';
 import { temporalBuildCommand } from './commands/temporal-build.ts';
 import { upCommand } from './commands/up.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -40,6 +41,18 @@ program
   .argument('<action>', 'show | install | heartbeat')
   .argument('[key]', 'the licence key, for install')
   .action(licenseCommand);
+program
+  .command('platform-tokens')
+  .description(
+    'Platform tokens: platform-tokens list | create --app --name | rotate <id> | revoke <id> (through the API)',
+  )
+  .argument('<action>', 'list | create | rotate | revoke')
+  .argument('[id]', 'the token id, for rotate and revoke')
+  .option('--app <name>', 'the platform app the new token belongs to (create)')
+  .option('--name <name>', 'a name for the new token (create)')
+  .option('--expires <instant>', 'when the new token stops working, ISO 8601 (create)')
+  .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
+  .action(platformTokensCommand);
 program
   .command('sandbox')
   .description('The local stand-ins of external services')
