@@ -18,6 +18,7 @@ import {
   invitationView,
   inviteBody,
   joined,
+  joinedView,
   ownInvitationParam,
 } from './schemas.ts';
 
@@ -170,15 +171,7 @@ export function invitationRoutes({
         fingerprintOf: { linkSha256 },
         waitMs: workflowWaitMs,
       });
-      return c.json(
-        {
-          account_id: result.accountId,
-          user_id: result.userId,
-          role: result.role,
-          access_token: replayed ? null : token.plaintext,
-        },
-        201,
-      );
+      return c.json(joinedView(result, replayed ? null : token.plaintext), 201);
     },
   );
 
@@ -214,15 +207,7 @@ export function invitationRoutes({
         fingerprintOf: { invitationId, userId: principal.userId },
         waitMs: workflowWaitMs,
       });
-      return c.json(
-        {
-          account_id: result.accountId,
-          user_id: result.userId,
-          role: result.role,
-          access_token: replayed ? null : token.plaintext,
-        },
-        201,
-      );
+      return c.json(joinedView(result, replayed ? null : token.plaintext), 201);
     },
   );
 

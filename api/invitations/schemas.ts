@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { acceptInvitationInput, inviteMemberInput, type InvitationRecord } from '../../contracts/members.ts';
+import {
+  acceptInvitationInput,
+  inviteMemberInput,
+  type Accepted,
+  type InvitationRecord,
+} from '../../contracts/members.ts';
 import { accountParam, idParam, role } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
@@ -65,4 +70,12 @@ export const invitationView = (r: InvitationRecord) => ({
   role: r.role,
   status: r.status,
   expires_at: r.expiresAt,
+});
+
+/** The token is in the answer of the request that made it only; a replay answers null. */
+export const joinedView = (r: Accepted, accessToken: string | null) => ({
+  account_id: r.accountId,
+  user_id: r.userId,
+  role: r.role,
+  access_token: accessToken,
 });
