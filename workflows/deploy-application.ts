@@ -27,7 +27,6 @@ const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
  */
 export async function deployApplication(input: DeployInput): Promise<DeployOutcome> {
   const cmd = parseInput(workflows.deployApplication.input, input);
-  await actingFor(cmd.actor);
   const { workflowId, typedSearchAttributes } = workflowInfo();
   // Tagged here too, so a run started by hand (Web UI, `temporal workflow start`) is found like the others.
   if (typedSearchAttributes.get(searchAttributes.appId) !== cmd.appId) {
@@ -61,6 +60,8 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   };
   const app = { ownerId: cmd.ownerId, appId: cmd.appId };
 
+  // After the handlers: a progress query may arrive before the first activity does.
+  await actingFor(cmd.actor);
   const commit = cmd.commit ?? (await budget.call((a) => a.readApplication(app))).commitId;
   if (!commit) throw failure('ValidationError', `Application ${cmd.appId} has no current commit; name one.`);
   progress.commit = commit;
