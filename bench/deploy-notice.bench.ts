@@ -4,7 +4,8 @@
  * end in the sandbox and the poll that saw it, per deploy.
  */
 import { randomUUID } from 'node:crypto';
-import { taskQueues } from '../config/catalogue.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { executeWorkflow } from '../workers/start.ts';
 import { startCleverSandbox } from '../sandbox/clever-cloud/serve.ts';
 import { startBenchStack } from './stack.ts';
 
@@ -26,18 +27,12 @@ try {
     for (let i = 0; i < DEPLOYS; i++) {
       const appId = `app-${randomUUID().slice(0, 8)}`;
       const app = sandbox.state.addApp('orga_bench', appId, appId, '00000000');
-      await stack.temporal.workflow.execute('deployApplication', {
-        workflowId: `deploy:orga_bench/${appId}`,
-        taskQueue: taskQueues.deploy,
-        args: [
-          {
-            ownerId: 'orga_bench',
-            appId,
-            commit: 'abcdef01',
-            pollIntervalMs,
-            actor: { type: 'Operator', id: 'bench' },
-          },
-        ],
+      const key = { ownerId: 'orga_bench', appId };
+      await executeWorkflow(stack.temporal, workflows.deployApplication, key, {
+        ...key,
+        commit: 'abcdef01',
+        pollIntervalMs,
+        actor: { type: 'Operator', id: 'bench' },
       });
       const [row] = await stack.sql<
         { states: Array<{ state: string; at: string }> }[]

@@ -5,6 +5,7 @@
  * spread over 32 conversations, and all into one conversation.
  */
 import { randomUUID } from 'node:crypto';
+import { benchNoop } from './floor-workflow.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
 
@@ -41,9 +42,9 @@ try {
     await res.arrayBuffer();
   };
   const floor = () =>
-    stack.temporal.workflow.execute('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
+    stack.temporal.workflow.execute(benchNoop, { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
   const startOnly = () =>
-    stack.temporal.workflow.start('benchNoop', { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
+    stack.temporal.workflow.start(benchNoop, { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
 
   await measure('warm-up', 8, 40, floor);
   await measure('warm-up', 8, 40, (i) => post(`warm-${i % 8}`)(i));

@@ -4,6 +4,7 @@
  * Temporal and PostgreSQL, at 1 and 32 in flight, alternating over rounds.
  */
 import { randomUUID } from 'node:crypto';
+import { benchInsertRow } from './floor-workflow.ts';
 import { printReport } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
@@ -17,7 +18,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const stack = await startBenchStack();
 try {
   const floor = (i: number) =>
-    stack.temporal.workflow.execute('benchInsertRow', {
+    stack.temporal.workflow.execute(benchInsertRow, {
       workflowId: `bench:${randomUUID()}`,
       taskQueue: 'capstan-bench',
       args: [`row-${i}`],
