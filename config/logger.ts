@@ -1,5 +1,6 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { redactSecrets } from './redact.ts';
+import { currentRequestId } from './request-context.ts';
 
 export type { Logger };
 
@@ -18,6 +19,12 @@ export function createLogger(
     // The log formatter has already serialized every error (and censored it).
     serializers: { err: (err: unknown) => (err instanceof Error ? pino.stdSerializers.err(err) : err) },
     base: { pid: process.pid },
+    // Every child logger inherits this: a line written while serving a request (or running an
+    // activity it caused) carries the request id without anyone passing it along.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId === undefined ? {} : { requestId };
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const logger = options.destination ? pino(settings, options.destination) : pino(settings);

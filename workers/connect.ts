@@ -6,6 +6,7 @@ import { resolvePayloadKeyring } from '../config/payload-keyring.ts';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '../config/temporal.ts';
 import { failureConverterPath } from './bundle.ts';
 import { actorSigning } from './actor-signing.ts';
+import { requestIdPropagation } from './request-id.ts';
 import { EncryptionCodec } from './codec.ts';
 
 /** Everything a client or worker needs to reach Temporal and read what it stores. */
@@ -48,7 +49,9 @@ export async function connectClient(access: TemporalAccess, options: ClientOptio
     connection,
     namespace: access.namespace,
     dataConverter: dataConverterOf(access.codec),
-    interceptors: { workflow: options.actorSecret ? [actorSigning(options.actorSecret)] : [] },
+    interceptors: {
+      workflow: [requestIdPropagation(), ...(options.actorSecret ? [actorSigning(options.actorSecret)] : [])],
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { taskQueues } from '../config/catalogue.ts';
+import { requestIdInActivities } from './request-id.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -38,6 +39,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
       limits: options.limits,
     }),
     ...(options.identity && { identity: options.identity }),
+    interceptors: { activity: [requestIdInActivities] },
     // An activity that ignores cancellation must not hold shutdown forever.
     shutdownGraceTime: '5 s',
     shutdownForceTime: '15 s',

@@ -4,6 +4,7 @@ import { CleverClient } from '../activities/clever-cloud/client.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { createDeployActivities } from '../activities/deploys.ts';
 import { taskQueues } from '../config/catalogue.ts';
+import { requestIdInActivities } from './request-id.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 
@@ -29,6 +30,7 @@ export function createDeployWorker(options: {
       logger: options.logger.child({ component: 'activities.deploys' }),
       client: new CleverClient(options.clever),
     }),
+    interceptors: { activity: [requestIdInActivities] },
     shutdownGraceTime: '5 s',
     shutdownForceTime: '15 s',
   });
