@@ -22,6 +22,7 @@ import { rateLimits, type RateLimits } from '../config/limits.ts';
 import { postgresRateLimiter } from '../db/rate-limits.ts';
 import { clientAddress, rateLimit } from './rate-limit/index.ts';
 import { healthRoutes } from './health/routes.ts';
+import { apiMetrics } from './metrics/index.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
 import { notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
@@ -63,7 +64,9 @@ export function createApp({
 }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
+  const metrics = apiMetrics({ sql, licence, logger: apiLogger });
 
+  app.use(metrics.middleware);
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(requestLogging(apiLogger));
   app.onError(createErrorHandler(apiLogger));
@@ -77,6 +80,7 @@ export function createApp({
   );
 
   app.route('/', healthRoutes({ sql, temporal }));
+  app.route('/', metrics.routes);
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });

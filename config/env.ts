@@ -66,6 +66,8 @@ export const envSchema = z
       .optional()
       .describe("The API the CLI talks to (default: the local stack's, on PORT)"),
     METRICS_PORT: port.optional(),
+    /** The workers' /healthz and /readyz, on HOST. */
+    WORKER_HEALTH_PORT: port.optional(),
     CLEVER_API_URL: z.string().url().default('https://api.clever-cloud.com'),
     CLEVER_API_BRIDGE_URL: z.string().url().default('https://api-bridge.clever-cloud.com'),
     /** An API token (Bearer, on the api-bridge URL); or the four OAuth 1.0a values below. */

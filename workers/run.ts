@@ -11,10 +11,13 @@ import { createCoreWorker } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
+import { serveWorkerHealth } from './health.ts';
 
 export interface RunningWorkers {
   /** Settles when every worker has stopped. */
   done: Promise<void>;
+  /** The `/healthz` and `/readyz` server, when a health port was given. */
+  healthUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -27,6 +30,8 @@ export interface StartWorkersOptions {
   /** Per-account caps; the defaults of the environment schema when not given. */
   limits?: AccountLimits;
   metricsPort?: number;
+  /** Serve `/healthz` and `/readyz` here (WORKER_HEALTH_PORT; 0 picks a free port). */
+  health?: { hostname: string; port: number };
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
   workflowBundle?: { code: string } | { codePath: string };
@@ -56,12 +61,25 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   ];
   if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
-  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'workers running');
+  // Started after run(), and closed only once the workers have stopped, so /readyz reports the drain.
+  const health =
+    options.health &&
+    (await serveWorkerHealth({ workers, connection, ...options.health }).catch(async (err: unknown) => {
+      for (const w of workers) w.shutdown();
+      await done;
+      throw err;
+    }));
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), health: health?.url }, 'workers running');
   return {
     done,
+    healthUrl: health?.url,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await done;
+      try {
+        await done;
+      } finally {
+        await health?.close();
+      }
     },
   };
 }

@@ -87,16 +87,12 @@ export async function upCommand(): Promise<void> {
       sql,
       logger,
       metricsPort: env.METRICS_PORT,
+      health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
       webhooks: localWebhookSettings(env),
       clever,
       licence,
       limits: accountLimits(env),
-    }).catch(
-      advise(
-        `${unreachable}${env.METRICS_PORT === undefined ? '' : `, and that METRICS_PORT ${env.METRICS_PORT} is free`}`,
-        'workers did not start',
-      ),
-    );
+    }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
     shutdown.add('workers', () => workers.shutdown());
     const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
       advise(unreachable, 'Temporal client'),
@@ -187,4 +183,13 @@ function portAdvice(variable: string) {
     if ((err as NodeJS.ErrnoException)?.code !== 'EADDRINUSE') throw err;
     return advise(`stop what uses that port, or set ${variable} to a free one`)(err);
   };
+}
+
+/** Advice for ports the workers open: `, and that METRICS_PORT 9464 is free`. */
+function portsToFree(env: ReturnType<typeof loadEnv>): string {
+  const ports = { METRICS_PORT: env.METRICS_PORT, WORKER_HEALTH_PORT: env.WORKER_HEALTH_PORT };
+  return Object.entries(ports)
+    .filter(([, port]) => port !== undefined)
+    .map(([name, port]) => `, and that ${name} ${port} is free`)
+    .join('');
 }

@@ -34,6 +34,7 @@ export async function workerCommand(): Promise<void> {
       sql,
       logger,
       metricsPort: env.METRICS_PORT,
+      health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
       webhooks: webhookSettings(env),
       clever: cleverSettings(env),
       licence,

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { newAccount } from '../support/fixtures.ts';
+import { call } from '../support/http.ts';
+import { useStack } from '../support/stack.ts';
+
+const stack = useStack({ http: true });
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
+const labelPair = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(?:,|$)/y;
+const numberText = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Inf|NaN)$/;
+
+/** A strict parser of the Prometheus text format 0.0.4: it throws on any line it does not understand. */
+function parsePrometheus(text: string): { types: Map<string, string>; samples: Sample[] } {
+  const types = new Map<string, string>();
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const comment = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
+    if (comment) {
+      const [, kind = '', name = '', rest = ''] = comment;
+      if (!metricName.test(name)) throw new Error(`bad metric name: ${line}`);
+      if (kind === 'TYPE') {
+        if (!/^(counter|gauge|histogram|summary|untyped)$/.test(rest)) throw new Error(`bad type: ${line}`);
+        types.set(name, rest);
+      }
+      continue;
+    }
+    const [, name = '', body = '', value = ''] = sampleLine.exec(line) ?? [];
+    if (!name || !numberText.test(value)) throw new Error(`not a sample: ${line}`);
+    const labels: Record<string, string> = {};
+    labelPair.lastIndex = 0;
+    while (labelPair.lastIndex < body.length) {
+      const [, key, text] = labelPair.exec(body) ?? [];
+      if (key === undefined || text === undefined) throw new Error(`bad labels: ${line}`);
+      labels[key] = text;
+    }
+    const family = name.replace(/_(bucket|sum|count)$/, '');
+    if (!types.has(name) && !types.has(family)) throw new Error(`sample without TYPE: ${line}`);
+    samples.push({ name, labels, value: Number(value) });
+  }
+  return { types, samples };
+}
+
+describe('GET /metrics', () => {
+  it('answers Prometheus text with requests by route template and the business gauges', async () => {
+    const account = await newAccount(stack, 'metrics');
+    for (let i = 0; i < 3; i++) {
+      expect((await account.api('GET', `/v1/accounts/${account.accountId}/inboxes`)).status).toBe(200);
+    }
+    expect((await call(stack.api.url, 'GET', '/v1/accounts/1/inboxes')).status).toBe(401);
+
+    const res = await call(stack.api.url, 'GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const { types, samples } = parsePrometheus(res.body as string);
+
+    expect(types.get('http_requests_total')).toBe('counter');
+    expect(types.get('http_request_duration_seconds')).toBe('histogram');
+    const requests = samples.filter((s) => s.name === 'http_requests_total');
+    expect(requests).toContainEqual({
+      name: 'http_requests_total',
+      labels: { method: 'GET', route: '/v1/accounts/:id/inboxes', status: '200' },
+      value: 3,
+    });
+    expect(requests.find((s) => s.labels.route === '/v1/accounts' && s.labels.method === 'POST')?.value).toBe(1);
+    expect(
+      requests.every((s) => !/\/\d/.test(s.labels.route ?? '')),
+      'no raw ids in route labels',
+    ).toBe(true);
+    expect(
+      samples.some(
+        (s) => s.name === 'http_request_duration_seconds_count' && s.labels.route === '/v1/accounts/:id/inboxes',
+      ),
+    ).toBe(true);
+
+    const values = (name: string, label: string): Record<string, number> =>
+      Object.fromEntries(samples.filter((s) => s.name === name).map((s) => [s.labels[label], s.value]));
+    expect(Object.keys(values('capstan_webhook_deliveries', 'status')).sort()).toEqual(
+      ['dead', 'delivered', 'pending', 'skipped'].sort(),
+    );
+    expect(Object.keys(values('capstan_deploys', 'outcome'))).toEqual(
+      expect.arrayContaining(['running', 'OK', 'FAIL', 'CANCELLED', 'TIMED_OUT']),
+    );
+    const licence = values('capstan_licence_status', 'status');
+    expect(
+      Object.values(licence).reduce((a, b) => a + b, 0),
+      'exactly one current status',
+    ).toBe(1);
+    expect(licence.COMMUNITY).toBe(1);
+    expect(values('capstan_db_connections', 'state').active).toBeGreaterThanOrEqual(1);
+    expect(samples.find((s) => s.name === 'capstan_db_pool_max')?.value).toBe(10);
+  });
+
+  it('is not part of the OpenAPI document and needs no token', async () => {
+    const doc = (await call(stack.api.url, 'GET', '/openapi.json')).body as { paths: Record<string, unknown> };
+    expect(doc.paths['/metrics']).toBeUndefined();
+  });
+});
