@@ -7,7 +7,8 @@ import { refuse } from './failures.ts';
 const SEAT_LOCK = 0x5345415453; // "SEATS"
 
 export interface AuditEntry {
-  accountId: number;
+  /** Null for the platform's own actions (its tokens). */
+  accountId: number | null;
   actor: { type: string; id: string };
   action: string;
   subject: string;

@@ -121,15 +121,20 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
 }
 
 /** Platform-level audit rows belong to no account. */
-async function platformAudit(
+function platformAudit(
   tx: TransactionSql,
   cmd: { actor: { type: string; id: string }; workflowId: string },
   action: string,
   tokenId: number,
   details: object,
-) {
-  await tx`
-    insert into audit_log (actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
-    values (${cmd.actor.type}, ${cmd.actor.id}, ${action}, 'PlatformToken', ${String(tokenId)}, ${tx.json(details as never)}, ${cmd.workflowId})
-    on conflict (workflow_id, action) where workflow_id is not null do nothing`;
+): Promise<void> {
+  return audit(tx, {
+    accountId: null,
+    actor: cmd.actor,
+    action,
+    subject: 'PlatformToken',
+    subjectId: tokenId,
+    details,
+    workflowId: cmd.workflowId,
+  });
 }
