@@ -8,34 +8,13 @@ import type {
   RotatePlatformTokenInput,
   SetAccountStatusInput,
 } from '../contracts/platform.ts';
+import { platformTokens } from '../db/platform-tokens.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit } from './membership.ts';
 
-interface TokenRow {
-  id: number;
-  app: string;
-  name: string;
-  prefix: string;
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-}
-
-const toRecord = (r: TokenRow): PlatformTokenRecord => ({
-  id: r.id,
-  app: r.app,
-  name: r.name,
-  prefix: r.prefix,
-  createdAt: r.created_at.toISOString(),
-  expiresAt: r.expires_at?.toISOString() ?? null,
-  revokedAt: r.revoked_at?.toISOString() ?? null,
-});
-
-const tokenById = (tx: TransactionSql | Sql, id: number) => tx<TokenRow[]>`
-  select t.id, p.name as app, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at
-    from access_tokens t join platform_apps p on p.id = t.owner_id
-   where t.id = ${id} and t.owner_type = 'PlatformApp'`;
+const tokenById = async (tx: TransactionSql, id: number): Promise<PlatformTokenRecord> =>
+  (await platformTokens(tx, id))[0]!;
 
 /** Platform tokens and account status: the platform's own writes, each audited. */
 export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
@@ -50,7 +29,7 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id`;
         await platformAudit(tx, cmd, 'platform_token.created', row!.id, { app: cmd.app, prefix: cmd.token.prefix });
-        return toRecord((await tokenById(tx, row!.id))[0]!);
+        return tokenById(tx, row!.id);
       })
       .catch(finalIfPermanent);
   }
@@ -80,7 +59,7 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
           graceSeconds: cmd.graceSeconds,
         });
         logger.info({ tokenId: cmd.tokenId, newTokenId: row!.id }, 'platform token rotated');
-        return toRecord((await tokenById(tx, row!.id))[0]!);
+        return tokenById(tx, row!.id);
       })
       .catch(finalIfPermanent);
   }
@@ -91,7 +70,7 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
         await tx`update access_tokens set revoked_at = coalesce(revoked_at, now()) where id = ${cmd.tokenId} and owner_type = 'PlatformApp' returning id`;
       if (!updated.length) refuse('NotFound', `Platform token ${cmd.tokenId} does not exist.`);
       await platformAudit(tx, cmd, 'platform_token.revoked', cmd.tokenId, {});
-      return toRecord((await tokenById(tx, cmd.tokenId))[0]!);
+      return tokenById(tx, cmd.tokenId);
     });
   }
 

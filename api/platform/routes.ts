@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { createPlatformTokenInput, setAccountStatusInput, type PlatformTokenRecord } from '../../contracts/platform.ts';
 import { workflows } from '../../contracts/workflows.ts';
+import { platformTokens } from '../../db/platform-tokens.ts';
 import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
@@ -90,31 +91,7 @@ export function platformRoutes({
     }),
     async (c) => {
       requirePlatform(c.get('principal'));
-      const rows = await sql<
-        {
-          id: number;
-          app: string;
-          name: string;
-          prefix: string;
-          created_at: Date;
-          expires_at: Date | null;
-          revoked_at: Date | null;
-        }[]
-      >`
-        select t.id, p.name as app, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at
-          from access_tokens t join platform_apps p on p.id = t.owner_id where t.owner_type = 'PlatformApp' order by t.id`;
-      const iso = (d: Date | null) => d?.toISOString() ?? null;
-      return c.json(
-        {
-          payload: rows.map((r) => ({
-            ...r,
-            created_at: r.created_at.toISOString(),
-            expires_at: iso(r.expires_at),
-            revoked_at: iso(r.revoked_at),
-          })),
-        },
-        200,
-      );
+      return c.json({ payload: (await platformTokens(sql)).map(view) }, 200);
     },
   );
 
