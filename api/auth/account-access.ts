@@ -46,9 +46,12 @@ export function accountAccess({
       });
     const { id } = parsed.data;
     const principal = c.get('principal');
+    const statusOf = async () =>
+      (await sql<{ status: string }[]>`select status from accounts where id = ${id}`)[0]?.status;
+    let status: string | undefined;
     if (principal.kind === 'platform' || principal.superAdmin) {
-      const [found] = await sql`select 1 from accounts where id = ${id}`;
-      if (!found) throw new ProblemError('notFound', `Account ${id} does not exist.`);
+      status = await statusOf();
+      if (!status) throw new ProblemError('notFound', `Account ${id} does not exist.`);
       c.set('account', { id, via: principal.kind === 'platform' ? 'platform' : 'superAdmin' });
     } else {
       // A membership implies the account exists; a stranger gets 403 whether it exists or not.
@@ -60,8 +63,8 @@ export function accountAccess({
     }
     // Checked after access, so a stranger learns nothing of another account's status.
     if (whileSuspended === 'refuse' && !READS.has(c.req.method)) {
-      const [account] = await sql<{ status: string }[]>`select status from accounts where id = ${id}`;
-      if (account?.status === 'suspended')
+      status ??= await statusOf();
+      if (status === 'suspended')
         throw new ProblemError(
           'accountSuspended',
           `Account ${id} is suspended: it answers reads but accepts no writes.`,
