@@ -15,8 +15,6 @@ export interface WriteRequest<T extends string, S extends z.ZodType, R, K> {
   waitMs: number;
   /** What makes two requests "the same" for the key; defaults to the input (override when it holds per-request values). */
   fingerprintOf?: unknown;
-  /** Shown in the Web UI. */
-  summary?: string;
 }
 
 export interface WriteResult<T> {
@@ -48,7 +46,6 @@ export async function runWrite<T extends string, S extends z.ZodType, R, K>(
     handle = await startWorkflow(client, entry, key, input, {
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       memo: { requestFingerprint: fingerprint },
-      ...(request.summary && { staticSummary: request.summary }),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -39,6 +39,8 @@ export interface WorkflowEntry<
   id: (key: Key) => string;
   executionTimeout?: Duration;
   tags?: (input: z.input<Schema>) => WorkflowTags;
+  /** The Web UI's one-line summary of a run: the business object it acts on, in words. Never a secret. */
+  summary: (input: z.input<Schema>) => string;
   /** Never set: carries the result type. */
   readonly result?: Result;
 }
@@ -60,12 +62,21 @@ const WRITE_TIMEOUT = '10 min';
 type AccountKey = { accountId: number; key: string };
 const byAccount = (input: { accountId: number }): WorkflowTags => ({ accountId: input.accountId });
 const core = taskQueues.core;
+/** A subscription is named by its host in summaries: its path may hold a secret. */
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'a webhook';
+  }
+};
 
 export const workflows = {
   provisionAccount: entry<ProvisionAccountResult>()({
     type: 'provisionAccount',
     taskQueue: core,
     input: provisionAccountInput,
+    summary: (i) => `Provision account “${i.name}” for ${i.admin.email}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `account:${key}`,
   }),
@@ -73,6 +84,7 @@ export const workflows = {
     type: 'addMember',
     taskQueue: core,
     input: members.addMemberInput,
+    summary: (i) => `Add ${i.email} as ${i.role} to account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `member:${accountId}:${key}`,
@@ -81,6 +93,7 @@ export const workflows = {
     type: 'changeRole',
     taskQueue: core,
     input: members.changeRoleInput,
+    summary: (i) => `Make user ${i.userId} ${i.role} in account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, userId, key }: AccountKey & { userId: number }) => `member-role:${accountId}:${userId}:${key}`,
@@ -89,6 +102,7 @@ export const workflows = {
     type: 'removeMember',
     taskQueue: core,
     input: members.removeMemberInput,
+    summary: (i) => `Remove user ${i.userId} from account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, userId, key }: AccountKey & { userId: number }) => `member-remove:${accountId}:${userId}:${key}`,
@@ -97,6 +111,7 @@ export const workflows = {
     type: 'createAccessToken',
     taskQueue: core,
     input: members.createAccessTokenInput,
+    summary: (i) => `Create token “${i.name}” (${i.token.prefix}…) for user ${i.userId} in account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `token:${accountId}:${key}`,
@@ -105,6 +120,7 @@ export const workflows = {
     type: 'revokeAccessToken',
     taskQueue: core,
     input: members.revokeAccessTokenInput,
+    summary: (i) => `Revoke token ${i.tokenId} in account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, tokenId, key }: AccountKey & { tokenId: number }) =>
@@ -114,6 +130,7 @@ export const workflows = {
     type: 'inviteMember',
     taskQueue: core,
     input: members.inviteMemberInput,
+    summary: (i) => `Invite ${i.email} as ${i.role} to account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `invitation:${accountId}:${key}`,
@@ -122,6 +139,7 @@ export const workflows = {
     type: 'revokeInvitation',
     taskQueue: core,
     input: members.revokeInvitationInput,
+    summary: (i) => `Revoke invitation ${i.invitationId} of account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, invitationId, key }: AccountKey & { invitationId: number }) =>
@@ -132,6 +150,10 @@ export const workflows = {
     type: 'acceptInvitation',
     taskQueue: core,
     input: members.acceptInvitationInput,
+    summary: (i) =>
+      i.by.kind === 'user'
+        ? `User ${i.by.userId} accepts invitation ${i.by.invitationId}`
+        : 'Accept an invitation by its link',
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `invitation-accept:${key}`,
   }),
@@ -139,6 +161,7 @@ export const workflows = {
     type: 'createPlatformToken',
     taskQueue: core,
     input: platform.createPlatformTokenInput,
+    summary: (i) => `Create platform token “${i.name}” (${i.token.prefix}…) for ${i.app}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `platform-token:${key}`,
   }),
@@ -146,6 +169,7 @@ export const workflows = {
     type: 'rotatePlatformToken',
     taskQueue: core,
     input: platform.rotatePlatformTokenInput,
+    summary: (i) => `Rotate platform token ${i.tokenId}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ tokenId, key }: { tokenId: number; key: string }) => `platform-token-rotate:${tokenId}:${key}`,
   }),
@@ -153,6 +177,7 @@ export const workflows = {
     type: 'revokePlatformToken',
     taskQueue: core,
     input: platform.revokePlatformTokenInput,
+    summary: (i) => `Revoke platform token ${i.tokenId}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ tokenId, key }: { tokenId: number; key: string }) => `platform-token-revoke:${tokenId}:${key}`,
   }),
@@ -160,6 +185,7 @@ export const workflows = {
     type: 'setAccountStatus',
     taskQueue: core,
     input: platform.setAccountStatusInput,
+    summary: (i) => `${i.status === 'suspended' ? 'Suspend' : 'Reactivate'} account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `account-status:${accountId}:${key}`,
@@ -168,6 +194,7 @@ export const workflows = {
     type: 'createInbox',
     taskQueue: core,
     input: createInboxInput,
+    summary: (i) => `Create inbox “${i.name}” in account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `inbox:${accountId}:${key}`,
@@ -176,6 +203,8 @@ export const workflows = {
     type: 'ingestMessage',
     taskQueue: core,
     input: messages.ingestMessageInput,
+    summary: (i) =>
+      `Message into inbox ${i.inboxId} of account ${i.accountId}${i.sourceId ? ` (source ${i.sourceId})` : ''}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     /** `key` is `source:<source_id>` when the message has one, so a resent message finds its first run. */
@@ -185,6 +214,7 @@ export const workflows = {
     type: 'changeConversationStatus',
     taskQueue: core,
     input: messages.changeStatusInput,
+    summary: (i) => `Mark conversation ${i.displayId} of account ${i.accountId} ${i.status}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
@@ -194,6 +224,7 @@ export const workflows = {
     type: 'createWebhook',
     taskQueue: core,
     input: webhooks.createWebhookInput,
+    summary: (i) => `Subscribe ${hostOf(i.url)} to ${i.subscriptions.join(', ')} for account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `webhook:${accountId}:${key}`,
@@ -202,6 +233,7 @@ export const workflows = {
     type: 'updateWebhook',
     taskQueue: core,
     input: webhooks.updateWebhookInput,
+    summary: (i) => `Update webhook ${i.webhookId} of account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, webhookId, key }: AccountKey & { webhookId: number }) =>
@@ -211,6 +243,7 @@ export const workflows = {
     type: 'deleteWebhook',
     taskQueue: core,
     input: webhooks.deleteWebhookInput,
+    summary: (i) => `Delete webhook ${i.webhookId} of account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, webhookId, key }: AccountKey & { webhookId: number }) =>
@@ -221,6 +254,7 @@ export const workflows = {
     type: 'deliverWebhook',
     taskQueue: core,
     input: webhooks.deliveryInput,
+    summary: (i) => `Deliver webhook event ${i.deliveryId}${i.accountId ? ` of account ${i.accountId}` : ''}`,
     tags: (input) => ({ accountId: input.accountId }),
     id: ({ deliveryId }: { deliveryId: string }) => `delivery:${deliveryId}`,
   }),
@@ -230,6 +264,7 @@ export const workflows = {
     kind: 'deploy',
     taskQueue: taskQueues.deploy,
     input: deployInput,
+    summary: (i) => `Deploy ${i.commit ?? 'the current commit'} of ${i.appId} (${i.ownerId})`,
     tags: (input) => ({ appId: input.appId }),
     id: ({ ownerId, appId }: { ownerId: string; appId: string }) => `deploy:${ownerId}/${appId}`,
   }),
@@ -237,6 +272,7 @@ export const workflows = {
     type: 'licenceHeartbeat',
     taskQueue: core,
     input: licenceHeartbeatInput,
+    summary: () => 'Licence heartbeat: report usage, reconcile premium features',
     executionTimeout: '10 min',
     /** Scheduled runs are named by the schedule; this is for runs started by hand. */
     id: ({ key }: { key: string }) => `licence-heartbeat-now:${key}`,
@@ -245,6 +281,7 @@ export const workflows = {
     type: 'reconcilePremiumFeatures',
     taskQueue: core,
     input: reconcileInput,
+    summary: () => 'Reconcile premium features with the licence',
     executionTimeout: WRITE_TIMEOUT,
     id: ({ cause }: { cause: string }) => `licence-reconcile:${cause}`,
   }),
@@ -265,4 +302,24 @@ export function searchAttributesOf<T extends string, S extends z.ZodType, R, K>(
     ...(tags.appId !== undefined ? [{ key: searchAttributes.appId, value: tags.appId }] : []),
     ...(tags.userId !== undefined ? [{ key: searchAttributes.userId, value: String(tags.userId) }] : []),
   ];
+}
+
+/**
+ * The Web UI's details of a run, in markdown: the business ids it is found by and who asked.
+ * The input is not shown whole: it can hold what only the codec server may reveal.
+ */
+export function detailsOf<T extends string, S extends z.ZodType, R, K>(
+  entry: WorkflowEntry<T, S, R, K>,
+  input: z.input<S>,
+): string {
+  const tags = entry.tags?.(input) ?? {};
+  const requester = (input as { actor?: { type: string; id: string } } | undefined)?.actor;
+  const rows: [string, string | number | undefined][] = [
+    ['Kind', entry.kind ?? entry.type],
+    ['Account', tags.accountId],
+    ['Application', tags.appId],
+    ['User', tags.userId],
+    ['Requested by', requester && `${requester.type} ${requester.id}`],
+  ];
+  return rows.flatMap(([label, value]) => (value === undefined ? [] : [`**${label}:** ${value}`])).join('  \n');
 }

@@ -26,6 +26,7 @@ export async function ensureLicenceSchedule(
         taskQueue: workflows.licenceHeartbeat.taskQueue,
         workflowExecutionTimeout: workflows.licenceHeartbeat.executionTimeout,
         typedSearchAttributes: searchAttributesOf(workflows.licenceHeartbeat, {}),
+        staticSummary: workflows.licenceHeartbeat.summary({}),
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs },
       state: { note: 'Reports usage to the licensing server and reconciles premium features.' },

@@ -10,9 +10,8 @@ export type DeployStart =
 /** Starts a deploy, one per application: the API and the CLI both come here. */
 export async function startDeploy(client: Client, input: DeployInput): Promise<DeployStart> {
   const key = { ownerId: input.ownerId, appId: input.appId };
-  const summary = `Deploy ${input.commit ?? 'the current commit'} of ${input.appId} (${input.ownerId})`;
   try {
-    const handle = await startWorkflow(client, workflows.deployApplication, key, input, { staticSummary: summary });
+    const handle = await startWorkflow(client, workflows.deployApplication, key, input);
     return { outcome: 'started', workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

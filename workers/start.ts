@@ -5,7 +5,7 @@ import type {
   WorkflowStartOptions,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { searchAttributesOf, type WorkflowEntry } from '../contracts/workflows.ts';
+import { detailsOf, searchAttributesOf, type WorkflowEntry } from '../contracts/workflows.ts';
 
 /** Options beyond what the catalogue entry fixes. */
 export type StartExtras = Omit<
@@ -15,7 +15,7 @@ export type StartExtras = Omit<
 
 type Fn<S extends z.ZodType, R> = (input: z.input<S>) => Promise<R>;
 
-/** Start options for a catalogue entry: its queue, id scheme, timeout and search attributes. */
+/** Start options for a catalogue entry: its queue, id scheme, timeout, search attributes and Web UI summary. */
 export function startOptions<T extends string, S extends z.ZodType, R, K>(
   entry: WorkflowEntry<T, S, R, K>,
   key: K,
@@ -27,6 +27,8 @@ export function startOptions<T extends string, S extends z.ZodType, R, K>(
     taskQueue: entry.taskQueue,
     args: [input],
     typedSearchAttributes: searchAttributesOf(entry, input),
+    staticSummary: entry.summary(input),
+    staticDetails: detailsOf(entry, input),
     ...(entry.executionTimeout && { workflowExecutionTimeout: entry.executionTimeout }),
     ...extras,
   };

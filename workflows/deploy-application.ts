@@ -13,6 +13,7 @@ import {
 import { workflows } from '../contracts/workflows.ts';
 import { runAttempt, type DeployRun } from './deploy/attempt.ts';
 import { DeadlineBudget } from './deploy/budget.ts';
+import { showProgress } from './deploy/details.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
@@ -50,6 +51,7 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   };
   setHandler(progressQuery, () => ({ ...progress, elapsedMs: Date.now() - startedAt, timeLeftMs: budget.timeLeft() }));
   setHandler(cancelSignal, () => void (cancelRequested = true));
+  showProgress(progress);
   const run: DeployRun = {
     cmd,
     workflowId,
@@ -65,10 +67,12 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   const commit = cmd.commit ?? (await budget.call((a) => a.readApplication(app))).commitId;
   if (!commit) throw failure('ValidationError', `Application ${cmd.appId} has no current commit; name one.`);
   progress.commit = commit;
+  showProgress(progress);
 
   const names = Object.keys(cmd.env);
   const envBefore = names.length ? await budget.call((a) => a.readEnv({ ...app, names })) : {};
   progress.phase = 'redeploying';
+  showProgress(progress);
   if (names.length) await budget.call((a) => a.applyEnv({ ...app, changes: cmd.env }));
   /** The variables go back to what the running commit was deployed with whenever the new one does not stay. */
   const restoreEnv = () =>
@@ -82,6 +86,7 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
     throw err;
   }
   progress.phase = 'done';
+  showProgress(progress);
   if (first.state === 'OK') return { status: 'succeeded', commit, deploymentId: first.deploymentId };
   const good =
     first.state === 'FAIL' && cmd.autoRollback ? await local.lastGoodCommit({ ...app, except: commit }) : null;
@@ -91,8 +96,10 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
 
   progress.rollbackCommit = good;
   progress.phase = 'rolling_back';
+  showProgress(progress);
   const rollback = await runAttempt(run, 'rollback', good, { rollbackOf: run.keyOf('deploy') });
   progress.phase = 'done';
+  showProgress(progress);
   return {
     status: 'rolled_back',
     commit,

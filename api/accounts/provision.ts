@@ -43,7 +43,6 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
       admin: { name: body.admin.name, email: body.admin.email },
     },
     waitMs: request.waitMs,
-    summary: `Provision account "${body.name}" for ${body.admin.email}`,
   });
   // A key that outlived the run's retention matches an older account, whose token is another: not stored, not shown.
   return { result, workflowId, accessToken: !replayed && result.tokenStored ? token.plaintext : null };

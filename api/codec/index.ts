@@ -1,5 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Logger } from '../../config/logger.ts';
@@ -15,6 +16,11 @@ export interface CodecServerOptions {
   codec: PayloadCodec;
   /** Browser origins (the Temporal Web UI) that may call it, with credentials. */
   allowedOrigins: readonly string[];
+  /**
+   * The local stack's own Web UI (`capstan up`), which has no sign-in and so no token to send:
+   * its origin, from a loopback address, may decode without one. Never set in production.
+   */
+  localUiOrigins?: readonly string[];
 }
 
 /**
@@ -22,7 +28,13 @@ export interface CodecServerOptions {
  * protobuf JSON) for the Web UI and `temporal --codec-endpoint`. Decoding shows customer
  * data, so it answers platform tokens only, whatever the rest of the API accepts.
  */
-export function codecRoutes({ sql, logger, codec, allowedOrigins }: CodecServerOptions & { sql: Sql; logger: Logger }) {
+export function codecRoutes({
+  sql,
+  logger,
+  codec,
+  allowedOrigins,
+  localUiOrigins = [],
+}: CodecServerOptions & { sql: Sql; logger: Logger }) {
   const app = new Hono();
   const log = logger.child({ component: 'codec-server' });
   app.onError(createErrorHandler(log));
@@ -35,7 +47,7 @@ export function codecRoutes({ sql, logger, codec, allowedOrigins }: CodecServerO
       maxAge: 600,
     }),
   );
-  app.use(platformOnly(sql, allowedOrigins));
+  app.use(platformOnly(sql, allowedOrigins, localUiOrigins));
   app.use(bodyLimit({ maxSize: 16 * 1024 * 1024 }));
 
   for (const action of ['encode', 'decode'] as const) {
@@ -55,7 +67,12 @@ export function codecRoutes({ sql, logger, codec, allowedOrigins }: CodecServerO
         const result = action === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
         const principal = c.get('principal');
         log.info(
-          { action, count: payloads.length, namespace: c.req.header('x-namespace'), tokenId: principal.tokenId },
+          {
+            action,
+            count: payloads.length,
+            namespace: c.req.header('x-namespace'),
+            tokenId: principal?.tokenId ?? 'local-web-ui',
+          },
           'codec request',
         );
         return c.json({ payloads: result.map(toJson) });
@@ -69,7 +86,11 @@ export function codecRoutes({ sql, logger, codec, allowedOrigins }: CodecServerO
 }
 
 /** A platform token, sent as `Authorization: Bearer`; and, from a browser, one of the allowed origins. */
-function platformOnly(sql: Sql, allowedOrigins: readonly string[]): MiddlewareHandler {
+function platformOnly(
+  sql: Sql,
+  allowedOrigins: readonly string[],
+  localUiOrigins: readonly string[],
+): MiddlewareHandler {
   return async function requirePlatformToken(c, next) {
     const origin = c.req.header('origin');
     if (origin && !allowedOrigins.includes(origin))
@@ -78,6 +99,7 @@ function platformOnly(sql: Sql, allowedOrigins: readonly string[]): MiddlewareHa
         `Origin ${origin} may not call the codec server; add it to CAPSTAN_CODEC_CORS_ORIGINS.`,
       );
     const token = readToken(c.req);
+    if (!token && origin && localUiOrigins.includes(origin) && fromLoopback(c)) return next();
     if (!token) throw new ProblemError('unauthenticated', 'Send a platform token as `Authorization: Bearer <token>`.');
     const found = await lookupToken(sql, token);
     if (found.outcome !== 'ok')
@@ -93,4 +115,13 @@ function platformOnly(sql: Sql, allowedOrigins: readonly string[]): MiddlewareHa
     c.set('principal', found.principal);
     await next();
   };
+}
+
+function fromLoopback(c: Context): boolean {
+  try {
+    const address = getConnInfo(c).remote.address ?? '';
+    return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+  } catch {
+    return false; // not served over a socket (app.request in tests): no address to trust
+  }
 }

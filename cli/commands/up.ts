@@ -99,7 +99,9 @@ export async function upCommand(): Promise<void> {
     );
     shutdown.add('temporal client', () => temporal.connection.close());
     await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
-    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
+    // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
+    const localUi = temporalServer.uiUrl ? codecCorsOrigins({ ...env, CAPSTAN_CODEC_CORS_ORIGINS: [] }) : [];
+    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
     const api = await serveApi(
       createApp({
         sql,
@@ -126,7 +128,7 @@ export async function upCommand(): Promise<void> {
       'Capstan is up.',
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
-      `  Codec server  ${api.url}/codec   (payloads in history are encrypted; platform token as bearer)`,
+      `  Codec server  ${api.url}/codec   (history is encrypted; the local Web UI decodes through it, others send a platform token)`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,

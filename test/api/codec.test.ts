@@ -1,5 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { CapstanApp } from '../../api/app.ts';
+import { codecRoutes } from '../../api/codec/index.ts';
+import { serveApi } from '../../api/serve.ts';
 import { toJson, fromJson } from '../../api/codec/payload-json.ts';
 import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
@@ -114,5 +118,39 @@ describe('the codec server', () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.body.errors).toEqual([{ field: 'payloads.0.data', message: 'must be base64' }]);
+  });
+
+  it("lets the local stack's own Web UI decode without a token from this machine, and nobody else", async () => {
+    const local = new Hono().route(
+      '/codec',
+      codecRoutes({
+        sql: stack.sql,
+        logger: stack.logger,
+        codec: stack.access.codec,
+        allowedOrigins: [UI, 'https://ui.example'],
+        localUiOrigins: [UI],
+      }),
+    );
+    const server = await serveApi(local as unknown as CapstanApp, '127.0.0.1', 0);
+    try {
+      const payloads = [await sealed('shown in the Web UI')];
+      const fromLocalUi = await call(server.url, 'POST', '/codec/decode', { headers: fromUi, body: { payloads } });
+      expect(fromLocalUi.status).toBe(200);
+      expect(defaultPayloadConverter.fromPayload(fromJson(fromLocalUi.body.payloads[0]))).toBe('shown in the Web UI');
+      const otherUi = await call(server.url, 'POST', '/codec/decode', {
+        headers: { origin: 'https://ui.example' },
+        body: { payloads },
+      });
+      expect(otherUi.status).toBe(401);
+      const noOrigin = await call(server.url, 'POST', '/codec/decode', { body: { payloads } });
+      expect(noOrigin.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+    const notLocal = await call(stack.api.url, 'POST', '/codec/decode', {
+      headers: fromUi,
+      body: { payloads: [await sealed('x')] },
+    });
+    expect(notLocal.status).toBe(401); // the shared test API, like production, trusts no origin without a token
   });
 });

@@ -4,6 +4,7 @@ import { failure } from '../../config/failures.ts';
 import type { DeployActivities } from '../../contracts/activities.ts';
 import type { AttemptRef, DeployCommand, DeployProgress } from '../../contracts/deploys.ts';
 import { isDeadline, type DeadlineBudget } from './budget.ts';
+import { showProgress } from './details.ts';
 
 const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
 const TERMINAL = new Set(['OK', 'FAIL', 'CANCELLED']);
@@ -48,9 +49,11 @@ export async function runAttempt(
     deploymentId = (await budget.call((a) => a.startRedeploy(ref))).deploymentId;
     progress.deploymentId = deploymentId;
     progress.phase = kind === 'deploy' ? 'following' : 'rolling_back';
+    showProgress(progress);
     let state = await follow(run, attemptKey, deploymentId);
     if (state === 'CANCEL_REQUESTED') {
       progress.phase = 'cancelling';
+      showProgress(progress);
       const id = deploymentId;
       await budget.quietly((a) => a.cancelDeployment({ ...app, deploymentId: id }));
       state = 'CANCELLED';
@@ -60,6 +63,7 @@ export async function runAttempt(
   } catch (err) {
     if (!isDeadline(err)) throw err;
     progress.phase = 'cancelling';
+    showProgress(progress);
     const id = deploymentId;
     if (id) await budget.quietly((a) => a.cancelDeployment({ ...app, deploymentId: id }));
     await local.finishAttempt({ attemptKey, outcome: 'TIMED_OUT' });
@@ -77,6 +81,7 @@ async function follow(run: DeployRun, attemptKey: string, deploymentId: string):
       a.pollDeployment({ attemptKey, ownerId: cmd.ownerId, appId: cmd.appId, deploymentId }),
     );
     progress.state = state;
+    showProgress(progress);
     if (TERMINAL.has(state)) return state as Outcome;
     await condition(run.cancelRequested, Math.max(1, Math.min(cmd.pollIntervalMs, budget.timeLeft())));
     if (run.cancelRequested()) return 'CANCEL_REQUESTED';
