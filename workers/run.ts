@@ -29,7 +29,8 @@ export interface StartWorkersOptions {
   licence: LicenceSettings;
   /** Per-account caps; the defaults of the environment schema when not given. */
   limits?: AccountLimits;
-  metricsPort?: number;
+  /** The Temporal SDK's Prometheus exporter (METRICS_PORT, on HOST). */
+  metrics?: { hostname: string; port: number };
   /** Serve `/healthz` and `/readyz` here (WORKER_HEALTH_PORT; 0 picks a free port). */
   health?: { hostname: string; port: number };
   /** Clever Cloud access; without it this process runs no deploy worker. */
@@ -40,7 +41,7 @@ export interface StartWorkersOptions {
 /** Starts the workers of this process (today `capstan-core`) on one connection and one bundle. */
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const logger = options.logger.child({ component: 'worker' });
-  installRuntime(options.logger, { metricsPort: options.metricsPort });
+  installRuntime(options.logger, { metrics: options.metrics });
   const connection = await connectWorker(options.temporal);
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
   const shared = {

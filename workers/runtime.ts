@@ -16,15 +16,15 @@ let installed = false;
  * pino. Must run before any Worker or NativeConnection is created. Shutdown
  * signals are left to the caller, which stops API, workers and servers in order.
  */
-export function installRuntime(logger: Logger, options: { metricsPort?: number } = {}): void {
+export function installRuntime(logger: Logger, options: { metrics?: { hostname: string; port: number } } = {}): void {
   if (installed) return;
   const sdkLogger = logger.child({ component: 'temporal' });
   Runtime.install({
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => sdkLogger[pinoLevel[level]](meta ?? {}, message)),
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-      ...(options.metricsPort !== undefined && {
-        metrics: { prometheus: { bindAddress: `127.0.0.1:${options.metricsPort}` } },
+      ...(options.metrics && {
+        metrics: { prometheus: { bindAddress: `${options.metrics.hostname}:${options.metrics.port}` } },
       }),
     },
     shutdownSignals: [],

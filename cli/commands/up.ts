@@ -86,7 +86,7 @@ export async function upCommand(): Promise<void> {
       temporal: access,
       sql,
       logger,
-      metricsPort: env.METRICS_PORT,
+      metrics: env.METRICS_PORT === undefined ? undefined : { hostname: env.HOST, port: env.METRICS_PORT },
       health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
       webhooks: localWebhookSettings(env),
       clever,

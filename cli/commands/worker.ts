@@ -33,7 +33,7 @@ export async function workerCommand(): Promise<void> {
       temporal: access,
       sql,
       logger,
-      metricsPort: env.METRICS_PORT,
+      metrics: env.METRICS_PORT === undefined ? undefined : { hostname: env.HOST, port: env.METRICS_PORT },
       health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
       webhooks: webhookSettings(env),
       clever: cleverSettings(env),
