@@ -89,6 +89,7 @@ export interface World {
   revokedUserToken: string;
   revokedPlatformToken: string;
   expiredToken: string;
+  expiredPlatformToken: string;
   removedMemberToken: string;
   /** The last audit row written while the world was built. */
   auditMark: number;
@@ -183,6 +184,8 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   const revokedPlatform = await platformToken();
   expect((await platform('DELETE', `/v1/platform/tokens/${revokedPlatform.id}`)).status).toBe(200);
   const sparePlatform = await platformToken();
+  const expiredPlatform = await platformToken();
+  await stack.sql`update access_tokens set expires_at = now() - interval '1 minute' where id = ${expiredPlatform.id}`;
   const [{ mark }] = (await stack.sql`select coalesce(max(id), 0)::int as mark from audit_log`) as unknown as [
     { mark: number },
   ];
@@ -196,6 +199,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     revokedUserToken: revokedUser.token,
     revokedPlatformToken: revokedPlatform.token,
     expiredToken: expired.token,
+    expiredPlatformToken: expiredPlatform.token,
     removedMemberToken: removed.token,
     auditMark: mark,
     close: receiver.close,
@@ -297,6 +301,7 @@ export const probes: Probe[] = [
     who: () => ({ headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } }),
     expect: signedIn,
   },
+  { name: 'a malformed bearer token', who: () => ({ token: 'cap_%%%' }), expect: signedIn },
   { name: 'an unknown token', who: () => ({ token: `cap_${randomUUID()}` }), expect: signedIn },
   { name: 'a revoked user token', who: (w) => ({ token: w.revokedUserToken }), expect: signedIn },
   {
@@ -305,7 +310,8 @@ export const probes: Probe[] = [
     expect: signedIn,
   },
   { name: 'a revoked platform token', who: (w) => ({ token: w.revokedPlatformToken }), expect: signedIn },
-  { name: 'an expired token', who: (w) => ({ token: w.expiredToken }), expect: signedIn },
+  { name: 'an expired user token', who: (w) => ({ token: w.expiredToken }), expect: signedIn },
+  { name: 'an expired platform token', who: (w) => ({ token: w.expiredPlatformToken }), expect: signedIn },
   { name: 'the token of a removed member', who: (w) => ({ token: w.removedMemberToken }), expect: signedIn },
   {
     name: "another account's administrator",
