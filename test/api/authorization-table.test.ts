@@ -16,10 +16,9 @@
  * is then tried with every caller that must be refused (no token, a malformed header or token, unknown, revoked
  * and expired tokens of users and platforms, a removed member's token, another account's administrator, an agent,
  * a user where a platform token is needed and the reverse, a suspended account, another account's objects): each
- * must get its exact status with a problem+json
- * body. The callers the table admits must not be refused; they send an unreadable body, and a body-less write
- * aims at objects that do not exist, so nothing is written. A new path parameter needs a row in `paramValues`
- * (test/support/authorization.ts).
+ * must get its exact status with a problem+json body. The callers the table admits must not be refused; they
+ * send an unreadable body, and a body-less write aims at objects that do not exist, so nothing is written. A new
+ * path parameter needs a row in `paramValues` (test/support/authorization.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
