@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { findAccount } from '../../db/accounts.ts';
 import type { Sql } from '../../db/pool.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -26,6 +26,7 @@ const provisionRoute = createRoute({
   description:
     'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
+  middleware: platformAccess(),
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },

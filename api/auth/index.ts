@@ -49,3 +49,14 @@ export function requirePlatform(
   if (principal.kind !== 'platform')
     throw new ProblemError('forbidden', `This endpoint needs a platform token.${hint ? ` ${hint}` : ''}`);
 }
+
+/**
+ * Guards a platform-token route. Runs before request validation, as `accountAccess` does, so a user token
+ * is refused 403 whatever it sends, not told what a valid body would be.
+ */
+export function platformAccess(hint = ''): MiddlewareHandler {
+  return async function checkPlatformAccess(c, next) {
+    requirePlatform(c.get('principal'), hint);
+    await next();
+  };
+}

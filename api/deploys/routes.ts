@@ -5,7 +5,7 @@ import { startDeploy } from '../../workers/start-deploy.ts';
 import type { Sql } from '../../db/pool.ts';
 import { cancelSignal, deployInput, progressQuery } from '../../contracts/deploys.ts';
 import { actorOf } from '../actor.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { anyObject, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
@@ -77,6 +77,7 @@ export function deployRoutes({
       operationId: 'startDeploy',
       summary: 'Redeploy an application on Clever Cloud (platform token)',
       security,
+      middleware: platformAccess(),
       request: { body: jsonBody(deployBody) },
       responses: {
         202: { ...jsonContent(anyObject, 'Started; poll Location'), links: deployLinks },
@@ -123,6 +124,7 @@ export function deployRoutes({
       operationId: 'getDeploy',
       summary: 'Progress of the latest deploy of an application (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: deployId },
       responses: {
         200: jsonContent(anyObject, 'Status, progress and, when done, the outcome'),
@@ -162,6 +164,7 @@ export function deployRoutes({
       operationId: 'cancelDeploy',
       summary: 'Cancel the running deploy (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: deployId },
       responses: { 202: jsonContent(anyObject, 'Cancel requested'), 404: { description: 'No running deploy' } },
     }),
@@ -186,6 +189,7 @@ export function deployRoutes({
       operationId: 'listAppDeploys',
       summary: 'Deploy history of an application, newest first (platform token)',
       security,
+      middleware: platformAccess(),
       request: {
         params: z.object({ appId: appKey.openapi({ param: { name: 'appId', in: 'path' } }) }),
         query: z.object({ owner_id: appKey.optional() }),

@@ -10,7 +10,7 @@ import type { Sql } from '../../db/pool.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow } from '../../workers/start.ts';
 import { ensureLicenceSchedule, heartbeatInterval, LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { anyObject, jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
@@ -83,6 +83,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'getLicence',
       summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)',
       security,
+      middleware: platformAccess(),
       responses: { 200: jsonContent(anyObject, 'The licence') },
     }),
     async (c) => {
@@ -98,6 +99,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'installLicence',
       summary: 'Install a licence key (platform token); verified before it is saved',
       security,
+      middleware: platformAccess(),
       description:
         'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
       request: { body: jsonBody(installBody) },
@@ -141,6 +143,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'runLicenceHeartbeat',
       summary: 'Run a heartbeat now and answer its outcome (platform token)',
       security,
+      middleware: platformAccess(),
       responses: {
         200: jsonContent(anyObject, 'The heartbeat and the status after it'),
         502: { description: 'The licensing server refused the key or could not be reached' },

@@ -5,7 +5,7 @@ import { issueToken } from '../../db/tokens.ts';
 import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -71,7 +71,10 @@ export function memberRoutes({
       path: '/v1/accounts/{id}/members',
       operationId: 'addMember',
       security,
-      middleware: accountAccess({ sql }),
+      middleware: [
+        accountAccess({ sql }),
+        platformAccess('Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+      ],
       summary: 'Add a member directly (platform token)',
       description:
         "Chatwoot's platform API: links the user with this email, made if needed. Administrators invite instead (`POST …/invitations`), so they learn nothing about users of other accounts.",

@@ -7,7 +7,7 @@ import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { accountParam, accountStatus, idParam, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { futureInstant } from '../members/schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
@@ -87,6 +87,7 @@ export function platformRoutes({
       operationId: 'listPlatformTokens',
       summary: 'List platform tokens, by prefix (platform token)',
       security,
+      middleware: platformAccess(),
       responses: { 200: jsonContent(listOf(platformToken), 'Tokens') },
     }),
     async (c) => {
@@ -102,6 +103,7 @@ export function platformRoutes({
       operationId: 'createPlatformToken',
       summary: 'Create a platform token (platform token); shown once',
       security,
+      middleware: platformAccess(),
       request: { body: jsonBody(createBody) },
       responses: { 201: { ...jsonContent(platformToken, 'Created'), links }, ...writeAnswers },
     }),
@@ -133,6 +135,7 @@ export function platformRoutes({
       operationId: 'rotatePlatformToken',
       summary: 'Replace a platform token with a new one (platform token); shown once',
       security,
+      middleware: platformAccess(),
       request: { params: tokenParam, body: jsonBody(rotateBody) },
       responses: {
         201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links },
@@ -167,6 +170,7 @@ export function platformRoutes({
       operationId: 'revokePlatformToken',
       summary: 'Revoke a platform token (platform token); refused from the next request on',
       security,
+      middleware: platformAccess(),
       request: { params: tokenParam },
       responses: { 200: jsonContent(platformToken, 'Revoked'), ...writeAnswers, ...missing },
     }),
@@ -193,7 +197,7 @@ export function platformRoutes({
       security,
       description:
         'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
-      middleware: accountAccess({ sql, whileSuspended: 'allow' }),
+      middleware: [accountAccess({ sql, whileSuspended: 'allow' }), platformAccess()],
       request: { params: accountParam, body: jsonBody(statusBody) },
       responses: {
         200: jsonContent(

@@ -1,0 +1,182 @@
+/**
+ * The authorization table: who may call each route of the API, checked against the real router.
+ *
+ * Format: one line per route, keyed `METHOD /path/{param}` exactly as /openapi.json writes it (the router's
+ * `:param` becomes `{param}`; a wildcard stays `*`). The value is the caller the route admits:
+ *   'public'         no token needed
+ *   'platform'       a platform token only (users, whatever their role, get 403)
+ *   'member'         any member of the account in the path (administrator or agent), or a platform token
+ *   'administrator'  an administrator of the account in the path, or a platform token
+ *   'user'           any user token, acting for itself (a platform token gets 403)
+ * or `{ caller, openapi: false }` for a route deliberately left out of /openapi.json, and
+ * `{ caller, whileSuspended: 'allowed' }` for an account write that still answers while the account is suspended.
+ *
+ * A route the router or the OpenAPI document has and this table lacks fails, naming it; so does an entry for a
+ * route that no longer exists, and a route in one of router and document but not the other. Every protected route
+ * is then tried with every caller that must be refused (no token, a malformed header or token, unknown, revoked
+ * and expired tokens of users and platforms, a removed member's token, another account's administrator, an agent,
+ * a user where a platform token is needed and the reverse, a suspended account, another account's objects): each
+ * must get its exact status with a problem+json body. The callers the table admits must not be refused; they
+ * send an unreadable body, and a body-less write aims at objects that do not exist, so nothing is written. A new
+ * path parameter needs a row in `paramValues` (test/support/authorization.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildWorld,
+  objectsOf,
+  documentedRoutes,
+  lookupRule,
+  probeRoute,
+  routeOf,
+  routerRoutes,
+  type AuthorizationTable,
+  type OpenApiDocument,
+  type World,
+} from '../support/authorization.ts';
+import { createApp } from '../../api/app.ts';
+import { createLogger } from '../../config/logger.ts';
+import type { Sql } from '../../db/pool.ts';
+import { useStack } from '../support/stack.ts';
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+
+export const authorizationTable: AuthorizationTable = {
+  'GET /healthz': { caller: 'public', openapi: false },
+  'GET /readyz': { caller: 'public', openapi: false },
+  'GET /metrics': { caller: 'public', openapi: false },
+  'GET /openapi.json': { caller: 'public', openapi: false },
+  'POST /codec/encode': { caller: 'platform', openapi: false },
+  'POST /codec/decode': { caller: 'platform', openapi: false },
+
+  'POST /v1/accounts': 'platform',
+  'GET /v1/accounts/{id}': 'member',
+  'PATCH /v1/accounts/{id}': { caller: 'platform', whileSuspended: 'allowed' },
+  'GET /v1/accounts/{id}/audit_log': 'administrator',
+
+  'GET /v1/accounts/{id}/members': 'member',
+  'POST /v1/accounts/{id}/members': 'platform',
+  'PATCH /v1/accounts/{id}/members/{userId}': 'administrator',
+  'DELETE /v1/accounts/{id}/members/{userId}': 'administrator',
+  'GET /v1/accounts/{id}/access_tokens': 'administrator',
+  'POST /v1/accounts/{id}/access_tokens': 'administrator',
+  'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': 'administrator',
+
+  'GET /v1/accounts/{id}/invitations': 'administrator',
+  'POST /v1/accounts/{id}/invitations': 'administrator',
+  'DELETE /v1/accounts/{id}/invitations/{invitationId}': 'administrator',
+  'POST /v1/invitations/accept': 'public',
+  'POST /v1/invitations/{invitationId}/accept': 'user',
+
+  'GET /v1/accounts/{id}/inboxes': 'member',
+  'POST /v1/accounts/{id}/inboxes': 'administrator',
+  'POST /v1/accounts/{id}/inboxes/{inboxId}/messages': 'member',
+  'GET /v1/accounts/{id}/conversations': 'member',
+  'GET /v1/accounts/{id}/conversations/{displayId}': 'member',
+  'GET /v1/accounts/{id}/conversations/{displayId}/messages': 'member',
+  'POST /v1/accounts/{id}/conversations/{displayId}/toggle_status': 'member',
+
+  'GET /v1/accounts/{id}/webhooks': 'administrator',
+  'POST /v1/accounts/{id}/webhooks': 'administrator',
+  'GET /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
+  'PATCH /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
+  'DELETE /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
+  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries': 'administrator',
+  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries/{deliveryId}': 'administrator',
+
+  'GET /v1/platform/tokens': 'platform',
+  'POST /v1/platform/tokens': 'platform',
+  'POST /v1/platform/tokens/{tokenId}/rotate': 'platform',
+  'DELETE /v1/platform/tokens/{tokenId}': 'platform',
+  'GET /v1/license': 'platform',
+  'PUT /v1/license': 'platform',
+  'POST /v1/license/heartbeat': 'platform',
+  'POST /v1/deploys': 'platform',
+  'GET /v1/deploys/{id}': 'platform',
+  'POST /v1/deploys/{id}/cancel': 'platform',
+  'GET /v1/apps/{appId}/deploys': 'platform',
+};
+
+// Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.
+const stack = useStack({ http: true, ownDatabase: true });
+
+// The routes are listed before the stack exists, to make one test per route: the same app, wired to nothing.
+const shape = createApp({
+  sql: {} as Sql,
+  temporal: {} as Client,
+  logger: createLogger({ level: 'silent' }),
+  codecServer: { codec: {} as PayloadCodec, allowedOrigins: [] },
+});
+const served = routerRoutes(shape);
+const documented = documentedRoutes((await (await shape.request('/openapi.json')).json()) as OpenApiDocument);
+const tabled = Object.keys(authorizationTable).sort();
+
+let world: World;
+const tally = { routes: 0, refused: 0, allowed: 0 };
+let before: unknown[];
+beforeAll(async () => {
+  world = await buildWorld(stack);
+  before = [await objectsOf(stack.sql, world.a), await objectsOf(stack.sql, world.b)];
+});
+afterAll(() => world?.close());
+
+describe('the authorization table', () => {
+  it('has one entry per route the router serves, and no entry for a route that is gone', () => {
+    expect(served.length).toBeGreaterThan(40);
+    expect(routerRoutes(stack.app), 'the stack serves the routes listed').toEqual(served);
+    const missing = served.filter((key) => !authorizationTable[key]);
+    const gone = tabled.filter((key) => !served.includes(key));
+    expect(missing, 'routes without an entry in authorizationTable').toEqual([]);
+    expect(gone, 'entries for routes the router no longer serves').toEqual([]);
+  });
+
+  it('matches /openapi.json: every operation is routed, every route documented unless its entry says not', () => {
+    const undocumented = served.filter(
+      (key) => !documented.has(key) && lookupRule(authorizationTable, key)?.openapi !== false,
+    );
+    const unrouted = [...documented.keys()].filter((key) => !served.includes(key));
+    const wronglyMarked = served.filter(
+      (key) => documented.has(key) && lookupRule(authorizationTable, key)?.openapi === false,
+    );
+    expect(undocumented, 'routes missing from /openapi.json').toEqual([]);
+    expect(unrouted, 'operations of /openapi.json the router does not serve').toEqual([]);
+    expect(wronglyMarked, 'documented routes marked openapi: false').toEqual([]);
+  });
+
+  it('documents `security: []` on exactly the public operations', () => {
+    for (const [key, op] of documented) {
+      const isPublic = lookupRule(authorizationTable, key)?.caller === 'public';
+      expect(op.security?.length === 0, key).toBe(isPublic);
+    }
+  });
+});
+
+describe.each(served.filter((key) => authorizationTable[key]))('%s', (key) => {
+  it('refuses every caller the table does not admit, and not the ones it does', async () => {
+    const route = routeOf(key, documented.get(key));
+    const rule = lookupRule(authorizationTable, key)!;
+    const outcomes = await probeRoute(stack.api.url, route, rule, world);
+    const refusals = outcomes.filter((o) => o.expected !== 'allowed').length;
+    const allowed = outcomes.length - refusals;
+    Object.assign(tally, {
+      routes: tally.routes + 1,
+      refused: tally.refused + refusals,
+      allowed: tally.allowed + allowed,
+    });
+    expect(refusals, 'refusals tried').toBeGreaterThan(rule.caller === 'public' ? -1 : 6);
+    expect(allowed, 'allowed callers tried').toBeGreaterThan(0);
+    const failures = outcomes.filter((o) => o.failure).map((o) => `${o.probe}: ${o.failure}`);
+    expect(failures, key).toEqual([]);
+  });
+});
+
+describe('after every probe', () => {
+  it("leaves both accounts' objects as they were, and writes no audit row", async () => {
+    expect([await objectsOf(stack.sql, world.a), await objectsOf(stack.sql, world.b)]).toEqual(before);
+    const written = await stack.sql`select action, account_id from audit_log where id > ${world.auditMark}`;
+    expect(written).toEqual([]);
+    expect(tally.routes).toBe(served.length);
+    console.log(
+      `authorization table: ${tally.routes} routes, ${tally.refused} refusals, ${tally.allowed} allowed calls`,
+    );
+  });
+});
