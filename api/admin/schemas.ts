@@ -1,41 +1,39 @@
 import { z } from '@hono/zod-openapi';
-import { debugAuthInput, promoteInput, type Promotion, type TokenDiagnosis } from '../../contracts/admin.ts';
-import { role } from '../common-schemas.ts';
-import { apiText } from '../text-rules.ts';
+import { promoteInput, type Promotion, type TokenDiagnosis } from '../../contracts/admin.ts';
+import { rowId } from '../common-schemas.ts';
+import { apiEmail, apiText } from '../text-rules.ts';
 
 /** `30s`, `90m`, `1h`: how long a grant lasts, or how much longer. */
 const ttl = z
   .string()
   .regex(/^[1-9]\d{0,5}[smh]$/, 'must be a duration such as 30s, 90m or 1h')
   .openapi({ example: '1h', description: 'At least 5s, at most 24h' });
+const email = apiEmail(promoteInput.shape.email);
 const reason = apiText(promoteInput.shape.reason).openapi({ description: 'Why: kept in the audit log' });
 
 export const ttlMsOf = (text: string): number =>
   Number(text.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000 }[text.at(-1) as 's'];
 
-export const promoteBody = z
-  .object({ email: promoteInput.shape.email, reason, ttl })
-  .strict()
-  .openapi('PromoteRequest');
+export const promoteBody = z.object({ email, reason, ttl }).strict().openapi('PromoteRequest');
 export const revokeBody = z.object({ reason }).strict().openapi('RevokePromotionRequest');
 export const extendBody = z.object({ reason, ttl }).strict().openapi('ExtendPromotionRequest');
-export const forceResetBody = z
-  .object({ email: promoteInput.shape.email, reason })
-  .strict()
-  .openapi('ForceResetRequest');
+export const forceResetBody = z.object({ email, reason }).strict().openapi('ForceResetRequest');
 export const debugAuthBody = z
   .object({
     token: z.string().min(4).max(512).openapi({
       description: 'A whole token (hashed at once, never stored or echoed) or the prefix shown for it',
     }),
-    account_id: debugAuthInput.shape.accountId.openapi({ description: 'The account the refused request was for' }),
-    required_role: role.optional().openapi({ description: 'The role the refused route needs' }),
+    account_id: rowId.optional().openapi({ description: 'The account the refused request was for' }),
+    required_role: z
+      .enum(['administrator', 'agent'])
+      .optional()
+      .openapi({ description: 'The role the refused route needs' }),
     reason: reason.optional(),
   })
   .strict()
   .openapi('DebugAuthRequest');
 export const emailParam = z.object({
-  email: promoteInput.shape.email.openapi({ param: { name: 'email', in: 'path' }, example: 'ana@example.com' }),
+  email: email.openapi({ param: { name: 'email', in: 'path' }, example: 'ana@example.com' }),
 });
 
 export const promotion = z
