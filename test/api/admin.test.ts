@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { issueToken } from '../../db/tokens.ts';
 import { join, newAccount, type AccountFixture } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
+import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
@@ -69,6 +70,12 @@ describe('break-glass promotion', () => {
     });
     expect(extended.status, JSON.stringify(extended.body)).toBe(200);
     expect(Date.parse(extended.body.expires_at) - Date.parse(promoted.body.expires_at)).toBe(3_600_000);
+    // The holder re-armed its timer and says so in its current details (the Web UI's "details").
+    const holder = stack.temporal.workflow.getHandle(promoted.body.workflow_id);
+    const details = async () =>
+      (await holder.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+    await until('the holder to show the new end', async () => (await details()).includes(extended.body.expires_at));
+    expect(await details()).toContain(email);
     const [row] = await auditOf(email, 'admin.promotion_extended');
     expect(row?.details).toMatchObject({ reason: 'still digging', to: extended.body.expires_at });
 
