@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { promoteInput, type Promotion, type TokenDiagnosis } from '../../contracts/admin.ts';
+import { promoteInput, ttlMs, type Promotion, type TokenDiagnosis } from '../../contracts/admin.ts';
+import { ProblemError } from '../problem/index.ts';
 import { rowId } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
@@ -11,8 +12,15 @@ const ttl = z
 const email = apiEmail(promoteInput.shape.email);
 const reason = apiText(promoteInput.shape.reason).openapi({ description: 'Why: kept in the audit log' });
 
-export const ttlMsOf = (text: string): number =>
-  Number(text.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000 }[text.at(-1) as 's'];
+/** The TTL in ms, refused with a field error outside 5s–24h (before any workflow starts). */
+export function ttlMsOf(text: string): number {
+  const ms = Number(text.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000 }[text.at(-1) as 's'];
+  if (!ttlMs.safeParse(ms).success)
+    throw new ProblemError('validation', 'The TTL must be between 5s and 24h.', {
+      errors: [{ field: 'ttl', message: 'must be between 5s and 24h' }],
+    });
+  return ms;
+}
 
 export const promoteBody = z.object({ email, reason, ttl }).strict().openapi('PromoteRequest');
 export const revokeBody = z.object({ reason }).strict().openapi('RevokePromotionRequest');

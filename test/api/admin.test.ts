@@ -84,6 +84,9 @@ describe('break-glass promotion', () => {
       ttl: '24h',
     });
     expect(tooLong.status).toBe(422);
+    const tooShort = await platform('POST', '/v1/admin/promotions', { email, reason: 'blink', ttl: '1s' });
+    expect(tooShort.status).toBe(422);
+    expect(tooShort.body.errors).toEqual([{ field: 'ttl', message: 'must be between 5s and 24h' }]);
     await platform('POST', `/v1/admin/promotions/${encodeURIComponent(email)}/revoke`, { reason: 'done' });
     const none = await platform('POST', `/v1/admin/promotions/${encodeURIComponent(email)}/extend`, {
       reason: 'late',
