@@ -7,6 +7,8 @@ import { createDeliveryActivities } from './deliveries.ts';
 import { createInboxActivities } from './inboxes.ts';
 import { createInvitationActivities } from './invitations.ts';
 import { createPlatformActivities } from './platform.ts';
+import { createPromotionActivities } from './promotions.ts';
+import { createTriageActivities } from './triage.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createWebhookActivities } from './webhooks.ts';
@@ -37,5 +39,7 @@ export function createActivities({ sql, logger, webhooks, licence, limits }: Act
     ...createPlatformActivities({ sql, logger: named('platform') }),
     ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
     ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
+    ...createPromotionActivities({ sql, logger: named('promotions') }),
+    ...createTriageActivities({ sql, logger: named('triage') }),
   } satisfies CoreActivities;
 }

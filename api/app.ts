@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import { accountRoutes } from './accounts/routes.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
@@ -119,6 +120,7 @@ export function createApp({
   app.route('/', memberRoutes(deps));
   app.route('/', invitationRoutes(deps));
   app.route('/', platformRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));

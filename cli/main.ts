@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadEnv } from '../config/env.ts';
+import { registerAdminCommands } from './commands/admin.ts';
 import { apiCommand } from './commands/api.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
@@ -53,6 +54,7 @@ program
   .option('--expires <instant>', 'when the new token stops working, ISO 8601 (create)')
   .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
   .action(platformTokensCommand);
+registerAdminCommands(program);
 program
   .command('sandbox')
   .description('The local stand-ins of external services')

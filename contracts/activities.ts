@@ -4,6 +4,16 @@
  * imports the other.
  */
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
+import type {
+  DebugAuthInput,
+  DebugAuthResult,
+  ExtendPromotionInput,
+  ForceResetInput,
+  ForceResetResult,
+  PromoteInput,
+  Promotion,
+  RevokePromotionInput,
+} from './admin.ts';
 import type { Actor } from './common.ts';
 import type { AttemptRef } from './deploys.ts';
 import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
@@ -48,7 +58,19 @@ export interface ActorActivities {
   checkActor(input: { workflowId: string; actor: Actor }): Promise<void>;
 }
 
-export interface CoreActivities extends ActorActivities {
+/** Triage operations: break-glass grants, forced credential resets, auth debugging; each audited. */
+export interface AdminActivities {
+  grantSuperAdmin(cmd: Run<PromoteInput>): Promise<Promotion>;
+  revokeSuperAdmin(cmd: Run<RevokePromotionInput>): Promise<Promotion>;
+  extendSuperAdmin(cmd: Run<ExtendPromotionInput>): Promise<Promotion>;
+  expireSuperAdmin(input: { grantId: number; workflowId: string }): Promise<Promotion>;
+  readPromotion(input: { grantId: number }): Promise<Promotion>;
+  /** `holderWorkflowId`: the workflow holding a grant the reset ended, to be told. */
+  forceReset(cmd: Run<ForceResetInput>): Promise<ForceResetResult & { holderWorkflowId: string | null }>;
+  diagnoseToken(cmd: Run<DebugAuthInput>): Promise<DebugAuthResult>;
+}
+
+export interface CoreActivities extends ActorActivities, AdminActivities {
   createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult>;
   addMember(cmd: Run<AddMemberInput>): Promise<Member>;
   changeRole(cmd: Run<ChangeRoleInput>): Promise<Member>;

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { taskQueues, type TaskQueue } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
 import { provisionAccountInput, type ProvisionAccountResult } from './accounts.ts';
+import * as admin from './admin.ts';
 import { deployInput, type DeployOutcome } from './deploys.ts';
 import { createInboxInput, type InboxRecord } from './inboxes.ts';
 import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type ReconcileResult } from './licence.ts';
@@ -284,6 +285,50 @@ export const workflows = {
     summary: () => 'Reconcile premium features with the licence',
     executionTimeout: WRITE_TIMEOUT,
     id: ({ cause }: { cause: string }) => `licence-reconcile:${cause}`,
+  }),
+  /**
+   * Holds one break-glass grant and ends it at its expiry with a durable timer. No execution
+   * timeout: extensions move the expiry; token lookups also ignore a grant past its expiry.
+   */
+  promoteSuperAdmin: entry<admin.Promotion>()({
+    type: 'promoteSuperAdmin',
+    kind: 'promotion',
+    taskQueue: core,
+    input: admin.promoteInput,
+    summary: (i) => `Break-glass super admin for ${i.email}: ${i.reason}`,
+    id: ({ email, key }: { email: string; key: string }) => `promotion:${email.toLowerCase()}:${key}`,
+  }),
+  revokePromotion: entry<admin.Promotion>()({
+    type: 'revokePromotion',
+    taskQueue: core,
+    input: admin.revokePromotionInput,
+    summary: (i) => `Revoke the break-glass grant of ${i.email}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ email, key }: { email: string; key: string }) => `promotion-revoke:${email.toLowerCase()}:${key}`,
+  }),
+  extendPromotion: entry<admin.Promotion>()({
+    type: 'extendPromotion',
+    taskQueue: core,
+    input: admin.extendPromotionInput,
+    summary: (i) => `Extend the break-glass grant of ${i.email}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ email, key }: { email: string; key: string }) => `promotion-extend:${email.toLowerCase()}:${key}`,
+  }),
+  forceReset: entry<admin.ForceResetResult>()({
+    type: 'forceReset',
+    taskQueue: core,
+    input: admin.forceResetInput,
+    summary: (i) => `Force a credential reset of ${i.email}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ email, key }: { email: string; key: string }) => `force-reset:${email.toLowerCase()}:${key}`,
+  }),
+  debugAuth: entry<admin.DebugAuthResult>()({
+    type: 'debugAuth',
+    taskQueue: core,
+    input: admin.debugAuthInput,
+    summary: (i) => `Explain how token ${'prefix' in i.token ? `${i.token.prefix}…` : '(by hash)'} is judged`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `debug-auth:${key}`,
   }),
 } as const;
 

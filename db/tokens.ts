@@ -49,31 +49,47 @@ export type TokenLookup =
   /** The user left the account the token was made for: the token opens nothing any more. */
   | { outcome: 'not_a_member'; tokenId: number; accountId: number };
 
-interface TokenRow {
+/** What PostgreSQL knows of one token, for the lookup and for auth debugging. */
+export interface TokenFacts {
   id: number;
+  prefix: string;
   owner_type: 'User' | 'PlatformApp';
   owner_id: number;
   account_id: number | null;
+  /** Revoked, or made before its user's credentials were reset. */
   revoked: boolean;
+  revoked_at: Date | null;
+  credentials_reset_at: Date | null;
   expired: boolean;
+  expires_at: Date | null;
+  /** A permanent super admin, or a break-glass grant in force (super_admin_grants). */
   super_admin: boolean | null;
   role: Role | null;
+  account_status: 'active' | 'suspended' | null;
 }
 
-/**
- * A user token acts in the one account it was made for, with the role its user
- * has there at this moment: a role change narrows it and a removal ends it on
- * the next request, whatever other accounts the user belongs to.
- */
-export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLookup> {
-  const [row] = await sql<TokenRow[]>`
-    select t.id, t.owner_type, t.owner_id, t.account_id, t.revoked_at is not null as revoked,
-           coalesce(t.expires_at <= now(), false) as expired, u.type = 'SuperAdmin' as super_admin, au.role
+/** The facts of the token with this hash, or of every token shown by this prefix (at most 20). */
+export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: string }): Promise<TokenFacts[]> {
+  const where = 'sha256' in by ? sql`t.token_sha256 = ${by.sha256}` : sql`t.prefix = ${by.prefix}`;
+  return sql<TokenFacts[]>`
+    select t.id, t.prefix, t.owner_type, t.owner_id, t.account_id, t.revoked_at, u.credentials_reset_at,
+           t.revoked_at is not null or coalesce(t.created_at <= u.credentials_reset_at, false) as revoked,
+           coalesce(t.expires_at <= now(), false) as expired, t.expires_at,
+           u.type = 'SuperAdmin' or exists (
+             select 1 from super_admin_grants g where g.user_id = u.id and g.ended_at is null and g.expires_at > now()
+           ) as super_admin,
+           au.role, a.status as account_status
       from access_tokens t
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
       left join account_users au on t.owner_type = 'User' and au.account_id = t.account_id and au.user_id = t.owner_id
-     where t.token_sha256 = ${hashToken(plaintext)}`;
-  if (!row) return { outcome: 'unknown' };
+      left join accounts a on a.id = t.account_id
+     where ${where}
+     order by t.id
+     limit 20`;
+}
+
+/** Whether a token opens anything, and as whom; the one rule both the API and auth debugging apply. */
+export function classifyToken(row: TokenFacts): TokenLookup {
   if (row.revoked) return { outcome: 'revoked', tokenId: row.id };
   if (row.expired) return { outcome: 'expired', tokenId: row.id };
   if (row.owner_type === 'PlatformApp')
@@ -86,6 +102,17 @@ export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLoo
     outcome: 'ok',
     principal: { kind: 'user', tokenId: row.id, userId: row.owner_id, superAdmin, accountId, roles },
   };
+}
+
+/**
+ * A user token acts in the one account it was made for, with the role its user
+ * has there at this moment: a role change narrows it and a removal ends it on
+ * the next request, whatever other accounts the user belongs to. A break-glass
+ * grant in force makes its user a super admin (every account) until it ends.
+ */
+export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLookup> {
+  const [row] = await tokenFacts(sql, { sha256: hashToken(plaintext) });
+  return row ? classifyToken(row) : { outcome: 'unknown' };
 }
 
 /**

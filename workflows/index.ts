@@ -17,6 +17,8 @@ import {
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
+import { promoteSuperAdmin } from './promotion.ts';
+import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 
 export {
@@ -43,6 +45,11 @@ export {
   deployApplication,
   licenceHeartbeat,
   reconcilePremiumFeatures,
+  promoteSuperAdmin,
+  revokePromotion,
+  extendPromotion,
+  forceReset,
+  debugAuth,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -70,5 +77,10 @@ export type Implemented = Conforms<{
   deployApplication: typeof deployApplication;
   licenceHeartbeat: typeof licenceHeartbeat;
   reconcilePremiumFeatures: typeof reconcilePremiumFeatures;
+  promoteSuperAdmin: typeof promoteSuperAdmin;
+  revokePromotion: typeof revokePromotion;
+  extendPromotion: typeof extendPromotion;
+  forceReset: typeof forceReset;
+  debugAuth: typeof debugAuth;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

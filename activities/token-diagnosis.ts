@@ -1,0 +1,91 @@
+import type { AuthVerdict, TokenDiagnosis } from '../contracts/admin.ts';
+import { classifyToken, type Role, type TokenFacts } from '../db/tokens.ts';
+
+export interface DiagnosisContext {
+  /** The account the refused request was for. */
+  accountId?: number;
+  requiredRole?: Role;
+  /** That account's status, when it exists. */
+  asked?: { status: 'active' | 'suspended' };
+  /** What the operator typed, for an unknown token (a prefix only; a whole token is never echoed). */
+  prefix?: string | null;
+}
+
+/**
+ * Why a token is accepted or refused, in the order the API checks: the token
+ * itself (db/tokens.ts `classifyToken`, the rule authentication applies), then
+ * the account it is used for, the role the route needs, and the account's
+ * status (a suspended account answers reads and refuses writes with 423).
+ */
+export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): TokenDiagnosis {
+  if (!facts)
+    return {
+      prefix: ctx.prefix ?? null,
+      verdict: 'unknown',
+      explanation: 'No token has this hash or prefix: it was never issued here, or it was mistyped.',
+      tokenId: null,
+      owner: null,
+      accountId: null,
+      role: null,
+      superAdmin: false,
+    };
+  const shown = facts.prefix;
+  const base = {
+    prefix: shown,
+    tokenId: facts.id,
+    owner: { type: facts.owner_type, id: facts.owner_id },
+    accountId: facts.account_id,
+    role: facts.role,
+    superAdmin: facts.super_admin === true,
+  };
+  const verdict = (v: AuthVerdict, explanation: string): TokenDiagnosis => ({ ...base, verdict: v, explanation });
+  const lookup = classifyToken(facts);
+  switch (lookup.outcome) {
+    case 'unknown':
+      return verdict('unknown', `Token ${shown}… is not known.`);
+    case 'revoked':
+      return facts.revoked_at
+        ? verdict('revoked', `Token ${shown}… was revoked at ${facts.revoked_at.toISOString()}.`)
+        : verdict(
+            'credentials_reset',
+            `Token ${shown}… was made before its user's credentials were reset at ${facts.credentials_reset_at?.toISOString()}; the user needs a new token.`,
+          );
+    case 'expired':
+      return verdict('expired', `Token ${shown}… expired at ${facts.expires_at?.toISOString()}.`);
+    case 'not_a_member':
+      return verdict(
+        'not_a_member',
+        `Token ${shown}…'s user is no longer a member of account ${lookup.accountId}, the one account it was made for.`,
+      );
+    case 'ok':
+      break;
+  }
+  const principal = lookup.principal;
+  const account = ctx.accountId ?? facts.account_id;
+  if (principal.kind === 'user' && !principal.superAdmin) {
+    if (ctx.accountId !== undefined && ctx.accountId !== principal.accountId)
+      return verdict(
+        'wrong_account',
+        `Token ${shown}… was made for account ${principal.accountId} and opens no other; the request was for account ${ctx.accountId}.`,
+      );
+    const role = principal.roles.get(principal.accountId);
+    if (ctx.requiredRole === 'administrator' && role !== 'administrator')
+      return verdict(
+        'role_too_low',
+        `Token ${shown}…'s user is ${role ?? 'no member'} in account ${principal.accountId}; the route needs administrator.`,
+      );
+  }
+  const status = ctx.accountId !== undefined ? ctx.asked?.status : (facts.account_status ?? undefined);
+  if (status === 'suspended')
+    return verdict(
+      'account_suspended',
+      `Account ${account} is suspended: token ${shown}… may read there, and every write answers 423 until the account is reactivated.`,
+    );
+  const as =
+    principal.kind === 'platform'
+      ? 'a platform token (every account)'
+      : principal.superAdmin
+        ? 'a super admin (every account, permanent or break-glass)'
+        : `${principal.roles.get(principal.accountId)} of account ${principal.accountId}`;
+  return verdict('accepted', `Token ${shown}… is accepted: it acts as ${as}.`);
+}

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { loadEnv } from '../../config/env.ts';
+import { apiClient } from '../api-client.ts';
+
+interface PromotionView {
+  grant_id: number;
+  email: string;
+  user_id: number;
+  expires_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  granted_by: string;
+  workflow_id: string;
+}
+
+const api = () => apiClient(loadEnv());
+const path = (email: string) => `/v1/admin/promotions/${encodeURIComponent(email)}`;
+
+function showPromotion(p: PromotionView): void {
+  console.log(
+    p.ended_at
+      ? `${p.email} (user ${p.user_id}): grant ${p.grant_id} ended (${p.end_reason}) at ${p.ended_at}`
+      : `${p.email} (user ${p.user_id}): super admin until ${p.expires_at} (grant ${p.grant_id}, granted by ${p.granted_by})`,
+  );
+  console.log(`workflow: ${p.workflow_id}`);
+}
+
+/**
+ * `capstan admin promote|revoke|extend|force-reset|debug-auth`: the triage
+ * operations, through the API with the CLI's platform token; each is a
+ * workflow and leaves an audit row naming the platform app and the reason.
+ */
+export function registerAdminCommands(program: Command): void {
+  const admin = program
+    .command('admin')
+    .description('Triage operations, each audited: promote | revoke | extend | force-reset | debug-auth');
+  admin
+    .command('promote')
+    .description('Make a user super admin (administrator of every account) until the TTL ends: break glass')
+    .argument('<email>', "the user's email")
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .requiredOption('--ttl <duration>', 'how long, e.g. 30m or 1h (at most 24h)')
+    .action(async (email: string, o: { reason: string; ttl: string }) =>
+      showPromotion(await api()('POST', '/v1/admin/promotions', { email, reason: o.reason, ttl: o.ttl })),
+    );
+  admin
+    .command('revoke')
+    .description("End a user's break-glass grant now")
+    .argument('<email>', "the user's email")
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .action(async (email: string, o: { reason: string }) =>
+      showPromotion(await api()('POST', `${path(email)}/revoke`, { reason: o.reason })),
+    );
+  admin
+    .command('extend')
+    .description("Move a user's break-glass grant's end later")
+    .argument('<email>', "the user's email")
+    .requiredOption('--ttl <duration>', 'how much longer, e.g. 30m or 1h')
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .action(async (email: string, o: { reason: string; ttl: string }) =>
+      showPromotion(await api()('POST', `${path(email)}/extend`, { reason: o.reason, ttl: o.ttl })),
+    );
+  admin
+    .command('force-reset')
+    .description('Revoke every token of a user at once and require new credentials')
+    .argument('<email>', "the user's email")
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .action(async (email: string, o: { reason: string }) => {
+      const r = await api()('POST', '/v1/admin/force-reset', { email, reason: o.reason });
+      console.log(
+        `${r.email} (user ${r.user_id}): ${r.tokens_revoked} token(s) and ${r.invitations_revoked} invitation(s) revoked` +
+          `${r.promotion_ended ? ', break-glass grant ended' : ''}; tokens made before ${r.reset_at} are refused`,
+      );
+    });
+  admin
+    .command('debug-auth')
+    .description('Explain why a token is accepted or refused (shown by its prefix only)')
+    .argument('<token-or-prefix>', 'a whole token (never echoed) or the prefix shown for it, e.g. cap_AbCd1234')
+    .option('--account <id>', 'the account the refused request was for')
+    .option('--role <role>', 'the role the refused route needs: administrator | agent')
+    .option('--reason <text>', 'why you are looking (kept in the audit log)')
+    .action(async (token: string, o: { account?: string; role?: string; reason?: string }) => {
+      const answer = await api()('POST', '/v1/admin/debug-auth', {
+        token,
+        ...(o.account && { account_id: Number(o.account) }),
+        ...(o.role && { required_role: o.role }),
+        ...(o.reason && { reason: o.reason }),
+      });
+      for (const d of answer.payload as Array<{ prefix: string | null; verdict: string; explanation: string }>)
+        console.log(`${(d.prefix ?? '(unknown)').padEnd(14)} ${d.verdict.padEnd(18)} ${d.explanation}`);
+    });
+}

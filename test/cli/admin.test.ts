@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { join, newAccount } from '../support/fixtures.ts';
+import { unique, useStack } from '../support/stack.ts';
+
+const stack = useStack({ http: true });
+const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
+
+async function capstan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, CAPSTAN_API_URL: stack.api.url, CAPSTAN_BOOTSTRAP_TOKEN: stack.platformToken };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env, timeout: 90_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('capstan admin', () => {
+  it('promotes, extends and revokes, force-resets and explains a token by its prefix only', async () => {
+    const home = await newAccount(stack, 'cli-admin');
+    const email = `${unique('cli')}@example.test`;
+    const { token } = await join(stack, home, 'agent', email);
+
+    const promoted = await capstan('admin', 'promote', email, '--reason', 'drill', '--ttl', '1h');
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stdout).toMatch(new RegExp(`${email} \\(user \\d+\\): super admin until `));
+    expect((await capstan('admin', 'extend', email, '--ttl', '30m', '--reason', 'longer')).stdout).toContain(
+      'super admin until',
+    );
+    const revoked = await capstan('admin', 'revoke', email, '--reason', 'done');
+    expect(revoked.stdout).toContain('ended (revoked)');
+
+    const explained = await capstan(
+      'admin',
+      'debug-auth',
+      token,
+      '--account',
+      String(home.accountId),
+      '--role',
+      'administrator',
+    );
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain('role_too_low');
+    expect(explained.stdout).toContain(token.slice(0, 12));
+    expect(explained.stdout).not.toContain(token);
+
+    const reset = await capstan('admin', 'force-reset', email, '--reason', 'drill');
+    expect(reset.stdout).toContain('1 token(s)');
+    expect((await capstan('admin', 'revoke', email, '--reason', 'again')).stderr).toMatch(/404/);
+
+    const actions = await stack.sql<{ action: string }[]>`
+      select action from audit_log where account_id is null and details->>'email' = ${email} order by id`;
+    expect(actions.map((a) => a.action)).toEqual([
+      'admin.promoted',
+      'admin.promotion_extended',
+      'admin.promotion_revoked',
+      'admin.force_reset',
+    ]);
+  }, 300_000);
+});

@@ -1,0 +1,54 @@
+import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { AdminActivities } from '../contracts/activities.ts';
+import {
+  grantChangedSignal,
+  type ExtendPromotionInput,
+  type ForceResetInput,
+  type ForceResetResult,
+  type Promotion,
+  type RevokePromotionInput,
+} from '../contracts/admin.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { actingFor } from './acting-for.ts';
+import { singleWrite } from './single-write.ts';
+import { parseInput } from './validation.ts';
+
+const a = proxyActivities<AdminActivities>(activityOptions.databaseWrite);
+
+/** Ends a break-glass grant now; its holder is told and finishes. */
+export async function revokePromotion(input: RevokePromotionInput): Promise<Promotion> {
+  const cmd = parseInput(workflows.revokePromotion.input, input);
+  await actingFor(cmd.actor);
+  const grant = await a.revokeSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  await tellHolder(grant.workflowId);
+  return grant;
+}
+
+/** Moves a grant's expiry later; its holder re-arms its timer. */
+export async function extendPromotion(input: ExtendPromotionInput): Promise<Promotion> {
+  const cmd = parseInput(workflows.extendPromotion.input, input);
+  await actingFor(cmd.actor);
+  const grant = await a.extendSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  await tellHolder(grant.workflowId);
+  return grant;
+}
+
+export async function forceReset(input: ForceResetInput): Promise<ForceResetResult> {
+  const cmd = parseInput(workflows.forceReset.input, input);
+  await actingFor(cmd.actor);
+  const { holderWorkflowId, ...result } = await a.forceReset({ ...cmd, workflowId: workflowInfo().workflowId });
+  if (holderWorkflowId) await tellHolder(holderWorkflowId);
+  return result;
+}
+
+export const debugAuth = singleWrite(workflows.debugAuth, a.diagnoseToken);
+
+/** The holder re-reads the row; when it has already finished there is no one to tell. */
+async function tellHolder(workflowId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(grantChangedSignal);
+  } catch {
+    // the holder ended (expired or finished): the row is the truth either way
+  }
+}
