@@ -5,7 +5,15 @@
  */
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
 import type { Actor } from './common.ts';
+import type {
+  DeadLetterFilter,
+  DeadLetterRecord,
+  DiscardDeadLetterInput,
+  DiscardedLetter,
+  RetryClaim,
+} from './dead-letters.ts';
 import type { AttemptRef } from './deploys.ts';
+import type { OperateScheduleInput, ScheduleOperated } from './schedules.ts';
 import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
 import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
 import type {
@@ -48,7 +56,12 @@ export interface ActorActivities {
   checkActor(input: { workflowId: string; actor: Actor }): Promise<void>;
 }
 
-export interface CoreActivities extends ActorActivities {
+/** Registered on every worker: the dead-letter interceptor runs in every workflow, on its own task queue. */
+export interface DeadLetterActivities {
+  recordDeadLetter(letter: DeadLetterRecord): Promise<void>;
+}
+
+export interface CoreActivities extends ActorActivities, DeadLetterActivities {
   createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult>;
   addMember(cmd: Run<AddMemberInput>): Promise<Member>;
   changeRole(cmd: Run<ChangeRoleInput>): Promise<Member>;
@@ -72,6 +85,13 @@ export interface CoreActivities extends ActorActivities {
   markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome>;
   sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome>;
   reconcilePremiumFeatures(): Promise<ReconcileResult>;
+  claimDeadLetterRetry(input: { letterId: number; claimer: string; actor: Actor }): Promise<RetryClaim>;
+  releaseDeadLetter(input: { letterId: number; claimer: string }): Promise<void>;
+  markDeadLetterRetried(input: { letterId: number; workflowId: string; runId: string }): Promise<void>;
+  matchingDeadLetters(input: { filter: DeadLetterFilter; limit: number }): Promise<{ ids: number[]; total: number }>;
+  discardDeadLetter(cmd: Run<DiscardDeadLetterInput>): Promise<DiscardedLetter>;
+  purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
+  operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
 }
 
 interface App {
@@ -79,7 +99,7 @@ interface App {
   appId: string;
 }
 
-export interface DeployActivities extends ActorActivities {
+export interface DeployActivities extends ActorActivities, DeadLetterActivities {
   readApplication(input: App): Promise<{ commitId: string | null; name: string }>;
   lastGoodCommit(input: App & { except: string }): Promise<string | null>;
   readEnv(input: App & { names: string[] }): Promise<Record<string, string | null>>;

@@ -1,5 +1,6 @@
 /** The workflow bundle's entry point: every workflow type the workers run. */
 import type { WorkflowFn, Workflows } from '../contracts/workflows.ts';
+import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters } from './dead-letters.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
@@ -17,6 +18,7 @@ import {
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
+import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 
 export {
@@ -43,6 +45,11 @@ export {
   deployApplication,
   licenceHeartbeat,
   reconcilePremiumFeatures,
+  retryDeadLetter,
+  retryDeadLetters,
+  discardDeadLetter,
+  purgeDeadLetters,
+  operateSchedule,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -70,5 +77,10 @@ export type Implemented = Conforms<{
   deployApplication: typeof deployApplication;
   licenceHeartbeat: typeof licenceHeartbeat;
   reconcilePremiumFeatures: typeof reconcilePremiumFeatures;
+  retryDeadLetter: typeof retryDeadLetter;
+  retryDeadLetters: typeof retryDeadLetters;
+  discardDeadLetter: typeof discardDeadLetter;
+  purgeDeadLetters: typeof purgeDeadLetters;
+  operateSchedule: typeof operateSchedule;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;
