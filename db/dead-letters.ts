@@ -1,5 +1,13 @@
-import type { DeadLetterFilter } from '../contracts/dead-letters.ts';
 import type { Sql, TransactionSql } from './pool.ts';
+
+/** Which letters: the shape of contracts/dead-letters.ts `deadLetterFilter` (db/ does not import contracts/). */
+export interface DeadLetterFilter {
+  kind?: string;
+  accountId?: number;
+  since?: string;
+  until?: string;
+  q?: string;
+}
 
 /** Every status a dead letter can have (the check constraint of dead_letters). */
 export const deadLetterStatuses = ['open', 'retried', 'discarded'] as const;
