@@ -23,13 +23,14 @@ const schedule = z
     recent_actions: z.array(z.object({ scheduled_at: z.string(), taken_at: z.string(), workflow_id: z.string() })),
   })
   .openapi('Schedule');
+const operation = z.enum(scheduleOperation.options);
 const operationParams = z.object({
   id: z
     .string()
     .min(1)
     .max(200)
     .openapi({ param: { name: 'id', in: 'path' }, example: ownedScheduleIds[0] }),
-  operation: scheduleOperation.openapi({ param: { name: 'operation', in: 'path' } }),
+  operation: operation.openapi({ param: { name: 'operation', in: 'path' } }),
 });
 const instant = z.iso.datetime({ offset: true });
 const operationBody = z
@@ -88,7 +89,7 @@ export function scheduleRoutes({ temporal, workflowWaitMs }: { temporal: Client;
       security,
       request: { params: operationParams, headers: idempotencyHeader, body: jsonBody(operationBody) },
       responses: {
-        200: jsonContent(z.object({ id: z.string(), operation: scheduleOperation }), 'Done'),
+        200: jsonContent(z.object({ id: z.string(), operation }), 'Done'),
         ...writeAnswers,
         404: { description: 'Not a schedule Capstan owns', content: problemContent },
       },
