@@ -92,7 +92,7 @@ export function deadLettersCommand(program: Command): void {
     .command('dead-letters')
     .description('Work that ended for good: dead-letters list | show <id> | retry <id> | retry-all | discard <id>');
 
-  withFilters(dl.command('list').description('Open letters first by default; newest first'))
+  withFilters(dl.command('list').description('Letters newest first, every status unless --status'))
     .option('--status <status>', 'open | retried | discarded')
     .option('--limit <n>', 'at most this many (default 50)', '50')
     .action(async (o: FilterOptions & { status?: string; limit: string }) => {
