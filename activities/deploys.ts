@@ -1,6 +1,6 @@
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
-import type { DeployActivities } from '../contracts/activities.ts';
+import type { DeadLetterActivities, DeployActivities } from '../contracts/activities.ts';
 import type { AttemptRef } from '../contracts/deploys.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
 import { createActorActivities } from './actors.ts';
@@ -156,5 +156,5 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
     pollDeployment,
     cancelDeployment,
     finishAttempt,
-  } satisfies DeployActivities;
+  } satisfies Omit<DeployActivities, keyof DeadLetterActivities>;
 }

@@ -1,9 +1,13 @@
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 import { createAccountActivities } from './accounts.ts';
 import { createActorActivities } from './actors.ts';
+import { createDeadLetterActivities, createDeadLetterRecorder } from './dead-letters.ts';
 import { createDeliveryActivities } from './deliveries.ts';
+import { createScheduleActivities } from './schedules.ts';
 import { createInboxActivities } from './inboxes.ts';
 import { createInvitationActivities } from './invitations.ts';
 import { createPlatformActivities } from './platform.ts';
@@ -23,10 +27,22 @@ export interface ActivityDeps {
   webhooks: WebhookSettings;
   licence: LicenceSettings;
   limits: AccountLimits;
+  /** The payload codec: dead letters keep their input sealed by it. */
+  codec: PayloadCodec;
+  /** For the schedules Capstan owns (pause, trigger… by an operator). */
+  temporal: Client;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities({ sql, logger, webhooks, licence, limits }: ActivityDeps): CoreActivities {
+export function createActivities({
+  sql,
+  logger,
+  webhooks,
+  licence,
+  limits,
+  codec,
+  temporal,
+}: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   return {
     ...createActorActivities({ sql }),
@@ -41,5 +57,11 @@ export function createActivities({ sql, logger, webhooks, licence, limits }: Act
     ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
     ...createPromotionActivities({ sql, logger: named('promotions') }),
     ...createTriageActivities({ sql, logger: named('triage') }),
+
+    ...createDeadLetterRecorder({ sql, logger: named('dead-letters'), codec }),
+    ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
+    ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
   } satisfies CoreActivities;
 }
+
+export { createDeadLetterRecorder } from './dead-letters.ts';

@@ -15,6 +15,8 @@ import { platformRoutes } from './platform/routes.ts';
 import type { Principal } from '../db/tokens.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
+import { deadLetterRoutes } from './dead-letters/routes.ts';
+import { scheduleRoutes } from './schedules/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
@@ -127,6 +129,8 @@ export function createApp({
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
+  app.route('/', deadLetterRoutes({ ...deps, webUiUrl }));
+  app.route('/', scheduleRoutes(deps));
   documentProblems(app.openAPIRegistry);
 
   return app;

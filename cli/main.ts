@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { ConfigError, loadEnv } from '../config/env.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { apiCommand } from './commands/api.ts';
+import { deadLettersCommand } from './commands/dead-letters.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { platformTokensCommand } from './commands/platform-tokens.ts';
+import { schedulesCommand } from './commands/schedules.ts';
 import { temporalBuildCommand } from './commands/temporal-build.ts';
 import { upCommand } from './commands/up.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -55,6 +57,9 @@ program
   .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
   .action(platformTokensCommand);
 registerAdminCommands(program);
+
+deadLettersCommand(program);
+schedulesCommand(program);
 program
   .command('sandbox')
   .description('The local stand-ins of external services')

@@ -55,6 +55,18 @@ export const activityOptions = {
     scheduleToCloseTimeout: scheduleToCloseMs,
     retry: retry({ initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 s' }),
   }),
+  /** Recording a dead letter as a run fails: retried long, since the run's failure waits on it. */
+  deadLetterRecord: {
+    startToCloseTimeout: '10 s',
+    scheduleToCloseTimeout: '10 min',
+    retry: retry({ initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 s' }),
+  },
+  /** A Temporal schedule operation (pause, trigger…) from an activity: the frontend answers in ms. */
+  scheduleOperation: {
+    startToCloseTimeout: '10 s',
+    scheduleToCloseTimeout: '1 min',
+    retry: retry({ initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 s' }),
+  },
   /** One webhook delivery attempt; the activity adds jitter through nextRetryDelay, the deadline ends it. */
   webhookAttempt: (policy: DeliveryPolicy): ActivityOptions => ({
     startToCloseTimeout: policy.attemptTimeoutMs + 5_000,

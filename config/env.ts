@@ -98,6 +98,8 @@ export const envSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     LICENSING_SANDBOX_PORT: port.default(8096),
+    /** Dead letters older than this (by last failure) are deleted by the `dead-letter-retention` schedule. */
+    DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
     WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),

@@ -36,6 +36,8 @@ export const failureTypes = {
   /** A redeploy call was sent and its deployment is not listed yet. */
   DeploymentNotVisibleYet: { status: 502, retryable: true },
   HeartbeatFailed: { status: 502, retryable: true },
+  /** A deploy that ended FAIL, rolled back or timed out: its dead letter's type. */
+  DeployFailed: { status: 502, retryable: false },
   /** The licensing server answered 401: it does not know this key, and asking again will not change that. */
   LicenceRejected: { status: 502, retryable: false },
   /** An upstream answer larger than Capstan reads: asking again gets the same answer, so it is final. */

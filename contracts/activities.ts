@@ -15,7 +15,15 @@ import type {
   RevokePromotionInput,
 } from './admin.ts';
 import type { Actor } from './common.ts';
+import type {
+  DeadLetterFilter,
+  DeadLetterRecord,
+  DiscardDeadLetterInput,
+  DiscardedLetter,
+  RetryClaim,
+} from './dead-letters.ts';
 import type { AttemptRef } from './deploys.ts';
+import type { OperateScheduleInput, ScheduleOperated } from './schedules.ts';
 import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
 import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
 import type {
@@ -70,7 +78,12 @@ export interface AdminActivities {
   diagnoseToken(cmd: Run<DebugAuthInput>): Promise<DebugAuthResult>;
 }
 
-export interface CoreActivities extends ActorActivities, AdminActivities {
+/** Registered on every worker: the dead-letter interceptor runs in every workflow, on its own task queue. */
+export interface DeadLetterActivities {
+  recordDeadLetter(letter: DeadLetterRecord): Promise<void>;
+}
+
+export interface CoreActivities extends ActorActivities, AdminActivities, DeadLetterActivities {
   createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult>;
   addMember(cmd: Run<AddMemberInput>): Promise<Member>;
   changeRole(cmd: Run<ChangeRoleInput>): Promise<Member>;
@@ -94,6 +107,13 @@ export interface CoreActivities extends ActorActivities, AdminActivities {
   markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome>;
   sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome>;
   reconcilePremiumFeatures(): Promise<ReconcileResult>;
+  claimDeadLetterRetry(input: { letterId: number; claimer: string; actor: Actor }): Promise<RetryClaim>;
+  releaseDeadLetter(input: { letterId: number; claimer: string }): Promise<void>;
+  markDeadLetterRetried(input: { letterId: number; workflowId: string; runId: string }): Promise<void>;
+  matchingDeadLetters(input: { filter: DeadLetterFilter; limit: number }): Promise<{ ids: number[]; total: number }>;
+  discardDeadLetter(cmd: Run<DiscardDeadLetterInput>): Promise<DiscardedLetter>;
+  purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
+  operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
 }
 
 interface App {
@@ -101,7 +121,7 @@ interface App {
   appId: string;
 }
 
-export interface DeployActivities extends ActorActivities {
+export interface DeployActivities extends ActorActivities, DeadLetterActivities {
   readApplication(input: App): Promise<{ commitId: string | null; name: string }>;
   lastGoodCommit(input: App & { except: string }): Promise<string | null>;
   readEnv(input: App & { names: string[] }): Promise<Record<string, string | null>>;

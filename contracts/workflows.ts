@@ -10,12 +10,15 @@ import { taskQueues, type TaskQueue } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
 import { provisionAccountInput, type ProvisionAccountResult } from './accounts.ts';
 import * as admin from './admin.ts';
+
+import * as deadLetters from './dead-letters.ts';
 import { deployInput, type DeployOutcome } from './deploys.ts';
 import { createInboxInput, type InboxRecord } from './inboxes.ts';
 import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type ReconcileResult } from './licence.ts';
 import * as members from './members.ts';
 import * as messages from './messages.ts';
 import * as platform from './platform.ts';
+import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
@@ -42,6 +45,8 @@ export interface WorkflowEntry<
   tags?: (input: z.input<Schema>) => WorkflowTags;
   /** The Web UI's one-line summary of a run: the business object it acts on, in words. Never a secret. */
   summary: (input: z.input<Schema>) => string;
+  /** A result that is lost work all the same (retries exhausted): the dead-letter interceptor records it. */
+  deadLetter?: (result: Result) => deadLetters.DeadLetterMark | undefined;
   /** Never set: carries the result type. */
   readonly result?: Result;
 }
@@ -49,7 +54,7 @@ export interface WorkflowEntry<
 /** The signature a workflow function must have to implement an entry. */
 export type WorkflowFn<E> =
   E extends WorkflowEntry<string, infer S, infer R, never> ? (input: z.input<S>) => Promise<R> : never;
-export type WorkflowInput<E> = E extends WorkflowEntry<string, infer S, unknown, never> ? z.input<S> : never;
+export type WorkflowInput<E> = E extends WorkflowEntry<string, infer S, any, never> ? z.input<S> : never;
 
 const entry =
   <Result>() =>
@@ -258,6 +263,10 @@ export const workflows = {
     summary: (i) => `Deliver webhook event ${i.deliveryId}${i.accountId ? ` of account ${i.accountId}` : ''}`,
     tags: (input) => ({ accountId: input.accountId }),
     id: ({ deliveryId }: { deliveryId: string }) => `delivery:${deliveryId}`,
+    deadLetter: (r) =>
+      r.status === 'dead'
+        ? { failureType: 'WebhookAttemptFailed', message: r.error ?? 'delivery dead', attempts: r.attempts }
+        : undefined,
   }),
   /** One deploy per application at a time: the id is the application. Its own deadline bounds it. */
   deployApplication: entry<DeployOutcome>()({
@@ -268,6 +277,10 @@ export const workflows = {
     summary: (i) => `Deploy ${i.commit ?? 'the current commit'} of ${i.appId} (${i.ownerId})`,
     tags: (input) => ({ appId: input.appId }),
     id: ({ ownerId, appId }: { ownerId: string; appId: string }) => `deploy:${ownerId}/${appId}`,
+    deadLetter: (r) =>
+      r.status === 'failed' || r.status === 'rolled_back' || r.status === 'timed_out'
+        ? { failureType: 'DeployFailed', message: `deploy of ${r.commit} ended ${r.status}` }
+        : undefined,
   }),
   licenceHeartbeat: entry<HeartbeatResult>()({
     type: 'licenceHeartbeat',
@@ -277,6 +290,8 @@ export const workflows = {
     executionTimeout: '10 min',
     /** Scheduled runs are named by the schedule; this is for runs started by hand. */
     id: ({ key }: { key: string }) => `licence-heartbeat-now:${key}`,
+    deadLetter: ({ heartbeat }) =>
+      heartbeat.outcome === 'failed' ? { failureType: 'HeartbeatFailed', message: heartbeat.error } : undefined,
   }),
   reconcilePremiumFeatures: entry<ReconcileResult>()({
     type: 'reconcilePremiumFeatures',
@@ -330,10 +345,59 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `debug-auth:${key}`,
   }),
+  /** Keyed by the letter and the request: two retries are two runs, yet the letter's claim starts one new run. */
+  retryDeadLetter: entry<deadLetters.RetriedLetter>()({
+    type: 'retryDeadLetter',
+    taskQueue: core,
+    input: deadLetters.retryDeadLetterInput,
+    summary: (i) => `Retry dead letter ${i.letterId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ letterId, key }: { letterId: number; key: string }) => `dead-letter-retry:${letterId}:${key}`,
+  }),
+  retryDeadLetters: entry<deadLetters.BulkRetryResult>()({
+    type: 'retryDeadLetters',
+    taskQueue: core,
+    input: deadLetters.retryDeadLettersInput,
+    summary: (i) => `Retry every open dead letter matching ${JSON.stringify(i.filter)}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `dead-letters-retry:${key}`,
+  }),
+  discardDeadLetter: entry<deadLetters.DiscardedLetter>()({
+    type: 'discardDeadLetter',
+    taskQueue: core,
+    input: deadLetters.discardDeadLetterInput,
+    summary: (i) => `Discard dead letter ${i.letterId}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ letterId, key }: { letterId: number; key: string }) => `dead-letter-discard:${letterId}:${key}`,
+  }),
+  purgeDeadLetters: entry<{ deleted: number }>()({
+    type: 'purgeDeadLetters',
+    taskQueue: core,
+    input: deadLetters.purgeDeadLettersInput,
+    summary: (i) => `Delete dead letters older than ${i.retentionDays} days`,
+    executionTimeout: WRITE_TIMEOUT,
+    /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+    id: ({ key }: { key: string }) => `dead-letters-purge:${key}`,
+  }),
+  operateSchedule: entry<ScheduleOperated>()({
+    type: 'operateSchedule',
+    taskQueue: core,
+    input: operateScheduleInput,
+    summary: (i) => `${i.operation} schedule ${i.scheduleId}${i.reason ? `: ${i.reason}` : ''}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ scheduleId, key }: { scheduleId: string; key: string }) => `schedule-op:${scheduleId}:${key}`,
+  }),
 } as const;
 
 export type Workflows = typeof workflows;
 export type WorkflowType = keyof Workflows;
+
+/** The entry of a workflow type named at run time (a dead letter's, a history's), if the catalogue still has it. */
+export function entryOfType(type: string): WorkflowEntry<string, z.ZodType, any, any> | undefined {
+  return Object.hasOwn(workflows, type)
+    ? (workflows as Record<string, WorkflowEntry<string, z.ZodType, any, any>>)[type]
+    : undefined;
+}
 
 /** The search attributes a run starts with: its kind and the business ids its input names. */
 export function searchAttributesOf<T extends string, S extends z.ZodType, R, K>(

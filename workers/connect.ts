@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { DataConverter, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env.ts';
 import { resolvePayloadKeyring } from '../config/payload-keyring.ts';
@@ -36,6 +36,15 @@ export async function temporalAccessOf(
 /** The one data converter of Capstan: every client and worker uses it, or history cannot be read. */
 export function dataConverterOf(codec: PayloadCodec): DataConverter {
   return { payloadCodecs: [codec], failureConverterPath };
+}
+
+/** The converter's codecs as one (in the order the SDK applies them): what dead letters seal their input with. */
+export function codecOf(converter: DataConverter): PayloadCodec {
+  const codecs = converter.payloadCodecs ?? [];
+  return {
+    encode: (payloads: Payload[]) => codecs.reduceRight(async (p, c) => c.encode(await p), Promise.resolve(payloads)),
+    decode: (payloads: Payload[]) => codecs.reduce(async (p, c) => c.decode(await p), Promise.resolve(payloads)),
+  };
 }
 
 export interface ClientOptions {

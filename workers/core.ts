@@ -1,7 +1,9 @@
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { taskQueues } from '../config/catalogue.ts';
+import { codecOf } from './connect.ts';
 import { requestIdInActivities } from './request-id.ts';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
@@ -37,6 +39,12 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
       webhooks: options.webhooks,
       licence: options.licence,
       limits: options.limits,
+      codec: codecOf(options.dataConverter),
+      temporal: new Client({
+        connection: options.connection,
+        namespace: options.namespace,
+        dataConverter: options.dataConverter,
+      }),
     }),
     ...(options.identity && { identity: options.identity }),
     interceptors: { activity: [requestIdInActivities] },

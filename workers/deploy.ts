@@ -3,6 +3,8 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { CleverClient } from '../activities/clever-cloud/client.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { createDeployActivities } from '../activities/deploys.ts';
+import { createDeadLetterRecorder } from '../activities/index.ts';
+import { codecOf } from './connect.ts';
 import { taskQueues } from '../config/catalogue.ts';
 import { requestIdInActivities } from './request-id.ts';
 import type { Logger } from '../config/logger.ts';
@@ -25,11 +27,18 @@ export function createDeployWorker(options: {
     taskQueue: taskQueues.deploy,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: createDeployActivities({
-      sql: options.sql,
-      logger: options.logger.child({ component: 'activities.deploys' }),
-      client: new CleverClient(options.clever),
-    }),
+    activities: {
+      ...createDeployActivities({
+        sql: options.sql,
+        logger: options.logger.child({ component: 'activities.deploys' }),
+        client: new CleverClient(options.clever),
+      }),
+      ...createDeadLetterRecorder({
+        sql: options.sql,
+        logger: options.logger.child({ component: 'activities.dead-letters' }),
+        codec: codecOf(options.dataConverter),
+      }),
+    },
     interceptors: { activity: [requestIdInActivities] },
     shutdownGraceTime: '5 s',
     shutdownForceTime: '15 s',

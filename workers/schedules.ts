@@ -1,50 +1,162 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import type { LicenceSettings } from '../config/licence.ts';
 import { currentLicence } from '../db/licence.ts';
 import type { Sql } from '../db/pool.ts';
-import { searchAttributesOf, workflows } from '../contracts/workflows.ts';
+import { searchAttributesOf, workflows, type WorkflowEntry } from '../contracts/workflows.ts';
+import type { z } from 'zod';
 
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
+export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
+
+export interface ScheduleSettings {
+  heartbeatIntervalMs: number;
+  deadLetterRetentionDays: number;
+}
+
+/** One schedule Capstan owns: a catalogue workflow started every `everyMs`. */
+export interface OwnedSchedule<S extends z.ZodType = z.ZodType> {
+  note: string;
+  entry: WorkflowEntry<string, S, any, any>;
+  /** The workflow's input; none for workflows whose input defaults. */
+  input?: z.input<S>;
+  everyMs: number;
+}
+
+const DAY_MS = 86_400_000;
+const own = <S extends z.ZodType>(s: OwnedSchedule<S>): OwnedSchedule => s as unknown as OwnedSchedule;
 
 /**
- * Creates the licence heartbeat schedule, or brings its interval up to date:
- * any number of worker starts leave exactly one. Visible, pausable and
- * triggerable in the Web UI and with `temporal schedule …`.
+ * The one registry of every schedule Capstan owns: created (or brought up to
+ * date) at each worker and `capstan up` start, listed and operated by
+ * `capstan schedules …` and `/v1/schedules`. A new schedule is one entry here.
  */
-export async function ensureLicenceSchedule(
+export const ownedSchedules = {
+  [LICENCE_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note: 'Reports usage to the licensing server and reconciles premium features.',
+      entry: workflows.licenceHeartbeat,
+      everyMs: s.heartbeatIntervalMs,
+    }),
+  [DEAD_LETTER_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note: `Deletes dead letters whose last failure is older than ${s.deadLetterRetentionDays} days.`,
+      entry: workflows.purgeDeadLetters,
+      input: { retentionDays: s.deadLetterRetentionDays },
+      everyMs: DAY_MS,
+    }),
+} satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;
+
+export type OwnedScheduleId = keyof typeof ownedSchedules;
+export const ownedScheduleIds = Object.keys(ownedSchedules) as OwnedScheduleId[];
+export const isOwnedSchedule = (id: string): id is OwnedScheduleId => Object.hasOwn(ownedSchedules, id);
+
+type Ensured = 'created' | 'updated' | 'unchanged';
+
+/** Creates every owned schedule, or brings it up to date: any number of starts leave exactly one of each. */
+export async function ensureSchedules(
   client: Client,
-  intervalMs: number,
-): Promise<'created' | 'updated' | 'unchanged'> {
-  const spec = { intervals: [{ every: intervalMs }], jitter: Math.min(60_000, Math.floor(intervalMs / 10)) };
+  settings: ScheduleSettings,
+): Promise<Record<OwnedScheduleId, Ensured>> {
+  const outcomes = {} as Record<OwnedScheduleId, Ensured>;
+  for (const id of ownedScheduleIds) outcomes[id] = await ensureSchedule(client, id, ownedSchedules[id](settings));
+  return outcomes;
+}
+
+export async function ensureSchedule(client: Client, scheduleId: string, s: OwnedSchedule): Promise<Ensured> {
+  const spec = { intervals: [{ every: s.everyMs }], jitter: Math.min(60_000, Math.floor(s.everyMs / 10)) };
+  const args = s.input === undefined ? undefined : [s.input];
   try {
     await client.schedule.create({
-      scheduleId: LICENCE_SCHEDULE_ID,
+      scheduleId,
       spec,
       action: {
         type: 'startWorkflow',
-        workflowType: workflows.licenceHeartbeat.type,
-        taskQueue: workflows.licenceHeartbeat.taskQueue,
-        workflowExecutionTimeout: workflows.licenceHeartbeat.executionTimeout,
-        typedSearchAttributes: searchAttributesOf(workflows.licenceHeartbeat, {}),
-        staticSummary: workflows.licenceHeartbeat.summary({}),
+        workflowType: s.entry.type,
+        taskQueue: s.entry.taskQueue,
+        ...(args && { args }),
+        workflowExecutionTimeout: s.entry.executionTimeout,
+        typedSearchAttributes: searchAttributesOf(s.entry, s.input ?? {}),
+        staticSummary: s.entry.summary(s.input ?? {}),
       },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: intervalMs },
-      state: { note: 'Reports usage to the licensing server and reconciles premium features.' },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.everyMs },
+      state: { note: s.note },
     });
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
-  const handle = client.schedule.getHandle(LICENCE_SCHEDULE_ID);
+  const handle = client.schedule.getHandle(scheduleId);
   const current = await handle.describe();
-  const every = current.spec.intervals?.[0]?.every;
-  if (every === intervalMs) return 'unchanged';
-  await handle.update((previous) => ({ ...previous, spec: { ...previous.spec, ...spec } }));
+  const sameArgs =
+    current.action.type !== 'startWorkflow' || JSON.stringify(current.action.args ?? []) === JSON.stringify(args ?? []);
+  if (current.spec.intervals?.[0]?.every === s.everyMs && sameArgs) return 'unchanged';
+  await handle.update((previous) => ({
+    ...previous,
+    spec: { ...previous.spec, ...spec },
+    ...(args && previous.action.type === 'startWorkflow' && { action: { ...previous.action, args } }),
+  }));
   return 'updated';
+}
+
+/** The licence heartbeat schedule alone (after a licence install changes its interval). */
+export function ensureLicenceSchedule(client: Client, intervalMs: number): Promise<Ensured> {
+  return ensureSchedule(
+    client,
+    LICENCE_SCHEDULE_ID,
+    ownedSchedules[LICENCE_SCHEDULE_ID]({ heartbeatIntervalMs: intervalMs, deadLetterRetentionDays: 30 }),
+  );
 }
 
 /** The licence's own `hb` when it has one, else the configured interval. */
 export async function heartbeatInterval(sql: Sql, settings: LicenceSettings): Promise<number> {
   const hb = (await currentLicence(sql))?.claims.hb;
   return hb ? hb * 1000 : settings.heartbeatIntervalMs;
+}
+
+export interface ScheduleView {
+  id: OwnedScheduleId;
+  workflowType: string | null;
+  note: string | null;
+  paused: boolean;
+  intervalMs: number | null;
+  nextActionTimes: string[];
+  recentActions: { scheduledAt: string; takenAt: string; workflowId: string }[];
+  exists: boolean;
+}
+
+/** Every owned schedule as Temporal describes it now; one not created yet says so. */
+export async function describeSchedules(client: Client): Promise<ScheduleView[]> {
+  return Promise.all(
+    ownedScheduleIds.map(async (id): Promise<ScheduleView> => {
+      let d: ScheduleDescription;
+      try {
+        d = await client.schedule.getHandle(id).describe();
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+        const none = { workflowType: null, note: null, paused: false, intervalMs: null };
+        return { id, ...none, nextActionTimes: [], recentActions: [], exists: false };
+      }
+      const every = d.spec.intervals?.[0]?.every;
+      return {
+        id,
+        workflowType: d.action.type === 'startWorkflow' ? d.action.workflowType : null,
+        note: d.state.note ?? null,
+        paused: d.state.paused,
+        intervalMs: typeof every === 'number' ? every : null,
+        nextActionTimes: d.info.nextActionTimes.map((t) => t.toISOString()),
+        recentActions: d.info.recentActions.map((a) => ({
+          scheduledAt: a.scheduledAt.toISOString(),
+          takenAt: a.takenAt.toISOString(),
+          workflowId: a.action.workflow.workflowId,
+        })),
+        exists: true,
+      };
+    }),
+  );
 }

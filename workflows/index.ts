@@ -1,5 +1,6 @@
 /** The workflow bundle's entry point: every workflow type the workers run. */
 import type { WorkflowFn, Workflows } from '../contracts/workflows.ts';
+import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters } from './dead-letters.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
@@ -19,6 +20,8 @@ import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
+
+import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 
 export {
@@ -50,6 +53,11 @@ export {
   extendPromotion,
   forceReset,
   debugAuth,
+  retryDeadLetter,
+  retryDeadLetters,
+  discardDeadLetter,
+  purgeDeadLetters,
+  operateSchedule,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -82,5 +90,11 @@ export type Implemented = Conforms<{
   extendPromotion: typeof extendPromotion;
   forceReset: typeof forceReset;
   debugAuth: typeof debugAuth;
+
+  retryDeadLetter: typeof retryDeadLetter;
+  retryDeadLetters: typeof retryDeadLetters;
+  discardDeadLetter: typeof discardDeadLetter;
+  purgeDeadLetters: typeof purgeDeadLetters;
+  operateSchedule: typeof operateSchedule;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

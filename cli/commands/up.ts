@@ -11,7 +11,7 @@ import { cleverSettings } from '../../config/clever.ts';
 import { SANDBOX_APP, startLocalCleverSandbox } from '../local/clever-sandbox.ts';
 import { startLocalLicensing } from '../local/licensing-sandbox.ts';
 import { licenceSettings } from '../../config/licence.ts';
-import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
+import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -98,7 +98,10 @@ export async function upCommand(): Promise<void> {
       advise(unreachable, 'Temporal client'),
     );
     shutdown.add('temporal client', () => temporal.connection.close());
-    await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, licence));
+    await ensureSchedules(temporal, {
+      heartbeatIntervalMs: await heartbeatInterval(sql, licence),
+      deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+    });
     // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
     const localUi = temporalServer.uiUrl ? codecCorsOrigins({ ...env, CAPSTAN_CODEC_CORS_ORIGINS: [] }) : [];
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };

@@ -5,7 +5,7 @@ import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
-import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
+import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { requireSetting } from '../settings.ts';
@@ -43,10 +43,12 @@ export async function workerCommand(): Promise<void> {
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);
     shutdown.add('temporal client', () => client.connection.close());
-    logger.info(
-      { schedule: await ensureLicenceSchedule(client, await heartbeatInterval(sql, licence)) },
-      'licence heartbeat schedule',
-    );
+    const schedules = await ensureSchedules(client, {
+      heartbeatIntervalMs: await heartbeatInterval(sql, licence),
+      deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+    });
+    logger.info({ schedule: schedules['licence-heartbeat'] }, 'licence heartbeat schedule');
+    logger.info({ schedules }, 'schedules');
   });
   await shutdown.untilSignal();
 }
