@@ -14,6 +14,9 @@ import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { AccountLimits } from '../config/limits.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
+import type { BreakerSettings } from '../config/breakers.ts';
+import { createBreakers } from './breaker.ts';
+import { createBreakerActivities } from './breaker-admin.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -21,11 +24,20 @@ export interface ActivityDeps {
   webhooks: WebhookSettings;
   licence: LicenceSettings;
   limits: AccountLimits;
+  breakers: BreakerSettings;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
-export function createActivities({ sql, logger, webhooks, licence, limits }: ActivityDeps): CoreActivities {
+export function createActivities({
+  sql,
+  logger,
+  webhooks,
+  licence,
+  limits,
+  breakers: settings,
+}: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
+  const breakers = createBreakers({ sql, logger: named('breakers'), settings });
   return {
     ...createActorActivities({ sql }),
     ...createAccountActivities({ sql, logger: named('accounts') }),
@@ -35,7 +47,8 @@ export function createActivities({ sql, logger, webhooks, licence, limits }: Act
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),
-    ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
-    ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
+    ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks, breakers }),
+    ...createLicenceActivities({ sql, logger: named('licence'), settings: licence, breakers }),
+    ...createBreakerActivities({ sql, logger: named('breakers') }),
   } satisfies CoreActivities;
 }

@@ -12,7 +12,7 @@ export interface AuditEntry {
   actor: { type: string; id: string };
   action: string;
   subject: string;
-  subjectId: number;
+  subjectId: number | string;
   details?: object;
   workflowId: string;
 }

@@ -36,6 +36,8 @@ export const failureTypes = {
   /** A redeploy call was sent and its deployment is not listed yet. */
   DeploymentNotVisibleYet: { status: 502, retryable: true },
   HeartbeatFailed: { status: 502, retryable: true },
+  /** A circuit breaker is open: the call was not sent; it is retried when the breaker lets a trial through. */
+  DependencyUnavailable: { status: 502, retryable: true },
   /** The licensing server answered 401: it does not know this key, and asking again will not change that. */
   LicenceRejected: { status: 502, retryable: false },
   /** An upstream answer larger than Capstan reads: asking again gets the same answer, so it is final. */

@@ -40,6 +40,8 @@ import type {
   WebhookRecord,
 } from './webhooks.ts';
 
+import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
+
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
 
@@ -72,6 +74,7 @@ export interface CoreActivities extends ActorActivities {
   markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome>;
   sendHeartbeat(input: { runKey: string }): Promise<HeartbeatOutcome>;
   reconcilePremiumFeatures(): Promise<ReconcileResult>;
+  resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
 }
 
 interface App {

@@ -16,6 +16,7 @@ import * as members from './members.ts';
 import * as messages from './messages.ts';
 import * as platform from './platform.ts';
 import * as webhooks from './webhooks.ts';
+import { resetBreakerInput, type BreakerReset } from './breakers.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -247,6 +248,13 @@ export const workflows = {
     input: reconcileInput,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ cause }: { cause: string }) => `licence-reconcile:${cause}`,
+  }),
+  resetBreaker: entry<BreakerReset>()({
+    type: 'resetBreaker',
+    taskQueue: core,
+    input: resetBreakerInput,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ name, key }: { name: string; key: string }) => `breaker-reset:${name}:${key}`,
   }),
 } as const;
 

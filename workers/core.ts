@@ -8,6 +8,7 @@ import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { AccountLimits } from '../config/limits.ts';
 import type { Sql } from '../db/pool.ts';
+import type { BreakerSettings } from '../config/breakers.ts';
 
 export interface CoreWorkerOptions {
   connection: NativeConnection;
@@ -17,6 +18,7 @@ export interface CoreWorkerOptions {
   webhooks: WebhookSettings;
   licence: LicenceSettings;
   limits: AccountLimits;
+  breakers: BreakerSettings;
   workflowBundle: { code: string } | { codePath: string };
   /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
   dataConverter: DataConverter;
@@ -37,6 +39,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
       webhooks: options.webhooks,
       licence: options.licence,
       limits: options.limits,
+      breakers: options.breakers,
     }),
     ...(options.identity && { identity: options.identity }),
     interceptors: { activity: [requestIdInActivities] },

@@ -18,6 +18,7 @@ import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccou
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
+import { resetBreaker } from './breakers.ts';
 
 export {
   provisionAccount,
@@ -43,6 +44,7 @@ export {
   deployApplication,
   licenceHeartbeat,
   reconcilePremiumFeatures,
+  resetBreaker,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -70,5 +72,6 @@ export type Implemented = Conforms<{
   deployApplication: typeof deployApplication;
   licenceHeartbeat: typeof licenceHeartbeat;
   reconcilePremiumFeatures: typeof reconcilePremiumFeatures;
+  resetBreaker: typeof resetBreaker;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;
