@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadEnv } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
+import { breakersCommand } from './commands/breakers.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
@@ -53,6 +54,13 @@ program
   .option('--expires <instant>', 'when the new token stops working, ISO 8601 (create)')
   .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
   .action(platformTokensCommand);
+program
+  .command('breakers')
+  .description('Circuit breakers shared by all workers: breakers list | reset <name> --reason <text> (through the API)')
+  .argument('<action>', 'list | reset')
+  .argument('[name]', 'the breaker, for reset (clever-cloud, licensing, webhook:<host>:<port>)')
+  .option('--reason <text>', 'why the breaker is closed by hand (reset; audited)')
+  .action(breakersCommand);
 program
   .command('sandbox')
   .description('The local stand-ins of external services')
