@@ -68,7 +68,15 @@ function view(b: BreakerRecord, now = Date.now()) {
 }
 
 /** The circuit breakers every worker shares: listed, and closed by hand with a reason (platform token). */
-export function breakerRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
+export function breakerRoutes({
+  sql,
+  temporal,
+  workflowWaitMs,
+}: {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
