@@ -2,6 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBreakers } from '../../activities/breaker.ts';
 import { cleverJudge } from '../../activities/deploys.ts';
+import { webhookJudge } from '../../activities/deliveries.ts';
+import { heartbeatJudge } from '../../activities/licensing-server.ts';
 import { CleverApiError } from '../../activities/clever-cloud/client.ts';
 import type { BreakerPolicy } from '../../config/catalogue.ts';
 import { createLogger } from '../../config/logger.ts';
@@ -127,5 +129,25 @@ describe('the breaker wrapper', () => {
         off.run(name, () => Promise.reject(new CleverApiError(503, 'x', 'GET', '/')), cleverJudge),
       ).rejects.toBeInstanceOf(CleverApiError);
     expect(await breakerStates(sql, name)).toEqual([]);
+  });
+});
+
+describe('what counts as a dependency failure', () => {
+  it('webhooks: no answer, 5xx and 429 count; other statuses and refused targets do not', () => {
+    expect(webhookJudge.result!({ error: 'connect ECONNREFUSED' })).toMatch(/ECONNREFUSED/);
+    expect(webhookJudge.result!({ status: 502 })).toMatch(/502/);
+    expect(webhookJudge.result!({ status: 429 })).toMatch(/429/);
+    for (const status of [200, 301, 400, 404, 410]) expect(webhookJudge.result!({ status })).toBeUndefined();
+    expect(webhookJudge.result!({ error: 'refused before connecting', unsafe: true })).toBeUndefined();
+  });
+
+  it('licensing: no answer, 5xx and 429 count; a 401 or an oversized answer does not', () => {
+    const outcome = (httpStatus: number | undefined, failureType = 'HeartbeatFailed') =>
+      heartbeatJudge.result!({ httpStatus, answer: undefined, error: 'e', failureType: failureType as never });
+    expect(outcome(undefined)).toBe('e');
+    expect(outcome(503)).toBe('e');
+    expect(outcome(429)).toBe('e');
+    expect(outcome(401, 'LicenceRejected')).toBeUndefined();
+    expect(outcome(undefined, 'UpstreamAnswerTooLarge')).toBeUndefined();
   });
 });

@@ -74,6 +74,8 @@ export interface StackOptions {
    * must not open the breaker another file's deploys go through.
    */
   breakers?: BreakerSettings;
+  /** The in-process workers' webhook policy (default `testWebhookSettings`). */
+  webhooks?: WebhookSettings;
   /** Keep every log line of this process in `stack.logLines`. */
   captureLogs?: boolean;
 }
@@ -148,7 +150,7 @@ export function useStack(options: StackOptions = {}): TestStack {
         sql: stack.sql,
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
-        webhooks: testWebhookSettings,
+        webhooks: options.webhooks ?? testWebhookSettings,
         licence: stack.licence,
         breakers: options.breakers ?? { enabled: false },
         clever: stack.clever && {
