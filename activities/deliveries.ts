@@ -7,7 +7,22 @@ import type { DeliveryOutcome } from '../contracts/webhooks.ts';
 import { refuse } from './failures.ts';
 import { buildPayload, type EventSubject } from './webhook-payloads.ts';
 import { signWebhook } from './webhook-signature.ts';
-import { postWebhook } from './webhook-post.ts';
+import { postWebhook, type PostResult } from './webhook-post.ts';
+import { breakerNames } from '../config/breakers.ts';
+import type { Breakers, Judge } from './breaker.ts';
+
+/** No answer, 5xx or 429 is the receiving host failing; any other status is its answer, and a refused target is ours. */
+export const webhookJudge: Judge<PostResult> = {
+  error: () => undefined,
+  result: (r) =>
+    r.unsafe
+      ? undefined
+      : r.status === undefined
+        ? (r.error ?? 'no answer')
+        : r.status >= 500 || r.status === 429
+          ? `receiver answered ${r.status}`
+          : undefined,
+};
 
 /** A delivery id that depends only on what caused it, so every retry of the fan-out finds the same rows. */
 export function deliveryId(sourceWorkflowId: string, index: number, event: string, webhookId: number): string {
@@ -59,10 +74,12 @@ export function createDeliveryActivities({
   sql,
   logger,
   webhooks,
+  breakers,
 }: {
   sql: Sql;
   logger: Logger;
   webhooks: WebhookSettings;
+  breakers: Breakers;
 }) {
   /** One attempt: POST, record it, and tell Temporal whether and when to try again. */
   async function sendWebhook(id: string): Promise<DeliveryOutcome> {
@@ -93,15 +110,18 @@ export function createDeliveryActivities({
     const body = JSON.stringify(d.payload);
     const timestamp = Math.floor(Date.now() / 1000);
     const startedAt = new Date();
-    const result = await postWebhook(d.url, body, webhooks, {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-      'User-Agent': 'Capstan-Webhooks/1',
-      'X-Capstan-Event': d.event,
-      'X-Capstan-Delivery': id,
-      'X-Capstan-Timestamp': String(timestamp),
-      'X-Capstan-Signature': signWebhook(d.secret, timestamp, body),
-    });
+    // One breaker per receiving host: a host that is down is not called by any worker until a trial says it is back.
+    const post = () =>
+      postWebhook(d.url, body, webhooks, {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'User-Agent': 'Capstan-Webhooks/1',
+        'X-Capstan-Event': d.event,
+        'X-Capstan-Delivery': id,
+        'X-Capstan-Timestamp': String(timestamp),
+        'X-Capstan-Signature': signWebhook(d.secret, timestamp, body),
+      });
+    const result = await breakers.run(breakerNames.webhook(d.url), post, webhookJudge);
     const durationMs = Date.now() - startedAt.getTime();
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     const redirected = result.status !== undefined && result.status >= 300 && result.status < 400;

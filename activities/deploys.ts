@@ -3,7 +3,9 @@ import type { Sql } from '../db/pool.ts';
 import type { DeadLetterActivities, DeployActivities } from '../contracts/activities.ts';
 import type { AttemptRef } from '../contracts/deploys.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
+import { breakerNames } from '../config/breakers.ts';
 import { createActorActivities } from './actors.ts';
+import type { Breakers, Judge } from './breaker.ts';
 import { refuse } from './failures.ts';
 
 /**
@@ -14,15 +16,31 @@ import { refuse } from './failures.ts';
 const APPEAR_GRACE_AFTER_ERROR_MS = 3_000;
 const APPEAR_GRACE_AFTER_SILENCE_MS = 60_000;
 
-async function clever<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw err instanceof CleverApiError ? err.toFailure() : err;
-  }
-}
+/** 429, 5xx, timeouts and no answer are Clever Cloud failing; another 4xx is its answer to a wrong request. */
+export const cleverJudge: Judge<unknown> = {
+  error: (err) => (err instanceof CleverApiError && err.retryable ? err.message : undefined),
+};
 
-export function createDeployActivities({ sql, logger, client }: { sql: Sql; logger: Logger; client: CleverClient }) {
+export function createDeployActivities({
+  sql,
+  logger,
+  client,
+  breakers,
+}: {
+  sql: Sql;
+  logger: Logger;
+  client: CleverClient;
+  breakers: Breakers;
+}) {
+  /** Every call goes through the Clever Cloud breaker; a final error becomes a non-retryable failure. */
+  async function clever<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await breakers.run(breakerNames.cleverCloud, call, cleverJudge);
+    } catch (err) {
+      throw err instanceof CleverApiError ? err.toFailure() : err;
+    }
+  }
+
   async function readApplication(input: {
     ownerId: string;
     appId: string;
@@ -69,8 +87,11 @@ export function createDeployActivities({ sql, logger, client }: { sql: Sql; logg
       }
       logger.warn({ attemptKey: ref.attemptKey }, 'redeploy call left no deployment: calling again');
     }
+    // Admitted before the attempt row says a call was sent: a refused call must not look like one that may have started a deployment.
+    const admitted = await breakers.admit(breakerNames.cleverCloud);
     await sql`update deployments set post_sent_at = now(), post_error_status = null where attempt_key = ${ref.attemptKey}`;
-    const started = await client.redeploy(ref.ownerId, ref.appId, ref.commit).catch(async (err: unknown) => {
+    const redeploy = () => client.redeploy(ref.ownerId, ref.appId, ref.commit);
+    const started = await admitted.run(redeploy, cleverJudge).catch(async (err: unknown) => {
       if (err instanceof CleverApiError && err.status > 0) {
         await sql`update deployments set post_error_status = ${err.status} where attempt_key = ${ref.attemptKey}`;
       }

@@ -20,6 +20,9 @@ import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { AccountLimits } from '../config/limits.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
+import type { BreakerSettings } from '../config/breakers.ts';
+import { createBreakers } from './breaker.ts';
+import { createBreakerActivities } from './breaker-admin.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -31,6 +34,7 @@ export interface ActivityDeps {
   codec: PayloadCodec;
   /** For the schedules Capstan owns (pause, trigger… by an operator). */
   temporal: Client;
+  breakers: BreakerSettings;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
@@ -42,8 +46,10 @@ export function createActivities({
   limits,
   codec,
   temporal,
+  breakers: settings,
 }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
+  const breakers = createBreakers({ sql, logger: named('breakers'), settings });
   return {
     ...createActorActivities({ sql }),
     ...createAccountActivities({ sql, logger: named('accounts') }),
@@ -53,11 +59,11 @@ export function createActivities({
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),
-    ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks }),
-    ...createLicenceActivities({ sql, logger: named('licence'), settings: licence }),
+    ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks, breakers }),
+    ...createLicenceActivities({ sql, logger: named('licence'), settings: licence, breakers }),
+    ...createBreakerActivities({ sql, logger: named('breakers') }),
     ...createPromotionActivities({ sql, logger: named('promotions') }),
     ...createTriageActivities({ sql, logger: named('triage') }),
-
     ...createDeadLetterRecorder({ sql, logger: named('dead-letters'), codec }),
     ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),

@@ -9,7 +9,9 @@ import { verifyLicence } from '../domain/licence/verify.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { HeartbeatOutcome, ReconcileResult } from '../contracts/licence.ts';
 import { refuse } from './failures.ts';
-import { postHeartbeat } from './licensing-server.ts';
+import { heartbeatJudge, postHeartbeat } from './licensing-server.ts';
+import { breakerNames } from '../config/breakers.ts';
+import type { Breakers } from './breaker.ts';
 
 const VERSION = '0.1.0';
 
@@ -17,10 +19,12 @@ export function createLicenceActivities({
   sql,
   logger,
   settings,
+  breakers,
 }: {
   sql: Sql;
   logger: Logger;
   settings: LicenceSettings;
+  breakers: Breakers;
 }) {
   /** Chatwoot's hub fields: what the installation reports each heartbeat. */
   async function usage() {
@@ -55,12 +59,8 @@ export function createLicenceActivities({
     };
     const attempt = Context.current().info.attempt;
     const started = Date.now();
-    const { httpStatus, answer, error, failureType } = await postHeartbeat(
-      settings.licensingServerUrl,
-      licence.key,
-      idempotencyKey,
-      body,
-    );
+    const post = () => postHeartbeat(settings.licensingServerUrl, licence.key, idempotencyKey, body);
+    const { httpStatus, answer, error, failureType } = await breakers.run(breakerNames.licensing, post, heartbeatJudge);
     const serverStatus =
       answer?.status === 'active' || answer?.status === 'suspended' || answer?.status === 'revoked'
         ? answer.status

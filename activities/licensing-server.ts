@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { FailureType } from '../config/failures.ts';
 import { MiB, readCapped, redirectProblem } from './http-answer.ts';
+import type { Judge } from './breaker.ts';
 
 const ANSWER_LIMIT = MiB;
 
@@ -54,3 +55,16 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** No answer, 5xx or 429 is the licensing server failing; a 401 or an oversized answer is its answer. */
+export const heartbeatJudge: Judge<Awaited<ReturnType<typeof postHeartbeat>>> = {
+  error: () => undefined,
+  result: (r) =>
+    r.httpStatus === undefined
+      ? r.failureType === 'HeartbeatFailed'
+        ? r.error
+        : undefined
+      : r.httpStatus >= 500 || r.httpStatus === 429
+        ? r.error
+        : undefined,
+};

@@ -12,6 +12,7 @@ import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { breakerRoutes } from './breakers/routes.ts';
 import type { Principal } from '../db/tokens.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
@@ -123,6 +124,7 @@ export function createApp({
   app.route('/', invitationRoutes(deps));
   app.route('/', platformRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', breakerRoutes(deps));
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', webhookRoutes(deps));

@@ -3,6 +3,7 @@ import { ConfigError, loadEnv } from '../config/env.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { apiCommand } from './commands/api.ts';
 import { deadLettersCommand } from './commands/dead-letters.ts';
+import { breakersCommand } from './commands/breakers.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
@@ -60,6 +61,13 @@ registerAdminCommands(program);
 
 deadLettersCommand(program);
 schedulesCommand(program);
+program
+  .command('breakers')
+  .description('Circuit breakers shared by all workers: breakers list | reset <name> --reason <text> (through the API)')
+  .argument('<action>', 'list | reset')
+  .argument('[name]', 'the breaker, for reset (clever-cloud, licensing, webhook:<host>:<port>)')
+  .option('--reason <text>', 'why the breaker is closed by hand (reset; audited)')
+  .action(breakersCommand);
 program
   .command('sandbox')
   .description('The local stand-ins of external services')

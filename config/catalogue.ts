@@ -78,3 +78,28 @@ export const activityOptions = {
     }),
   }),
 } as const satisfies Record<string, ActivityOptions | ((...args: never[]) => ActivityOptions)>;
+
+/**
+ * A circuit breaker's thresholds (activities/breaker.ts). It opens after
+ * `failureThreshold` dependency failures inside the last `windowMs`, refuses
+ * every call for `openMs`, then lets exactly one trial call through; the
+ * trial's lease outlives one call's timeout, so a trial whose worker died is
+ * given to another caller after `trialLeaseMs`.
+ */
+export interface BreakerPolicy {
+  failureThreshold: number;
+  windowMs: number;
+  openMs: number;
+  trialLeaseMs: number;
+}
+
+export const breakerPolicies = {
+  /** Calls time out after 8 s (config/clever.ts); opossum's 30 s reset, over a wider window since deploys call rarely. */
+  cleverCloud: { failureThreshold: 5, windowMs: 30_000, openMs: 30_000, trialLeaseMs: 15_000 },
+  /** One heartbeat an hour: a few failed attempts already say the server is down. */
+  licensing: { failureThreshold: 3, windowMs: 120_000, openMs: 60_000, trialLeaseMs: 20_000 },
+  /** Per receiving host; an attempt times out after 10 s by default. */
+  webhook: { failureThreshold: 5, windowMs: 60_000, openMs: 60_000, trialLeaseMs: 30_000 },
+  /** The asset store (S3), once asset builds use it. */
+  s3: { failureThreshold: 5, windowMs: 30_000, openMs: 30_000, trialLeaseMs: 30_000 },
+} as const satisfies Record<string, BreakerPolicy>;

@@ -100,6 +100,13 @@ export const envSchema = z
     LICENSING_SANDBOX_PORT: port.default(8096),
     /** Dead letters older than this (by last failure) are deleted by the `dead-letter-retention` schedule. */
     DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** `false` turns every circuit breaker off (calls always go out): for comparison runs, never for production. */
+    BREAKERS_ENABLED: flag.default(true),
+    /** Overrides of every breaker's thresholds in config/catalogue.ts (tests, benchmarks). */
+    BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).optional(),
+    BREAKER_WINDOW_MS: z.coerce.number().int().min(100).optional(),
+    BREAKER_OPEN_MS: z.coerce.number().int().min(100).optional(),
+    BREAKER_TRIAL_LEASE_MS: z.coerce.number().int().min(100).optional(),
     DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
     WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),

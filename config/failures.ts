@@ -38,6 +38,8 @@ export const failureTypes = {
   HeartbeatFailed: { status: 502, retryable: true },
   /** A deploy that ended FAIL, rolled back or timed out: its dead letter's type. */
   DeployFailed: { status: 502, retryable: false },
+  /** A circuit breaker is open: the call was not sent; it is retried when the breaker lets a trial through. */
+  DependencyUnavailable: { status: 502, retryable: true },
   /** The licensing server answered 401: it does not know this key, and asking again will not change that. */
   LicenceRejected: { status: 502, retryable: false },
   /** An upstream answer larger than Capstan reads: asking again gets the same answer, so it is final. */

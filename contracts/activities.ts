@@ -58,6 +58,8 @@ import type {
   WebhookRecord,
 } from './webhooks.ts';
 
+import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
+
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
 
@@ -114,6 +116,7 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   discardDeadLetter(cmd: Run<DiscardDeadLetterInput>): Promise<DiscardedLetter>;
   purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
   operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
+  resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
 }
 
 interface App {

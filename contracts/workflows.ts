@@ -20,6 +20,7 @@ import * as messages from './messages.ts';
 import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
+import { resetBreakerInput, type BreakerReset } from './breakers.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -386,6 +387,14 @@ export const workflows = {
     summary: (i) => `${i.operation} schedule ${i.scheduleId}${i.reason ? `: ${i.reason}` : ''}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ scheduleId, key }: { scheduleId: string; key: string }) => `schedule-op:${scheduleId}:${key}`,
+  }),
+  resetBreaker: entry<BreakerReset>()({
+    type: 'resetBreaker',
+    taskQueue: core,
+    input: resetBreakerInput,
+    summary: (i) => `Reset circuit breaker ${i.name}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ name, key }: { name: string; key: string }) => `breaker-reset:${name}:${key}`,
   }),
 } as const;
 

@@ -10,6 +10,7 @@ import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
 import type { AccountLimits } from '../config/limits.ts';
 import type { Sql } from '../db/pool.ts';
+import type { BreakerSettings } from '../config/breakers.ts';
 
 export interface CoreWorkerOptions {
   connection: NativeConnection;
@@ -19,6 +20,7 @@ export interface CoreWorkerOptions {
   webhooks: WebhookSettings;
   licence: LicenceSettings;
   limits: AccountLimits;
+  breakers: BreakerSettings;
   workflowBundle: { code: string } | { codePath: string };
   /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
   dataConverter: DataConverter;
@@ -45,6 +47,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
         namespace: options.namespace,
         dataConverter: options.dataConverter,
       }),
+      breakers: options.breakers,
     }),
     ...(options.identity && { identity: options.identity }),
     interceptors: { activity: [requestIdInActivities] },

@@ -9,6 +9,8 @@ import { taskQueues } from '../config/catalogue.ts';
 import { requestIdInActivities } from './request-id.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
+import type { BreakerSettings } from '../config/breakers.ts';
+import { createBreakers } from '../activities/breaker.ts';
 
 /** The worker of `capstan-deploy`: Clever Cloud deploys, scaled apart from the core queue. */
 export function createDeployWorker(options: {
@@ -17,6 +19,7 @@ export function createDeployWorker(options: {
   sql: Sql;
   logger: Logger;
   clever: CleverClientOptions;
+  breakers: BreakerSettings;
   workflowBundle: { code: string } | { codePath: string };
   /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
   dataConverter: DataConverter;
@@ -32,6 +35,11 @@ export function createDeployWorker(options: {
         sql: options.sql,
         logger: options.logger.child({ component: 'activities.deploys' }),
         client: new CleverClient(options.clever),
+        breakers: createBreakers({
+          sql: options.sql,
+          logger: options.logger.child({ component: 'activities.breakers' }),
+          settings: options.breakers,
+        }),
       }),
       ...createDeadLetterRecorder({
         sql: options.sql,

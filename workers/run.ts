@@ -11,6 +11,7 @@ import { createCoreWorker } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
+import { defaultBreakerSettings, type BreakerSettings } from '../config/breakers.ts';
 import { serveWorkerHealth } from './health.ts';
 
 export interface RunningWorkers {
@@ -35,6 +36,8 @@ export interface StartWorkersOptions {
   health?: { hostname: string; port: number };
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
+  /** Circuit breakers' switch and threshold overrides (default: on, the catalogue's thresholds). */
+  breakers?: BreakerSettings;
   workflowBundle?: { code: string } | { codePath: string };
 }
 
@@ -51,6 +54,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     logger,
     workflowBundle,
     dataConverter: dataConverterOf(options.temporal.codec),
+    breakers: options.breakers ?? defaultBreakerSettings,
   };
   const workers: Worker[] = [
     await createCoreWorker({

@@ -23,6 +23,7 @@ import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triag
 
 import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
+import { resetBreaker } from './breakers.ts';
 
 export {
   provisionAccount,
@@ -58,6 +59,7 @@ export {
   discardDeadLetter,
   purgeDeadLetters,
   operateSchedule,
+  resetBreaker,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -96,5 +98,6 @@ export type Implemented = Conforms<{
   discardDeadLetter: typeof discardDeadLetter;
   purgeDeadLetters: typeof purgeDeadLetters;
   operateSchedule: typeof operateSchedule;
+  resetBreaker: typeof resetBreaker;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

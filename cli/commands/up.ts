@@ -21,6 +21,7 @@ import { actorSecret } from '../../db/installation.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { codecCorsOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
+import { breakerSettings } from '../../config/breakers.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
 
@@ -92,6 +93,7 @@ export async function upCommand(): Promise<void> {
       clever,
       licence,
       limits: accountLimits(env),
+      breakers: breakerSettings(env),
     }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
     shutdown.add('workers', () => workers.shutdown());
     const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(

@@ -9,7 +9,8 @@ const error = (c: Context, status: 401 | 404 | 500 | 503, message: string) =>
  * A local stand-in of Clever Cloud's v2 API for deploys: applications, env,
  * instances (redeploy), deployments WIP → OK | FAIL | CANCELLED with the brief
  * 404 after creation, both auth schemes, and faults a test can switch on.
- * `/__sandbox/*` is its control surface (no auth): apps, faults and call counts.
+ * `/__sandbox/*` is its control surface (no auth): apps, faults and call counts
+ * (per app, and `/__sandbox/calls` for every request).
  */
 export function createCleverSandbox(credentials: SandboxCredentials, state = new SandboxState()) {
   const app = new Hono();
@@ -23,6 +24,7 @@ export function createCleverSandbox(credentials: SandboxCredentials, state = new
     state.faults = { ...defaultFaults, ...(await c.req.json()) };
     return c.json(state.faults);
   });
+  app.get('/__sandbox/calls', (c) => c.json({ calls: state.calls }));
   app.get('/__sandbox/apps/:ownerId/:appId', (c) => {
     const found = state.find(c.req.param('ownerId'), c.req.param('appId'));
     if (!found) return error(c, 404, 'no such app');
@@ -37,6 +39,7 @@ export function createCleverSandbox(credentials: SandboxCredentials, state = new
 
   const api = new Hono<{ Variables: { app: SandboxApp } }>();
   api.use('*', async (c, next) => {
+    state.calls++;
     if (state.faults.latencyMs) await new Promise((r) => setTimeout(r, state.faults.latencyMs));
     const refused = refuseAuthorization(c.req.header('authorization'), c.req.method, c.req.url, credentials);
     if (refused) return error(c, 401, `Not authenticated: ${refused}`);

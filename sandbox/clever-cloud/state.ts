@@ -52,6 +52,8 @@ export const defaultFaults: Faults = {
 export class SandboxState {
   readonly apps = new Map<string, SandboxApp>();
   faults: Faults = { ...defaultFaults };
+  /** Every API request received, whatever the app and answer: what a client's retries and breakers cost. */
+  calls = 0;
   private nextDeploymentId = 1000;
 
   addApp(ownerId: string, appId: string, name: string, commitId: string): SandboxApp {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CleverClient } from '../../activities/clever-cloud/client.ts';
 import { createDeployActivities } from '../../activities/deploys.ts';
+import { createBreakers } from '../../activities/breaker.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
@@ -14,7 +15,10 @@ beforeAll(async () => {
   sql = createPool({ url: inject('databaseUrl'), max: 2 });
   sandbox = await startCleverSandbox({ consumerKey: 'ck', consumerSecret: 'cs', userTokens: {}, apiTokens: ['t'] });
   const client = new CleverClient({ apiUrl: sandbox.url, bridgeUrl: sandbox.url, auth: { kind: 'token', token: 't' } });
-  activities = createDeployActivities({ sql, logger: createLogger({ level: 'silent' }), client });
+  const logger = createLogger({ level: 'silent' });
+  // Breakers off: these tests count the calls each activity makes on its own (test/failure/breakers.test.ts covers them).
+  const breakers = createBreakers({ sql, logger, settings: { enabled: false } });
+  activities = createDeployActivities({ sql, logger, client, breakers });
 });
 afterAll(async () => {
   await sandbox.close();

@@ -5,6 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createAccountActivities } from '../../activities/accounts.ts';
 import { createDeliveryActivities } from '../../activities/deliveries.ts';
+import { createBreakers } from '../../activities/breaker.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
@@ -55,6 +56,7 @@ function send(id: string, allowedRanges: string[]) {
     sql,
     logger,
     webhooks: { ...testWebhookSettings, allowedRanges },
+    breakers: createBreakers({ sql, logger, settings: { enabled: false } }),
   });
   return new MockActivityEnvironment().run(sendWebhook, id).catch((err: unknown) => err);
 }

@@ -20,6 +20,7 @@ import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
 import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
+import type { BreakerSettings } from '../../config/breakers.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
 export const testWebhookSettings: WebhookSettings = {
@@ -67,6 +68,14 @@ export interface StackOptions {
   isolatedDatabase?: boolean;
   /** A freshly migrated database of this file's own: installation-wide state no other file shares. */
   ownDatabase?: boolean;
+  /**
+   * Circuit breakers of the in-process workers. Off unless asked for: files
+   * share one database but each has its own sandbox, so one file's outage
+   * must not open the breaker another file's deploys go through.
+   */
+  breakers?: BreakerSettings;
+  /** The in-process workers' webhook policy (default `testWebhookSettings`). */
+  webhooks?: WebhookSettings;
   /** Keep every log line of this process in `stack.logLines`. */
   captureLogs?: boolean;
 }
@@ -141,8 +150,9 @@ export function useStack(options: StackOptions = {}): TestStack {
         sql: stack.sql,
         logger: stack.logger,
         workflowBundle: { codePath: stack.workflowBundlePath },
-        webhooks: testWebhookSettings,
+        webhooks: options.webhooks ?? testWebhookSettings,
         licence: stack.licence,
+        breakers: options.breakers ?? { enabled: false },
         clever: stack.clever && {
           apiUrl: stack.clever.url,
           bridgeUrl: stack.clever.url,

@@ -16,6 +16,8 @@ export async function startWorkerProcess(env: {
   temporalAddress: string;
   namespace: string;
   extraEnv?: Record<string, string>;
+  /** How long bundling and connecting may take (default 60 s; several processes starting at once need more). */
+  startTimeoutMs?: number;
 }): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [bin, 'worker'], {
     env: {
@@ -34,7 +36,8 @@ export async function startWorkerProcess(env: {
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
+    const limit = env.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`worker did not start in ${limit / 1000} s:\n${output}`)), limit);
     const check = () => {
       if (output.includes('"workers running"')) {
         clearTimeout(timer);
