@@ -14,6 +14,7 @@ import { platformRoutes } from './platform/routes.ts';
 import type { Principal } from '../db/tokens.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
@@ -125,6 +126,7 @@ export function createApp({
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
+  app.route('/', consoleRoutes({ temporal, webUiUrl }));
   documentProblems(app.openAPIRegistry);
 
   return app;
