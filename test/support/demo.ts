@@ -1,4 +1,5 @@
 import { seedDemo, type SeedResult } from '../../cli/seed/demo.ts';
+import { until } from './receiver.ts';
 import type { TestStack } from './stack.ts';
 
 /**
@@ -33,4 +34,17 @@ export async function demoSnapshot(stack: TestStack) {
            (select array_agg(id order by id) from messages) as message_ids,
            (select array_agg(id order by id) from contacts) as contact_ids`;
   return counts!;
+}
+
+/** Deliveries follow the messages: wait until there are some and every one has ended. */
+export async function settledDeliveries(stack: TestStack): Promise<void> {
+  await until(
+    'every demo delivery to end',
+    async () => {
+      const [row] = await stack.sql`
+        select count(*)::int as all, count(*) filter (where finished_at is null)::int as open from webhook_deliveries`;
+      return row!.all > 0 && row!.open === 0;
+    },
+    60_000,
+  );
 }
