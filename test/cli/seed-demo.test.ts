@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccounts } from '../../cli/seed/data.ts';
-import { demoSnapshot, seedDemoData } from '../support/demo.ts';
-import { startReceiver, until } from '../support/receiver.ts';
+import { demoSnapshot, seedDemoData, settledDeliveries } from '../support/demo.ts';
+import { startReceiver } from '../support/receiver.ts';
 import { useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true, ownDatabase: true, licensing: { heartbeatIntervalMs: 3_600_000 } });
@@ -13,25 +13,12 @@ afterAll(() => receiver?.close());
 
 const expectedMessages = demoAccounts.flatMap((a) => a.conversations.flatMap((c) => c.messages)).length;
 
-/** Deliveries are made after the messages: wait until every event has one and every one has ended. */
-async function settledDeliveries() {
-  await until(
-    'every demo delivery to end',
-    async () => {
-      const [row] = await stack.sql`
-        select count(*)::int as all, count(*) filter (where finished_at is null)::int as open from webhook_deliveries`;
-      return row!.all > 0 && row!.open === 0;
-    },
-    60_000,
-  );
-}
-
 describe('capstan seed demo', () => {
   it('makes the demo data through the API, and a second run changes nothing', async () => {
     const first = await seedDemoData(stack, receiver.url);
     expect(first.accounts.map((a) => a.key)).toEqual(demoAccounts.map((a) => a.key));
     expect(first.created).toBeGreaterThan(expectedMessages);
-    await settledDeliveries();
+    await settledDeliveries(stack);
     const before = await demoSnapshot(stack);
     expect(Number(before.accounts)).toBe(demoAccounts.length);
     expect(Number(before.messages)).toBe(expectedMessages);
@@ -40,7 +27,7 @@ describe('capstan seed demo', () => {
     expect(Number(before.deliveries)).toBeGreaterThan(0);
 
     const second = await seedDemoData(stack, receiver.url);
-    await settledDeliveries();
+    await settledDeliveries(stack);
     expect(second.created).toBe(0);
     expect(second.accounts).toEqual(first.accounts);
     expect(await demoSnapshot(stack)).toEqual(before);
