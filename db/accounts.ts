@@ -14,11 +14,11 @@ export async function findAccount(sql: Sql, id: number): Promise<AccountView | u
   return row;
 }
 
-/** Every account for a platform token or super admin (`userId` undefined); else the user's memberships. */
-export function listAccounts(sql: Sql, q: { userId?: number; before?: number; limit: number }) {
+/** Every account (`only` undefined: a platform token or a super admin), or just the accounts in `only`. */
+export function listAccounts(sql: Sql, q: { only?: readonly number[]; before?: number; limit: number }) {
   return sql<AccountView[]>`
-    select a.id, a.name, a.locale, a.status, a.created_at from accounts a
-     where ${q.userId === undefined ? sql`true` : sql`a.id in (select account_id from account_users where user_id = ${q.userId})`}
-       ${q.before ? sql`and a.id < ${q.before}::bigint` : sql``}
-     order by a.id desc limit ${q.limit}`;
+    select id, name, locale, status, created_at from accounts
+     where ${q.only === undefined ? sql`true` : sql`id = any(${q.only as number[]}::bigint[])`}
+       ${q.before ? sql`and id < ${q.before}::bigint` : sql``}
+     order by id desc limit ${q.limit}`;
 }

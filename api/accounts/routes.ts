@@ -96,9 +96,10 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
     async (c) => {
       const principal = c.get('principal');
       const q = c.req.valid('query');
+      // A user token acts in the account it was made for only, whatever else its user belongs to.
       const seesAll = principal.kind === 'platform' || principal.superAdmin;
       const rows = await listAccounts(sql, {
-        userId: seesAll ? undefined : principal.userId,
+        only: seesAll ? undefined : [...principal.roles.keys()],
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });
