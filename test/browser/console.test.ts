@@ -80,6 +80,11 @@ describe('the operator console in a real browser', () => {
   it('signs in with the keyboard and lists the seeded accounts', async () => {
     await page.goto(consoleServer.url);
     await page.getByLabel('Access token').waitFor();
+    const paint = await page.evaluate(
+      () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+    );
+    expect(paint).toBeGreaterThan(0);
+    console.log(`console first contentful paint: ${paint.toFixed(0)} ms`);
     expect((await focused()).tag).toBe('INPUT');
     await page.keyboard.type(stack.platformToken);
     await page.keyboard.press('Enter');
