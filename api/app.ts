@@ -18,6 +18,8 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { deployRoutes } from './deploys/routes.ts';
 import { deadLetterRoutes } from './dead-letters/routes.ts';
 import { scheduleRoutes } from './schedules/routes.ts';
+
+import { consoleRoutes } from './console/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
@@ -133,6 +135,8 @@ export function createApp({
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
   app.route('/', deadLetterRoutes({ ...deps, webUiUrl }));
   app.route('/', scheduleRoutes(deps));
+
+  app.route('/', consoleRoutes({ temporal, webUiUrl }));
   documentProblems(app.openAPIRegistry);
 
   return app;

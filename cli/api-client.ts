@@ -8,12 +8,7 @@ import type { Env } from '../config/env.ts';
  * stack's, with CAPSTAN_BOOTSTRAP_TOKEN or the local stack's platform token.
  */
 export function apiClient(env: Env) {
-  const base = env.CAPSTAN_API_URL ?? `http://127.0.0.1:${env.PORT}`;
-  const tokenFile = join(resolve(env.CAPSTAN_DATA_DIR), 'platform-token');
-  const token =
-    env.CAPSTAN_BOOTSTRAP_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token)
-    throw new Error(`no platform token: set CAPSTAN_BOOTSTRAP_TOKEN, or run \`capstan up\` so ${tokenFile} exists`);
+  const { base, token } = apiTarget(env);
   return async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -32,4 +27,15 @@ export function apiClient(env: Env) {
       );
     return answer;
   };
+}
+
+/** The API's address and the platform token to call it with. */
+export function apiTarget(env: Env): { base: string; token: string } {
+  const base = env.CAPSTAN_API_URL ?? `http://127.0.0.1:${env.PORT}`;
+  const tokenFile = join(resolve(env.CAPSTAN_DATA_DIR), 'platform-token');
+  const token =
+    env.CAPSTAN_BOOTSTRAP_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (!token)
+    throw new Error(`no platform token: set CAPSTAN_BOOTSTRAP_TOKEN, or run \`capstan up\` so ${tokenFile} exists`);
+  return { base, token };
 }

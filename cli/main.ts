@@ -7,6 +7,7 @@ import { breakersCommand } from './commands/breakers.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
+import { seedCommand } from './commands/seed.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { platformTokensCommand } from './commands/platform-tokens.ts';
 import { schedulesCommand } from './commands/schedules.ts';
@@ -82,6 +83,12 @@ program
   .option('--hb <seconds>', 'heartbeat interval the licence asks for')
   .option('--grace <seconds>', 'grace period')
   .action(sandboxLicenceIssue);
+program
+  .command('seed')
+  .description('Demo data through the API and its workflows; running it again creates nothing (seed demo)')
+  .argument('<what>', 'demo')
+  .option('--webhook-url <url>', 'where the demo webhooks deliver (default: a loopback port nobody answers)')
+  .action(seedCommand);
 program
   .command('temporal-build')
   .description('Find or build the Temporal dev server binary and print its path')

@@ -30,6 +30,9 @@ export const envSchema = z
     TEMPORAL_ADDRESS: optionalUrl,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_WEB_UI_URL: optionalUrl.describe(
+      'The Temporal Web UI operators use (`capstan api`): the console and deploy answers link workflows to it',
+    ),
     TEMPORAL_CLI_PATH: z
       .string()
       .min(1)

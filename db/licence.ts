@@ -51,3 +51,29 @@ export async function storeLicence(
              values ('Installation', ${licence.installedBy}, 'licence.installed', 'Licence', ${licence.claims.sub}, ${tx.json({ plan: licence.claims.plan, seats: licence.claims.seats, exp: licence.claims.exp })})`;
   });
 }
+
+/** Heartbeats newest first; each row's key is `<installation>:<workflow id>`, so the run that sent it is known. */
+export async function heartbeatHistory(sql: Sql, q: { before?: number; limit: number }) {
+  const rows = await sql<
+    {
+      id: number;
+      at: Date;
+      idempotency_key: string;
+      attempt: number;
+      outcome: 'confirmed' | 'failed';
+      server_status: string | null;
+      http_status: number | null;
+      latency_ms: number;
+      error: string | null;
+    }[]
+  >`
+    select id, at, idempotency_key, attempt, outcome, server_status, http_status, latency_ms, error
+      from licence_heartbeats ${q.before ? sql`where id < ${q.before}::bigint` : sql``}
+     order by id desc limit ${q.limit}`;
+  return rows.map(({ idempotency_key, ...r }) => ({
+    ...r,
+    id: Number(r.id),
+    at: r.at.toISOString(),
+    workflow_id: idempotency_key.slice(idempotency_key.indexOf(':') + 1),
+  }));
+}

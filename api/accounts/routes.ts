@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { findAccount } from '../../db/accounts.ts';
+import { findAccount, listAccounts } from '../../db/accounts.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import type { Sql } from '../../db/pool.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -9,7 +10,7 @@ import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { provisionThroughWorkflow } from './provision.ts';
-import { accountParam, idempotencyHeader, security } from '../common-schemas.ts';
+import { accountParam, idempotencyHeader, pageOf, security } from '../common-schemas.ts';
 import { account, provisionAccountBody, provisionedAccount, provisionedLinks } from './schemas.ts';
 
 export interface AccountRoutesDeps {
@@ -80,6 +81,36 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDe
       ? c.json(body, 201, { Location: location })
       : c.json(body, 200, { Location: location, 'Idempotent-Replayed': 'true' });
   });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/accounts',
+      operationId: 'listAccounts',
+      summary: 'The accounts this token sees, newest first',
+      description:
+        'A platform token or a super admin sees every account; a user token the accounts its user belongs to.',
+      security,
+      request: { query: pageQuery },
+      responses: { 200: { description: 'A page', content: { 'application/json': { schema: pageOf(account) } } } },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      const q = c.req.valid('query');
+      // A user token acts in the account it was made for only, whatever else its user belongs to.
+      const seesAll = principal.kind === 'platform' || principal.superAdmin;
+      const rows = await listAccounts(sql, {
+        only: seesAll ? undefined : [...principal.roles.keys()],
+        before: decodeCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const views = rows.map((r) => ({ ...r, created_at: r.created_at.toISOString() }));
+      return c.json(
+        page(views, q.limit, (r) => r.id),
+        200,
+      );
+    },
+  );
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');

@@ -1,3 +1,4 @@
+import { workflows } from '../../contracts/workflows.ts';
 import type { Sql } from '../../db/pool.ts';
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -64,14 +65,17 @@ export async function findConversation(sql: Sql, accountId: number, displayId: n
   return row ? view(row) : undefined;
 }
 
-/** Messages after a sequence number, in order; undefined when the conversation does not exist. */
+/**
+ * Messages past a sequence number: after it in order, or before it newest first (`desc`, 0 = from the newest);
+ * undefined when the conversation does not exist.
+ */
 export async function listMessages(
   sql: Sql,
-  q: { accountId: number; displayId: number; after: number; limit: number },
+  q: { accountId: number; displayId: number; after: number; limit: number; order?: 'asc' | 'desc' },
 ) {
   const [conversation] = await sql<
-    { id: number }[]
-  >`select id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
+    { id: number; inbox_id: number }[]
+  >`select id, inbox_id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
   if (!conversation) return undefined;
   const rows = await sql<
     {
@@ -87,6 +91,22 @@ export async function listMessages(
     }[]
   >`
     select id, seq, content, message_type, content_type, source_id, sender_type, sender_id, created_at
-      from messages where conversation_id = ${conversation.id} and seq > ${q.after}::bigint order by seq limit ${q.limit}`;
-  return rows.map((m) => ({ ...m, conversation_id: q.displayId, created_at: unix(m.created_at) }));
+      from messages where conversation_id = ${conversation.id}
+       ${q.order === 'desc' ? sql`${q.after ? sql`and seq < ${q.after}::bigint` : sql``} order by seq desc` : sql`and seq > ${q.after}::bigint order by seq`}
+     limit ${q.limit}`;
+  // A message with a source id was stored by the run that key names; one without, by a run keyed at random.
+  const workflowIdOf = (sourceId: string | null) =>
+    sourceId === null
+      ? null
+      : workflows.ingestMessage.id({
+          accountId: q.accountId,
+          inboxId: conversation.inbox_id,
+          key: `source:${sourceId}`,
+        });
+  return rows.map((m) => ({
+    ...m,
+    conversation_id: q.displayId,
+    created_at: unix(m.created_at),
+    workflow_id: workflowIdOf(m.source_id),
+  }));
 }

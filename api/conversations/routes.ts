@@ -13,7 +13,7 @@ import {
   pageOf,
   security,
 } from '../common-schemas.ts';
-import { decodeCursor, page, pageQuery } from '../pagination.ts';
+import { decodeCursor, page } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -26,6 +26,7 @@ import {
   inboundMessage,
   inboxParam,
   ingested,
+  messagesQuery,
   ingestedLinks,
   statusChange,
   toggleStatusBody,
@@ -149,9 +150,9 @@ export function conversationRoutes({
       summary: "List a conversation's messages in order",
       security,
       middleware: accountAccess({ sql }),
-      request: { params: conversationParam, query: pageQuery },
+      request: { params: conversationParam, query: messagesQuery },
       responses: {
-        200: jsonContent(pageOf(anyObject), 'A page, by seq'),
+        200: jsonContent(pageOf(anyObject), 'A page, by seq (`order=desc`: newest first)'),
         404: { description: 'No such conversation' },
       },
     }),
@@ -163,6 +164,7 @@ export function conversationRoutes({
         displayId,
         after: decodeCursor(q.cursor) ?? 0,
         limit: q.limit + 1,
+        order: q.order,
       });
       if (!rows) throw new ProblemError('notFound', `Conversation ${displayId} does not exist in account ${id}.`);
       return c.json(

@@ -14,6 +14,13 @@ export const conversationParam = accountParam.extend({
     .max(2_147_483_647)
     .openapi({ param: { name: 'displayId', in: 'path' }, example: 1 }),
 });
+export const messagesQuery = pageQuery.extend({
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .openapi({ description: '`desc`: newest first, the cursor pages towards older messages' }),
+});
+
 export const conversationQuery = pageQuery.extend({
   status: conversationStatus.optional(),
   inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),

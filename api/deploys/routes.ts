@@ -6,7 +6,8 @@ import type { Sql } from '../../db/pool.ts';
 import { cancelSignal, deployInput, progressQuery } from '../../contracts/deploys.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
-import { anyObject, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
+import { anyObject, jsonBody, jsonContent, listOf, pageOf, security } from '../common-schemas.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
 
@@ -113,6 +114,36 @@ export function deployRoutes({
         { id: `${body.owner_id}:${body.app_id}`, workflow_id: started.workflowId, run_id: started.runId, links: l },
         202,
         { Location: l.self },
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/deploys',
+      operationId: 'listDeploys',
+      summary: 'Recent deploys of every application, newest first (platform token)',
+      security,
+      request: { query: pageQuery },
+      responses: { 200: jsonContent(pageOf(anyObject), 'A page of attempts, rollbacks included') },
+    }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      const q = c.req.valid('query');
+      const before = decodeCursor(q.cursor);
+      const rows = await sql<{ id: number; requested_at: Date; finished_at: Date | null }[]>`
+        select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
+          from deployments ${before ? sql`where id < ${before}::bigint` : sql``}
+         order by id desc limit ${q.limit + 1}`;
+      const views = rows.map((r) => ({
+        ...r,
+        requested_at: r.requested_at.toISOString(),
+        finished_at: r.finished_at?.toISOString() ?? null,
+      }));
+      return c.json(
+        page(views, q.limit, (r) => r.id),
+        200,
       );
     },
   );

@@ -5,13 +5,14 @@ import { licenceState } from '../../db/licence-state.ts';
 import { verifyLicence } from '../../domain/licence/verify.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
 import { installationId } from '../../db/installation.ts';
-import { storeLicence } from '../../db/licence.ts';
+import { heartbeatHistory, storeLicence } from '../../db/licence.ts';
 import type { Sql } from '../../db/pool.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow } from '../../workers/start.ts';
 import { ensureLicenceSchedule, heartbeatInterval, LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
-import { anyObject, jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { anyObject, jsonBody, jsonContent, pageOf, security } from '../common-schemas.ts';
+import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
 import { isDeadlineExceeded, toProblem } from '../write.ts';
@@ -89,6 +90,27 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
     async (c) => {
       requirePlatform(c.get('principal'));
       return c.json(await view(), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/license/heartbeats',
+      operationId: 'listLicenceHeartbeats',
+      summary: 'Heartbeat history, newest first (platform token)',
+      security,
+      request: { query: pageQuery },
+      responses: { 200: jsonContent(pageOf(anyObject), 'A page') },
+    }),
+    async (c) => {
+      requirePlatform(c.get('principal'));
+      const q = c.req.valid('query');
+      const rows = await heartbeatHistory(sql, { before: decodeCursor(q.cursor), limit: q.limit + 1 });
+      return c.json(
+        page(rows, q.limit, (r) => r.id),
+        200,
+      );
     },
   );
 

@@ -37,6 +37,7 @@ export async function apiCommand(): Promise<void> {
         temporal,
         logger,
         workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
+        webUiUrl: env.TEMPORAL_WEB_UI_URL,
         deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
         licence: licenceSettings(env),
         codecServer,

@@ -28,7 +28,7 @@ describe('methods a path does not answer', () => {
   it('TRACE on a known path answers 405 with Allow listing its methods, as a problem', async () => {
     const res = await trace('/v1/accounts', stack.platformToken);
     expect(res.status).toBe(405);
-    expect(res.allow).toBe('POST');
+    expect(res.allow).toBe('GET, HEAD, POST');
     expect(res.type).toBe('application/problem+json');
     expect(JSON.parse(res.body)).toMatchObject({ type: 'urn:capstan:problem:method-not-allowed', status: 405 });
   });

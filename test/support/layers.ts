@@ -17,6 +17,8 @@ export const allowedImports: Record<string, readonly string[]> = {
   api: ['workers', 'contracts', 'db', 'config', 'domain'],
   sandbox: ['config', 'domain'],
   cli: ['api', 'workers', 'contracts', 'db', 'config', 'domain', 'sandbox'],
+  // The browser console talks to the server over HTTP only: its bundle carries none of the server's code.
+  web: [],
 };
 
 export interface SourceFile {
@@ -61,7 +63,7 @@ export function layerSources(root: string): SourceFile[] {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|js)$/.test(entry.name)) files.push({ path, text: readFileSync(resolve(root, path), 'utf8') });
+      else if (/\.(ts|tsx|js)$/.test(entry.name)) files.push({ path, text: readFileSync(resolve(root, path), 'utf8') });
     }
   };
   for (const layer of Object.keys(allowedImports)) walk(layer);

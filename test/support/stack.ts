@@ -78,6 +78,8 @@ export interface StackOptions {
   webhooks?: WebhookSettings;
   /** Keep every log line of this process in `stack.logLines`. */
   captureLogs?: boolean;
+  /** The Temporal Web UI the API links workflows to. */
+  webUiUrl?: string;
 }
 
 /** This fork's own namespace, so its workers never take another file's tasks. */
@@ -174,6 +176,7 @@ export function useStack(options: StackOptions = {}): TestStack {
       licence: stack.licence,
       codecServer,
       rateLimits: options.rateLimits ?? roomyRateLimits,
+      webUiUrl: options.webUiUrl,
     });
     if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
   });

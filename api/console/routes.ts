@@ -1,0 +1,50 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import { jsonContent, security } from '../common-schemas.ts';
+import { validationHook } from '../validation.ts';
+
+const consoleSettings = z
+  .object({
+    temporal: z.object({
+      namespace: z.string(),
+      web_ui_url: z
+        .string()
+        .nullable()
+        .openapi({ description: 'The Temporal Web UI; null when this installation has none to link to' }),
+    }),
+    principal: z.object({
+      kind: z.enum(['platform', 'user']),
+      account_id: z.number().int().nullable(),
+      super_admin: z.boolean(),
+    }),
+  })
+  .openapi('ConsoleSettings');
+
+/** What the operator console needs beyond the resources: whom the token is, and where workflows are seen. */
+export function consoleRoutes({ temporal, webUiUrl }: { temporal: Client; webUiUrl?: string }) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/console/settings',
+      operationId: 'getConsoleSettings',
+      summary: 'The Temporal Web UI to link workflows to, and what kind of token this is (any token)',
+      security,
+      responses: { 200: jsonContent(consoleSettings, 'The settings') },
+    }),
+    (c) => {
+      const principal = c.get('principal');
+      return c.json(
+        {
+          temporal: { namespace: temporal.options.namespace, web_ui_url: webUiUrl ?? null },
+          principal:
+            principal.kind === 'platform'
+              ? { kind: 'platform' as const, account_id: null, super_admin: false }
+              : { kind: 'user' as const, account_id: principal.accountId, super_admin: principal.superAdmin },
+        },
+        200,
+      );
+    },
+  );
+  return app;
+}

@@ -1,0 +1,40 @@
+/** The console's only way to the server: same-origin `/v1` calls with the signed-in token. */
+const TOKEN_KEY = 'capstan.token';
+
+export const session = {
+  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Page<T> {
+  payload: T[];
+  meta: { next_cursor: string | null };
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, token = session.token()): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' },
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, body.detail ?? body.title ?? `${method} ${path} answered ${res.status}`);
+  return body as T;
+}
+
+export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== null && value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
