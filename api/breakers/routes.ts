@@ -6,7 +6,7 @@ import { workflows } from '../../contracts/workflows.ts';
 import { breakerStates, type BreakerRecord } from '../../db/breakers.ts';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { apiText } from '../text-rules.ts';
@@ -87,6 +87,7 @@ export function breakerRoutes({
       summary: 'List circuit breakers with their state and last failure (platform token)',
       description: 'A dependency appears once it has failed at least once; one breaker per webhook receiving host.',
       security,
+      middleware: platformAccess(),
       responses: { 200: jsonContent(listOf(breaker), 'Breakers') },
     }),
     async (c) => {
@@ -102,6 +103,7 @@ export function breakerRoutes({
       operationId: 'resetBreaker',
       summary: 'Close a circuit breaker by hand, with a reason (platform token; audited)',
       security,
+      middleware: platformAccess(),
       request: { params: nameParam, body: jsonBody(resetBody) },
       responses: {
         200: jsonContent(breaker.extend({ before: state }), 'Closed; `before` is the state it was in'),

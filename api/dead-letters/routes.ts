@@ -4,7 +4,7 @@ import { workflows } from '../../contracts/workflows.ts';
 import { findDeadLetter, listDeadLetters } from '../../db/dead-letters.ts';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { idempotencyHeader, idParam, jsonBody, jsonContent, listOf, pageOf, security } from '../common-schemas.ts';
 import { decodeCursor, page } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
@@ -43,6 +43,7 @@ export function deadLetterRoutes({
       operationId: 'listDeadLetters',
       summary: 'List dead letters, newest first, by kind, account, time and full-text search (platform token)',
       security,
+      middleware: platformAccess(),
       request: { query: listQuery },
       responses: { 200: jsonContent(pageOf(deadLetter), 'A page') },
     }),
@@ -62,6 +63,7 @@ export function deadLetterRoutes({
       operationId: 'getDeadLetter',
       summary: 'A dead letter with its input, secrets removed (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: letterParam },
       responses: { 200: jsonContent(deadLetter, 'The letter'), ...missing },
     }),
@@ -80,6 +82,7 @@ export function deadLetterRoutes({
       operationId: 'retryDeadLetter',
       summary: 'Start the failed workflow again, same id and input (platform token); twice starts one run',
       security,
+      middleware: platformAccess(),
       request: { params: letterParam, headers: idempotencyHeader },
       responses: { 200: jsonContent(retried, 'Where the new run is'), ...writeAnswers, ...missing },
     }),
@@ -104,6 +107,7 @@ export function deadLetterRoutes({
       operationId: 'retryDeadLetters',
       summary: 'Retry every open dead letter matching a filter, up to 200 a request (platform token)',
       security,
+      middleware: platformAccess(),
       request: { headers: idempotencyHeader, body: jsonBody(bulkRetryBody) },
       responses: {
         200: jsonContent(
@@ -136,6 +140,7 @@ export function deadLetterRoutes({
       operationId: 'discardDeadLetter',
       summary: 'Close a dead letter without retrying it, with a reason (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: letterParam, headers: idempotencyHeader, body: jsonBody(discardBody) },
       responses: {
         200: jsonContent(deadLetter, 'The letter, discarded'),

@@ -4,7 +4,7 @@ import { scheduleOperation } from '../../contracts/schedules.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { describeSchedules, isOwnedSchedule, ownedScheduleIds } from '../../workers/schedules.ts';
 import { actorOf } from '../actor.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
@@ -53,6 +53,7 @@ export function scheduleRoutes({ temporal, workflowWaitMs }: { temporal: Client;
       operationId: 'listSchedules',
       summary: 'Every schedule Capstan owns, as Temporal runs it now (platform token)',
       security,
+      middleware: platformAccess(),
       responses: { 200: jsonContent(listOf(schedule), 'Schedules') },
     }),
     async (c) => {
@@ -87,6 +88,7 @@ export function scheduleRoutes({ temporal, workflowWaitMs }: { temporal: Client;
       operationId: 'operateSchedule',
       summary: 'Pause, unpause, trigger or backfill a schedule (platform token); audited with the reason',
       security,
+      middleware: platformAccess(),
       request: { params: operationParams, headers: idempotencyHeader, body: jsonBody(operationBody) },
       responses: {
         200: jsonContent(z.object({ id: z.string(), operation }), 'Done'),

@@ -8,6 +8,7 @@
  *   'member'         any member of the account in the path (administrator or agent), or a platform token
  *   'administrator'  an administrator of the account in the path, or a platform token
  *   'user'           any user token, acting for itself (a platform token gets 403)
+ *   'signed-in'      any valid token, user or platform; the answer holds only what that token may see
  * or `{ caller, openapi: false }` for a route deliberately left out of /openapi.json, and
  * `{ caller, whileSuspended: 'allowed' }` for an account write that still answers while the account is suspended.
  *
@@ -94,6 +95,25 @@ export const authorizationTable: AuthorizationTable = {
   'GET /v1/deploys/{id}': 'platform',
   'POST /v1/deploys/{id}/cancel': 'platform',
   'GET /v1/apps/{appId}/deploys': 'platform',
+  'GET /v1/deploys': 'platform',
+  'GET /v1/license/heartbeats': 'platform',
+  'GET /v1/accounts': 'signed-in',
+  'GET /v1/console/settings': 'signed-in',
+
+  'GET /v1/breakers': 'platform',
+  'POST /v1/breakers/{name}/reset': 'platform',
+  'GET /v1/dead-letters': 'platform',
+  'GET /v1/dead-letters/{id}': 'platform',
+  'POST /v1/dead-letters/retry': 'platform',
+  'POST /v1/dead-letters/{id}/retry': 'platform',
+  'POST /v1/dead-letters/{id}/discard': 'platform',
+  'GET /v1/schedules': 'platform',
+  'POST /v1/schedules/{id}/{operation}': 'platform',
+  'POST /v1/admin/promotions': 'platform',
+  'POST /v1/admin/promotions/{email}/revoke': 'platform',
+  'POST /v1/admin/promotions/{email}/extend': 'platform',
+  'POST /v1/admin/force-reset': 'platform',
+  'POST /v1/admin/debug-auth': 'platform',
 };
 
 // Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.

@@ -12,7 +12,8 @@ export type Caller =
   | 'platform' // a platform token only
   | 'member' // any member of the account in the path (administrator or agent)
   | 'administrator' // an administrator of the account in the path
-  | 'user'; // any user token, acting for itself (a platform token is refused)
+  | 'user' // any user token, acting for itself (a platform token is refused)
+  | 'signed-in'; // any valid token, user or platform: the answer is scoped to what the token may see
 
 export interface Rule {
   caller: Caller;
@@ -214,6 +215,11 @@ type ParamValue = (w: World, of: World['a']) => string | number;
 export const paramValues: Array<[prefix: string, param: string, value: ParamValue]> = [
   ['/v1/platform/tokens/', 'tokenId', (w) => w.platformTokenId],
   ['/v1/deploys/', 'id', () => 'orga_authz:app_authz'],
+  ['/v1/dead-letters/', 'id', () => 1],
+  ['/v1/schedules/', 'id', () => 'licence-heartbeat'],
+  ['/v1/schedules/', 'operation', () => 'pause'],
+  ['/v1/breakers/', 'name', () => 'clever-cloud'],
+  ['/v1/admin/', 'email', () => 'nobody@example.test'],
   ['/v1/apps/', 'appId', () => 'app_authz'],
   ['/v1/accounts/{id}', 'id', (_, of) => of.accountId],
   ['', 'userId', (_, of) => of.agentId],
@@ -317,7 +323,8 @@ export const probes: Probe[] = [
     name: "another account's administrator",
     who: (w) => ({ token: w.b.adminToken }),
     // Accepting an invitation meant for someone else finds none: 404, as for one that does not exist.
-    expect: (r) => (r.caller === 'public' ? 'skip' : r.caller === 'user' ? 404 : 403),
+    expect: (r) =>
+      r.caller === 'public' ? 'skip' : r.caller === 'user' ? 404 : r.caller === 'signed-in' ? 'allowed' : 403,
   },
   {
     name: "the account's administrator, with another account's objects in the path",
