@@ -20,7 +20,14 @@ program
   .description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API')
   .action(upCommand);
 program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
-program.command('worker').description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)').action(workerCommand);
+program
+  .command('worker')
+  .description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)')
+  .option(
+    '--queue <name...>',
+    'task queues to poll: core, deploy (repeatable or comma-separated; default every queue configured)',
+  )
+  .action(workerCommand);
 program.command('api').description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)').action(apiCommand);
 program
   .command('deploy')

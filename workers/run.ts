@@ -7,11 +7,10 @@ import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
-import { createCoreWorker } from './core.ts';
-import { createDeployWorker } from './deploy.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
 import { serveWorkerHealth } from './health.ts';
+import { workerQueues, type WorkerQueue } from './queues.ts';
 
 export interface RunningWorkers {
   /** Settles when every worker has stopped. */
@@ -35,9 +34,11 @@ export interface StartWorkersOptions {
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
   workflowBundle?: { code: string } | { codePath: string };
+  /** The task queues this process polls (default: every queue it has the settings for). */
+  queues?: readonly WorkerQueue[];
 }
 
-/** Starts the workers of this process (today `capstan-core`) on one connection and one bundle. */
+/** Starts one worker per selected task queue, all on one connection and one bundle. */
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metricsPort: options.metricsPort });
@@ -51,15 +52,20 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     workflowBundle,
     dataConverter: dataConverterOf(options.temporal.codec),
   };
-  const workers: Worker[] = [
-    await createCoreWorker({
+  const selected = options.queues ?? (Object.keys(workerQueues) as WorkerQueue[]);
+  const workers: Worker[] = [];
+  for (const queue of selected) {
+    const worker = await workerQueues[queue]({
       ...shared,
       webhooks: options.webhooks,
       licence: options.licence,
       limits: options.limits ?? accountLimits(loadEnv({})),
-    }),
-  ];
-  if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
+      clever: options.clever,
+    });
+    if (worker) workers.push(worker);
+    else if (options.queues) throw new Error(`the ${queue} worker needs settings this process lacks (${queue} queue)`);
+  }
+  if (!workers.length) throw new Error('no worker to run: select at least one task queue');
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   // Started after run(), and closed only once the workers have stopped, so /readyz reports the drain.
   const health =
