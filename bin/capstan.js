@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The compiled CLI when `npm run build` made one (the production image), else the
+// TypeScript sources through tsx, so there is no build step to forget in development.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../cli/main.ts');
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+}

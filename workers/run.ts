@@ -5,7 +5,7 @@ import type { LicenceSettings } from '../config/licence.ts';
 import { accountLimits, type AccountLimits } from '../config/limits.ts';
 import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
-import { bundleWorkflows } from './bundle.ts';
+import { bundleWorkflows, prebuiltWorkflowBundle } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
@@ -43,7 +43,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metricsPort: options.metricsPort });
   const connection = await connectWorker(options.temporal);
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const prebuilt = prebuiltWorkflowBundle();
+  const workflowBundle = options.workflowBundle ?? prebuilt ?? (await bundleWorkflows());
   const shared = {
     connection,
     namespace: options.temporal.namespace,
@@ -75,7 +76,14 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       await done;
       throw err;
     }));
-  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), health: health?.url }, 'workers running');
+  logger.info(
+    {
+      taskQueues: workers.map((w) => w.options.taskQueue),
+      health: health?.url,
+      workflowBundle: options.workflowBundle ? 'given' : prebuilt ? 'prebuilt' : 'bundled at start',
+    },
+    'workers running',
+  );
   return {
     done,
     healthUrl: health?.url,
