@@ -16,8 +16,10 @@ export async function startWorkerProcess(env: {
   temporalAddress: string;
   namespace: string;
   extraEnv?: Record<string, string>;
+  /** More arguments for `capstan worker`, e.g. `['--queue', 'core']`. */
+  args?: string[];
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, 'worker'], {
+  const child = spawn(process.execPath, [bin, 'worker', ...(env.args ?? [])], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,
