@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadEnv } from '../config/env.ts';
 import { apiCommand } from './commands/api.ts';
+import { clusterCommand } from './commands/cluster.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
@@ -19,6 +20,10 @@ program
   .command('up')
   .description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API')
   .action(upCommand);
+program
+  .command('cluster')
+  .description('Run Capstan on the real Temporal server on PostgreSQL: API and one worker per queue as processes')
+  .action(clusterCommand);
 program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
 program
   .command('worker')

@@ -114,17 +114,25 @@ async function writeConfig(binaries: ClusterBinaries, options: ClusterOptions, p
       password: pg.password,
     });
   }
-  const ports = await Promise.all(Array.from({ length: 9 }, () => freeLowPort()));
-  const take = () => ports.pop()!;
-  config.services.frontend.rpc = { ...config.services.frontend.rpc, grpcPort: port, httpPort: take() };
-  for (const service of ['frontend', 'matching', 'history', 'worker'])
-    config.services[service].rpc = {
-      ...config.services[service].rpc,
-      ...(service !== 'frontend' && { grpcPort: take() }),
-      membershipPort: take(),
-    };
+  // The same ports on every restart: a host that comes back elsewhere leaves its old membership
+  // row behind, and shards wait on that ghost until its heartbeat expires.
+  const previous = await readFile(join(configDir, 'development-postgres12.yaml'), 'utf8').then(parse, () => undefined);
+  if (previous?.services?.frontend?.rpc?.grpcPort === port) {
+    config.services = previous.services;
+    config.global.metrics.prometheus.listenAddress = previous.global.metrics.prometheus.listenAddress;
+  } else {
+    const ports = await Promise.all(Array.from({ length: 9 }, () => freeLowPort()));
+    const take = () => ports.pop()!;
+    config.services.frontend.rpc = { ...config.services.frontend.rpc, grpcPort: port, httpPort: take() };
+    for (const service of ['frontend', 'matching', 'history', 'worker'])
+      config.services[service].rpc = {
+        ...config.services[service].rpc,
+        ...(service !== 'frontend' && { grpcPort: take() }),
+        membershipPort: take(),
+      };
+    config.global.metrics.prometheus.listenAddress = `127.0.0.1:${take()}`;
+  }
   config.global.pprof = { port: 0 };
-  config.global.metrics.prometheus.listenAddress = `127.0.0.1:${take()}`;
   config.clusterMetadata.clusterInformation.active.rpcAddress = `127.0.0.1:${port}`;
   delete config.archival;
   delete config.namespaceDefaults;
