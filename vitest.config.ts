@@ -1,4 +1,8 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { loadEnv } from './config/env.ts';
+
+// test/cluster/ restarts a real Temporal server of its own: it runs with CAPSTAN_TEST_TARGET=cluster (npm run test:cluster).
+const cluster = loadEnv().CAPSTAN_TEST_TARGET === 'cluster';
 
 export default defineConfig({
   test: {
@@ -7,6 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(cluster ? [] : ['test/cluster/**'])],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

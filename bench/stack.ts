@@ -7,6 +7,7 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
+import { startTemporalCluster } from '../cli/local/temporal-cluster.ts';
 import { loadEnv } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { webhookSettings } from '../config/webhooks.ts';
@@ -29,17 +30,33 @@ import { createFloorActivities } from './floor-activities.ts';
  * as its own process (`capstan api`), the workers (Capstan's and the floor's)
  * in this one, which is also the load generator for both sides.
  */
-export async function startBenchStack(options: { clever?: CleverClientOptions } = {}) {
+export async function startBenchStack(options: { clever?: CleverClientOptions; target?: 'dev' | 'cluster' } = {}) {
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
-  const [temporalServer, database] = await Promise.all([
-    process.env.TEMPORAL_ADDRESS
-      ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => {} }
-      : startTemporalDevServer(),
+  const startDatabase = () =>
     process.env.DATABASE_URL
       ? { url: process.env.DATABASE_URL, stop: async () => {} }
-      : freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true })),
-  ]);
+      : freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'pg'), port, ephemeral: true }));
+  // The cluster keeps its history in the same PostgreSQL as Capstan, as `capstan cluster` does.
+  const [temporalServer, database] =
+    options.target === 'cluster'
+      ? await (async () => {
+          const database = await startDatabase();
+          const url = new URL(database.url);
+          const postgres = { host: url.hostname, port: Number(url.port), user: url.username, password: url.password };
+          const cluster = await startTemporalCluster({
+            postgres,
+            dir: join(workDir, 'temporal'),
+            namespaces: ['default'],
+          });
+          return [cluster, database] as const;
+        })()
+      : await Promise.all([
+          process.env.TEMPORAL_ADDRESS
+            ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => {} }
+            : startTemporalDevServer(),
+          startDatabase(),
+        ]);
   await migrate(database.url);
   const sql = createPool({ url: database.url, max: 40 });
   await sql`create table if not exists bench_rows (id bigint generated always as identity primary key, label text not null)`;
@@ -93,7 +110,8 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
       await workers.shutdown();
       await temporal.connection.close();
       await sql.end();
-      await Promise.allSettled([temporalServer.stop(), database.stop()]);
+      await temporalServer.stop().catch(() => {});
+      await database.stop();
       await rm(workDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,8 @@ import { registerAdminCommands } from './commands/admin.ts';
 import { apiCommand } from './commands/api.ts';
 import { deadLettersCommand } from './commands/dead-letters.ts';
 import { breakersCommand } from './commands/breakers.ts';
+
+import { clusterCommand } from './commands/cluster.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
@@ -24,8 +26,19 @@ program
   .command('up')
   .description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API')
   .action(upCommand);
+program
+  .command('cluster')
+  .description('Run Capstan on the real Temporal server on PostgreSQL: API and one worker per queue as processes')
+  .action(clusterCommand);
 program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
-program.command('worker').description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)').action(workerCommand);
+program
+  .command('worker')
+  .description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)')
+  .option(
+    '--queue <name...>',
+    'task queues to poll: core, deploy (repeatable or comma-separated; default every queue configured)',
+  )
+  .action(workerCommand);
 program.command('api').description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)').action(apiCommand);
 program
   .command('deploy')

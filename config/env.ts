@@ -131,6 +131,12 @@ export const envSchema = z
       .describe(
         'Address ranges webhooks may target besides the public internet: `loopback`, `private`, `linkLocal`, … (unset: none; `capstan up`: loopback)',
       ),
+    CAPSTAN_TEST_TARGET: z
+      .enum(['dev', 'cluster'])
+      .default('dev')
+      .describe(
+        'The Temporal the tests run against: the dev server, or the real server on PostgreSQL (`capstan cluster`)',
+      ),
     DEBUG: z
       .string()
       .optional()

@@ -5,14 +5,13 @@ import type { LicenceSettings } from '../config/licence.ts';
 import { accountLimits, type AccountLimits } from '../config/limits.ts';
 import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
-import { bundleWorkflows } from './bundle.ts';
+import { bundleWorkflows, prebuiltWorkflowBundle } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
-import { createCoreWorker } from './core.ts';
-import { createDeployWorker } from './deploy.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
 import { defaultBreakerSettings, type BreakerSettings } from '../config/breakers.ts';
 import { serveWorkerHealth } from './health.ts';
+import { workerQueues, type WorkerQueue } from './queues.ts';
 
 export interface RunningWorkers {
   /** Settles when every worker has stopped. */
@@ -39,14 +38,17 @@ export interface StartWorkersOptions {
   /** Circuit breakers' switch and threshold overrides (default: on, the catalogue's thresholds). */
   breakers?: BreakerSettings;
   workflowBundle?: { code: string } | { codePath: string };
+  /** The task queues this process polls (default: every queue it has the settings for). */
+  queues?: readonly WorkerQueue[];
 }
 
-/** Starts the workers of this process (today `capstan-core`) on one connection and one bundle. */
+/** Starts one worker per selected task queue, all on one connection and one bundle. */
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metrics: options.metrics });
   const connection = await connectWorker(options.temporal);
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const prebuilt = prebuiltWorkflowBundle();
+  const workflowBundle = options.workflowBundle ?? prebuilt ?? (await bundleWorkflows());
   const shared = {
     connection,
     namespace: options.temporal.namespace,
@@ -56,15 +58,20 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     dataConverter: dataConverterOf(options.temporal.codec),
     breakers: options.breakers ?? defaultBreakerSettings,
   };
-  const workers: Worker[] = [
-    await createCoreWorker({
+  const selected = options.queues ?? (Object.keys(workerQueues) as WorkerQueue[]);
+  const workers: Worker[] = [];
+  for (const queue of selected) {
+    const worker = await workerQueues[queue]({
       ...shared,
       webhooks: options.webhooks,
       licence: options.licence,
       limits: options.limits ?? accountLimits(loadEnv({})),
-    }),
-  ];
-  if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
+      clever: options.clever,
+    });
+    if (worker) workers.push(worker);
+    else if (options.queues) throw new Error(`the ${queue} worker needs settings this process lacks (${queue} queue)`);
+  }
+  if (!workers.length) throw new Error('no worker to run: select at least one task queue');
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   // Started after run(), and closed only once the workers have stopped, so /readyz reports the drain.
   const health =
@@ -74,7 +81,14 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       await done;
       throw err;
     }));
-  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue), health: health?.url }, 'workers running');
+  logger.info(
+    {
+      taskQueues: workers.map((w) => w.options.taskQueue),
+      health: health?.url,
+      workflowBundle: options.workflowBundle ? 'given' : prebuilt ? 'prebuilt' : 'bundled at start',
+    },
+    'workers running',
+  );
   return {
     done,
     healthUrl: health?.url,

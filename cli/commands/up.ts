@@ -152,7 +152,7 @@ export async function upCommand(): Promise<void> {
 }
 
 /** A platform token made once for this data directory and kept beside the data. */
-async function localPlatformToken(dataDir: string): Promise<string> {
+export async function localPlatformToken(dataDir: string): Promise<string> {
   const file = join(dataDir, 'platform-token');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const token = issueToken().plaintext;

@@ -9,11 +9,13 @@ import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
+import { parseQueues } from '../../workers/queues.ts';
 import { requireSetting } from '../settings.ts';
 import { Shutdown } from '../shutdown.ts';
 
-export async function workerCommand(): Promise<void> {
+export async function workerCommand(options: { queue?: string[] } = {}): Promise<void> {
   const env = loadEnv();
+  const queues = options.queue?.length ? parseQueues(options.queue) : undefined;
   const logger = createLogger({ level: env.LOG_LEVEL });
   const shutdown = new Shutdown(logger);
   const licence = licenceSettings(env);
@@ -41,6 +43,7 @@ export async function workerCommand(): Promise<void> {
       licence,
       limits: accountLimits(env),
       breakers: breakerSettings(env),
+      queues,
     });
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);

@@ -83,7 +83,7 @@ function uiUrl(port?: number): string | undefined {
   return port ? `http://127.0.0.1:${port}` : undefined;
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -105,7 +105,7 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
 }
 
 /** SIGTERM first so the SQLite file is closed cleanly; SIGKILL if it lingers. */
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

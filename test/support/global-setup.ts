@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../cli/local/free-port.ts';
 import { loadEnv } from '../../config/env.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
+import { startTemporalCluster } from '../../cli/local/temporal-cluster.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import postgres from 'postgres';
@@ -23,16 +24,33 @@ declare module 'vitest' {
     isolatedDatabaseUrl: string;
     /** CAPSTAN_PAYLOAD_KEYS for every client, worker and `capstan` process of the run. */
     payloadKeys: string;
+    /** `dev` (the dev server) or `cluster` (the real Temporal server on the run's PostgreSQL). */
+    testTarget: 'dev' | 'cluster';
   }
 }
 
-/** One Temporal dev server (in memory) and one PostgreSQL for the whole run; workflows bundled once. */
+/**
+ * One Temporal and one PostgreSQL for the whole run; workflows bundled once. Temporal is the dev server
+ * (in memory), or with CAPSTAN_TEST_TARGET=cluster the real server on the run's PostgreSQL.
+ */
 export default async function setup(project: TestProject) {
+  const target = loadEnv().CAPSTAN_TEST_TARGET;
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-test-'));
   await chmod(workDir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
+  const postgresStarted = freePort().then((port) =>
+    startEmbeddedDatabase({ dataDir: join(workDir, 'postgres'), port, ephemeral: true }),
+  );
   const started = await Promise.allSettled([
-    startTemporalDevServer({ extraNamespaces: TEST_NAMESPACES }),
-    freePort().then((port) => startEmbeddedDatabase({ dataDir: join(workDir, 'postgres'), port, ephemeral: true })),
+    target === 'cluster'
+      ? postgresStarted.then(({ url }) =>
+          startTemporalCluster({
+            postgres: postgresAccess(url),
+            dir: join(workDir, 'temporal'),
+            namespaces: TEST_NAMESPACES,
+          }),
+        )
+      : startTemporalDevServer({ extraNamespaces: TEST_NAMESPACES }),
+    postgresStarted,
     bundleWorkflowsToFile(join(workDir, 'workflow-bundle.js')),
   ] as const);
   const teardown = async () => {
@@ -68,8 +86,20 @@ export default async function setup(project: TestProject) {
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('isolatedDatabaseUrl', isolatedDatabaseUrl);
   project.provide('payloadKeys', generatePayloadKeys('test-run'));
+  project.provide('testTarget', target);
 
   return teardown;
+}
+
+/** Host, port and credentials of a postgres:// URL, for temporal-sql-tool and the server's config. */
+export function postgresAccess(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
 }
 
 /** One line that says what to do, not vitest's stack report of the setup (DEBUG=1 keeps that). */

@@ -18,8 +18,11 @@ export async function startWorkerProcess(env: {
   extraEnv?: Record<string, string>;
   /** How long bundling and connecting may take (default 60 s; several processes starting at once need more). */
   startTimeoutMs?: number;
+
+  /** More arguments for `capstan worker`, e.g. `['--queue', 'core']`. */
+  args?: string[];
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, 'worker'], {
+  const child = spawn(process.execPath, [bin, 'worker', ...(env.args ?? [])], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,

@@ -1,0 +1,58 @@
+/**
+ * The engine floor (a bare workflow whose one activity inserts one row) and
+ * POST /v1/accounts, on the Temporal dev server and on the real Temporal server
+ * on PostgreSQL (`capstan cluster`), in one run: what the production engine costs.
+ */
+import { randomUUID } from 'node:crypto';
+import { benchInsertRow } from './floor-workflow.ts';
+import { startBenchStack } from './stack.ts';
+import { measure, type RunStats } from './stats.ts';
+
+const COUNT = {
+  1: Number(process.env.BENCH_COUNT_SERIAL ?? 40),
+  16: Number(process.env.BENCH_COUNT_CONCURRENT ?? 160),
+};
+const rows: Array<{ target: string; concurrency: number; floor: RunStats; api: RunStats }> = [];
+
+for (const target of ['dev', 'cluster'] as const) {
+  const stack = await startBenchStack({ target });
+  try {
+    const floor = (i: number) =>
+      stack.temporal.workflow.execute(benchInsertRow, {
+        workflowId: `bench:${randomUUID()}`,
+        taskQueue: 'capstan-bench',
+        args: [`row-${i}`],
+      });
+    const provision = async () => {
+      const key = randomUUID();
+      const res = await fetch(`${stack.api.url}/v1/accounts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${stack.platformToken}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ name: 'Bench', admin: { name: 'Bench', email: `${key}@bench.test` } }),
+      });
+      if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    await measure('warm-up floor', 8, 32, floor);
+    await measure('warm-up api', 8, 32, provision);
+    for (const concurrency of [1, 16] as const) {
+      const floorStats = await measure(`${target} floor`, concurrency, COUNT[concurrency], floor);
+      const apiStats = await measure(`${target} POST /v1/accounts`, concurrency, COUNT[concurrency], provision);
+      rows.push({ target, concurrency, floor: floorStats, api: apiStats });
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+console.log('\n| target | in flight | floor /s | floor p50 ms | POST /v1/accounts /s | p50 ms | p99 ms |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows)
+  console.log(
+    `| ${r.target} | ${r.concurrency} | ${r.floor.perSecond.toFixed(1)} | ${r.floor.p50.toFixed(1)} | ${r.api.perSecond.toFixed(1)} | ${r.api.p50.toFixed(1)} | ${r.api.p99.toFixed(1)} |`,
+  );
+process.exit(0);

@@ -1,0 +1,31 @@
+import type { Worker } from '@temporalio/worker';
+import type { CleverClientOptions } from '../config/clever.ts';
+import { createCoreWorker, type CoreWorkerOptions } from './core.ts';
+import { createDeployWorker } from './deploy.ts';
+
+/** What every queue's worker may draw on; each factory takes what it needs. */
+export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOptions };
+
+/**
+ * One entry per task queue a `capstan worker` process can poll (`--queue`), so
+ * compose and Kubernetes run and scale one worker per queue. A factory answers
+ * undefined when this process lacks the settings its queue needs.
+ */
+export const workerQueues = {
+  core: (o: QueueWorkerOptions) => createCoreWorker(o),
+  deploy: (o: QueueWorkerOptions) => (o.clever ? createDeployWorker({ ...o, clever: o.clever }) : undefined),
+} satisfies Record<string, (o: QueueWorkerOptions) => Promise<Worker> | undefined>;
+
+export type WorkerQueue = keyof typeof workerQueues;
+
+/** Parses `--queue core,deploy --queue assets` into known queue names; throws on an unknown one. */
+export function parseQueues(values: readonly string[]): WorkerQueue[] {
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(n in workerQueues));
+  if (unknown.length)
+    throw new Error(`unknown task queue ${unknown.join(', ')}: choose from ${Object.keys(workerQueues).join(', ')}`);
+  return [...new Set(names)] as WorkerQueue[];
+}
