@@ -8,6 +8,7 @@ import type { Duration, SearchAttributePair } from '@temporalio/common';
 import type { z } from 'zod';
 import { taskQueues, type TaskQueue } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
+import * as assets from './assets.ts';
 import { provisionAccountInput, type ProvisionAccountResult } from './accounts.ts';
 import { deployInput, type DeployOutcome } from './deploys.ts';
 import { createInboxInput, type InboxRecord } from './inboxes.ts';
@@ -247,6 +248,32 @@ export const workflows = {
     input: reconcileInput,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ cause }: { cause: string }) => `licence-reconcile:${cause}`,
+  }),
+  /** One run per request; runs of the same sources share one build row and one staging directory. */
+  buildAssets: entry<assets.AssetBuildResult>()({
+    type: 'buildAssets',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.buildAssetsInput,
+    executionTimeout: '1 hour',
+    id: ({ key }: { key: string }) => `assets-build:${key}`,
+  }),
+  rollbackAssets: entry<assets.AssetSwitch>()({
+    type: 'rollbackAssets',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.rollbackAssetsInput,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `assets-rollback:${key}`,
+  }),
+  /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+  collectAssetGarbage: entry<assets.AssetCollection>()({
+    type: 'collectAssetGarbage',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.collectAssetsInput,
+    executionTimeout: '1 hour',
+    id: ({ key }: { key: string }) => `assets-gc:${key}`,
   }),
 } as const;
 

@@ -9,6 +9,8 @@ import { bundleWorkflows } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
 import { createCoreWorker } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
+import { createAssetsWorker } from './assets.ts';
+import type { AssetSettings } from '../config/assets.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
 import { serveWorkerHealth } from './health.ts';
@@ -35,9 +37,11 @@ export interface StartWorkersOptions {
   /** Clever Cloud access; without it this process runs no deploy worker. */
   clever?: CleverClientOptions;
   workflowBundle?: { code: string } | { codePath: string };
+  /** Front-end asset settings; with them this process also runs the `capstan-assets` worker. */
+  assets?: AssetSettings;
 }
 
-/** Starts the workers of this process (today `capstan-core`) on one connection and one bundle. */
+/** Starts the workers of this process (`capstan-core`, and `capstan-deploy`/`capstan-assets` when configured) on one connection and one bundle. */
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metricsPort: options.metricsPort });
@@ -60,6 +64,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     }),
   ];
   if (options.clever) workers.push(await createDeployWorker({ ...shared, clever: options.clever }));
+  if (options.assets) workers.push(await createAssetsWorker({ ...shared, assets: options.assets }));
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   // Started after run(), and closed only once the workers have stopped, so /readyz reports the drain.
   const health =

@@ -1,5 +1,6 @@
 /** The workflow bundle's entry point: every workflow type the workers run. */
 import type { WorkflowFn, Workflows } from '../contracts/workflows.ts';
+import { buildAssets, collectAssetGarbage, rollbackAssets } from './assets.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
@@ -43,6 +44,9 @@ export {
   deployApplication,
   licenceHeartbeat,
   reconcilePremiumFeatures,
+  buildAssets,
+  rollbackAssets,
+  collectAssetGarbage,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -70,5 +74,8 @@ export type Implemented = Conforms<{
   deployApplication: typeof deployApplication;
   licenceHeartbeat: typeof licenceHeartbeat;
   reconcilePremiumFeatures: typeof reconcilePremiumFeatures;
+  buildAssets: typeof buildAssets;
+  rollbackAssets: typeof rollbackAssets;
+  collectAssetGarbage: typeof collectAssetGarbage;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

@@ -4,6 +4,7 @@ import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { licenceSettings } from '../../config/licence.ts';
+import { assetSettings } from '../../config/assets.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureLicenceSchedule, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
@@ -39,6 +40,7 @@ export async function workerCommand(): Promise<void> {
       clever: cleverSettings(env),
       licence,
       limits: accountLimits(env),
+      assets: assetSettings(env),
     });
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);
