@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { CleverClientOptions } from '../config/clever.ts';
+import type { AssetSettings } from '../config/assets.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { loadEnv } from '../config/env.ts';
@@ -29,7 +30,7 @@ import { createFloorActivities } from './floor-activities.ts';
  * as its own process (`capstan api`), the workers (Capstan's and the floor's)
  * in this one, which is also the load generator for both sides.
  */
-export async function startBenchStack(options: { clever?: CleverClientOptions } = {}) {
+export async function startBenchStack(options: { clever?: CleverClientOptions; assets?: AssetSettings } = {}) {
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
   const [temporalServer, database] = await Promise.all([
@@ -61,6 +62,7 @@ export async function startBenchStack(options: { clever?: CleverClientOptions } 
     webhooks: webhookSettings(loadEnv({})),
     licence: licenceSettings(loadEnv({})),
     clever: options.clever,
+    assets: options.assets,
   });
   const floorWorker = await Worker.create({
     connection: await connectWorker(access),

@@ -64,8 +64,9 @@ describe.each(['fs', 's3'] as const)('an assets worker killed between upload and
     const uploaded = await until(
       'the upload to finish and the switch to start',
       async () => {
-        const p = await handle.query(assetProgressQuery);
-        return p.phase === 'switching' && p.filesDone === p.filesTotal ? p : undefined;
+        // Until the first workflow task runs, the query has no handler yet.
+        const p = await handle.query(assetProgressQuery).catch(() => undefined);
+        return p?.phase === 'switching' && p.filesDone === p.filesTotal ? p : undefined;
       },
       120_000,
     );

@@ -34,7 +34,12 @@ export async function startWorkerProcess(env: {
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000);
+    // A loaded machine (several suites at once) can take a minute to start one; a worker that never
+    // started is killed, or it would take later tests' tasks from their own namespace.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start in 120 s:\n${output}`));
+    }, 120_000);
     const check = () => {
       if (output.includes('"workers running"')) {
         clearTimeout(timer);
