@@ -36,6 +36,10 @@ import { documentProblems } from './problem/document.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
 import { createErrorHandler } from './problem/on-error.ts';
 import { validationHook } from './validation.ts';
+import { assetRoutes } from './assets/routes.ts';
+import { assetServing } from './assets/serve.ts';
+import { assetSettings, type AssetSettings } from '../config/assets.ts';
+import { createOrigin, type AssetOrigin } from '../db/asset-origins.ts';
 
 export interface AppDeps {
   sql: Sql;
@@ -54,6 +58,10 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Larger request bodies to /v1 answer 413 (API_BODY_LIMIT_BYTES, default 1 MiB). */
   bodyLimitBytes?: number;
+  /** Front-end assets: the origin `/assets/*` is served from, the console's entry and public prefix. */
+  assets?: AssetSettings;
+  /** The origin itself, when the caller already made one (default: from `assets.origin`). */
+  assetOrigin?: AssetOrigin;
 }
 
 export function createApp({
@@ -67,6 +75,8 @@ export function createApp({
   codecServer,
   rateLimits: budgets = rateLimits(loadEnv({})),
   bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES,
+  assets = assetSettings(loadEnv({})),
+  assetOrigin = createOrigin(assets.origin),
 }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
@@ -87,6 +97,7 @@ export function createApp({
 
   app.route('/', healthRoutes({ sql, temporal }));
   app.route('/', metrics.routes);
+  app.route('/', assetServing({ sql, origin: assetOrigin, settings: assets }));
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
@@ -137,6 +148,8 @@ export function createApp({
   app.route('/', scheduleRoutes(deps));
 
   app.route('/', consoleRoutes({ temporal, webUiUrl }));
+
+  app.route('/', assetRoutes({ sql, temporal, settings: assets, workflowWaitMs }));
   documentProblems(app.openAPIRegistry);
 
   return app;

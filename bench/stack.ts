@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { CleverClientOptions } from '../config/clever.ts';
+import type { AssetSettings } from '../config/assets.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { startTemporalCluster } from '../cli/local/temporal-cluster.ts';
@@ -30,7 +31,9 @@ import { createFloorActivities } from './floor-activities.ts';
  * as its own process (`capstan api`), the workers (Capstan's and the floor's)
  * in this one, which is also the load generator for both sides.
  */
-export async function startBenchStack(options: { clever?: CleverClientOptions; target?: 'dev' | 'cluster' } = {}) {
+export async function startBenchStack(
+  options: { clever?: CleverClientOptions; target?: 'dev' | 'cluster'; assets?: AssetSettings } = {},
+) {
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
   const startDatabase = () =>
@@ -78,6 +81,7 @@ export async function startBenchStack(options: { clever?: CleverClientOptions; t
     webhooks: webhookSettings(loadEnv({})),
     licence: licenceSettings(loadEnv({})),
     clever: options.clever,
+    assets: options.assets,
   });
   const floorWorker = await Worker.create({
     connection: await connectWorker(access),

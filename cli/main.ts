@@ -6,6 +6,8 @@ import { deadLettersCommand } from './commands/dead-letters.ts';
 import { breakersCommand } from './commands/breakers.ts';
 
 import { clusterCommand } from './commands/cluster.ts';
+
+import { assetsCommand } from './commands/assets.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { licenseCommand } from './commands/license.ts';
 import { sandboxLicenceIssue } from './commands/sandbox.ts';
@@ -53,6 +55,12 @@ program
   .option('--no-rollback', 'do not roll back to the last good commit on failure')
   .option('--follow', 'show live progress until the deploy ends')
   .action(deployCommand);
+program
+  .command('assets')
+  .description('Front-end builds: assets build | list | show <id> | rollback [build] | gc (through the API)')
+  .argument('<action>', 'build | list | show | rollback | gc')
+  .argument('[build]', 'a build id (show; rollback: default the previous build)')
+  .action(assetsCommand);
 program
   .command('license')
   .description('The enterprise licence: license show | install <key> | heartbeat (through the API)')

@@ -77,6 +77,15 @@ export const activityOptions = {
       maximumInterval: policy.maxIntervalMs,
     }),
   }),
+  /**
+   * One phase of an asset build or collection (hash, bundle, compress, upload a batch, delete a batch): it
+   * heartbeats, so a killed worker is noticed after 15 s and the phase runs again on another, reusing what is staged.
+   */
+  assetPhase: {
+    startToCloseTimeout: '10 min',
+    heartbeatTimeout: '15 s',
+    retry: retry({ initialInterval: '1 s', backoffCoefficient: 2, maximumInterval: '30 s', maximumAttempts: 20 }),
+  },
 } as const satisfies Record<string, ActivityOptions | ((...args: never[]) => ActivityOptions)>;
 
 /**

@@ -110,6 +110,36 @@ export const envSchema = z
     BREAKER_WINDOW_MS: z.coerce.number().int().min(100).optional(),
     BREAKER_OPEN_MS: z.coerce.number().int().min(100).optional(),
     BREAKER_TRIAL_LEASE_MS: z.coerce.number().int().min(100).optional(),
+
+    /** Front-end assets: where fingerprinted files are published (fs: ASSETS_DIR; s3: the bucket below). */
+    ASSETS_ORIGIN: z.enum(['fs', 's3']).default('fs'),
+    ASSETS_DIR: z.string().min(1).optional().describe('The filesystem origin (default <CAPSTAN_DATA_DIR>/assets)'),
+    ASSETS_STAGING_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Where builds are bundled before upload, one directory per source hash (default <CAPSTAN_DATA_DIR>/asset-staging)',
+      ),
+    ASSETS_S3_BUCKET: z.string().min(1).optional(),
+    ASSETS_S3_ENDPOINT: z.string().url().optional().describe('An S3-compatible endpoint (default: AWS)'),
+    ASSETS_S3_REGION: z.string().min(1).default('us-east-1'),
+    ASSETS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    ASSETS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    ASSETS_S3_PREFIX: z.string().default('').describe('Key prefix inside the bucket'),
+    /** The public prefix written into the console's HTML shell, as Chatwoot's ASSET_CDN_HOST. */
+    ASSET_CDN_HOST: z.string().url().optional(),
+    ASSETS_KEEP_PREVIOUS: z.coerce.number().int().min(0).max(100).default(2),
+    ASSETS_KEEP_YOUNGER_THAN_MS: z.coerce.number().int().min(0).default(3_600_000),
+    ASSETS_GC_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000)
+      .default(6 * 3_600_000),
+    ASSETS_CONSOLE_ENTRY: z.string().min(1).default('web/src/main.tsx'),
+    ASSETS_SOURCE_ROOT: z.string().min(1).optional().describe('The project the console is built from (default: cwd)'),
+    /** Tests only: the switch activity waits this long first, so a test can kill its worker between upload and switch. */
+    ASSETS_TEST_PAUSE_BEFORE_SWITCH_MS: z.coerce.number().int().min(0).optional(),
     DEPLOY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
     WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(30_000),

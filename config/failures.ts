@@ -42,6 +42,8 @@ export const failureTypes = {
   DependencyUnavailable: { status: 502, retryable: true },
   /** The licensing server answered 401: it does not know this key, and asking again will not change that. */
   LicenceRejected: { status: 502, retryable: false },
+  /** The front-end sources do not compile: building them again fails the same way. */
+  AssetBuildFailed: { status: 422, retryable: false },
   /** An upstream answer larger than Capstan reads: asking again gets the same answer, so it is final. */
   UpstreamAnswerTooLarge: { status: 502, retryable: false },
 } as const satisfies Record<string, FailureSpec>;

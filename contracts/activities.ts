@@ -3,6 +3,8 @@
  * these interfaces; activities/ implements them (`satisfies`), so neither side
  * imports the other.
  */
+import type { AssetCollection, AssetSwitch, StagedFile } from './assets.ts';
+import type { ViteManifest } from '../domain/assets.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
 import type {
   DebugAuthInput,
@@ -133,4 +135,44 @@ export interface DeployActivities extends ActorActivities, DeadLetterActivities 
   pollDeployment(input: App & { attemptKey: string; deploymentId: string }): Promise<{ state: string }>;
   cancelDeployment(input: App & { deploymentId: string }): Promise<void>;
   finishAttempt(input: { attemptKey: string; outcome: 'OK' | 'FAIL' | 'CANCELLED' | 'TIMED_OUT' }): Promise<void>;
+}
+
+/** The phases of an asset build, each retried on its own; `sourceHash` names the staging directory they share. */
+export interface AssetActivities extends ActorActivities {
+  hashAssetSources(input: {
+    root: string;
+    sources: string;
+    entries: string[];
+  }): Promise<{ sourceHash: string; files: number; bytes: number }>;
+  findReadyAssetBuild(input: {
+    sourceHash: string;
+  }): Promise<{ buildId: number; files: number; totalBytes: number } | null>;
+  bundleAssets(input: { root: string; entries: string[]; sourceHash: string }): Promise<StagedFile[]>;
+  writeAssetManifest(input: { sourceHash: string; entries: string[] }): Promise<ViteManifest>;
+  compressAssets(input: { sourceHash: string; keys: string[] }): Promise<StagedFile[]>;
+  registerAssetBuild(input: {
+    sourceHash: string;
+    entries: string[];
+    files: StagedFile[];
+    workflowId: string;
+  }): Promise<number>;
+  uploadAssets(input: {
+    sourceHash: string;
+    files: StagedFile[];
+  }): Promise<{ uploadedFiles: number; uploadedBytes: number }>;
+  markAssetBuildReady(input: {
+    buildId: number;
+    manifest: ViteManifest;
+    uploadedFiles: number;
+    uploadedBytes: number;
+    phaseMs: Record<string, number>;
+  }): Promise<void>;
+  switchLiveAssets(input: { buildId: number; actor: Actor; workflowId: string }): Promise<AssetSwitch>;
+  recordAssetPhases(input: { buildId: number; phaseMs: Record<string, number> }): Promise<void>;
+  rollbackLiveAssets(input: { buildId?: number; actor: Actor; workflowId: string }): Promise<AssetSwitch>;
+  collectAssetBuilds(input: {
+    keepPrevious?: number;
+    keepYoungerThanMs?: number;
+  }): Promise<Omit<AssetCollection, 'deletedFiles'>>;
+  purgeAssetFiles(): Promise<{ deletedFiles: number }>;
 }

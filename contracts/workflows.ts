@@ -8,6 +8,7 @@ import type { Duration, SearchAttributePair } from '@temporalio/common';
 import type { z } from 'zod';
 import { taskQueues, type TaskQueue } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
+import * as assets from './assets.ts';
 import { provisionAccountInput, type ProvisionAccountResult } from './accounts.ts';
 import * as admin from './admin.ts';
 
@@ -395,6 +396,39 @@ export const workflows = {
     summary: (i) => `Reset circuit breaker ${i.name}: ${i.reason}`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ name, key }: { name: string; key: string }) => `breaker-reset:${name}:${key}`,
+  }),
+  /** One run per request; runs of the same sources share one build row and one staging directory. */
+  buildAssets: entry<assets.AssetBuildResult>()({
+    type: 'buildAssets',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.buildAssetsInput,
+    summary: (i) =>
+      `Build the front-end assets of ${i.sources ?? 'web'} (${(i.entries ?? ['web/src/main.tsx']).join(', ')})`,
+    executionTimeout: '1 hour',
+    id: ({ key }: { key: string }) => `assets-build:${key}`,
+  }),
+  rollbackAssets: entry<assets.AssetSwitch>()({
+    type: 'rollbackAssets',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.rollbackAssetsInput,
+    summary: (i) =>
+      i.buildId
+        ? `Switch the live assets back to build ${i.buildId}`
+        : 'Switch the live assets back to the previous build',
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `assets-rollback:${key}`,
+  }),
+  /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+  collectAssetGarbage: entry<assets.AssetCollection>()({
+    type: 'collectAssetGarbage',
+    kind: 'assets',
+    taskQueue: taskQueues.assets,
+    input: assets.collectAssetsInput,
+    summary: () => 'Delete asset builds beyond retention and files no kept build references',
+    executionTimeout: '1 hour',
+    id: ({ key }: { key: string }) => `assets-gc:${key}`,
   }),
 } as const;
 

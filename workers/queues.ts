@@ -2,9 +2,11 @@ import type { Worker } from '@temporalio/worker';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { createCoreWorker, type CoreWorkerOptions } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
+import { createAssetsWorker } from './assets.ts';
+import type { AssetSettings } from '../config/assets.ts';
 
 /** What every queue's worker may draw on; each factory takes what it needs. */
-export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOptions };
+export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOptions; assets?: AssetSettings };
 
 /**
  * One entry per task queue a `capstan worker` process can poll (`--queue`), so
@@ -14,6 +16,7 @@ export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOpti
 export const workerQueues = {
   core: (o: QueueWorkerOptions) => createCoreWorker(o),
   deploy: (o: QueueWorkerOptions) => (o.clever ? createDeployWorker({ ...o, clever: o.clever }) : undefined),
+  assets: (o: QueueWorkerOptions) => (o.assets ? createAssetsWorker({ ...o, assets: o.assets }) : undefined),
 } satisfies Record<string, (o: QueueWorkerOptions) => Promise<Worker> | undefined>;
 
 export type WorkerQueue = keyof typeof workerQueues;

@@ -7,6 +7,7 @@ import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
 import { bundleWorkflows, prebuiltWorkflowBundle } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
+import type { AssetSettings } from '../config/assets.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
 import { installRuntime } from './runtime.ts';
 import { defaultBreakerSettings, type BreakerSettings } from '../config/breakers.ts';
@@ -40,6 +41,8 @@ export interface StartWorkersOptions {
   workflowBundle?: { code: string } | { codePath: string };
   /** The task queues this process polls (default: every queue it has the settings for). */
   queues?: readonly WorkerQueue[];
+  /** Front-end asset settings; with them this process can run the `capstan-assets` worker. */
+  assets?: AssetSettings;
 }
 
 /** Starts one worker per selected task queue, all on one connection and one bundle. */
@@ -67,6 +70,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       licence: options.licence,
       limits: options.limits ?? accountLimits(loadEnv({})),
       clever: options.clever,
+      assets: options.assets,
     });
     if (worker) workers.push(worker);
     else if (options.queues) throw new Error(`the ${queue} worker needs settings this process lacks (${queue} queue)`);

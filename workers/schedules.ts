@@ -13,10 +13,13 @@ import type { z } from 'zod';
 
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
 export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
+export const ASSET_GC_SCHEDULE_ID = 'assets-gc';
 
 export interface ScheduleSettings {
   heartbeatIntervalMs: number;
   deadLetterRetentionDays: number;
+  /** ASSETS_GC_INTERVAL_MS */
+  assetGcIntervalMs: number;
 }
 
 /** One schedule Capstan owns: a catalogue workflow started every `everyMs`. */
@@ -37,7 +40,7 @@ const own = <S extends z.ZodType>(s: OwnedSchedule<S>): OwnedSchedule => s as un
  * `capstan schedules …` and `/v1/schedules`. A new schedule is one entry here.
  */
 export const ownedSchedules = {
-  [LICENCE_SCHEDULE_ID]: (s: ScheduleSettings) =>
+  [LICENCE_SCHEDULE_ID]: (s: Pick<ScheduleSettings, 'heartbeatIntervalMs'>) =>
     own({
       note: 'Reports usage to the licensing server and reconciles premium features.',
       entry: workflows.licenceHeartbeat,
@@ -49,6 +52,13 @@ export const ownedSchedules = {
       entry: workflows.purgeDeadLetters,
       input: { retentionDays: s.deadLetterRetentionDays },
       everyMs: DAY_MS,
+    }),
+  [ASSET_GC_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note: 'Deletes asset builds beyond retention and the files no kept build references.',
+      entry: workflows.collectAssetGarbage,
+      input: {},
+      everyMs: s.assetGcIntervalMs,
     }),
 } satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;
 
@@ -109,7 +119,7 @@ export function ensureLicenceSchedule(client: Client, intervalMs: number): Promi
   return ensureSchedule(
     client,
     LICENCE_SCHEDULE_ID,
-    ownedSchedules[LICENCE_SCHEDULE_ID]({ heartbeatIntervalMs: intervalMs, deadLetterRetentionDays: 30 }),
+    ownedSchedules[LICENCE_SCHEDULE_ID]({ heartbeatIntervalMs: intervalMs }),
   );
 }
 

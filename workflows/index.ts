@@ -1,6 +1,8 @@
 /** The workflow bundle's entry point: every workflow type the workers run. */
 import type { WorkflowFn, Workflows } from '../contracts/workflows.ts';
 import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters } from './dead-letters.ts';
+
+import { buildAssets, collectAssetGarbage, rollbackAssets } from './assets.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
 import { createInbox } from './inboxes.ts';
@@ -60,6 +62,9 @@ export {
   purgeDeadLetters,
   operateSchedule,
   resetBreaker,
+  buildAssets,
+  rollbackAssets,
+  collectAssetGarbage,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -99,5 +104,9 @@ export type Implemented = Conforms<{
   purgeDeadLetters: typeof purgeDeadLetters;
   operateSchedule: typeof operateSchedule;
   resetBreaker: typeof resetBreaker;
+
+  buildAssets: typeof buildAssets;
+  rollbackAssets: typeof rollbackAssets;
+  collectAssetGarbage: typeof collectAssetGarbage;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

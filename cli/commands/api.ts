@@ -4,6 +4,7 @@ import { serveApi } from '../../api/serve.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { licenceSettings } from '../../config/licence.ts';
+import { assetSettings } from '../../config/assets.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
@@ -40,6 +41,7 @@ export async function apiCommand(): Promise<void> {
         webUiUrl: env.TEMPORAL_WEB_UI_URL,
         deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
         licence: licenceSettings(env),
+        assets: assetSettings(env),
         codecServer,
         bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
         rateLimits: rateLimits(env),

@@ -12,6 +12,12 @@ import { SANDBOX_APP, startLocalCleverSandbox } from '../local/clever-sandbox.ts
 import { startLocalLicensing } from '../local/licensing-sandbox.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
+import { assetSettings, type AssetSettings } from '../../config/assets.ts';
+import type { Logger } from '../../config/logger.ts';
+import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { workflows } from '../../contracts/workflows.ts';
+import { executeWorkflow } from '../../workers/start.ts';
 import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -33,99 +39,106 @@ export async function upCommand(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const shutdown = new Shutdown(logger);
 
-  const { api, temporalServer, database, platformToken, clever, licence } = await shutdown.starting(async () => {
-    const database = env.DATABASE_URL
-      ? { url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} }
-      : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT }).catch(
-          advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
-        );
-    shutdown.add('postgres', () => database.stop());
-    const codecUrl = `${localApiUrl(env)}/codec`;
-    const temporalServer = env.TEMPORAL_ADDRESS
-      ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
-      : await startTemporalDevServer({
-          dbFilename: join(dataDir, 'temporal.sqlite'),
-          port: env.TEMPORAL_PORT,
-          uiPort: env.TEMPORAL_UI_PORT,
-          namespace: env.TEMPORAL_NAMESPACE,
-          uiCodecEndpoint: codecUrl,
-        }).catch(
-          advise(
-            `stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`,
-          ),
-        );
-    shutdown.add('temporal dev server', () => temporalServer.stop());
+  const assets = assetSettings(env);
+  const { api, temporalServer, database, platformToken, clever, licence, consoleStatus } = await shutdown.starting(
+    async () => {
+      const database = env.DATABASE_URL
+        ? { url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} }
+        : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT }).catch(
+            advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
+          );
+      shutdown.add('postgres', () => database.stop());
+      const codecUrl = `${localApiUrl(env)}/codec`;
+      const temporalServer = env.TEMPORAL_ADDRESS
+        ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
+        : await startTemporalDevServer({
+            dbFilename: join(dataDir, 'temporal.sqlite'),
+            port: env.TEMPORAL_PORT,
+            uiPort: env.TEMPORAL_UI_PORT,
+            namespace: env.TEMPORAL_NAMESPACE,
+            uiCodecEndpoint: codecUrl,
+          }).catch(
+            advise(
+              `stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`,
+            ),
+          );
+      shutdown.add('temporal dev server', () => temporalServer.stop());
 
-    const applied = await migrate(database.url).catch(
-      advise(
-        `check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`,
-        'migrations failed',
-      ),
-    );
-    if (applied.length) logger.info({ applied }, 'migrations applied');
+      const applied = await migrate(database.url).catch(
+        advise(
+          `check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`,
+          'migrations failed',
+        ),
+      );
+      if (applied.length) logger.info({ applied }, 'migrations applied');
 
-    const sql = createPool({ url: database.url, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
-    shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
-    const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
-    await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
+      const sql = createPool({ url: database.url, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
+      shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+      const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
+      await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
 
-    const clever =
-      cleverSettings(env) ??
-      (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown).catch(portAdvice('CLEVER_SANDBOX_PORT')));
-    const licence = env.LICENSING_SERVER_URL
-      ? licenceSettings(env)
-      : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(
-          portAdvice('LICENSING_SANDBOX_PORT'),
-        );
-    // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
-    const { access: configured } = await temporalAccessOf(env, temporalServer.address);
-    const access = env.TEMPORAL_ADDRESS
-      ? configured
-      : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
-    const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
-    const workers = await startWorkers({
-      temporal: access,
-      sql,
-      logger,
-      metrics: env.METRICS_PORT === undefined ? undefined : { hostname: env.HOST, port: env.METRICS_PORT },
-      health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
-      webhooks: localWebhookSettings(env),
-      clever,
-      licence,
-      limits: accountLimits(env),
-      breakers: breakerSettings(env),
-    }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
-    shutdown.add('workers', () => workers.shutdown());
-    const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
-      advise(unreachable, 'Temporal client'),
-    );
-    shutdown.add('temporal client', () => temporal.connection.close());
-    await ensureSchedules(temporal, {
-      heartbeatIntervalMs: await heartbeatInterval(sql, licence),
-      deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
-    });
-    // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
-    const localUi = temporalServer.uiUrl ? codecCorsOrigins({ ...env, CAPSTAN_CODEC_CORS_ORIGINS: [] }) : [];
-    const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
-    const api = await serveApi(
-      createApp({
+      const clever =
+        cleverSettings(env) ??
+        (await startLocalCleverSandbox(env.CLEVER_SANDBOX_PORT, shutdown).catch(portAdvice('CLEVER_SANDBOX_PORT')));
+      const licence = env.LICENSING_SERVER_URL
+        ? licenceSettings(env)
+        : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(
+            portAdvice('LICENSING_SANDBOX_PORT'),
+          );
+      // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
+      const { access: configured } = await temporalAccessOf(env, temporalServer.address);
+      const access = env.TEMPORAL_ADDRESS
+        ? configured
+        : { address: configured.address, namespace: configured.namespace, codec: configured.codec };
+      const unreachable = `check that Temporal answers at ${temporalServer.address}${env.TEMPORAL_ADDRESS ? ' (TEMPORAL_ADDRESS)' : ''}`;
+      const workers = await startWorkers({
+        temporal: access,
         sql,
-        temporal,
         logger,
-        workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
-        webUiUrl: temporalServer.uiUrl,
-        deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
+        metrics: env.METRICS_PORT === undefined ? undefined : { hostname: env.HOST, port: env.METRICS_PORT },
+        health: env.WORKER_HEALTH_PORT === undefined ? undefined : { hostname: env.HOST, port: env.WORKER_HEALTH_PORT },
+        webhooks: localWebhookSettings(env),
+        clever,
         licence,
-        codecServer,
-        bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
-        rateLimits: rateLimits(env),
-      }),
-      env.HOST,
-      env.PORT,
-    ).catch(portAdvice('PORT'));
-    shutdown.add('http server', () => api.close());
-    return { api, temporalServer, database, platformToken, clever, licence };
-  });
+        limits: accountLimits(env),
+        breakers: breakerSettings(env),
+        assets,
+      }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
+      shutdown.add('workers', () => workers.shutdown());
+      const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
+        advise(unreachable, 'Temporal client'),
+      );
+      shutdown.add('temporal client', () => temporal.connection.close());
+      await ensureSchedules(temporal, {
+        heartbeatIntervalMs: await heartbeatInterval(sql, licence),
+        deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+        assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
+      });
+      // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
+      const localUi = temporalServer.uiUrl ? codecCorsOrigins({ ...env, CAPSTAN_CODEC_CORS_ORIGINS: [] }) : [];
+      const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
+      const api = await serveApi(
+        createApp({
+          sql,
+          temporal,
+          logger,
+          workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
+          webUiUrl: temporalServer.uiUrl,
+          deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
+          licence,
+          codecServer,
+          bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+          rateLimits: rateLimits(env),
+          assets,
+        }),
+        env.HOST,
+        env.PORT,
+      ).catch(portAdvice('PORT'));
+      shutdown.add('http server', () => api.close());
+      const consoleStatus = await buildConsole(temporal, assets, logger);
+      return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
+    },
+  );
 
   console.log(
     [
@@ -133,6 +146,7 @@ export async function upCommand(): Promise<void> {
       'Capstan is up.',
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
+      `  Console       ${consoleStatus ? `${api.url}/console   (${consoleStatus})` : 'not built (no web/src/main.tsx)'}`,
       `  Codec server  ${api.url}/codec   (history is encrypted; the local Web UI decodes through it, others send a platform token)`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
@@ -199,4 +213,24 @@ function portsToFree(env: ReturnType<typeof loadEnv>): string {
     .filter(([, port]) => port !== undefined)
     .map(([name, port]) => `, and that ${name} ${port} is free`)
     .join('');
+}
+
+/**
+ * Builds the console through the same workflow as `capstan assets build`, when
+ * its sources are here; unchanged sources reuse the cached build at once.
+ */
+async function buildConsole(temporal: Client, assets: AssetSettings, logger: Logger): Promise<string | undefined> {
+  if (!existsSync(join(assets.sourceRoot, assets.consoleEntry))) return undefined;
+  try {
+    const built = await executeWorkflow(
+      temporal,
+      workflows.buildAssets,
+      { key: `up-${randomUUID()}` },
+      { root: assets.sourceRoot, entries: [assets.consoleEntry], actor: { type: 'Operator', id: 'capstan-up' } },
+    );
+    return built.reused ? `build ${built.buildId}, cached` : `build ${built.buildId}, ${built.files} files`;
+  } catch (err) {
+    logger.warn({ err }, 'the console did not build; the API runs without it');
+    return 'build failed: see the log';
+  }
 }

@@ -5,6 +5,7 @@ import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { breakerSettings } from '../../config/breakers.ts';
+import { assetSettings } from '../../config/assets.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool } from '../../db/pool.ts';
@@ -44,6 +45,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
       limits: accountLimits(env),
       breakers: breakerSettings(env),
       queues,
+      assets: assetSettings(env),
     });
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);
@@ -51,6 +53,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
     const schedules = await ensureSchedules(client, {
       heartbeatIntervalMs: await heartbeatInterval(sql, licence),
       deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+      assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
     });
     logger.info({ schedule: schedules['licence-heartbeat'] }, 'licence heartbeat schedule');
     logger.info({ schedules }, 'schedules');

@@ -7,6 +7,7 @@ import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 import {
   DEAD_LETTER_RETENTION_SCHEDULE_ID,
+  ASSET_GC_SCHEDULE_ID,
   ensureSchedules,
   LICENCE_SCHEDULE_ID,
   ownedScheduleIds,
@@ -50,11 +51,12 @@ afterAll(async () => {
 
 describe('schedules', () => {
   it('the registry creates each schedule once and brings changed settings up to date', async () => {
-    const settings = { heartbeatIntervalMs: 3_600_000, deadLetterRetentionDays: 30 };
+    const settings = { heartbeatIntervalMs: 3_600_000, deadLetterRetentionDays: 30, assetGcIntervalMs: 21_600_000 };
     await ensureSchedules(stack.temporal, settings);
     expect(await ensureSchedules(stack.temporal, settings)).toEqual({
       [LICENCE_SCHEDULE_ID]: 'unchanged',
       [DEAD_LETTER_RETENTION_SCHEDULE_ID]: 'unchanged',
+      [ASSET_GC_SCHEDULE_ID]: 'unchanged',
     });
     const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 });
     expect(changed[DEAD_LETTER_RETENTION_SCHEDULE_ID]).toBe('updated');

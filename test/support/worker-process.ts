@@ -39,8 +39,13 @@ export async function startWorkerProcess(env: {
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
   await new Promise<void>((resolve, reject) => {
-    const limit = env.startTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => reject(new Error(`worker did not start in ${limit / 1000} s:\n${output}`)), limit);
+    // A loaded machine (several suites at once) can take a minute to start one; a worker that never
+    // started is killed, or it would take later tests' tasks from their own namespace.
+    const limit = env.startTimeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start in ${limit / 1000} s:\n${output}`));
+    }, limit);
     const check = () => {
       if (output.includes('"workers running"')) {
         clearTimeout(timer);

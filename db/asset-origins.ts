@@ -1,0 +1,132 @@
+/**
+ * Where published asset files live, behind one interface: a directory
+ * (default) or an S3-compatible bucket. Keys are `assets/<name>`; a file's
+ * precompressed variants are stored beside it as `<key>.br` and `<key>.gz`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { OriginSettings } from '../config/assets.ts';
+
+export interface StoredObject {
+  body: Buffer;
+  /** A strong validator of these bytes. */
+  etag: string;
+}
+
+export interface AssetOrigin {
+  readonly kind: 'fs' | 's3';
+  has(key: string): Promise<boolean>;
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  get(key: string): Promise<StoredObject | null>;
+  /** Deleting a key that is not there is not an error (a retried collection deletes twice). */
+  delete(key: string): Promise<void>;
+  close(): void;
+}
+
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+export function createOrigin(settings: OriginSettings): AssetOrigin {
+  return settings.kind === 's3' ? s3Origin(settings) : fsOrigin(settings.dir);
+}
+
+function fsOrigin(dir: string): AssetOrigin {
+  const root = resolve(dir);
+  const pathOf = (key: string) => {
+    const path = resolve(root, key);
+    if (!path.startsWith(root + sep)) throw new Error(`asset key outside the origin: ${key}`);
+    return path;
+  };
+  const missing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+  return {
+    kind: 'fs',
+    async has(key) {
+      return stat(pathOf(key)).then(
+        (s) => s.isFile(),
+        (err: unknown) => (missing(err) ? false : Promise.reject(err)),
+      );
+    },
+    async put(key, body) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      // Written aside then renamed: a reader never sees half a file, even if the worker dies mid-write.
+      const partial = `${path}.${process.pid}.partial`;
+      await writeFile(partial, body);
+      await rename(partial, path);
+    },
+    async get(key) {
+      const body = await readFile(pathOf(key)).catch((err: unknown) => (missing(err) ? null : Promise.reject(err)));
+      return body && { body, etag: etagOf(body) };
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+    close() {},
+  };
+}
+
+// Another helper is building circuit breakers: wrap these S3 calls in the `assets-s3` breaker when it lands.
+function s3Origin(settings: Extract<OriginSettings, { kind: 's3' }>): AssetOrigin {
+  const client = new S3Client({
+    region: settings.region,
+    ...(settings.endpoint && { endpoint: settings.endpoint, forcePathStyle: true }),
+    ...(settings.credentials && { credentials: settings.credentials }),
+    // S3-compatible servers (MinIO, s3rver, R2) do not all accept the SDK's default flexible checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const Bucket = settings.bucket;
+  const keyOf = (key: string) => `${settings.prefix}${key}`;
+  const absent = (err: unknown) =>
+    err instanceof NoSuchKey ||
+    err instanceof NotFound ||
+    (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+  return {
+    kind: 's3',
+    async has(key) {
+      return client.send(new HeadObjectCommand({ Bucket, Key: keyOf(key) })).then(
+        () => true,
+        (err: unknown) => (absent(err) ? false : Promise.reject(err)),
+      );
+    },
+    async put(key, body, contentType) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket,
+          Key: keyOf(key),
+          Body: body,
+          ContentType: contentType,
+          CacheControl: 'public, max-age=31536000, immutable',
+        }),
+      );
+    },
+    async get(key) {
+      try {
+        const answer = await client.send(new GetObjectCommand({ Bucket, Key: keyOf(key) }));
+        const body = Buffer.from(await answer.Body!.transformToByteArray());
+        return { body, etag: etagOf(body) };
+      } catch (err) {
+        if (absent(err)) return null;
+        throw err;
+      }
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
+    },
+    close() {
+      client.destroy();
+    },
+  };
+}
+
+/** The staging directory of one build: the same sources always stage in the same place, so a retry reuses it. */
+export const stagingDirOf = (stagingRoot: string, sourceHash: string): string => join(stagingRoot, sourceHash);
