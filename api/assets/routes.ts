@@ -8,7 +8,7 @@ import { assetBuild, assetBuilds, liveManifest, type AssetBuild } from '../../db
 import type { Sql } from '../../db/pool.ts';
 import { startWorkflow } from '../../workers/start.ts';
 import { actorOf } from '../actor.ts';
-import { requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { anyObject, idParam, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
@@ -139,6 +139,7 @@ export function assetRoutes({
       description:
         'Starts a `buildAssets` workflow and answers at once; follow it at `links.self`. Sources whose hash has a build already reuse it: nothing is uploaded.',
       security,
+      middleware: platformAccess(),
       responses: { 202: jsonContent(run, 'Started; poll links.self') },
     }),
     async (c) => {
@@ -175,6 +176,7 @@ export function assetRoutes({
       operationId: 'getAssetBuildRun',
       summary: 'A build run: its phase, files and bytes done while running, its result when done (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: runParam },
       responses: { 200: jsonContent(run, 'The run'), 404: { description: 'No such run', content: problemContent } },
     }),
@@ -209,6 +211,7 @@ export function assetRoutes({
       operationId: 'listAssetBuilds',
       summary: 'The latest builds, newest first (platform token)',
       security,
+      middleware: platformAccess(),
       responses: { 200: jsonContent(listOf(build), 'Builds') },
     }),
     async (c) => {
@@ -224,6 +227,7 @@ export function assetRoutes({
       operationId: 'getAssetBuild',
       summary: 'One build, its files and, while it runs, its progress (platform token)',
       security,
+      middleware: platformAccess(),
       request: { params: buildParam },
       responses: {
         200: jsonContent(
@@ -253,6 +257,7 @@ export function assetRoutes({
       operationId: 'getLiveAssetManifest',
       summary: "The live build's Vite manifest (platform token)",
       security,
+      middleware: platformAccess(),
       responses: {
         200: jsonContent(z.object({ build_id: z.number().int(), manifest: anyObject }), 'The live manifest'),
         404: { description: 'No build is live yet', content: problemContent },
@@ -273,6 +278,7 @@ export function assetRoutes({
       operationId: 'rollbackAssets',
       summary: 'Make a kept build live again in one switch (platform token); audited',
       security,
+      middleware: platformAccess(),
       request: { body: jsonBody(rollbackBody) },
       responses: {
         200: jsonContent(
@@ -304,6 +310,7 @@ export function assetRoutes({
       operationId: 'collectAssetGarbage',
       summary: 'Delete builds beyond retention and the files no kept build references (platform token)',
       security,
+      middleware: platformAccess(),
       request: { body: jsonBody(gcBody) },
       responses: {
         200: jsonContent(

@@ -114,6 +114,16 @@ export const authorizationTable: AuthorizationTable = {
   'POST /v1/admin/promotions/{email}/extend': 'platform',
   'POST /v1/admin/force-reset': 'platform',
   'POST /v1/admin/debug-auth': 'platform',
+  'GET /v1/assets/builds': 'platform',
+  'POST /v1/assets/builds': 'platform',
+  'GET /v1/assets/builds/{buildId}': 'platform',
+  'GET /v1/assets/runs/{run}': 'platform',
+  'GET /v1/assets/manifest': 'platform',
+  'POST /v1/assets/rollback': 'platform',
+  'POST /v1/assets/gc': 'platform',
+  'GET /assets/*': { caller: 'public', openapi: false },
+  'GET /console': { caller: 'public', openapi: false },
+  'GET /console/*': { caller: 'public', openapi: false },
 };
 
 // Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.

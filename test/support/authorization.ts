@@ -216,6 +216,8 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['/v1/platform/tokens/', 'tokenId', (w) => w.platformTokenId],
   ['/v1/deploys/', 'id', () => 'orga_authz:app_authz'],
   ['/v1/dead-letters/', 'id', () => 1],
+  ['/v1/assets/', 'buildId', () => 1],
+  ['/v1/assets/', 'run', () => 'absent'],
   ['/v1/schedules/', 'id', () => 'licence-heartbeat'],
   ['/v1/schedules/', 'operation', () => 'pause'],
   ['/v1/breakers/', 'name', () => 'clever-cloud'],
