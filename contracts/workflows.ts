@@ -456,6 +456,18 @@ export function searchAttributesOf<T extends string, S extends z.ZodType, R, K>(
   ];
 }
 
+/** The entry's summary; input that breaks the schema (refused later, by the workflow) gets the type alone. */
+export function summaryOf<T extends string, S extends z.ZodType, R, K>(
+  entry: WorkflowEntry<T, S, R, K>,
+  input: z.input<S>,
+): string {
+  try {
+    return entry.summary(input);
+  } catch {
+    return `${entry.type} (input to be checked)`;
+  }
+}
+
 /**
  * The Web UI's details of a run, in markdown: the business ids it is found by and who asked.
  * The input is not shown whole: it can hold what only the codec server may reveal.

@@ -8,7 +8,7 @@ import {
 import type { LicenceSettings } from '../config/licence.ts';
 import { currentLicence } from '../db/licence.ts';
 import type { Sql } from '../db/pool.ts';
-import { searchAttributesOf, workflows, type WorkflowEntry } from '../contracts/workflows.ts';
+import { searchAttributesOf, summaryOf, workflows, type WorkflowEntry } from '../contracts/workflows.ts';
 import type { z } from 'zod';
 
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
@@ -92,7 +92,7 @@ export async function ensureSchedule(client: Client, scheduleId: string, s: Owne
         ...(args && { args }),
         workflowExecutionTimeout: s.entry.executionTimeout,
         typedSearchAttributes: searchAttributesOf(s.entry, s.input ?? {}),
-        staticSummary: s.entry.summary(s.input ?? {}),
+        staticSummary: summaryOf(s.entry, s.input ?? {}),
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: s.everyMs },
       state: { note: s.note },

@@ -5,7 +5,7 @@ import type {
   WorkflowStartOptions,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { detailsOf, searchAttributesOf, type WorkflowEntry } from '../contracts/workflows.ts';
+import { detailsOf, searchAttributesOf, summaryOf, type WorkflowEntry } from '../contracts/workflows.ts';
 
 /** Options beyond what the catalogue entry fixes. */
 export type StartExtras = Omit<
@@ -27,7 +27,7 @@ export function startOptions<T extends string, S extends z.ZodType, R, K>(
     taskQueue: entry.taskQueue,
     args: [input],
     typedSearchAttributes: searchAttributesOf(entry, input),
-    staticSummary: entry.summary(input),
+    staticSummary: summaryOf(entry, input),
     staticDetails: detailsOf(entry, input),
     ...(entry.executionTimeout && { workflowExecutionTimeout: entry.executionTimeout }),
     ...extras,

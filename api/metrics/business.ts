@@ -8,7 +8,13 @@ import {
   deployOutcomes,
   deliveryStatuses,
   deploysByOutcome,
+  deployDurations,
+  webhookAttemptsByOutcome,
 } from '../../db/metrics.ts';
+import { breakerStates } from '../../db/breakers.ts';
+import { deadLetterCounts } from '../../db/dead-letters.ts';
+import { lastAssetBuildDurations } from '../../db/assets.ts';
+import { activePromotionCount } from '../../db/promotions.ts';
 import type { Sql } from '../../db/pool.ts';
 
 const licenceStatuses = ['VALID', 'GRACE', 'EXPIRED', 'REVOKED', 'COMMUNITY'] as const;
@@ -70,6 +76,82 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     [],
     () => connectionsByState(sql),
   );
+  gauge('capstan_dead_letters_open', 'Dead letters waiting for an operator, by kind', 'kind', [], () =>
+    deadLetterCounts(sql),
+  );
+  /** Several labels per sample: a gauge filled by `fill`, with the same error handling. */
+  const multi = (name: string, help: string, labelNames: string[], fill: (g: Gauge) => Promise<void>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          await fill(this);
+        } catch (err) {
+          logger.warn({ err, metric: name }, 'metric not collected');
+        }
+      },
+    });
+  multi(
+    'capstan_webhook_attempts',
+    'Webhook delivery attempts by outcome and attempt number',
+    ['outcome', 'attempt'],
+    async (g) => {
+      for (const r of await webhookAttemptsByOutcome(sql)) g.set({ outcome: r.outcome, attempt: r.attempt }, r.count);
+    },
+  );
+  multi(
+    'capstan_deploy_duration_seconds_sum',
+    'Seconds taken by deploys finished in the last day, by outcome',
+    ['outcome'],
+    async (g) => {
+      for (const r of await deployDurations(sql)) g.set({ outcome: r.outcome }, r.seconds);
+    },
+  );
+  multi(
+    'capstan_deploy_duration_seconds_count',
+    'Deploys finished in the last day, by outcome',
+    ['outcome'],
+    async (g) => {
+      for (const r of await deployDurations(sql)) g.set({ outcome: r.outcome }, r.count);
+    },
+  );
+  multi(
+    'capstan_breaker_state',
+    'Each circuit breaker: 1 for its current state, 0 for the others',
+    ['name', 'state'],
+    async (g) => {
+      for (const b of await breakerStates(sql))
+        for (const state of ['closed', 'open', 'half_open']) g.set({ name: b.name, state }, b.state === state ? 1 : 0);
+    },
+  );
+  multi(
+    'capstan_breaker_calls_refused',
+    'Calls a circuit breaker refused without sending them, since it was created',
+    ['name'],
+    async (g) => {
+      for (const b of await breakerStates(sql)) g.set({ name: b.name }, b.refusedTotal);
+    },
+  );
+  multi('capstan_asset_build_phase_seconds', 'The last ready asset build: seconds per phase', ['phase'], async (g) => {
+    const [last] = await lastAssetBuildDurations(sql, 1);
+    for (const [phase, ms] of Object.entries(last?.phaseMs ?? {})) g.set({ phase }, ms / 1000);
+  });
+  new Gauge({
+    name: 'capstan_break_glass_grants_active',
+    help: 'Break-glass super-admin grants in force now',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await activePromotionCount(sql));
+      } catch (err) {
+        logger.warn({ err, metric: 'capstan_break_glass_grants_active' }, 'metric not collected');
+      }
+    },
+  });
   new Gauge({
     name: 'capstan_db_pool_max',
     help: 'The largest number of connections this process opens (DATABASE_POOL_MAX)',

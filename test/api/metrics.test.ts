@@ -1,7 +1,9 @@
+import { breakerPolicies } from '../../config/catalogue.ts';
+import { recordFailure } from '../../db/breakers.ts';
 import { describe, expect, it } from 'vitest';
 import { newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
-import { useStack } from '../support/stack.ts';
+import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
 
@@ -96,6 +98,30 @@ describe('GET /metrics', () => {
     expect(licence.COMMUNITY).toBe(1);
     expect(values('capstan_db_connections', 'state').active).toBeGreaterThanOrEqual(1);
     expect(samples.find((s) => s.name === 'capstan_db_pool_max')?.value).toBe(10);
+  });
+
+  it("carries the operators' figures: breakers by state, open dead letters, attempts, break-glass grants", async () => {
+    const breaker = unique('webhook:metrics.test');
+    for (let i = 0; i < breakerPolicies.webhook.failureThreshold; i++)
+      await recordFailure(stack.sql, breaker, 'metrics-test', 'connection refused', breakerPolicies.webhook);
+    const { types, samples } = parsePrometheus((await call(stack.api.url, 'GET', '/metrics')).body as string);
+    for (const name of [
+      'capstan_breaker_state',
+      'capstan_breaker_calls_refused',
+      'capstan_dead_letters_open',
+      'capstan_webhook_attempts',
+      'capstan_deploy_duration_seconds_count',
+      'capstan_asset_build_phase_seconds',
+      'capstan_break_glass_grants_active',
+    ])
+      expect(types.get(name), name).toBe('gauge');
+    const states = samples.filter((s) => s.name === 'capstan_breaker_state' && s.labels.name === breaker);
+    expect(Object.fromEntries(states.map((s) => [s.labels.state, s.value]))).toEqual({
+      closed: 0,
+      open: 1,
+      half_open: 0,
+    });
+    expect(samples.find((s) => s.name === 'capstan_break_glass_grants_active')?.value).toBeGreaterThanOrEqual(0);
   });
 
   it('is not part of the OpenAPI document and needs no token', async () => {
