@@ -22,7 +22,12 @@ const retry = (policy: Omit<RetryPolicy, 'nonRetryableErrorTypes'>): RetryPolicy
 });
 
 export const activityOptions = {
-  /** One short transaction: transient errors (connection loss, serialization) retry fast. A killed worker is noticed after 10 s. */
+  /**
+   * One short transaction, run by workflows as a local activity: inside the workflow task, no
+   * activity task round trip, its result recorded in history as a marker. Transient errors
+   * (connection loss, serialization) retry fast; a killed worker's task times out and another
+   * worker runs it again, which the write's idempotency key makes harmless.
+   */
   databaseWrite: {
     startToCloseTimeout: '10 s',
     scheduleToCloseTimeout: '5 min',

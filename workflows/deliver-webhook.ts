@@ -1,11 +1,11 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { DeliveryInput, DeliveryOutcome } from '../contracts/webhooks.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { parseInput } from './validation.ts';
 
-const { markDeliveryDead } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const { markDeliveryDead } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /**
  * Delivers one event to one webhook. Each attempt is an activity; Temporal's

@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import { failure } from '../config/failures.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
@@ -17,7 +17,7 @@ import { showProgress } from './deploy/details.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
+const local = proxyLocalActivities<DeployActivities>(activityOptions.databaseWrite);
 
 /**
  * Redeploys one commit and follows it to OK / FAIL / CANCELLED under an overall

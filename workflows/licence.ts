@@ -1,4 +1,10 @@
-import { ActivityFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  executeChild,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { HeartbeatResult, ReconcileResult } from '../contracts/licence.ts';
@@ -7,7 +13,7 @@ import { parseInput } from './validation.ts';
 
 const scheduled = proxyActivities<CoreActivities>(activityOptions.licenceHeartbeat);
 const once = proxyActivities<CoreActivities>(activityOptions.licenceHeartbeatOnce);
-const { reconcilePremiumFeatures: reconcile } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const { reconcilePremiumFeatures: reconcile } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 const reconcileEntry = workflows.reconcilePremiumFeatures;
 
 /**

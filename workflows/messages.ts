@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
@@ -7,7 +7,7 @@ import { startDeliveries } from './outbox.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyActivities<CoreActivities>(
+const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyLocalActivities<CoreActivities>(
   activityOptions.databaseWrite,
 );
 

@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
 import type { ProvisionAccountInput, ProvisionAccountResult } from '../contracts/accounts.ts';
@@ -7,7 +7,7 @@ import { workflows } from '../contracts/workflows.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const { createAccountWithAdmin } = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const { createAccountWithAdmin } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /** Creates an account, its first administrator, the membership and a token, in one transaction. */
 export async function provisionAccount(input: ProvisionAccountInput): Promise<ProvisionAccountResult> {

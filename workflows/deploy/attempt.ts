@@ -1,4 +1,4 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyLocalActivities } from '@temporalio/workflow';
 import { activityOptions } from '../../config/catalogue.ts';
 import { failure } from '../../config/failures.ts';
 import type { DeployActivities } from '../../contracts/activities.ts';
@@ -6,7 +6,7 @@ import type { AttemptRef, DeployCommand, DeployProgress } from '../../contracts/
 import { isDeadline, type DeadlineBudget } from './budget.ts';
 import { showProgress } from './details.ts';
 
-const local = proxyActivities<DeployActivities>(activityOptions.databaseWrite);
+const local = proxyLocalActivities<DeployActivities>(activityOptions.databaseWrite);
 const TERMINAL = new Set(['OK', 'FAIL', 'CANCELLED']);
 type Outcome = 'OK' | 'FAIL' | 'CANCELLED';
 
