@@ -2,7 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   ParentClosePolicy,
-  proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   startChild,
   workflowInfo,
@@ -18,7 +18,7 @@ import { actingFor } from './acting-for.ts';
 import { singleWrite } from './single-write.ts';
 import { parseInput } from './validation.ts';
 
-const a = proxyActivities<CoreActivities>(activityOptions.databaseWrite);
+const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 /** Letters one bulk request retries; the answer says how many more match. */
 const BULK_BATCH = 200;
 const PARALLEL = 10;

@@ -2,7 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -16,7 +16,7 @@ import { workflows } from '../contracts/workflows.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const a = proxyActivities<AdminActivities>(activityOptions.databaseWrite);
+const a = proxyLocalActivities<AdminActivities>(activityOptions.databaseWrite);
 
 /** Past the expiry, so PostgreSQL's clock has passed it too when the grant is ended. */
 const MARGIN_MS = 250;

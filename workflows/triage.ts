@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { AdminActivities } from '../contracts/activities.ts';
 import {
@@ -14,7 +14,7 @@ import { actingFor } from './acting-for.ts';
 import { singleWrite } from './single-write.ts';
 import { parseInput } from './validation.ts';
 
-const a = proxyActivities<AdminActivities>(activityOptions.databaseWrite);
+const a = proxyLocalActivities<AdminActivities>(activityOptions.databaseWrite);
 
 /** Ends a break-glass grant now; its holder is told and finishes. */
 export async function revokePromotion(input: RevokePromotionInput): Promise<Promotion> {
