@@ -31,7 +31,7 @@ import { healthRoutes } from './health/routes.ts';
 import { apiMetrics } from './metrics/index.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
-import { notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
+import { methodNotAllowedFirst, notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
 import { documentProblems } from './problem/document.ts';
 import { ProblemError, problemResponse } from './problem/index.ts';
 import { createErrorHandler } from './problem/on-error.ts';
@@ -87,6 +87,7 @@ export function createApp({
   app.use(requestLogging(apiLogger));
   app.onError(createErrorHandler(apiLogger));
   app.notFound(notFoundOrMethodNotAllowed(app));
+  app.use('/v1/*', methodNotAllowedFirst(app));
   // /v1 only: the codec server takes Temporal payloads, larger, under its own limit. The unread
   // rest of a refused body makes the connection unusable, so the client is told not to reuse it.
   const tooLarge = new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem;

@@ -1,9 +1,11 @@
-import type { Hono, NotFoundHandler } from 'hono';
+import type { Hono, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { ProblemError, problemResponse } from './problem/index.ts';
 
 interface KnownPath {
   pattern: RegExp;
   methods: string[];
+  /** Literal segments: `/v1/dead-letters/retry` names its path more exactly than `/v1/dead-letters/:id`. */
+  literals: number;
 }
 
 /** Hono path syntax (`/v1/accounts/:id/members`) as an anchored regex. */
@@ -27,7 +29,35 @@ function knownPaths(app: Hono): KnownPath[] {
     if (route.method.toUpperCase() === 'GET') methods.add('HEAD');
     byPath.set(route.path, methods);
   }
-  return [...byPath].map(([path, methods]) => ({ pattern: toPattern(path), methods: [...methods].sort() }));
+  return [...byPath].map(([path, methods]) => ({
+    pattern: toPattern(path),
+    methods: [...methods].sort(),
+    literals: path.split('/').filter((s) => s && !s.startsWith(':') && s !== '*').length,
+  }));
+}
+
+/** The methods of the routes that name `path` most exactly (literal segments beat parameters); none: unknown. */
+function allowedMethods(paths: KnownPath[], path: string): string[] {
+  const matching = paths.filter((p) => p.pattern.test(path));
+  const exactest = Math.max(...matching.map((p) => p.literals));
+  return [...new Set(matching.filter((p) => p.literals === exactest).flatMap((p) => p.methods))].sort();
+}
+
+/**
+ * Before routing: a method the most exact route of a path does not answer is 405 there, even when a
+ * parameter route would take it (`GET /v1/dead-letters/retry` is not dead letter "retry").
+ */
+export function methodNotAllowedFirst(app: Hono): MiddlewareHandler {
+  let paths: KnownPath[] | undefined;
+  return async function preferLiteralRoutes(c, next) {
+    paths ??= knownPaths(app);
+    const allowed = allowedMethods(paths, c.req.path);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return next();
+    const allow = allowed.join(', ');
+    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`)
+      .problem;
+    return problemResponse(c, problem, { Allow: allow });
+  };
 }
 
 /**
@@ -38,10 +68,10 @@ export function notFoundOrMethodNotAllowed(app: Hono): NotFoundHandler {
   let paths: KnownPath[] | undefined; // routes are all registered before the first request
   return function notFound(c) {
     paths ??= knownPaths(app);
-    const allowed = new Set(paths.filter((p) => p.pattern.test(c.req.path)).flatMap((p) => p.methods));
-    if (allowed.size === 0)
+    const allowed = allowedMethods(paths, c.req.path);
+    if (allowed.length === 0)
       return problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem);
-    const allow = [...allowed].sort().join(', ');
+    const allow = allowed.join(', ');
     const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`)
       .problem;
     return problemResponse(c, problem, { Allow: allow });

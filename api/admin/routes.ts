@@ -128,7 +128,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: { temporal: Client; wo
         'Every token of the user answers 401 from the next request; tokens made before the reset stay refused, pending invitations to the email and a break-glass grant end. An administrator gives the user new credentials (a new token or invitation).',
       security,
       middleware: platformAccess(),
-      request: { body: jsonBody(s.forceResetBody) },
+      request: { headers: idempotencyHeader, body: jsonBody(s.forceResetBody) },
       responses: { 200: jsonContent(s.forceResetAnswer, 'Reset'), ...writeAnswers, ...noUser },
     }),
     async (c) => {
@@ -137,7 +137,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: { temporal: Client; wo
       const body = c.req.valid('json');
       const { result } = await runWrite(temporal, {
         entry: workflows.forceReset,
-        key: { email: body.email, key: keyOrFresh(undefined) },
+        key: { email: body.email, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: { email: body.email, reason: body.reason, actor: actorOf(principal) },
         waitMs: workflowWaitMs,
       });
@@ -163,8 +163,11 @@ export function adminRoutes({ temporal, workflowWaitMs }: { temporal: Client; wo
       summary: 'Explain why a token is accepted or refused, naming it by its prefix only (platform token)',
       security,
       middleware: platformAccess(),
-      request: { body: jsonBody(s.debugAuthBody) },
-      responses: { 200: jsonContent(z.object({ payload: z.array(s.diagnosis) }), 'One diagnosis per matching token') },
+      request: { headers: idempotencyHeader, body: jsonBody(s.debugAuthBody) },
+      responses: {
+        200: jsonContent(z.object({ payload: z.array(s.diagnosis) }), 'One diagnosis per matching token'),
+        202: writeAnswers[202],
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -175,7 +178,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: { temporal: Client; wo
       const token = text.length > PREFIX_MAX ? { sha256: hashToken(text) } : { prefix: text };
       const { result } = await runWrite(temporal, {
         entry: workflows.debugAuth,
-        key: { key: keyOrFresh(undefined) },
+        key: { key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           token,
           accountId: body.account_id,

@@ -9,7 +9,7 @@ import type { Sql } from '../../db/pool.ts';
 import { startWorkflow } from '../../workers/start.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
-import { anyObject, idParam, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
+import { anyObject, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -61,14 +61,23 @@ const runParam = z.object({
     .regex(/^[A-Za-z0-9_-]{1,100}$/)
     .openapi({ param: { name: 'run', in: 'path' } }),
 });
-const buildParam = z.object({ buildId: idParam('buildId') });
+/** Build ids are PostgreSQL `integer`s. */
+const MAX_BUILD_ID = 2_147_483_647;
+const buildParam = z.object({
+  buildId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_BUILD_ID)
+    .openapi({ param: { name: 'buildId', in: 'path' }, example: 1 }),
+});
 const rollbackBody = z
   .object({
     build_id: z
       .number()
       .int()
       .positive()
-      .max(Number.MAX_SAFE_INTEGER)
+      .max(MAX_BUILD_ID)
       .optional()
       .openapi({ description: 'A kept build; default: the newest ready build before the live one' }),
   })

@@ -6,7 +6,9 @@ import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { freePort } from '../../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
+import { assetSettings } from '../../config/assets.ts';
 import { loadEnv } from '../../config/env.ts';
+import { fileURLToPath } from 'node:url';
 import { licenceSettings, type LicenceSettings } from '../../config/licence.ts';
 import { createLogger } from '../../config/logger.ts';
 import { actorSecret } from '../../db/installation.ts';
@@ -74,7 +76,12 @@ export async function startContractStack(log: (line: string) => void = console.e
       namespace: 'default',
       codec: new EncryptionCodec(keyringOf(generatePayloadKeys('contract'))),
     };
+    // The console's real sources, built into this run's own origin: the asset routes act on them.
+    const assets = assetSettings(
+      loadEnv({ CAPSTAN_DATA_DIR: workDir, ASSETS_SOURCE_ROOT: fileURLToPath(new URL('../..', import.meta.url)) }),
+    );
     const workers = await startWorkers({
+      assets,
       temporal: access,
       sql,
       logger,
@@ -99,7 +106,9 @@ export async function startContractStack(log: (line: string) => void = console.e
       temporal: client,
       logger,
       licence,
-      workflowWaitMs: 20_000,
+      // Below schemathesis' 10 s read timeout: a write still running answers 202, as documented.
+      workflowWaitMs: 5_000,
+      assets,
       deployPollIntervalMs: 250,
       rateLimits: { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 },
     });
