@@ -95,6 +95,8 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
         }
       },
     });
+  const durations = readForTwo(() => deployDurations(sql));
+  const breakers = readForTwo(() => breakerStates(sql));
   multi(
     'capstan_webhook_attempts',
     'Webhook delivery attempts by outcome and attempt number',
@@ -108,7 +110,7 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     'Seconds taken by deploys finished in the last day, by outcome',
     ['outcome'],
     async (g) => {
-      for (const r of await deployDurations(sql)) g.set({ outcome: r.outcome }, r.seconds);
+      for (const r of await durations.first()) g.set({ outcome: r.outcome }, r.seconds);
     },
   );
   multi(
@@ -116,7 +118,7 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     'Deploys finished in the last day, by outcome',
     ['outcome'],
     async (g) => {
-      for (const r of await deployDurations(sql)) g.set({ outcome: r.outcome }, r.count);
+      for (const r of await durations.second()) g.set({ outcome: r.outcome }, r.count);
     },
   );
   multi(
@@ -124,7 +126,7 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     'Each circuit breaker: 1 for its current state, 0 for the others',
     ['name', 'state'],
     async (g) => {
-      for (const b of await breakerStates(sql))
+      for (const b of await breakers.first())
         for (const state of ['closed', 'open', 'half_open']) g.set({ name: b.name, state }, b.state === state ? 1 : 0);
     },
   );
@@ -133,7 +135,7 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     'Calls a circuit breaker refused without sending them, since it was created',
     ['name'],
     async (g) => {
-      for (const b of await breakerStates(sql)) g.set({ name: b.name }, b.refusedTotal);
+      for (const b of await breakers.second()) g.set({ name: b.name }, b.refusedTotal);
     },
   );
   multi('capstan_asset_build_phase_seconds', 'The last ready asset build: seconds per phase', ['phase'], async (g) => {
@@ -162,4 +164,20 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
       if (max !== undefined) this.set(max);
     },
   });
+}
+
+/**
+ * One read for two gauges of the same scrape: the gauge registered first starts it (a scrape
+ * starts collecting in registration order), the second takes that read instead of querying again.
+ */
+function readForTwo<T>(read: () => Promise<T>): { first(): Promise<T>; second(): Promise<T> } {
+  let pending: Promise<T> | undefined;
+  return {
+    first: () => (pending = read()),
+    second: () => {
+      const value = pending ?? read();
+      pending = undefined;
+      return value;
+    },
+  };
 }
