@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bundleOptions } from '../activities/assets/stage.ts';
 import type { AssetSettings } from '../config/assets.ts';
 import type { AssetBuildResult } from '../contracts/assets.ts';
 import { workflows } from '../contracts/workflows.ts';
@@ -67,27 +68,7 @@ try {
     await setVersion(`esbuild-${i}`);
     const out = join(work, `esbuild-${i}`);
     const t = performance.now();
-    await esbuild.build({
-      absWorkingDir: root,
-      entryPoints: [ENTRY],
-      outdir: join(out, 'assets'),
-      publicPath: '/assets',
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      target: 'es2022',
-      minify: true,
-      sourcemap: 'linked',
-      metafile: true,
-      entryNames: '[name]-[hash]',
-      chunkNames: '[name]-[hash]',
-      assetNames: '[name]-[hash]',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      nodePaths: [fileURLToPath(new URL('../node_modules', import.meta.url))],
-      loader: { '.png': 'file', '.svg': 'file' },
-      logLevel: 'silent',
-    });
+    await esbuild.build(bundleOptions(root, [ENTRY], join(out, 'assets')));
     esbuildMs.push(performance.now() - t);
   }
 

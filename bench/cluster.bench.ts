@@ -3,8 +3,7 @@
  * POST /v1/accounts, on the Temporal dev server and on the real Temporal server
  * on PostgreSQL (`capstan cluster`), in one run: what the production engine costs.
  */
-import { randomUUID } from 'node:crypto';
-import { benchInsertRow } from './floor-workflow.ts';
+import { floorRun, provisionRequest } from './calls.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
 
@@ -17,26 +16,8 @@ const rows: Array<{ target: string; concurrency: number; floor: RunStats; api: R
 for (const target of ['dev', 'cluster'] as const) {
   const stack = await startBenchStack({ target });
   try {
-    const floor = (i: number) =>
-      stack.temporal.workflow.execute(benchInsertRow, {
-        workflowId: `bench:${randomUUID()}`,
-        taskQueue: 'capstan-bench',
-        args: [`row-${i}`],
-      });
-    const provision = async () => {
-      const key = randomUUID();
-      const res = await fetch(`${stack.api.url}/v1/accounts`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${stack.platformToken}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-        },
-        body: JSON.stringify({ name: 'Bench', admin: { name: 'Bench', email: `${key}@bench.test` } }),
-      });
-      if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    };
+    const floor = floorRun(stack);
+    const provision = provisionRequest(stack);
     await measure('warm-up floor', 8, 32, floor);
     await measure('warm-up api', 8, 32, provision);
     for (const concurrency of [1, 16] as const) {

@@ -3,8 +3,7 @@
  * (a bare workflow whose one activity inserts one row), against the same
  * Temporal and PostgreSQL, at 1 and 32 in flight, alternating over rounds.
  */
-import { randomUUID } from 'node:crypto';
-import { benchInsertRow } from './floor-workflow.ts';
+import { floorRun, provisionRequest } from './calls.ts';
 import { printReport } from './report.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
@@ -17,26 +16,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const stack = await startBenchStack();
 try {
-  const floor = (i: number) =>
-    stack.temporal.workflow.execute(benchInsertRow, {
-      workflowId: `bench:${randomUUID()}`,
-      taskQueue: 'capstan-bench',
-      args: [`row-${i}`],
-    });
-  const provision = async () => {
-    const key = randomUUID();
-    const res = await fetch(`${stack.api.url}/v1/accounts`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${stack.platformToken}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify({ name: 'Bench', admin: { name: 'Bench', email: `${key}@bench.test` } }),
-    });
-    if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
-  };
+  const floor = floorRun(stack);
+  const provision = provisionRequest(stack);
 
   await measure('warm-up floor', 8, 40, floor);
   await measure('warm-up api', 8, 40, provision);

@@ -66,6 +66,43 @@ async function filesUnder(out: string): Promise<StagedFile[]> {
   return files.sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/** The one esbuild recipe of a build (also what the asset benchmark runs esbuild alone with). */
+export function bundleOptions(root: string, entries: string[], outdir: string): esbuild.BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir,
+    publicPath: '/assets',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: 'linked',
+    metafile: true,
+    write: true,
+    logLevel: 'silent',
+    entryNames: '[name]-[hash]',
+    chunkNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    nodePaths: [CAPSTAN_MODULES],
+    loader: {
+      '.png': 'file',
+      '.jpg': 'file',
+      '.jpeg': 'file',
+      '.gif': 'file',
+      '.webp': 'file',
+      '.svg': 'file',
+      '.ico': 'file',
+      '.woff': 'file',
+      '.woff2': 'file',
+      '.ttf': 'file',
+    },
+  };
+}
+
 /**
  * esbuild with `[name]-[hash]` names, CSS, linked source maps and code
  * splitting, into the build's staging directory. A finished bundle is marked
@@ -78,49 +115,15 @@ export async function bundle(input: { stage: string; root: string; entries: stri
     await rm(input.stage, { recursive: true, force: true });
     await mkdir(input.stage, { recursive: true });
     const result = await whileHeartbeating(
-      esbuild
-        .build({
-          absWorkingDir: input.root,
-          entryPoints: input.entries,
-          outdir: join(out, 'assets'),
-          publicPath: '/assets',
-          bundle: true,
-          splitting: true,
-          format: 'esm',
-          target: 'es2022',
-          minify: true,
-          sourcemap: 'linked',
-          metafile: true,
-          write: true,
-          logLevel: 'silent',
-          entryNames: '[name]-[hash]',
-          chunkNames: '[name]-[hash]',
-          assetNames: '[name]-[hash]',
-          jsx: 'automatic',
-          jsxImportSource: 'preact',
-          nodePaths: [CAPSTAN_MODULES],
-          loader: {
-            '.png': 'file',
-            '.jpg': 'file',
-            '.jpeg': 'file',
-            '.gif': 'file',
-            '.webp': 'file',
-            '.svg': 'file',
-            '.ico': 'file',
-            '.woff': 'file',
-            '.woff2': 'file',
-            '.ttf': 'file',
-          },
-        })
-        .catch((err: unknown) => {
-          const errors = (err as esbuild.BuildFailure).errors ?? [];
-          if (!errors.length) throw err;
-          const text = errors
-            .slice(0, 5)
-            .map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`)
-            .join('; ');
-          return refuse('AssetBuildFailed', `The front-end does not build: ${text}`);
-        }),
+      esbuild.build(bundleOptions(input.root, input.entries, join(out, 'assets'))).catch((err: unknown) => {
+        const errors = (err as esbuild.BuildFailure).errors ?? [];
+        if (!errors.length) throw err;
+        const text = errors
+          .slice(0, 5)
+          .map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`)
+          .join('; ');
+        return refuse('AssetBuildFailed', `The front-end does not build: ${text}`);
+      }),
     );
     await writeFile(`${metafilePath}.partial`, JSON.stringify(result.metafile));
     await rename(`${metafilePath}.partial`, metafilePath);

@@ -1,0 +1,30 @@
+/** The two runs the provisioning benchmarks compare, against one bench stack. */
+import { randomUUID } from 'node:crypto';
+import { benchInsertRow } from './floor-workflow.ts';
+import type { startBenchStack } from './stack.ts';
+
+type BenchStack = Awaited<ReturnType<typeof startBenchStack>>;
+
+/** The floor: a bare workflow whose one activity inserts one row, executed by a client. */
+export const floorRun = (stack: BenchStack) => (i: number) =>
+  stack.temporal.workflow.execute(benchInsertRow, {
+    workflowId: `bench:${randomUUID()}`,
+    taskQueue: 'capstan-bench',
+    args: [`row-${i}`],
+  });
+
+/** `POST /v1/accounts` through the API, as a platform app sends it; anything but 201 fails the run. */
+export const provisionRequest = (stack: BenchStack) => async () => {
+  const key = randomUUID();
+  const res = await fetch(`${stack.api.url}/v1/accounts`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${stack.platformToken}`,
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    },
+    body: JSON.stringify({ name: 'Bench', admin: { name: 'Bench', email: `${key}@bench.test` } }),
+  });
+  if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+};
