@@ -3,16 +3,19 @@ import type { DeadLetterRow } from '../../db/dead-letters.ts';
 import { deadLetterStatuses } from '../../db/dead-letters.ts';
 import { anyObject } from '../common-schemas.ts';
 import { pageQuery } from '../pagination.ts';
+import { apiText } from '../text-rules.ts';
 
 const instant = z.iso.datetime({ offset: true });
 
 /** The filter of a list and of a bulk retry: the same words in both. */
 export const filterFields = {
-  kind: z.string().min(1).max(100).optional().openapi({ description: 'deploy, deliverWebhook, licenceHeartbeat…' }),
+  kind: apiText(z.string().min(1).max(100))
+    .optional()
+    .openapi({ description: 'deploy, deliverWebhook, licenceHeartbeat…' }),
   accountId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   since: instant.optional().openapi({ description: 'Last failure at or after' }),
   until: instant.optional().openapi({ description: 'Last failure before' }),
-  q: z.string().trim().min(1).max(200).optional().openapi({
+  q: apiText(z.string().trim().min(1).max(200)).optional().openapi({
     description: 'Full-text search of the failure (type, message), workflow id and kind; web-search syntax',
   }),
 };
@@ -20,7 +23,7 @@ export const filterFields = {
 export const listQuery = pageQuery.extend({ ...filterFields, status: z.enum(deadLetterStatuses).optional() });
 export const bulkRetryBody = z.object(filterFields).strict().openapi('DeadLetterFilter');
 export const discardBody = z
-  .object({ reason: z.string().trim().min(1).max(500) })
+  .object({ reason: apiText(z.string().trim().min(1).max(500)) })
   .strict()
   .openapi('DiscardDeadLetterRequest');
 
