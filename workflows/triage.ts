@@ -1,5 +1,12 @@
-import { getExternalWorkflowHandle, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  getExternalWorkflowHandle,
+  patched,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
+import { searchAttributes } from '../config/search-attributes.ts';
 import type { AdminActivities } from '../contracts/activities.ts';
 import {
   grantChangedSignal,
@@ -21,6 +28,7 @@ export async function revokePromotion(input: RevokePromotionInput): Promise<Prom
   const cmd = parseInput(workflows.revokePromotion.input, input);
   await actingFor(cmd.actor);
   const grant = await a.revokeSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  tagUser(grant.userId);
   await tellHolder(grant.workflowId);
   return grant;
 }
@@ -30,6 +38,7 @@ export async function extendPromotion(input: ExtendPromotionInput): Promise<Prom
   const cmd = parseInput(workflows.extendPromotion.input, input);
   await actingFor(cmd.actor);
   const grant = await a.extendSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  tagUser(grant.userId);
   await tellHolder(grant.workflowId);
   return grant;
 }
@@ -38,11 +47,20 @@ export async function forceReset(input: ForceResetInput): Promise<ForceResetResu
   const cmd = parseInput(workflows.forceReset.input, input);
   await actingFor(cmd.actor);
   const { holderWorkflowId, ...result } = await a.forceReset({ ...cmd, workflowId: workflowInfo().workflowId });
+  tagUser(result.userId);
   if (holderWorkflowId) await tellHolder(holderWorkflowId);
   return result;
 }
 
 export const debugAuth = singleWrite(workflows.debugAuth, a.diagnoseToken);
+
+/**
+ * Found under the user in the Web UI (`CapstanUserId`), like the promotion itself: the input names only an email.
+ * A new command, added after runs existed: runs recorded before it replay without it (docs/upgrading-workflows.md).
+ */
+function tagUser(userId: number): void {
+  if (patched('triage-tags-user')) upsertSearchAttributes([{ key: searchAttributes.userId, value: String(userId) }]);
+}
 
 /** The holder re-reads the row; when it has already finished there is no one to tell. */
 async function tellHolder(workflowId: string): Promise<void> {
