@@ -22,8 +22,8 @@ const shape = {
 }[size];
 const plan: FaultPlan =
   size === 'short'
-    ? { gapMs: [3_000, 8_000], postgresOutageMs: 10_000, sandboxFaultMs: [4_000, 8_000] }
-    : { gapMs: [8_000, 25_000], postgresOutageMs: 30_000, sandboxFaultMs: [10_000, 20_000] };
+    ? { gapMs: [3_000, 8_000], postgresOutageMs: 10_000, sandboxFaultMs: [4_000, 8_000], rounds: 1 }
+    : { gapMs: [8_000, 25_000], postgresOutageMs: 30_000, sandboxFaultMs: [10_000, 20_000], rounds: 2 };
 const minimumWorkflows = size === 'short' ? 60 : 200;
 
 let stack: ChaosStack;

@@ -10,14 +10,16 @@ export interface FaultPlan {
   gapMs: [number, number];
   postgresOutageMs: number;
   sandboxFaultMs: [number, number];
+  /** How many times each kind is injected at least. */
+  rounds: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Injects faults at random moments until `done()` and every kind has happened at least
- * once: each kind once in a seeded order, then random kinds. `progress.covered` turns true
- * once every kind has been injected and undone, so the workload runs until then.
+ * Injects faults at random moments until the workload is done and every kind has happened
+ * `plan.rounds` times: each round every kind once in a seeded order, then random kinds.
+ * `progress.covered` turns true once those rounds are over, so the workload runs until then.
  */
 export async function runFaults(
   stack: ChaosStack,
@@ -26,7 +28,7 @@ export async function runFaults(
   progress: { covered: boolean; done: boolean },
 ) {
   const counts = Object.fromEntries(faultKinds.map((k) => [k, 0])) as Record<FaultKind, number>;
-  const firsts = rng.shuffle([...faultKinds]);
+  const firsts = Array.from({ length: plan.rounds }, () => rng.shuffle([...faultKinds])).flat();
   const log = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
   const supervisor = superviseWorkers(stack, log);
   while (firsts.length || !progress.done) {
