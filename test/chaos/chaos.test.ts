@@ -15,7 +15,8 @@ import { runWorkload } from './workload.ts';
 const size = process.env.CHAOS_SIZE === 'short' ? 'short' : 'full';
 const temporalKind = (process.env.CHAOS_TEMPORAL ?? (size === 'full' ? 'cluster' : 'dev')) as 'cluster' | 'dev';
 const seed = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : randomInt(2 ** 31);
-const rng = seededRng(seed);
+// One stream each, so the faults replay from the seed however many deliveries the receiver saw.
+const rng = { faults: seededRng(seed), load: seededRng(seed + 1), receiver: seededRng(seed + 2) };
 const shape = {
   short: { units: 6, concurrency: 3, settleMs: 180_000, timeoutMs: 900_000 },
   full: { units: 20, concurrency: 4, settleMs: 480_000, timeoutMs: 2_400_000 },
@@ -29,7 +30,7 @@ const minimumWorkflows = size === 'short' ? 60 : 200;
 let stack: ChaosStack;
 beforeAll(async () => {
   console.log(`chaos: size ${size}, Temporal ${temporalKind}, seed ${seed} (CHAOS_SEED=${seed} replays it)`);
-  stack = await startChaosStack({ temporal: temporalKind, rng, coreWorkers: 2 });
+  stack = await startChaosStack({ temporal: temporalKind, rng: rng.receiver, coreWorkers: 2 });
 }, 1_200_000);
 afterAll(async () => {
   await stack?.close();
@@ -43,8 +44,8 @@ describe(`chaos run (${size}, ${temporalKind})`, () => {
       const progress = { covered: false, done: false };
       const load = { units: shape.units, concurrency: shape.concurrency, keepGoing: () => !progress.covered };
       const [{ expected, sent }, faults] = await Promise.all([
-        runWorkload(stack, rng, load).finally(() => (progress.done = true)),
-        runFaults(stack, rng, plan, progress),
+        runWorkload(stack, rng.load, load).finally(() => (progress.done = true)),
+        runFaults(stack, rng.faults, plan, progress),
       ]);
       const driven = Date.now();
       await settle(stack, shape.settleMs);
