@@ -11,7 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...(cluster ? [] : ['test/cluster/**'])],
+    exclude: [...configDefaults.exclude, 'test/chaos/**', ...(cluster ? [] : ['test/cluster/**'])],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

@@ -15,6 +15,8 @@ export async function startWorkerProcess(env: {
   databaseUrl: string;
   temporalAddress: string;
   namespace: string;
+  /** CAPSTAN_PAYLOAD_KEYS (default: the run's, from the global setup). */
+  payloadKeys?: string;
   extraEnv?: Record<string, string>;
   /** How long bundling and connecting may take (default 60 s; several processes starting at once need more). */
   startTimeoutMs?: number;
@@ -28,7 +30,7 @@ export async function startWorkerProcess(env: {
       DATABASE_URL: env.databaseUrl,
       TEMPORAL_ADDRESS: env.temporalAddress,
       TEMPORAL_NAMESPACE: env.namespace,
-      CAPSTAN_PAYLOAD_KEYS: inject('payloadKeys'),
+      CAPSTAN_PAYLOAD_KEYS: env.payloadKeys ?? inject('payloadKeys'),
       LOG_LEVEL: 'info',
       ...env.extraEnv,
     },

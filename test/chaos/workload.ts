@@ -1,0 +1,119 @@
+import { installationId } from '../../db/installation.ts';
+import { requestDriver } from './driver.ts';
+import type { Rng } from './rng.ts';
+import type { ChaosStack } from './stack.ts';
+
+export const DEPLOY_OWNER = 'orga_chaos';
+
+/** What the workload asked for, by business key: the invariants check each one. */
+export interface Expected {
+  accounts: Array<{ key: string; id?: number }>;
+  members: Array<{ accountKey: string; email: string }>;
+  messages: Array<{ accountKey: string; content: string }>;
+  apps: string[];
+}
+
+/**
+ * The mixed workload, all of it through the HTTP API as clients send it: per account
+ * a provisioning, two members, a token, an inbox, a webhook to the flaky receiver,
+ * three messages (each emits deliveries) and a deploy of an app of its own; licence
+ * heartbeats and asset builds in between. At least `units` accounts, `concurrency` at a
+ * time, and more while `keepGoing()` (until every kind of fault has hit the load).
+ */
+export async function runWorkload(
+  stack: ChaosStack,
+  rng: Rng,
+  shape: { units: number; concurrency: number; keepGoing: () => boolean },
+) {
+  const driver = requestDriver(stack.api.url, 10 * 60_000);
+  const platform = stack.platformToken;
+  const expected: Expected = { accounts: [], members: [], messages: [], apps: [] };
+  const run = `r${rng.seed}`;
+
+  // A licence with room for every seat, so heartbeats have something to report.
+  const key = await stack.licensing.issuer.issue({
+    aud: await installationId(stack.sql),
+    plan: 'business',
+    seats: 100_000,
+    expiresIn: 86_400,
+  });
+  const installed = await driver.send('licence', 'PUT', '/v1/license', { token: platform, body: { key } });
+  if (installed.answer?.status !== 200) throw new Error(`licence not installed: ${JSON.stringify(installed.answer)}`);
+
+  async function unit(i: number): Promise<void> {
+    const accountKey = `${run}-acct-${i}`;
+    const account = { key: accountKey } as Expected['accounts'][number];
+    expected.accounts.push(account);
+    const created = await driver.send('account', 'POST', '/v1/accounts', {
+      token: platform,
+      key: accountKey,
+      pollAccepted: true,
+      body: { name: `Chaos ${i}`, admin: { name: 'Admin', email: `${accountKey}@example.test` } },
+    });
+    account.id = created.answer?.body?.account?.id;
+    if (!account.id) return;
+    const base = `/v1/accounts/${account.id}`;
+    const write = (kind: string, path: string, body: unknown, key?: string) =>
+      driver.send(kind, 'POST', `${base}${path}`, { token: platform, key, body, pollAccepted: true });
+
+    let userId: number | undefined;
+    for (const m of [0, 1]) {
+      const email = `${accountKey}-m${m}@example.test`;
+      expected.members.push({ accountKey, email });
+      const added = await write(
+        'member',
+        '/members',
+        { name: `Member ${m}`, email, role: 'agent' },
+        `${accountKey}-m${m}`,
+      );
+      userId ??= added.answer?.body?.user_id;
+    }
+    if (userId) await write('token', '/access_tokens', { name: 'chaos', user_id: userId });
+    const inbox = await write('inbox', '/inboxes', { name: 'Chaos inbox' }, `${accountKey}-inbox`);
+    const inboxId = inbox.answer?.body?.id;
+    await write(
+      'webhook',
+      '/webhooks',
+      { url: stack.receiver.url, subscriptions: ['contact_created', 'conversation_created', 'message_created'] },
+      `${accountKey}-hook`,
+    );
+    if (inboxId) {
+      for (const n of [0, 1, 2]) {
+        const content = `${accountKey} message ${n}`;
+        expected.messages.push({ accountKey, content });
+        await write(
+          'message',
+          `/inboxes/${inboxId}/messages`,
+          { contact: { identifier: `${accountKey}-contact` }, content },
+          `${accountKey}-msg-${n}`,
+        );
+      }
+    }
+
+    const appId = `${run}-app-${i}`;
+    stack.clever.state.addApp(DEPLOY_OWNER, appId, appId, 'aaaa0000');
+    expected.apps.push(appId);
+    await driver.send('deploy', 'POST', '/v1/deploys', {
+      token: platform,
+      body: {
+        owner_id: DEPLOY_OWNER,
+        app_id: appId,
+        commit: `c0de${String(i).padStart(4, '0')}`,
+        deadline_seconds: 900,
+      },
+    });
+    if (i % 4 === 0) await driver.send('heartbeat', 'POST', '/v1/license/heartbeat', { token: platform });
+    if (i % 5 === 0) await driver.send('assets', 'POST', '/v1/assets/builds', { token: platform });
+  }
+
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: shape.concurrency }, async () => {
+      while (next < shape.units || shape.keepGoing()) {
+        await unit(next++);
+        await new Promise((r) => setTimeout(r, rng.int(0, 2_000)));
+      }
+    }),
+  );
+  return { expected, sent: driver.sent };
+}
