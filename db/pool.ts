@@ -32,3 +32,20 @@ export async function pingDatabase(sql: Sql, timeoutMs = 2000): Promise<boolean>
   );
   return Promise.race([ping, timeout]);
 }
+
+/**
+ * Waits for the database to answer, so a worker started during a PostgreSQL outage (a restart, a failover) comes up
+ * when it returns instead of exiting into its supervisor's back-off.
+ */
+export async function waitForDatabase(
+  sql: Sql,
+  { timeoutMs = 120_000, onWait }: { timeoutMs?: number; onWait?: (waitedMs: number) => void } = {},
+): Promise<void> {
+  const began = Date.now();
+  for (let attempt = 0; !(await pingDatabase(sql)); attempt++) {
+    const waited = Date.now() - began;
+    if (waited >= timeoutMs) throw new Error(`PostgreSQL did not answer in ${Math.round(waited / 1000)} s`);
+    if (attempt % 5 === 0) onWait?.(waited);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}

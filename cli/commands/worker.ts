@@ -8,7 +8,7 @@ import { breakerSettings } from '../../config/breakers.ts';
 import { assetSettings } from '../../config/assets.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
-import { createPool } from '../../db/pool.ts';
+import { createPool, waitForDatabase } from '../../db/pool.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { parseQueues } from '../../workers/queues.ts';
 import { requireSetting } from '../settings.ts';
@@ -27,6 +27,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
       applicationName: 'capstan-worker',
     });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    await waitForDatabase(sql, { onWait: (ms) => logger.warn({ waitedMs: ms }, 'waiting for PostgreSQL') });
     const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
     if (localKeyFile)
       logger.warn(

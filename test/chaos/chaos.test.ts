@@ -75,6 +75,8 @@ describe(`chaos run (${size}, ${temporalKind})`, () => {
       expect(verdict.lost, verdict.findings.join('\n')).toBe(0);
       expect(verdict.duplicated, verdict.findings.join('\n')).toBe(0);
       expect(verdict.workflows).toBeGreaterThanOrEqual(minimumWorkflows);
+      // A worker rides out every outage: it waits for PostgreSQL at start and survives a lost connection.
+      expect(faults.unexpectedExits, 'workers that died on their own').toBe(0);
       for (const kind of faultKinds) expect(faults.counts[kind], kind).toBeGreaterThan(0);
     },
     shape.timeoutMs,
