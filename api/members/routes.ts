@@ -186,10 +186,13 @@ export function memberRoutes({
       summary: 'Create a token for a member (administrators); shown once',
       security,
       middleware: accountAccess({ sql, roles: admins }),
-      request: { params: accountParam, body: jsonBody(createTokenBody) },
+      request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createTokenBody) },
       responses: {
         201: {
-          ...jsonContent(accessToken, 'Created; `token` is shown this once'),
+          ...jsonContent(
+            accessToken,
+            'Created; `token` is shown this once (not on a repeat with the same Idempotency-Key)',
+          ),
           links: {
             Revoke: {
               operationId: 'revokeAccessToken',
@@ -207,9 +210,9 @@ export function memberRoutes({
       const body = c.req.valid('json');
       const userId = body.user_id;
       const token = issueToken();
-      const { result } = await runWrite(temporal, {
+      const { result, replayed } = await runWrite(temporal, {
         entry: workflows.createAccessToken,
-        key: { accountId: id, key: keyOrFresh(undefined) },
+        key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           accountId: id,
           userId,
@@ -218,9 +221,10 @@ export function memberRoutes({
           expiresAt: body.expires_at,
           actor: actorOf(principal),
         },
+        fingerprintOf: { userId, name: body.name, expiresAt: body.expires_at },
         waitMs: workflowWaitMs,
       });
-      return c.json({ ...tokenView(result), token: token.plaintext }, 201);
+      return c.json({ ...tokenView(result), ...(!replayed && { token: token.plaintext }) }, 201);
     },
   );
 

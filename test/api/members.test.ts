@@ -120,6 +120,25 @@ describe('access tokens', () => {
     expect(refused.body.detail).toMatch(/expired/);
   });
 
+  it('a token request repeated with its Idempotency-Key makes one token, shown only the first time', async () => {
+    const { account, path, agentId } = await withAgent();
+    const send = (name: string) =>
+      account.api('POST', `${path}/access_tokens`, {
+        body: { name, user_id: agentId },
+        headers: { 'idempotency-key': `token-${agentId}` },
+      });
+    const first = await send('laptop');
+    const again = await send('laptop');
+    expect(first.status).toBe(201);
+    expect(first.body.token).toEqual(expect.any(String));
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ ...first.body, token: undefined });
+    const tokens = await account.api('GET', `${path}/access_tokens`);
+    expect(tokens.body.payload.filter((t: { name: string }) => t.name === 'laptop')).toHaveLength(1);
+    const other = await send('phone');
+    expect(other.status).toBe(422);
+  });
+
   it('lists and revokes only the tokens made for this account', async () => {
     const a = await withAgent();
     const b = await newAccount(stack, 'other');
