@@ -24,7 +24,7 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
-import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
 import { codecCorsOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { breakerSettings } from '../../config/breakers.ts';
@@ -105,10 +105,8 @@ export async function upCommand(): Promise<void> {
         assets,
       }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
       shutdown.add('workers', () => workers.shutdown());
-      const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
-        advise(unreachable, 'Temporal client'),
-      );
-      shutdown.add('temporal client', () => temporal.connection.close());
+      // API and workers share this process: the API starts workflows eagerly on these workers (closed with them).
+      const temporal = eagerClient(workers.connection, access, { actorSecret: await actorSecret(sql) });
       await ensureSchedules(temporal, {
         heartbeatIntervalMs: await heartbeatInterval(sql, licence),
         deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
