@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadEnv } from '../config/env.ts';
 import { registerAdminCommands } from './commands/admin.ts';
 import { deadLettersCommand } from './commands/dead-letters.ts';
 import { schedulesCommand } from './commands/schedules.ts';
@@ -136,16 +135,12 @@ program
  * are caught here too.
  */
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
+  // By name: the configuration module (and its schema library) is not loaded unless a command needed it.
+  if (err instanceof Error && err.name === 'ConfigError') {
     console.error(err.message);
     process.exit(2);
   }
-  let debug = false;
-  try {
-    debug = loadEnv().DEBUG;
-  } catch {
-    // configuration unreadable: no stack then
-  }
+  const debug = process.env.DEBUG !== undefined && process.env.DEBUG !== '0' && process.env.DEBUG !== 'false'; // as env.ts reads it
   const message = err instanceof Error ? err.message : String(err);
   console.error(debug ? err : `capstan: ${message.split('\n')[0]}  (DEBUG=1 for details)`);
   process.exit(1);
