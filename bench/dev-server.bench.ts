@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import {
   DefaultLogger,
   Runtime,
@@ -26,6 +25,7 @@ import { createPool } from '../db/pool.ts';
 import { failureConverterPath, quietBundlerLogger } from '../workers/bundle.ts';
 import { createFloorActivities } from './floor-activities.ts';
 import { benchInsertRow, benchNoop } from './floor-workflow.ts';
+import { hops } from './hops.ts';
 import { measure } from './stats.ts';
 
 const dc = (kv: string) => ['--dynamic-config-value', kv];
@@ -116,22 +116,4 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-/** The history of one run as time between its events: where a hop's milliseconds go. */
-async function hops(client: Client, workflowId: string): Promise<string> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const events = history.events ?? [];
-  const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + (e.eventTime!.nanos ?? 0) / 1e6;
-  const short = (t: unknown) =>
-    String(proto.temporal.api.enums.v1.EventType[t as number])
-      .replace('EVENT_TYPE_', '')
-      .replace(/_/g, ' ')
-      .toLowerCase()
-      .replace(/workflow task/, 'wt')
-      .replace(/activity task/, 'at');
-  const t0 = ms(events[0]!);
-  return events
-    .slice(1)
-    .map((e) => `${short(e.eventType)} +${(ms(e) - t0).toFixed(1)}`)
-    .join(', ');
-}
 process.exit(0);
