@@ -1,5 +1,5 @@
 /** What a benchmark measures of the processes themselves: start times, memory, CLI latency. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +86,9 @@ export async function upTimes(): Promise<{ first: number; again: number }> {
       });
       return performance.now() - t0;
     } finally {
-      await stopChild(child);
+      // A SIGTERM within moments of "Capstan is up." has left the embedded PostgreSQL running: give it a second.
+      await new Promise((r) => setTimeout(r, 2000));
+      await stopUp(child);
     }
   };
   try {
@@ -94,6 +96,19 @@ export async function upTimes(): Promise<{ first: number; again: number }> {
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** SIGTERM, and the time `capstan up` needs to stop what it started (a SIGKILL would orphan its servers). */
+function stopUp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
