@@ -63,7 +63,28 @@ export async function connectClient(access: TemporalAccess, options: ClientOptio
  * the start answer instead of through a task queue, one hop fewer (bench/suite.bench.ts measures it).
  */
 export function eagerClient(connection: NativeConnection, access: TemporalAccess, options: ClientOptions = {}): Client {
-  return clientOn(connection, access, options, [eagerStart]);
+  return clientOn(connection, access, options, [eagerStart], NativeDeadlineClient);
+}
+
+/**
+ * On a NativeConnection a deadline that passes mid-call comes back as CANCELLED at times (gRPC code 1), where
+ * a grpc-js connection answers DEADLINE_EXCEEDED (4), which callers look for: a write past its wait answers 202.
+ */
+class NativeDeadlineClient extends Client {
+  override async withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R> {
+    try {
+      return await super.withDeadline(deadline, fn);
+    } catch (err) {
+      if (Date.now() >= +deadline && hasCode(err, 1))
+        throw Object.assign(new Error('deadline exceeded', { cause: err }), { code: 4 });
+      throw err;
+    }
+  }
+}
+
+function hasCode(err: unknown, code: number): boolean {
+  for (let e = err; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: unknown }).code === code) return true;
+  return false;
 }
 
 const eagerStart: WorkflowClientInterceptor = {
@@ -75,8 +96,9 @@ function clientOn(
   access: TemporalAccess,
   options: ClientOptions,
   extra: WorkflowClientInterceptor[] = [],
+  ClientClass: typeof Client = Client,
 ): Client {
-  return new Client({
+  return new ClientClass({
     connection,
     namespace: access.namespace,
     dataConverter: dataConverterOf(access.codec),
