@@ -78,7 +78,8 @@ export async function startBenchStack(
     temporal: access,
     sql,
     logger,
-    webhooks: webhookSettings(loadEnv({})),
+    // The webhook benchmark's receiver listens on loopback.
+    webhooks: { ...webhookSettings(loadEnv({})), allowedRanges: ['loopback'] },
     licence: licenceSettings(loadEnv({})),
     clever: options.clever,
     assets: options.assets,
@@ -107,6 +108,11 @@ export async function startBenchStack(
     temporal,
     api,
     platformToken,
+    temporalAddress: temporalServer.address,
+    databaseUrl: database.url,
+    payloadKeys,
+    access,
+    workers,
     async stop() {
       await api.close();
       floorWorker.shutdown();

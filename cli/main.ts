@@ -1,38 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadEnv } from '../config/env.ts';
 import { registerAdminCommands } from './commands/admin.ts';
-import { apiCommand } from './commands/api.ts';
 import { deadLettersCommand } from './commands/dead-letters.ts';
-import { breakersCommand } from './commands/breakers.ts';
-
-import { clusterCommand } from './commands/cluster.ts';
-
-import { assetsCommand } from './commands/assets.ts';
-import { deployCommand } from './commands/deploy.ts';
-import { licenseCommand } from './commands/license.ts';
-import { sandboxLicenceIssue } from './commands/sandbox.ts';
-import { seedCommand } from './commands/seed.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { platformTokensCommand } from './commands/platform-tokens.ts';
 import { schedulesCommand } from './commands/schedules.ts';
-import { temporalBuildCommand } from './commands/temporal-build.ts';
-import { upCommand } from './commands/up.ts';
-import { workerCommand } from './commands/worker.ts';
+
+/**
+ * A command's module loads only when it runs: importing them all (the API, the
+ * workers, the Temporal SDK) cost seconds under tsx before any command started.
+ * The subcommand trees above register eagerly; they import nothing heavy.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return async (...args: unknown[]): Promise<void> => {
+    const action = (await load())[name] as (...a: unknown[]) => unknown;
+    await action(...args);
+  };
+}
+
+/** The package's version, from the checkout (cli/) or from the build (dist/cli/). */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    const file = new URL(up, import.meta.url);
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
 
 const program = new Command()
   .name('capstan')
   .description('Operate Capstan: the local stack, migrations, workers and the API')
+  .version(packageVersion())
   .showHelpAfterError();
 
 program
   .command('up')
   .description('Run the whole local stack: PostgreSQL, Temporal + Web UI, migrations, workers, API')
-  .action(upCommand);
+  .action(lazy(() => import('./commands/up.ts'), 'upCommand'));
 program
   .command('cluster')
   .description('Run Capstan on the real Temporal server on PostgreSQL: API and one worker per queue as processes')
-  .action(clusterCommand);
-program.command('migrate').description('Apply pending database migrations (DATABASE_URL)').action(migrateCommand);
+  .action(lazy(() => import('./commands/cluster.ts'), 'clusterCommand'));
+program
+  .command('migrate')
+  .description('Apply pending database migrations (DATABASE_URL)')
+  .action(lazy(() => import('./commands/migrate.ts'), 'migrateCommand'));
 program
   .command('worker')
   .description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)')
@@ -40,8 +50,11 @@ program
     '--queue <name...>',
     'task queues to poll: core, deploy (repeatable or comma-separated; default every queue configured)',
   )
-  .action(workerCommand);
-program.command('api').description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)').action(apiCommand);
+  .action(lazy(() => import('./commands/worker.ts'), 'workerCommand'));
+program
+  .command('api')
+  .description('Serve the HTTP API (DATABASE_URL, TEMPORAL_ADDRESS)')
+  .action(lazy(() => import('./commands/api.ts'), 'apiCommand'));
 program
   .command('deploy')
   .description('Deploy an application on Clever Cloud: deploy <app> | deploy status|cancel|history <app>')
@@ -54,19 +67,19 @@ program
   .option('--deadline <duration>', 'give up and cancel after this long, e.g. 20m (default 30m)')
   .option('--no-rollback', 'do not roll back to the last good commit on failure')
   .option('--follow', 'show live progress until the deploy ends')
-  .action(deployCommand);
+  .action(lazy(() => import('./commands/deploy.ts'), 'deployCommand'));
 program
   .command('assets')
   .description('Front-end builds: assets build | list | show <id> | rollback [build] | gc (through the API)')
   .argument('<action>', 'build | list | show | rollback | gc')
   .argument('[build]', 'a build id (show; rollback: default the previous build)')
-  .action(assetsCommand);
+  .action(lazy(() => import('./commands/assets.ts'), 'assetsCommand'));
 program
   .command('license')
   .description('The enterprise licence: license show | install <key> | heartbeat (through the API)')
   .argument('<action>', 'show | install | heartbeat')
   .argument('[key]', 'the licence key, for install')
-  .action(licenseCommand);
+  .action(lazy(() => import('./commands/license.ts'), 'licenseCommand'));
 program
   .command('platform-tokens')
   .description(
@@ -78,7 +91,7 @@ program
   .option('--name <name>', 'a name for the new token (create)')
   .option('--expires <instant>', 'when the new token stops working, ISO 8601 (create)')
   .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
-  .action(platformTokensCommand);
+  .action(lazy(() => import('./commands/platform-tokens.ts'), 'platformTokensCommand'));
 registerAdminCommands(program);
 
 deadLettersCommand(program);
@@ -89,7 +102,7 @@ program
   .argument('<action>', 'list | reset')
   .argument('[name]', 'the breaker, for reset (clever-cloud, licensing, webhook:<host>:<port>)')
   .option('--reason <text>', 'why the breaker is closed by hand (reset; audited)')
-  .action(breakersCommand);
+  .action(lazy(() => import('./commands/breakers.ts'), 'breakersCommand'));
 program
   .command('sandbox')
   .description('The local stand-ins of external services')
@@ -103,17 +116,17 @@ program
   .option('--aud <installation>', 'installation id (default: this installation)')
   .option('--hb <seconds>', 'heartbeat interval the licence asks for')
   .option('--grace <seconds>', 'grace period')
-  .action(sandboxLicenceIssue);
+  .action(lazy(() => import('./commands/sandbox.ts'), 'sandboxLicenceIssue'));
 program
   .command('seed')
   .description('Demo data through the API and its workflows; running it again creates nothing (seed demo)')
   .argument('<what>', 'demo')
   .option('--webhook-url <url>', 'where the demo webhooks deliver (default: a loopback port nobody answers)')
-  .action(seedCommand);
+  .action(lazy(() => import('./commands/seed.ts'), 'seedCommand'));
 program
   .command('temporal-build')
   .description('Find or build the Temporal dev server binary and print its path')
-  .action(temporalBuildCommand);
+  .action(lazy(() => import('./commands/temporal-build.ts'), 'temporalBuildCommand'));
 
 /**
  * Every failure ends as one line an operator can act on (the messages say what
@@ -122,16 +135,12 @@ program
  * are caught here too.
  */
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
+  // By name: the configuration module (and its schema library) is not loaded unless a command needed it.
+  if (err instanceof Error && err.name === 'ConfigError') {
     console.error(err.message);
     process.exit(2);
   }
-  let debug = false;
-  try {
-    debug = loadEnv().DEBUG;
-  } catch {
-    // configuration unreadable: no stack then
-  }
+  const debug = process.env.DEBUG !== undefined && process.env.DEBUG !== '0' && process.env.DEBUG !== 'false'; // as env.ts reads it
   const message = err instanceof Error ? err.message : String(err);
   console.error(debug ? err : `capstan: ${message.split('\n')[0]}  (DEBUG=1 for details)`);
   process.exit(1);

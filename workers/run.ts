@@ -1,4 +1,4 @@
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -19,6 +19,8 @@ export interface RunningWorkers {
   done: Promise<void>;
   /** The `/healthz` and `/readyz` server, when a health port was given. */
   healthUrl?: string;
+  /** The workers' connection: a Client on it may start workflows eagerly on these workers (`capstan up`). */
+  connection: NativeConnection;
   shutdown(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   return {
     done,
     healthUrl: health?.url,
+    connection,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       try {

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadEnv } from '../../config/env.ts';
-import { apiClient } from '../api-client.ts';
 
 interface PromotionView {
   grant_id: number;
@@ -13,7 +11,11 @@ interface PromotionView {
   workflow_id: string;
 }
 
-const api = () => apiClient(loadEnv());
+/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
+const api = async () => {
+  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
+  return apiClient(loadEnv());
+};
 const path = (email: string) => `/v1/admin/promotions/${encodeURIComponent(email)}`;
 
 function showPromotion(p: PromotionView): void {
@@ -41,7 +43,7 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .requiredOption('--ttl <duration>', 'how long, e.g. 30m or 1h (at most 24h)')
     .action(async (email: string, o: { reason: string; ttl: string }) =>
-      showPromotion(await api()('POST', '/v1/admin/promotions', { email, reason: o.reason, ttl: o.ttl })),
+      showPromotion(await (await api())('POST', '/v1/admin/promotions', { email, reason: o.reason, ttl: o.ttl })),
     );
   admin
     .command('revoke')
@@ -49,7 +51,7 @@ export function registerAdminCommands(program: Command): void {
     .argument('<email>', "the user's email")
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .action(async (email: string, o: { reason: string }) =>
-      showPromotion(await api()('POST', `${path(email)}/revoke`, { reason: o.reason })),
+      showPromotion(await (await api())('POST', `${path(email)}/revoke`, { reason: o.reason })),
     );
   admin
     .command('extend')
@@ -58,7 +60,7 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--ttl <duration>', 'how much longer, e.g. 30m or 1h')
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .action(async (email: string, o: { reason: string; ttl: string }) =>
-      showPromotion(await api()('POST', `${path(email)}/extend`, { reason: o.reason, ttl: o.ttl })),
+      showPromotion(await (await api())('POST', `${path(email)}/extend`, { reason: o.reason, ttl: o.ttl })),
     );
   admin
     .command('force-reset')
@@ -66,7 +68,7 @@ export function registerAdminCommands(program: Command): void {
     .argument('<email>', "the user's email")
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .action(async (email: string, o: { reason: string }) => {
-      const r = await api()('POST', '/v1/admin/force-reset', { email, reason: o.reason });
+      const r = await (await api())('POST', '/v1/admin/force-reset', { email, reason: o.reason });
       console.log(
         `${r.email} (user ${r.user_id}): ${r.tokens_revoked} token(s) and ${r.invitations_revoked} invitation(s) revoked` +
           `${r.promotion_ended ? ', break-glass grant ended' : ''}; tokens made before ${r.reset_at} are refused`,
@@ -80,7 +82,9 @@ export function registerAdminCommands(program: Command): void {
     .option('--role <role>', 'the role the refused route needs: administrator | agent')
     .option('--reason <text>', 'why you are looking (kept in the audit log)')
     .action(async (token: string, o: { account?: string; role?: string; reason?: string }) => {
-      const answer = await api()('POST', '/v1/admin/debug-auth', {
+      const answer = await (
+        await api()
+      )('POST', '/v1/admin/debug-auth', {
         token,
         ...(o.account && { account_id: Number(o.account) }),
         ...(o.role && { required_role: o.role }),

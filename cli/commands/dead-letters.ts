@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadEnv } from '../../config/env.ts';
-import { apiClient } from '../api-client.ts';
 
 interface FilterOptions {
   kind?: string;
@@ -31,7 +29,11 @@ interface Retried {
   started: boolean;
 }
 
-const api = () => apiClient(loadEnv());
+/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
+const api = async () => {
+  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
+  return apiClient(loadEnv());
+};
 
 function filterOf(o: FilterOptions) {
   return {
@@ -101,24 +103,24 @@ export function deadLettersCommand(program: Command): void {
         ...(o.status && { status: o.status }),
         limit: String(Math.min(100, Number(o.limit))),
       });
-      table((await api()('GET', `/v1/dead-letters?${query}`)).payload);
+      table((await (await api())('GET', `/v1/dead-letters?${query}`)).payload);
     });
 
   dl.command('show')
     .description('One letter: its failure, ids, input (secrets removed) and Web UI link')
     .argument('<id>')
     .action(async (id: string) => {
-      console.log(JSON.stringify(await api()('GET', `/v1/dead-letters/${letterId(id)}`), null, 2));
+      console.log(JSON.stringify(await (await api())('GET', `/v1/dead-letters/${letterId(id)}`), null, 2));
     });
 
   dl.command('retry')
     .description('Start the failed workflow again with its id and input; a second retry starts nothing')
     .argument('<id>')
-    .action(async (id: string) => printRetried(await api()('POST', `/v1/dead-letters/${letterId(id)}/retry`)));
+    .action(async (id: string) => printRetried(await (await api())('POST', `/v1/dead-letters/${letterId(id)}/retry`)));
 
   withFilters(dl.command('retry-all').description('Retry every open letter matching the filters')).action(
     async (o: FilterOptions) => {
-      const call = api();
+      const call = await api();
       let total = 0;
       for (;;) {
         const answer: { payload: Retried[]; remaining: number } = await call(
@@ -139,6 +141,6 @@ export function deadLettersCommand(program: Command): void {
     .argument('<id>')
     .requiredOption('--reason <text>', 'why: recorded in the audit log')
     .action(async (id: string, o: { reason: string }) => {
-      table([await api()('POST', `/v1/dead-letters/${letterId(id)}/discard`, { reason: o.reason })]);
+      table([await (await api())('POST', `/v1/dead-letters/${letterId(id)}/discard`, { reason: o.reason })]);
     });
 }

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadEnv } from '../../config/env.ts';
-import { apiClient } from '../api-client.ts';
 
 interface ScheduleView {
   id: string;
@@ -12,7 +10,11 @@ interface ScheduleView {
   note: string | null;
 }
 
-const api = () => apiClient(loadEnv());
+/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
+const api = async () => {
+  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
+  return apiClient(loadEnv());
+};
 
 function table(rows: ScheduleView[]): void {
   console.log(['id'.padEnd(24), 'state'.padEnd(10), 'every'.padEnd(12), 'next run'.padEnd(25), 'workflow'].join(' '));
@@ -40,7 +42,7 @@ export function schedulesCommand(program: Command): void {
   schedules
     .command('list')
     .description('Every schedule, its state and next run')
-    .action(async () => table((await api()('GET', '/v1/schedules')).payload));
+    .action(async () => table((await (await api())('GET', '/v1/schedules')).payload));
 
   for (const operation of ['pause', 'unpause', 'trigger'] as const) {
     schedules
@@ -49,11 +51,9 @@ export function schedulesCommand(program: Command): void {
       .argument('<id>')
       .option('--reason <text>', 'why: recorded in the audit log')
       .action(async (id: string, o: { reason?: string }) => {
-        await api()(
-          'POST',
-          `/v1/schedules/${encodeURIComponent(id)}/${operation}`,
-          o.reason ? { reason: o.reason } : {},
-        );
+        await (
+          await api()
+        )('POST', `/v1/schedules/${encodeURIComponent(id)}/${operation}`, o.reason ? { reason: o.reason } : {});
         console.log(`${id}: ${operation} done`);
       });
   }
@@ -66,7 +66,9 @@ export function schedulesCommand(program: Command): void {
     .requiredOption('--to <instant>', 'end of the range, ISO 8601')
     .option('--reason <text>', 'why: recorded in the audit log')
     .action(async (id: string, o: { from: string; to: string; reason?: string }) => {
-      await api()('POST', `/v1/schedules/${encodeURIComponent(id)}/backfill`, {
+      await (
+        await api()
+      )('POST', `/v1/schedules/${encodeURIComponent(id)}/backfill`, {
         from: o.from,
         to: o.to,
         ...(o.reason && { reason: o.reason }),

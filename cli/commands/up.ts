@@ -24,9 +24,10 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
-import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
+import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
 import { codecCorsOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
+import { bundleWorkflows, prebuiltWorkflowBundle } from '../../workers/bundle.ts';
 import { breakerSettings } from '../../config/breakers.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -42,27 +43,45 @@ export async function upCommand(): Promise<void> {
   const assets = assetSettings(env);
   const { api, temporalServer, database, platformToken, clever, licence, consoleStatus } = await shutdown.starting(
     async () => {
-      const database = env.DATABASE_URL
-        ? { url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} }
-        : await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT }).catch(
-            advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
-          );
-      shutdown.add('postgres', () => database.stop());
+      // PostgreSQL, the Temporal dev server and the workflow bundle need nothing from each other: they start
+      // together (one after the other, `capstan up` took start-dev + 8 s). Both servers settle before a failure
+      // is thrown, so the one that did start is registered and stopped.
+      const bundling = prebuiltWorkflowBundle() ?? bundleWorkflows();
+      void Promise.resolve(bundling).catch(() => {}); // awaited below; a start-up failure may come first
+      const databaseStart = (
+        env.DATABASE_URL
+          ? Promise.resolve({ url: env.DATABASE_URL, dataDir: undefined, stop: async () => {} })
+          : startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT }).catch(
+              advise('EMBEDDED_POSTGRES_PORT sets its port; DATABASE_URL uses another PostgreSQL instead'),
+            )
+      ).then((database) => {
+        shutdown.add('postgres', () => database.stop());
+        return database;
+      });
       const codecUrl = `${localApiUrl(env)}/codec`;
-      const temporalServer = env.TEMPORAL_ADDRESS
-        ? { address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} }
-        : await startTemporalDevServer({
-            dbFilename: join(dataDir, 'temporal.sqlite'),
-            port: env.TEMPORAL_PORT,
-            uiPort: env.TEMPORAL_UI_PORT,
-            namespace: env.TEMPORAL_NAMESPACE,
-            uiCodecEndpoint: codecUrl,
-          }).catch(
-            advise(
-              `stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`,
-            ),
-          );
-      shutdown.add('temporal dev server', () => temporalServer.stop());
+      const temporalStart = (
+        env.TEMPORAL_ADDRESS
+          ? Promise.resolve({ address: env.TEMPORAL_ADDRESS, uiUrl: undefined, stop: async () => {} })
+          : startTemporalDevServer({
+              dbFilename: join(dataDir, 'temporal.sqlite'),
+              port: env.TEMPORAL_PORT,
+              uiPort: env.TEMPORAL_UI_PORT,
+              namespace: env.TEMPORAL_NAMESPACE,
+              uiCodecEndpoint: codecUrl,
+            }).catch(
+              advise(
+                `stop what uses port ${env.TEMPORAL_PORT} or ${env.TEMPORAL_UI_PORT}, set TEMPORAL_PORT and TEMPORAL_UI_PORT, or set TEMPORAL_ADDRESS to use a running server`,
+              ),
+            )
+      ).then((temporalServer) => {
+        shutdown.add('temporal dev server', () => temporalServer.stop());
+        return temporalServer;
+      });
+      const [started, startedTemporal] = await Promise.allSettled([databaseStart, temporalStart]);
+      if (started.status === 'rejected') throw started.reason;
+      if (startedTemporal.status === 'rejected') throw startedTemporal.reason;
+      const database = started.value;
+      const temporalServer = startedTemporal.value;
 
       const applied = await migrate(database.url).catch(
         advise(
@@ -103,12 +122,11 @@ export async function upCommand(): Promise<void> {
         limits: accountLimits(env),
         breakers: breakerSettings(env),
         assets,
+        workflowBundle: await bundling,
       }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
       shutdown.add('workers', () => workers.shutdown());
-      const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) }).catch(
-        advise(unreachable, 'Temporal client'),
-      );
-      shutdown.add('temporal client', () => temporal.connection.close());
+      // API and workers share this process: the API starts workflows eagerly on these workers (closed with them).
+      const temporal = eagerClient(workers.connection, access, { actorSecret: await actorSecret(sql) });
       await ensureSchedules(temporal, {
         heartbeatIntervalMs: await heartbeatInterval(sql, licence),
         deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
