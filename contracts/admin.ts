@@ -2,38 +2,43 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { actor } from './common.ts';
 import { roles } from './members.ts';
+import { lazySchema } from './lazy.ts';
 
 /**
  * Triage operations (platform token, each audited): a break-glass super-admin
  * grant that ends itself at its expiry, a forced credential reset, and auth
  * debugging that names tokens only by their prefix.
  */
-const email = z.string().trim().toLowerCase().email().max(320);
-const reason = z.string().trim().min(1).max(500);
+const email = lazySchema(() => z.string().trim().toLowerCase().email().max(320));
+const reason = lazySchema(() => z.string().trim().min(1).max(500));
 /** At least 5 s (tests use seconds), at most a day per grant or extension: break glass is short. */
-export const ttlMs = z
-  .number()
-  .int()
-  .min(5_000)
-  .max(24 * 3_600_000);
+export const ttlMs = lazySchema(() =>
+  z
+    .number()
+    .int()
+    .min(5_000)
+    .max(24 * 3_600_000),
+);
 
-export const promoteInput = z.object({ email, reason, ttlMs, actor });
-export const revokePromotionInput = z.object({ email, reason, actor });
-export const extendPromotionInput = z.object({ email, reason, ttlMs, actor });
-export const forceResetInput = z.object({ email, reason, actor });
-export const debugAuthInput = z.object({
-  /** The hash of a whole token, or the prefix shown for it; the secret itself never reaches a workflow. */
-  token: z.union([
-    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256') }),
-    z.object({ prefix: z.string().min(4).max(32) }),
-  ]),
-  /** The account a refused request was for, to explain "wrong account". */
-  accountId: z.number().int().positive().optional(),
-  /** The role the route needed, to explain "role too low". */
-  requiredRole: z.enum(roles).optional(),
-  reason: reason.optional(),
-  actor,
-});
+export const promoteInput = lazySchema(() => z.object({ email, reason, ttlMs, actor }));
+export const revokePromotionInput = lazySchema(() => z.object({ email, reason, actor }));
+export const extendPromotionInput = lazySchema(() => z.object({ email, reason, ttlMs, actor }));
+export const forceResetInput = lazySchema(() => z.object({ email, reason, actor }));
+export const debugAuthInput = lazySchema(() =>
+  z.object({
+    /** The hash of a whole token, or the prefix shown for it; the secret itself never reaches a workflow. */
+    token: z.union([
+      z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256') }),
+      z.object({ prefix: z.string().min(4).max(32) }),
+    ]),
+    /** The account a refused request was for, to explain "wrong account". */
+    accountId: z.number().int().positive().optional(),
+    /** The role the route needed, to explain "role too low". */
+    requiredRole: z.enum(roles).optional(),
+    reason: reason.optional(),
+    actor,
+  }),
+);
 
 export type PromoteInput = z.infer<typeof promoteInput>;
 export type RevokePromotionInput = z.infer<typeof revokePromotionInput>;

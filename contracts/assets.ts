@@ -1,34 +1,43 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
-const relativePath = z
-  .string()
-  .min(1)
-  .max(300)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the project');
+const relativePath = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(300)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the project'),
+);
 
 /** Build the front-end under `root`: `sources` is hashed, `entries` are bundled (paths from `root`). */
-export const buildAssetsInput = z.object({
-  root: z.string().min(1).startsWith('/', 'an absolute path'),
-  sources: relativePath.default('web'),
-  entries: z.array(relativePath).min(1).max(20).default(['web/src/main.tsx']),
-  actor,
-});
+export const buildAssetsInput = lazySchema(() =>
+  z.object({
+    root: z.string().min(1).startsWith('/', 'an absolute path'),
+    sources: relativePath.default('web'),
+    entries: z.array(relativePath).min(1).max(20).default(['web/src/main.tsx']),
+    actor,
+  }),
+);
 export type BuildAssetsInput = z.infer<typeof buildAssetsInput>;
 
 /** Switch the live manifest back to a kept build (default: the newest ready build before the live one). */
-export const rollbackAssetsInput = z.object({ buildId: z.number().int().positive().optional(), actor });
+export const rollbackAssetsInput = lazySchema(() =>
+  z.object({ buildId: z.number().int().positive().optional(), actor }),
+);
 export type RollbackAssetsInput = z.infer<typeof rollbackAssetsInput>;
 
 /** Scheduled runs carry no actor; an operator's run does, and is checked. */
-export const collectAssetsInput = z
-  .object({
-    keepPrevious: z.number().int().min(0).max(100).optional(),
-    keepYoungerThanMs: z.number().int().min(0).optional(),
-    actor: actor.optional(),
-  })
-  .default({});
+export const collectAssetsInput = lazySchema(() =>
+  z
+    .object({
+      keepPrevious: z.number().int().min(0).max(100).optional(),
+      keepYoungerThanMs: z.number().int().min(0).optional(),
+      actor: actor.optional(),
+    })
+    .default({}),
+);
 export type CollectAssetsInput = z.infer<typeof collectAssetsInput>;
 
 export type AssetPhase =

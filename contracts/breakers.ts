@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
 /** An operator closes a breaker by hand (the dependency is known to be back), saying why. */
-export const resetBreakerInput = z.object({
-  name: z.string().trim().min(1).max(300),
-  reason: z.string().trim().min(1).max(500),
-  actor,
-});
+export const resetBreakerInput = lazySchema(() =>
+  z.object({
+    name: z.string().trim().min(1).max(300),
+    reason: z.string().trim().min(1).max(500),
+    actor,
+  }),
+);
 export type ResetBreakerInput = z.infer<typeof resetBreakerInput>;
 
 export interface BreakerReset {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
 /**
  * What a catalogue entry says about a result that "succeeded" yet is lost work
@@ -29,23 +30,25 @@ export interface DeadLetterRecord {
   attempts: number;
 }
 
-const letterId = z.number().int().positive();
-const reason = z.string().trim().min(1).max(500);
+const letterId = lazySchema(() => z.number().int().positive());
+const reason = lazySchema(() => z.string().trim().min(1).max(500));
 
-export const deadLetterFilter = z.object({
-  kind: z.string().min(1).max(100).optional(),
-  accountId: z.number().int().positive().optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  /** Full-text search over the failure type, message, workflow id and kind. */
-  q: z.string().trim().min(1).max(200).optional(),
-});
+export const deadLetterFilter = lazySchema(() =>
+  z.object({
+    kind: z.string().min(1).max(100).optional(),
+    accountId: z.number().int().positive().optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    /** Full-text search over the failure type, message, workflow id and kind. */
+    q: z.string().trim().min(1).max(200).optional(),
+  }),
+);
 export type DeadLetterFilter = z.infer<typeof deadLetterFilter>;
 
-export const retryDeadLetterInput = z.object({ letterId, actor });
-export const retryDeadLettersInput = z.object({ filter: deadLetterFilter, actor });
-export const discardDeadLetterInput = z.object({ letterId, reason, actor });
-export const purgeDeadLettersInput = z.object({ retentionDays: z.number().int().min(1).max(3650) });
+export const retryDeadLetterInput = lazySchema(() => z.object({ letterId, actor }));
+export const retryDeadLettersInput = lazySchema(() => z.object({ filter: deadLetterFilter, actor }));
+export const discardDeadLetterInput = lazySchema(() => z.object({ letterId, reason, actor }));
+export const purgeDeadLettersInput = lazySchema(() => z.object({ retentionDays: z.number().int().min(1).max(3650) }));
 
 export type RetryDeadLetterInput = z.infer<typeof retryDeadLetterInput>;
 export type DiscardDeadLetterInput = z.infer<typeof discardDeadLetterInput>;

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
-export const createInboxInput = z.object({
-  accountId: z.number().int().positive(),
-  name: z.string().trim().min(1).max(255),
-  webhookUrl: z.string().url().max(2048).optional(),
-  actor,
-});
+export const createInboxInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    name: z.string().trim().min(1).max(255),
+    webhookUrl: z.string().url().max(2048).optional(),
+    actor,
+  }),
+);
 export type CreateInboxInput = z.infer<typeof createInboxInput>;
 
 export interface InboxRecord {

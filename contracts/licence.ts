@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { lazySchema } from './lazy.ts';
 
 export type HeartbeatOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'confirmed'; serverStatus: 'active' | 'suspended' | 'revoked'; httpStatus: number; refreshed: boolean };
 
 /** `retry: false` is an operator's "heartbeat now": the first attempt's outcome, no retries. */
-export const licenceHeartbeatInput = z.object({ retry: z.boolean().optional() }).default({});
+export const licenceHeartbeatInput = lazySchema(() => z.object({ retry: z.boolean().optional() }).default({}));
 
 export interface HeartbeatResult {
   heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string };
@@ -13,7 +14,7 @@ export interface HeartbeatResult {
   features: string[];
 }
 
-export const reconcileInput = z.object({}).default({});
+export const reconcileInput = lazySchema(() => z.object({}).default({}));
 
 export interface ReconcileResult {
   status: string;

@@ -1,78 +1,97 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
 export const roles = ['administrator', 'agent'] as const;
-const role = z.enum(roles);
-const tokenHash = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
-  prefix: z.string().min(1).max(32),
-});
+const role = lazySchema(() => z.enum(roles));
+const tokenHash = lazySchema(() =>
+  z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+    prefix: z.string().min(1).max(32),
+  }),
+);
 /** An ISO-8601 instant in the future is checked by the API; workflows take what it passed. */
-const expiresAt = z.iso.datetime({ offset: true }).optional();
+const expiresAt = lazySchema(() => z.iso.datetime({ offset: true }).optional());
 
-export const addMemberInput = z.object({
-  accountId: z.number().int().positive(),
-  name: z.string().trim().min(1).max(255),
-  email: z.string().trim().toLowerCase().email().max(320),
-  role,
-  actor,
-});
-export const changeRoleInput = z.object({
-  accountId: z.number().int().positive(),
-  userId: z.number().int().positive(),
-  role,
-  actor,
-});
-export const removeMemberInput = z.object({
-  accountId: z.number().int().positive(),
-  userId: z.number().int().positive(),
-  actor,
-});
-export const createAccessTokenInput = z.object({
-  accountId: z.number().int().positive(),
-  userId: z.number().int().positive(),
-  name: z.string().trim().min(1).max(100),
-  token: tokenHash,
-  expiresAt,
-  actor,
-});
-export const revokeAccessTokenInput = z.object({
-  accountId: z.number().int().positive(),
-  tokenId: z.number().int().positive(),
-  actor,
-});
+export const addMemberInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    name: z.string().trim().min(1).max(255),
+    email: z.string().trim().toLowerCase().email().max(320),
+    role,
+    actor,
+  }),
+);
+export const changeRoleInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    userId: z.number().int().positive(),
+    role,
+    actor,
+  }),
+);
+export const removeMemberInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    userId: z.number().int().positive(),
+    actor,
+  }),
+);
+export const createAccessTokenInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    userId: z.number().int().positive(),
+    name: z.string().trim().min(1).max(100),
+    token: tokenHash,
+    expiresAt,
+    actor,
+  }),
+);
+export const revokeAccessTokenInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    tokenId: z.number().int().positive(),
+    actor,
+  }),
+);
 
 /** An administrator invites an email; the answer is the same whether a user has it or not. */
-export const inviteMemberInput = z.object({
-  accountId: z.number().int().positive(),
-  email: z.string().trim().toLowerCase().email().max(320),
-  role,
-  /** The one-time link's secret, as its hash: the plaintext is in one HTTP answer only. */
-  link: tokenHash,
-  expiresAt: z.iso.datetime({ offset: true }),
-  actor,
-});
-export const revokeInvitationInput = z.object({
-  accountId: z.number().int().positive(),
-  invitationId: z.number().int().positive(),
-  actor,
-});
+export const inviteMemberInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    email: z.string().trim().toLowerCase().email().max(320),
+    role,
+    /** The one-time link's secret, as its hash: the plaintext is in one HTTP answer only. */
+    link: tokenHash,
+    expiresAt: z.iso.datetime({ offset: true }),
+    actor,
+  }),
+);
+export const revokeInvitationInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    invitationId: z.number().int().positive(),
+    actor,
+  }),
+);
 /** Accepted with the one-time link (anyone who holds it), or by the invited user with their own token. */
-export const acceptInvitationInput = z.object({
-  by: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('link'), linkSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-    z.object({
-      kind: z.literal('user'),
-      invitationId: z.number().int().positive(),
-      userId: z.number().int().positive(),
-    }),
-  ]),
-  /** The new user's name, when the email has no user yet. */
-  name: z.string().trim().min(1).max(255).optional(),
-  /** A token for the account joined, made by the API; shown once. */
-  token: tokenHash,
-  actor,
-});
+export const acceptInvitationInput = lazySchema(() =>
+  z.object({
+    by: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('link'), linkSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+      z.object({
+        kind: z.literal('user'),
+        invitationId: z.number().int().positive(),
+        userId: z.number().int().positive(),
+      }),
+    ]),
+    /** The new user's name, when the email has no user yet. */
+    name: z.string().trim().min(1).max(255).optional(),
+    /** A token for the account joined, made by the API; shown once. */
+    token: tokenHash,
+    actor,
+  }),
+);
 
 export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
 export type RevokeInvitationInput = z.infer<typeof revokeInvitationInput>;

@@ -1,29 +1,36 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
 /** Who wrote in: at least one of these finds or creates the contact. */
-export const contactKey = z
-  .object({
-    identifier: z.string().trim().min(1).max(255).optional(),
-    email: z.string().trim().toLowerCase().email().max(320).optional(),
-    phone_number: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number')
-      .optional(),
-    name: z.string().trim().max(255).optional(),
-  })
-  .refine((c) => c.identifier || c.email || c.phone_number, { message: 'needs an identifier, email or phone_number' });
+export const contactKey = lazySchema(() =>
+  z
+    .object({
+      identifier: z.string().trim().min(1).max(255).optional(),
+      email: z.string().trim().toLowerCase().email().max(320).optional(),
+      phone_number: z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9 ()-]{5,32}$/, 'must be a phone number')
+        .optional(),
+      name: z.string().trim().max(255).optional(),
+    })
+    .refine((c) => c.identifier || c.email || c.phone_number, {
+      message: 'needs an identifier, email or phone_number',
+    }),
+);
 
-export const ingestMessageInput = z.object({
-  accountId: z.number().int().positive(),
-  inboxId: z.number().int().positive(),
-  contact: contactKey,
-  content: z.string().min(1).max(150_000),
-  sourceId: z.string().min(1).max(255).optional(),
-  /** The token's owner that posted it. */
-  actor,
-});
+export const ingestMessageInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    inboxId: z.number().int().positive(),
+    contact: contactKey,
+    content: z.string().min(1).max(150_000),
+    sourceId: z.string().min(1).max(255).optional(),
+    /** The token's owner that posted it. */
+    actor,
+  }),
+);
 
 export type IngestMessageInput = z.infer<typeof ingestMessageInput>;
 
@@ -35,12 +42,14 @@ export interface IngestedMessage {
   created: boolean;
 }
 
-export const changeStatusInput = z.object({
-  accountId: z.number().int().positive(),
-  displayId: z.number().int().positive(),
-  status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
-  actor,
-});
+export const changeStatusInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    displayId: z.number().int().positive(),
+    status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
+    actor,
+  }),
+);
 export type ChangeStatusInput = z.infer<typeof changeStatusInput>;
 
 export interface StatusChange {

@@ -1,40 +1,49 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { lazySchema } from './lazy.ts';
 
-const tokenHash = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
-  prefix: z.string().min(1).max(32),
-});
+const tokenHash = lazySchema(() =>
+  z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+    prefix: z.string().min(1).max(32),
+  }),
+);
 
 /** Platform tokens (Chatwoot's platform apps): listed, made, rotated and revoked by a platform token or an operator. */
-export const createPlatformTokenInput = z.object({
-  app: z.string().trim().min(1).max(100),
-  name: z.string().trim().min(1).max(100),
-  token: tokenHash,
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-  actor,
-});
+export const createPlatformTokenInput = lazySchema(() =>
+  z.object({
+    app: z.string().trim().min(1).max(100),
+    name: z.string().trim().min(1).max(100),
+    token: tokenHash,
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    actor,
+  }),
+);
 /** A new token for the same app and name; the old one stops at once, or after `graceSeconds` so callers can switch. */
-export const rotatePlatformTokenInput = z.object({
-  tokenId: z.number().int().positive(),
-  token: tokenHash,
-  graceSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(30 * 86_400)
-    .default(0),
-  actor,
-});
-export const revokePlatformTokenInput = z.object({ tokenId: z.number().int().positive(), actor });
+export const rotatePlatformTokenInput = lazySchema(() =>
+  z.object({
+    tokenId: z.number().int().positive(),
+    token: tokenHash,
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(0),
+    actor,
+  }),
+);
+export const revokePlatformTokenInput = lazySchema(() => z.object({ tokenId: z.number().int().positive(), actor }));
 
 /** Suspended accounts refuse writes and their webhooks stop; reads still answer. */
-export const setAccountStatusInput = z.object({
-  accountId: z.number().int().positive(),
-  status: z.enum(['active', 'suspended']),
-  reason: z.string().trim().min(1).max(500).optional(),
-  actor,
-});
+export const setAccountStatusInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    status: z.enum(['active', 'suspended']),
+    reason: z.string().trim().min(1).max(500).optional(),
+    actor,
+  }),
+);
 
 export type CreatePlatformTokenInput = z.infer<typeof createPlatformTokenInput>;
 export type RotatePlatformTokenInput = z.infer<typeof rotatePlatformTokenInput>;

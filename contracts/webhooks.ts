@@ -1,28 +1,35 @@
 import { z } from 'zod';
 import { actor } from './common.ts';
 import { webhookEvents, type DeliveryPolicy } from '../config/webhooks.ts';
+import { lazySchema } from './lazy.ts';
 
-export const createWebhookInput = z.object({
-  accountId: z.number().int().positive(),
-  url: z.string().url().max(2048),
-  name: z.string().trim().max(255).optional(),
-  subscriptions: z.array(z.enum(webhookEvents)).min(1),
-  actor,
-});
-export const updateWebhookInput = z.object({
-  accountId: z.number().int().positive(),
-  webhookId: z.number().int().positive(),
-  url: z.string().url().max(2048).optional(),
-  name: z.string().trim().max(255).optional(),
-  subscriptions: z.array(z.enum(webhookEvents)).min(1).optional(),
-  enabled: z.boolean().optional(),
-  actor,
-});
-export const deleteWebhookInput = z.object({
-  accountId: z.number().int().positive(),
-  webhookId: z.number().int().positive(),
-  actor,
-});
+export const createWebhookInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    url: z.string().url().max(2048),
+    name: z.string().trim().max(255).optional(),
+    subscriptions: z.array(z.enum(webhookEvents)).min(1),
+    actor,
+  }),
+);
+export const updateWebhookInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    webhookId: z.number().int().positive(),
+    url: z.string().url().max(2048).optional(),
+    name: z.string().trim().max(255).optional(),
+    subscriptions: z.array(z.enum(webhookEvents)).min(1).optional(),
+    enabled: z.boolean().optional(),
+    actor,
+  }),
+);
+export const deleteWebhookInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    webhookId: z.number().int().positive(),
+    actor,
+  }),
+);
 
 export type CreateWebhookInput = z.infer<typeof createWebhookInput>;
 export type UpdateWebhookInput = z.infer<typeof updateWebhookInput>;
@@ -38,18 +45,20 @@ export interface WebhookRecord {
   status: 'enabled' | 'disabled';
 }
 
-const ms = z.number().int().positive();
-export const deliveryInput = z.object({
-  deliveryId: z.string().min(1).max(64),
-  /** For search only: the account whose event this is. */
-  accountId: z.number().int().positive().optional(),
-  policy: z.object({
-    attemptTimeoutMs: ms,
-    initialIntervalMs: ms,
-    maxIntervalMs: ms,
-    deadlineMs: ms,
-  }) satisfies z.ZodType<DeliveryPolicy>,
-});
+const ms = lazySchema(() => z.number().int().positive());
+export const deliveryInput = lazySchema(() =>
+  z.object({
+    deliveryId: z.string().min(1).max(64),
+    /** For search only: the account whose event this is. */
+    accountId: z.number().int().positive().optional(),
+    policy: z.object({
+      attemptTimeoutMs: ms,
+      initialIntervalMs: ms,
+      maxIntervalMs: ms,
+      deadlineMs: ms,
+    }) satisfies z.ZodType<DeliveryPolicy>,
+  }),
+);
 export type DeliveryInput = z.infer<typeof deliveryInput>;
 
 export type DeliveryOutcome = { status: 'delivered' | 'skipped' | 'dead'; attempts: number; error?: string };
