@@ -8,7 +8,16 @@ import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
-import { accountParam, accountStatus, idParam, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
+import {
+  accountParam,
+  accountStatus,
+  idempotencyHeader,
+  idParam,
+  jsonBody,
+  jsonContent,
+  listOf,
+  security,
+} from '../common-schemas.ts';
 import { futureInstant } from '../members/schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { apiText } from '../text-rules.ts';
@@ -104,17 +113,23 @@ export function platformRoutes({
       summary: 'Create a platform token (platform token); shown once',
       security,
       middleware: platformAccess(),
-      request: { body: jsonBody(createBody) },
-      responses: { 201: { ...jsonContent(platformToken, 'Created'), links }, ...writeAnswers },
+      request: { headers: idempotencyHeader, body: jsonBody(createBody) },
+      responses: {
+        201: {
+          ...jsonContent(platformToken, 'Created; `token` only on the first answer to an Idempotency-Key'),
+          links,
+        },
+        ...writeAnswers,
+      },
     }),
     async (c) => {
       const principal = c.get('principal');
       requirePlatform(principal);
       const body = c.req.valid('json');
       const token = issueToken();
-      const { result } = await runWrite(temporal, {
+      const { result, replayed } = await runWrite(temporal, {
         entry: workflows.createPlatformToken,
-        key: { key: keyOrFresh(undefined) },
+        key: { key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           app: body.app,
           name: body.name,
@@ -122,9 +137,10 @@ export function platformRoutes({
           expiresAt: body.expires_at,
           actor: actorOf(principal),
         },
+        fingerprintOf: { app: body.app, name: body.name, expiresAt: body.expires_at },
         waitMs: workflowWaitMs,
       });
-      return c.json({ ...view(result), token: token.plaintext }, 201);
+      return c.json({ ...view(result), ...(!replayed && { token: token.plaintext }) }, 201);
     },
   );
 
@@ -136,7 +152,7 @@ export function platformRoutes({
       summary: 'Replace a platform token with a new one (platform token); shown once',
       security,
       middleware: platformAccess(),
-      request: { params: tokenParam, body: jsonBody(rotateBody) },
+      request: { params: tokenParam, headers: idempotencyHeader, body: jsonBody(rotateBody) },
       responses: {
         201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links },
         ...writeAnswers,
@@ -148,18 +164,20 @@ export function platformRoutes({
       requirePlatform(principal);
       const { tokenId } = c.req.valid('param');
       const token = issueToken();
-      const { result } = await runWrite(temporal, {
+      const graceSeconds = c.req.valid('json').grace_seconds;
+      const { result, replayed } = await runWrite(temporal, {
         entry: workflows.rotatePlatformToken,
-        key: { tokenId, key: keyOrFresh(undefined) },
+        key: { tokenId, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           tokenId,
           token: { sha256: token.sha256, prefix: token.prefix },
-          graceSeconds: c.req.valid('json').grace_seconds,
+          graceSeconds,
           actor: actorOf(principal),
         },
+        fingerprintOf: { tokenId, graceSeconds },
         waitMs: workflowWaitMs,
       });
-      return c.json({ ...view(result), token: token.plaintext }, 201);
+      return c.json({ ...view(result), ...(!replayed && { token: token.plaintext }) }, 201);
     },
   );
 

@@ -154,6 +154,24 @@ describe('platform tokens', () => {
     ]);
   });
 
+  it('a create or rotate repeated with its Idempotency-Key makes one token, its secret shown once', async () => {
+    const app = unique('app');
+    const send = (path: string, body: unknown, key: string) =>
+      call(stack.api.url, 'POST', path, { token: stack.platformToken, body, headers: { 'idempotency-key': key } });
+    const made = await send('/v1/platform/tokens', { app, name: 'ci' }, `create-${app}`);
+    const again = await send('/v1/platform/tokens', { app, name: 'ci' }, `create-${app}`);
+    expect([made.status, again.status]).toEqual([201, 201]);
+    expect(made.body.token).toEqual(expect.any(String));
+    expect(again.body).toEqual({ ...made.body, token: undefined });
+    const rotated = await send(`/v1/platform/tokens/${made.body.id}/rotate`, {}, `rotate-${app}`);
+    const rotatedAgain = await send(`/v1/platform/tokens/${made.body.id}/rotate`, {}, `rotate-${app}`);
+    expect(rotatedAgain.body).toEqual({ ...rotated.body, token: undefined });
+    const rows = await stack.sql`
+      select t.id from access_tokens t join platform_apps p on p.id = t.owner_id
+       where t.owner_type = 'PlatformApp' and p.name = ${app}`;
+    expect(rows).toHaveLength(2); // the first and its one replacement
+  });
+
   it('are refused to user tokens', async () => {
     const a = await newAccount(stack, 'user');
     expect((await a.api('GET', '/v1/platform/tokens')).status).toBe(403);
