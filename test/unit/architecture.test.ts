@@ -55,6 +55,11 @@ describe('the catalogue', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('builds contract schemas lazily, so a workflow run builds only the ones it parses', () => {
+    const eager = /^(?:export )?const \w+ = z\b/m;
+    expect(sources.filter((f) => f.path.startsWith('contracts/') && eager.test(f.text)).map((f) => f.path)).toEqual([]);
+  });
+
   it('gives up at once on every non-retryable failure type', () => {
     expect(nonRetryableTypes).toEqual(
       expect.arrayContaining(['ValidationError', 'NotFound', 'Conflict', 'PaymentRequired', 'DeadlineExceeded']),
