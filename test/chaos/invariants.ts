@@ -62,9 +62,10 @@ export async function checkInvariants(stack: ChaosStack, expected: Expected, sen
       select run_id, failure_type, failure_message from dead_letters`
     ).map((l) => [l.run_id, l]),
   );
-  const runs: WorkflowExecutionInfo[] = [];
-  for await (const info of stack.client.workflow.list()) runs.push(info);
-  for (const run of runs) {
+  // By run id: listing pages while visibility still changes can repeat a run, which must count once.
+  const runs = new Map<string, WorkflowExecutionInfo>();
+  for await (const info of stack.client.workflow.list()) runs.set(info.runId, info);
+  for (const run of runs.values()) {
     v.workflows++;
     const letter = letters.get(run.runId);
     if (letter) {
