@@ -5,7 +5,15 @@ import type { z } from 'zod';
 import { failureTypes, isFailureType, type FailureStatus } from '../config/failures.ts';
 import type { WorkflowEntry } from '../contracts/workflows.ts';
 import { startWorkflow, workflowHandle } from '../workers/start.ts';
+import type { Sql } from '../db/pool.ts';
 import { ProblemError, type ProblemKind } from './problem/index.ts';
+
+/** What every route factory that starts writes is given. */
+export interface WriteRouteDeps {
+  sql: Sql;
+  temporal: Client;
+  workflowWaitMs: number;
+}
 
 export interface WriteRequest<T extends string, S extends z.ZodType, R, K> {
   entry: WorkflowEntry<T, S, R, K>;

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
-import type { Sql } from '../../db/pool.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { ProblemError } from '../problem/index.ts';
@@ -12,12 +10,7 @@ import { validationHook } from '../validation.ts';
 import { provisionThroughWorkflow } from './provision.ts';
 import { accountParam, idempotencyHeader, pageOf, security } from '../common-schemas.ts';
 import { account, provisionAccountBody, provisionedAccount, provisionedLinks } from './schemas.ts';
-
-export interface AccountRoutesDeps {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}
+import type { WriteRouteDeps } from '../write.ts';
 
 const provisionRoute = createRoute({
   method: 'post',
@@ -47,7 +40,7 @@ const provisionRoute = createRoute({
   },
 });
 
-export function accountRoutes({ sql, temporal, workflowWaitMs }: AccountRoutesDeps) {
+export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const getRoute = createRoute({
     method: 'get',

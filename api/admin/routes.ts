@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { promotionUpdate } from '../../contracts/admin.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { hashToken } from '../../db/tokens.ts';
@@ -10,7 +10,7 @@ import { idempotencyHeader, jsonBody, jsonContent, security } from '../common-sc
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { isDeadlineExceeded, keyOrFresh, runWrite, toProblem } from '../write.ts';
+import { isDeadlineExceeded, keyOrFresh, runWrite, toProblem, type WriteRouteDeps } from '../write.ts';
 import * as s from './schemas.ts';
 
 const noUser = { 404: { description: 'No user has this email', content: problemContent } };
@@ -19,7 +19,7 @@ const noGrant = { 404: { description: 'The user holds no grant in force', conten
 const PREFIX_MAX = 16;
 
 /** Triage operations (platform token): break-glass promotion, forced credential reset, auth debugging. */
-export function adminRoutes({ temporal, workflowWaitMs }: { temporal: Client; workflowWaitMs: number }) {
+export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, 'sql'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

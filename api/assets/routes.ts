@@ -5,7 +5,6 @@ import type { AssetSettings } from '../../config/assets.ts';
 import { assetProgressQuery } from '../../contracts/assets.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { assetBuild, assetBuilds, liveManifest, type AssetBuild } from '../../db/assets.ts';
-import type { Sql } from '../../db/pool.ts';
 import { startWorkflow } from '../../workers/start.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -13,7 +12,7 @@ import { anyObject, jsonBody, jsonContent, listOf, security } from '../common-sc
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 
 const build = z
   .object({
@@ -126,17 +125,7 @@ const queryProgress = (temporal: Client, workflowId: string) =>
     .catch(() => null);
 
 /** Front-end builds: start, follow, list, show, the live manifest, rollback and collection (platform token). */
-export function assetRoutes({
-  sql,
-  temporal,
-  settings,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  settings: AssetSettings;
-  workflowWaitMs: number;
-}) {
+export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRouteDeps & { settings: AssetSettings }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

@@ -1,17 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { breakerPolicyOf } from '../../config/breakers.ts';
 import { resetBreakerInput } from '../../contracts/breakers.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { breakerStates, type BreakerRecord } from '../../db/breakers.ts';
-import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 
 const state = z.enum(['closed', 'open', 'half_open']);
 const instant = z.string().nullable();
@@ -68,15 +66,7 @@ function view(b: BreakerRecord, now = Date.now()) {
 }
 
 /** The circuit breakers every worker shares: listed, and closed by hand with a reason (platform token). */
-export function breakerRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}) {
+export function breakerRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

@@ -1,6 +1,4 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
-import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import {
@@ -17,7 +15,7 @@ import { decodeCursor, page } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { listConversations, listMessages, findConversation } from './queries.ts';
 import {
@@ -32,15 +30,7 @@ import {
   toggleStatusBody,
 } from './schemas.ts';
 
-export function conversationRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}) {
+export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

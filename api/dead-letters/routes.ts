@@ -1,8 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { workflows } from '../../contracts/workflows.ts';
 import { findDeadLetter, listDeadLetters } from '../../db/dead-letters.ts';
-import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { idempotencyHeader, idParam, jsonBody, jsonContent, listOf, pageOf, security } from '../common-schemas.ts';
@@ -10,7 +8,7 @@ import { decodeCursor, page } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import { bulkRetryBody, deadLetter, discardBody, letterView, listQuery, retried } from './schemas.ts';
 
 const letterParam = z.object({ id: idParam('id') });
@@ -23,17 +21,7 @@ const retriedView = (r: { letterId: number; workflowId: string; runId: string | 
 });
 
 /** Work that ended for good: search it, retry it (one or by filter), discard it. Platform tokens only. */
-export function deadLetterRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-  webUiUrl,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-  webUiUrl?: string;
-}) {
+export function deadLetterRoutes({ sql, temporal, workflowWaitMs, webUiUrl }: WriteRouteDeps & { webUiUrl?: string }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

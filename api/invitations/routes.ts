@@ -1,8 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { invitationStatus } from '../../contracts/members.ts';
 import { workflows } from '../../contracts/workflows.ts';
-import type { Sql } from '../../db/pool.ts';
 import { hashToken, issueInvitationSecret, issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
@@ -10,7 +8,7 @@ import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, securit
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import {
   acceptBody,
   invitation,
@@ -31,15 +29,7 @@ const gone = { 404: { description: 'No such invitation, withdrawn or expired', c
  * token to the invitee, who accepts with it (or, as a user already, with their
  * own token). The answer is the same whether the email has a user or not.
  */
-export function invitationRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}) {
+export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

@@ -1,6 +1,4 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
-import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
 import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
@@ -9,7 +7,7 @@ import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import {
   accessToken,
@@ -34,15 +32,7 @@ const tokenView = (t: AccessTokenRecord) => ({
   expires_at: t.expiresAt,
 });
 
-export function memberRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}) {
+export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(

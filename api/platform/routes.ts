@@ -1,9 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { createPlatformTokenInput, setAccountStatusInput, type PlatformTokenRecord } from '../../contracts/platform.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { platformTokens } from '../../db/platform-tokens.ts';
-import type { Sql } from '../../db/pool.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
@@ -22,7 +20,7 @@ import { futureInstant } from '../members/schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 
 const platformToken = z
   .object({
@@ -74,15 +72,7 @@ const view = (t: PlatformTokenRecord) => ({
 });
 
 /** The platform's own keys and its tenants' status: platform tokens only. */
-export function platformRoutes({
-  sql,
-  temporal,
-  workflowWaitMs,
-}: {
-  sql: Sql;
-  temporal: Client;
-  workflowWaitMs: number;
-}) {
+export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const links = {
     Rotate: { operationId: 'rotatePlatformToken', parameters: { tokenId: '$response.body#/id' } },

@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { scheduleOperation } from '../../contracts/schedules.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { describeSchedules, isOwnedSchedule, ownedScheduleIds } from '../../workers/schedules.ts';
@@ -9,7 +8,7 @@ import { idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../c
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
-import { keyOrFresh, runWrite } from '../write.ts';
+import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 
 const schedule = z
   .object({
@@ -43,7 +42,7 @@ const operationBody = z
   .openapi('ScheduleOperationRequest');
 
 /** The schedules Capstan owns (workers/schedules.ts): list them, pause, unpause, trigger, backfill. Platform tokens only. */
-export function scheduleRoutes({ temporal, workflowWaitMs }: { temporal: Client; workflowWaitMs: number }) {
+export function scheduleRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, 'sql'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
