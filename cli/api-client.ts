@@ -2,6 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Env } from '../config/env.ts';
 
+/** The API client for a command's action: the configuration (and its schema) loads on use, not when commands register. */
+export async function apiClientOnUse() {
+  const { loadEnv } = await import('../config/env.ts');
+  return apiClient(loadEnv());
+}
+
 /**
  * The CLI's way to the API, for commands whose logic lives there (licence
  * verification against the pinned keys, for one): CAPSTAN_API_URL or the local

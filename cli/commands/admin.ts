@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { apiClientOnUse } from '../api-client.ts';
 
 interface PromotionView {
   grant_id: number;
@@ -11,11 +12,7 @@ interface PromotionView {
   workflow_id: string;
 }
 
-/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
-const api = async () => {
-  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
-  return apiClient(loadEnv());
-};
+const api = apiClientOnUse;
 const path = (email: string) => `/v1/admin/promotions/${encodeURIComponent(email)}`;
 
 function showPromotion(p: PromotionView): void {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { apiClientOnUse } from '../api-client.ts';
 
 interface FilterOptions {
   kind?: string;
@@ -29,11 +30,7 @@ interface Retried {
   started: boolean;
 }
 
-/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
-const api = async () => {
-  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
-  return apiClient(loadEnv());
-};
+const api = apiClientOnUse;
 
 function filterOf(o: FilterOptions) {
   return {

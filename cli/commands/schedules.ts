@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { apiClientOnUse } from '../api-client.ts';
 
 interface ScheduleView {
   id: string;
@@ -10,11 +11,7 @@ interface ScheduleView {
   note: string | null;
 }
 
-/** Loaded on use: registering these commands must not load the configuration schema (every CLI start pays it). */
-const api = async () => {
-  const [{ apiClient }, { loadEnv }] = await Promise.all([import('../api-client.ts'), import('../../config/env.ts')]);
-  return apiClient(loadEnv());
-};
+const api = apiClientOnUse;
 
 function table(rows: ScheduleView[]): void {
   console.log(['id'.padEnd(24), 'state'.padEnd(10), 'every'.padEnd(12), 'next run'.padEnd(25), 'workflow'].join(' '));
