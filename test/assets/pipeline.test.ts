@@ -6,10 +6,10 @@ import { workflows } from '../../contracts/workflows.ts';
 import { createOrigin, type AssetOrigin } from '../../db/asset-origins.ts';
 import type { ViteManifest } from '../../domain/assets.ts';
 import { executeWorkflow } from '../../workers/start.ts';
-import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
+import type { RunningWorkers } from '../../workers/run.ts';
 import { assetSource, CONSOLE_ENTRY, testAssetSettings } from '../support/assets.ts';
 import { until } from '../support/receiver.ts';
-import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
+import { startStackWorkers, unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false, ownDatabase: true });
 const actor = { type: 'Operator' as const, id: 'vitest' };
@@ -25,13 +25,7 @@ describe.each(['fs', 's3'] as const)('front-end assets on the %s origin', (kind)
   beforeAll(async () => {
     source = await assetSource();
     assets = await testAssetSettings(kind, source.root);
-    workers = await startWorkers({
-      temporal: stack.access,
-      sql: stack.sql,
-      logger: stack.logger,
-      workflowBundle: { codePath: stack.workflowBundlePath },
-      webhooks: testWebhookSettings,
-      licence: stack.licence,
+    workers = await startStackWorkers(stack, {
       assets: assets.settings,
     });
     origin = createOrigin(assets.settings.origin);

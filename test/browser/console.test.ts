@@ -9,12 +9,12 @@ import { createApp } from '../../api/app.ts';
 import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow } from '../../workers/start.ts';
-import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
+import type { RunningWorkers } from '../../workers/run.ts';
 import { testAssetSettings } from '../support/assets.ts';
 import { seedDemoData, settledDeliveries } from '../support/demo.ts';
 import { call } from '../support/http.ts';
 import { startReceiver, until } from '../support/receiver.ts';
-import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
+import { startStackWorkers, unique, useStack } from '../support/stack.ts';
 
 const WEB_UI = 'http://127.0.0.1:8233';
 const SHOTS = 'test-results/screenshots';
@@ -57,13 +57,7 @@ beforeAll(async () => {
 
   // The console's own sources, built by the buildAssets workflow and served by the API, as `capstan up` does.
   assets = await testAssetSettings('fs', repoRoot);
-  assetWorker = await startWorkers({
-    temporal: stack.access,
-    sql: stack.sql,
-    logger: stack.logger,
-    workflowBundle: { codePath: stack.workflowBundlePath },
-    webhooks: testWebhookSettings,
-    licence: stack.licence,
+  assetWorker = await startStackWorkers(stack, {
     assets: assets.settings,
     queues: ['assets'],
   });

@@ -6,10 +6,9 @@ import { workflows } from '../../contracts/workflows.ts';
 import { createOrigin, type AssetOrigin } from '../../db/asset-origins.ts';
 import { liveManifest } from '../../db/assets.ts';
 import { executeWorkflow, startWorkflow } from '../../workers/start.ts';
-import { startWorkers } from '../../workers/run.ts';
 import { assetEnv, assetSource, CONSOLE_ENTRY, testAssetSettings } from '../support/assets.ts';
 import { until } from '../support/receiver.ts';
-import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
+import { startStackWorkers, unique, useStack } from '../support/stack.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
 const stack = useStack({ worker: false, ownDatabase: true });
@@ -37,13 +36,7 @@ describe.each(['fs', 's3'] as const)('an assets worker killed between upload and
   it('leaves the old build live, and the retried run switches to the new one', async () => {
     const input = { root: source.root, entries: [CONSOLE_ENTRY], actor };
     await source.setVersion('old');
-    const inProcess = await startWorkers({
-      temporal: stack.access,
-      sql: stack.sql,
-      logger: stack.logger,
-      workflowBundle: { codePath: stack.workflowBundlePath },
-      webhooks: testWebhookSettings,
-      licence: stack.licence,
+    const inProcess = await startStackWorkers(stack, {
       assets: assets.settings,
     });
     const old = await executeWorkflow(stack.temporal, workflows.buildAssets, { key: unique('old') }, input);

@@ -14,7 +14,7 @@ import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { keyringOf } from '../../config/payload-keys.ts';
-import { startWorkers, type RunningWorkers } from '../../workers/run.ts';
+import { startWorkers, type RunningWorkers, type StartWorkersOptions } from '../../workers/run.ts';
 import type { SandboxCredentials } from '../../sandbox/clever-cloud/auth.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
@@ -82,6 +82,19 @@ export interface StackOptions {
   webUiUrl?: string;
 }
 
+/** Workers in this process on the stack's Temporal, database and workflow bundle; `extra` adds or overrides options. */
+export function startStackWorkers(stack: TestStack, extra: Partial<StartWorkersOptions> = {}): Promise<RunningWorkers> {
+  return startWorkers({
+    temporal: stack.access,
+    sql: stack.sql,
+    logger: stack.logger,
+    workflowBundle: { codePath: stack.workflowBundlePath },
+    webhooks: testWebhookSettings,
+    licence: stack.licence,
+    ...extra,
+  });
+}
+
 /** This fork's own namespace, so its workers never take another file's tasks. */
 export function testNamespace(): string {
   return `test-${process.env.VITEST_POOL_ID ?? '1'}`;
@@ -147,13 +160,8 @@ export function useStack(options: StackOptions = {}): TestStack {
       };
     }
     if (options.worker ?? true) {
-      workers = await startWorkers({
-        temporal: stack.access,
-        sql: stack.sql,
-        logger: stack.logger,
-        workflowBundle: { codePath: stack.workflowBundlePath },
+      workers = await startStackWorkers(stack, {
         webhooks: options.webhooks ?? testWebhookSettings,
-        licence: stack.licence,
         breakers: options.breakers ?? { enabled: false },
         clever: stack.clever && {
           apiUrl: stack.clever.url,

@@ -4,22 +4,14 @@ import { workflows } from '../../contracts/workflows.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { eagerClient } from '../../workers/connect.ts';
-import { startWorkers } from '../../workers/run.ts';
 import { startOptions } from '../../workers/start.ts';
-import { testWebhookSettings, unique, useStack } from '../support/stack.ts';
+import { startStackWorkers, unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false });
 
 describe('eager workflow start (capstan up: API and workers in one process)', () => {
   it('hands the first task to a worker of this process, and a wait past its deadline still reads as one', async () => {
-    const workers = await startWorkers({
-      temporal: stack.access,
-      sql: stack.sql,
-      logger: stack.logger,
-      workflowBundle: { codePath: stack.workflowBundlePath },
-      webhooks: testWebhookSettings,
-      licence: stack.licence,
-    });
+    const workers = await startStackWorkers(stack);
     try {
       const client = eagerClient(workers.connection, stack.access, { actorSecret: await actorSecret(stack.sql) });
       const token = issueToken();

@@ -1,8 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { serveWorkerHealth, type WorkerHealthOptions } from '../../workers/health.ts';
-import { startWorkers } from '../../workers/run.ts';
-import { testWebhookSettings, useStack } from '../support/stack.ts';
+import { startStackWorkers, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false });
 
@@ -13,13 +12,7 @@ async function get(url: string): Promise<{ status: number; body: unknown }> {
 
 describe('worker health server', () => {
   it('is ready while the workers run, and gone once they have shut down', async () => {
-    const workers = await startWorkers({
-      temporal: stack.access,
-      sql: stack.sql,
-      logger: stack.logger,
-      workflowBundle: { codePath: stack.workflowBundlePath },
-      webhooks: testWebhookSettings,
-      licence: stack.licence,
+    const workers = await startStackWorkers(stack, {
       health: { hostname: '127.0.0.1', port: 0 },
     });
     const url = workers.healthUrl;

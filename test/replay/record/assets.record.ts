@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflows } from '../../../contracts/workflows.ts';
-import { startWorkers } from '../../../workers/run.ts';
 import { startWorkflow } from '../../../workers/start.ts';
 import { assetSource, CONSOLE_ENTRY, testAssetSettings } from '../../support/assets.ts';
-import { testWebhookSettings, unique, useStack } from '../../support/stack.ts';
+import { startStackWorkers, unique, useStack } from '../../support/stack.ts';
 import { saveHistory } from '../histories.ts';
 
 // The live pointer is installation-wide: a database of its own.
@@ -20,13 +19,7 @@ describe('record the asset workflows', () => {
     closers.push(source.remove);
     const assets = await testAssetSettings('fs', source.root);
     closers.push(assets.close);
-    const workers = await startWorkers({
-      temporal: stack.access,
-      sql: stack.sql,
-      logger: stack.logger,
-      workflowBundle: { codePath: stack.workflowBundlePath },
-      webhooks: testWebhookSettings,
-      licence: stack.licence,
+    const workers = await startStackWorkers(stack, {
       assets: assets.settings,
     });
     closers.push(() => workers.shutdown());
