@@ -1,5 +1,5 @@
 /** What a benchmark measures of the processes themselves: start times, memory, CLI latency. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { stopChild } from '../cli/local/temporal-server.ts';
+import { until } from '../test/support/receiver.ts';
 
 const bin = fileURLToPath(new URL('../bin/capstan.js', import.meta.url));
 const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
@@ -34,11 +35,14 @@ export async function workerIdleRss(env: Record<string, string>): Promise<number
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await until(`capstan worker ready on ${healthPort}`, () =>
-      fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
+    await until(
+      `capstan worker ready on ${healthPort}`,
+      () =>
+        fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
     );
     await new Promise((r) => setTimeout(r, settleMs));
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
@@ -88,33 +92,12 @@ export async function upTimes(): Promise<{ first: number; again: number }> {
     } finally {
       // A SIGTERM within moments of "Capstan is up." has left the embedded PostgreSQL running: give it a second.
       await new Promise((r) => setTimeout(r, 2000));
-      await stopUp(child);
+      await stopChild(child, 60_000); // the time `capstan up` needs to stop what it started
     }
   };
   try {
     return { first: await once(), again: await once() };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** SIGTERM, and the time `capstan up` needs to stop what it started (a SIGKILL would orphan its servers). */
-function stopUp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -133,11 +133,11 @@ export async function waitUntilServing(address: string, child: ChildProcess, tim
   }
 }
 
-/** SIGTERM first so the SQLite file is closed cleanly; SIGKILL if it lingers. */
-export function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM first so the SQLite file is closed cleanly; SIGKILL if it lingers past `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
