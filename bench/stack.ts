@@ -8,7 +8,7 @@ import type { CleverClientOptions } from '../config/clever.ts';
 import type { AssetSettings } from '../config/assets.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
-import { startTemporalCluster } from '../cli/local/temporal-cluster.ts';
+import { postgresAccess, startTemporalCluster } from '../cli/local/temporal-cluster.ts';
 import { loadEnv } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { webhookSettings } from '../config/webhooks.ts';
@@ -45,10 +45,8 @@ export async function startBenchStack(
     options.target === 'cluster'
       ? await (async () => {
           const database = await startDatabase();
-          const url = new URL(database.url);
-          const postgres = { host: url.hostname, port: Number(url.port), user: url.username, password: url.password };
           const cluster = await startTemporalCluster({
-            postgres,
+            postgres: postgresAccess(database.url),
             dir: join(workDir, 'temporal'),
             namespaces: ['default'],
           });

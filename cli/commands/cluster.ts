@@ -8,7 +8,7 @@ import { migrate } from '../../db/migrate.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken } from '../../db/tokens.ts';
 import { temporalAccessOf } from '../../workers/connect.ts';
-import { startTemporalCluster } from '../local/temporal-cluster.ts';
+import { postgresAccess, startTemporalCluster } from '../local/temporal-cluster.ts';
 import { startCapstanProcess } from '../local/capstan-process.ts';
 import { freePort } from '../local/free-port.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -34,14 +34,8 @@ export async function clusterCommand(): Promise<void> {
       ? { url: env.DATABASE_URL, stop: async () => {} }
       : await startEmbeddedDatabase({ dataDir: join(clusterDir, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT });
     shutdown.add('postgres', () => database.stop());
-    const url = new URL(database.url);
     const temporal = await startTemporalCluster({
-      postgres: {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
+      postgres: postgresAccess(database.url),
       dir: join(clusterDir, 'temporal'),
       port: env.TEMPORAL_PORT,
       namespaces: [env.TEMPORAL_NAMESPACE],

@@ -20,6 +20,17 @@ export interface PostgresAccess {
   password: string;
 }
 
+/** The server's database login, from a PostgreSQL URL. */
+export function postgresAccess(databaseUrl: string): PostgresAccess {
+  const url = new URL(databaseUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
+
 export interface ClusterOptions {
   postgres: PostgresAccess;
   /** Config, logs: kept across restarts. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTemporalCluster, type TemporalCluster } from '../../cli/local/temporal-cluster.ts';
+import { postgresAccess, startTemporalCluster, type TemporalCluster } from '../../cli/local/temporal-cluster.ts';
 import { keyringOf } from '../../config/payload-keys.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { actorSecret } from '../../db/installation.ts';
@@ -14,7 +14,6 @@ import { issueToken } from '../../db/tokens.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { startWorkflow } from '../../workers/start.ts';
-import { postgresAccess } from '../support/global-setup.ts';
 import { until } from '../support/receiver.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 

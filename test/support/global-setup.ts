@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../cli/local/free-port.ts';
 import { loadEnv } from '../../config/env.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
-import { startTemporalCluster } from '../../cli/local/temporal-cluster.ts';
+import { postgresAccess, startTemporalCluster } from '../../cli/local/temporal-cluster.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import postgres from 'postgres';
@@ -92,16 +92,6 @@ export default async function setup(project: TestProject) {
 }
 
 /** Host, port and credentials of a postgres:// URL, for temporal-sql-tool and the server's config. */
-export function postgresAccess(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  };
-}
-
 /** One line that says what to do, not vitest's stack report of the setup (DEBUG=1 keeps that). */
 function setupFailed(err: unknown): never {
   let debug = false;
