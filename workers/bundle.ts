@@ -45,7 +45,7 @@ require(workerData.sdk)
 `;
 
 /** The bundle `npm run build` made beside the compiled worker (dist/workers/), so the image starts without bundling. */
-export const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
+const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
 export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
   return existsSync(prebuiltBundlePath) ? { codePath: prebuiltBundlePath } : undefined;

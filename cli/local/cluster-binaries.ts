@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEnv, type Env } from '../../config/env.ts';
 
 /** The pinned Go module (go.temporal.io/server v1.29.7) that builds the server and temporal-sql-tool. */
-export const clusterModuleDir = fileURLToPath(new URL('../../deploy/temporal-cluster', import.meta.url));
+const clusterModuleDir = fileURLToPath(new URL('../../deploy/temporal-cluster', import.meta.url));
 
 const tools = {
   server: 'go.temporal.io/server/cmd/server',

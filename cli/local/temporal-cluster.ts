@@ -191,7 +191,7 @@ async function startServer(binaries: ClusterBinaries, configDir: string, address
 }
 
 /** Each namespace, with Capstan's search attributes; existing ones are left as they are. */
-export async function ensureNamespaces(address: string, namespaces: string[]): Promise<void> {
+async function ensureNamespaces(address: string, namespaces: string[]): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     for (const namespace of namespaces) {

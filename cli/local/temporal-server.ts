@@ -32,7 +32,7 @@ const dynamicConfig = (key: string, value: string | number | boolean) => ['--dyn
  * one matching round trip fewer (150 → 99 ms without the first setting). Partitions, pollers and the sticky cache
  * changed nothing measurable, so they keep their defaults.
  */
-export const devServerTuning: readonly string[] = [
+const devServerTuning: readonly string[] = [
   ...dynamicConfig('history.transferProcessorMaxPollRPS', 1000),
   ...dynamicConfig('system.enableActivityEagerExecution', true),
 ];

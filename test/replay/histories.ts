@@ -13,11 +13,11 @@ import type { TestStack } from '../support/stack.ts';
 type History = temporal.api.history.v1.IHistory;
 type WorkflowBundle = { code: string } | { codePath: string };
 
-export const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
+const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 export const catalogueTypes: string[] = Object.values(workflows).map((e) => e.type);
 
 /** `<type>.json` or `<type>-<variant>.json`; the replay tests read the type from the history itself. */
-export const historyFile = (type: string, variant?: string) => `${type}${variant ? `-${variant}` : ''}.json`;
+const historyFile = (type: string, variant?: string) => `${type}${variant ? `-${variant}` : ''}.json`;
 
 const isPayload = (v: unknown): v is Payload =>
   !!v && typeof v === 'object' && 'metadata' in v && !!(v as Payload).metadata?.encoding;
@@ -54,7 +54,7 @@ export async function saveHistory(
 }
 
 /** The newest run of a type in this namespace (closed first, unless `running`): for runs the API starts. */
-export async function latestRunOf(stack: TestStack, type: string, running = false): Promise<string> {
+async function latestRunOf(stack: TestStack, type: string, running = false): Promise<string> {
   const status = running ? `ExecutionStatus = 'Running'` : `ExecutionStatus != 'Running'`;
   for (let tries = 0; tries < 100; tries++) {
     for await (const run of stack.temporal.workflow.list({ query: `WorkflowType = '${type}' AND ${status}` }))
@@ -92,7 +92,7 @@ export async function loadHistories(): Promise<StoredHistory[]> {
  * (request id, dead letters) and failure converter, and the data converter without its codec: histories are stored
  * decoded.
  */
-export const replayOptions = (workflowBundle: WorkflowBundle): ReplayWorkerOptions => ({
+const replayOptions = (workflowBundle: WorkflowBundle): ReplayWorkerOptions => ({
   workflowBundle,
   dataConverter: { failureConverterPath },
   replayName: 'capstan-replay',

@@ -7,7 +7,7 @@ import type { AssetSettings, OriginSettings } from '../../config/assets.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/asset-source', import.meta.url));
 export const CONSOLE_ENTRY = 'web/src/main.tsx';
-export const S3_BUCKET = 'capstan-assets';
+const S3_BUCKET = 'capstan-assets';
 
 /** A copy of the fixture front-end whose `version.ts` a test rewrites, so each version is a new build. */
 export async function assetSource(): Promise<{
@@ -25,7 +25,7 @@ export async function assetSource(): Promise<{
 }
 
 /** A local S3-compatible server (s3rver) with the bucket made. */
-export async function startS3(): Promise<{ origin: OriginSettings; close(): Promise<void> }> {
+async function startS3(): Promise<{ origin: OriginSettings; close(): Promise<void> }> {
   const directory = await mkdtemp(join(tmpdir(), 'capstan-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',

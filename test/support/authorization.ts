@@ -68,7 +68,7 @@ export function routeOf(key: string, op: Operation | undefined): Route {
   return { key, method, path, params, hasBody };
 }
 
-export const isAccountRoute = (route: Route) => route.path.startsWith('/v1/accounts/{id}');
+const isAccountRoute = (route: Route) => route.path.startsWith('/v1/accounts/{id}');
 
 /** Everything the probes need: accounts, members, the tokens to try, and real objects to put in paths. */
 export interface World {
