@@ -51,7 +51,7 @@ async function startS3(): Promise<{ origin: OriginSettings; close(): Promise<voi
   };
 }
 
-/** Origin of either kind, a staging directory, the fixture's entry; the caller removes `dirs`. */
+/** Origin of either kind, a staging directory, the fixture's entry; `close()` stops the S3 stand-in and removes them. */
 export async function testAssetSettings(
   kind: 'fs' | 's3',
   sourceRoot: string,
