@@ -16,6 +16,7 @@ import type { AssetBuildResult } from '../contracts/assets.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { executeWorkflow } from '../workers/start.ts';
 import { startBenchStack } from './stack.ts';
+import { median } from './report.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MODULES = Number(process.env.BENCH_MODULES ?? 300);
@@ -59,7 +60,6 @@ const settings: AssetSettings = {
   sourceRoot: root,
 };
 const stack = await startBenchStack({ assets: settings });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const actor = { type: 'Operator' as const, id: 'bench' };
 
 try {

@@ -18,6 +18,7 @@ import { benchNoop } from './floor-workflow.ts';
 import { cliTime, startDevTime, upTimes, workerIdleRss } from './host.ts';
 import { startInProcessApi } from './in-process-api.ts';
 import { startBenchStack } from './stack.ts';
+import { median } from './report.ts';
 import { measure, type RunStats } from './stats.ts';
 import { startVerifyingReceiver } from './webhook-receiver.ts';
 
@@ -145,11 +146,6 @@ async function hostFigures() {
 }
 
 function printSuite(results: RunStats[], host: Awaited<ReturnType<typeof hostFigures>> | undefined) {
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((x, y) => x - y);
-    const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  };
   const labels = [...new Set(results.map((r) => r.label))];
   const cell = (label: string, level: number) => {
     const rs = results.filter((r) => r.label === label && r.concurrency === level);
