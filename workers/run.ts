@@ -52,7 +52,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   const logger = options.logger.child({ component: 'worker' });
   installRuntime(options.logger, { metrics: options.metrics });
   const connection = await connectWorker(options.temporal);
-  const prebuilt = prebuiltWorkflowBundle();
+  const prebuilt = options.workflowBundle ? undefined : prebuiltWorkflowBundle();
   const workflowBundle = options.workflowBundle ?? prebuilt ?? (await bundleWorkflows());
   const shared = {
     connection,
