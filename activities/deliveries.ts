@@ -10,6 +10,7 @@ import { signWebhook } from './webhook-signature.ts';
 import { postWebhook, type PostResult } from './webhook-post.ts';
 import { breakerNames } from '../config/breakers.ts';
 import type { Breakers, Judge } from './breaker.ts';
+import { dependencyFailing } from './http-answer.ts';
 
 /** No answer, 5xx or 429 is the receiving host failing; any other status is its answer, and a refused target is ours. */
 export const webhookJudge: Judge<PostResult> = {
@@ -19,7 +20,7 @@ export const webhookJudge: Judge<PostResult> = {
       ? undefined
       : r.status === undefined
         ? (r.error ?? 'no answer')
-        : r.status >= 500 || r.status === 429
+        : dependencyFailing(r.status)
           ? `receiver answered ${r.status}`
           : undefined,
 };

@@ -2,6 +2,9 @@ import { failure } from '../config/failures.ts';
 
 export const MiB = 1024 * 1024;
 
+/** An answer that says the dependency itself is failing (overloaded or broken), not the request: retried, and counted by its breaker. */
+export const dependencyFailing = (status: number): boolean => status === 429 || status >= 500;
+
 /**
  * Reads an answer's body as text, at most `limit` bytes: an upstream (or
  * something impersonating it) cannot make a worker buffer without end. Past

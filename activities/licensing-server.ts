@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { FailureType } from '../config/failures.ts';
-import { MiB, readCapped, redirectProblem } from './http-answer.ts';
+import { dependencyFailing, MiB, readCapped, redirectProblem } from './http-answer.ts';
 import type { Judge } from './breaker.ts';
 
 const ANSWER_LIMIT = MiB;
@@ -64,7 +64,7 @@ export const heartbeatJudge: Judge<Awaited<ReturnType<typeof postHeartbeat>>> = 
       ? r.failureType === 'HeartbeatFailed'
         ? r.error
         : undefined
-      : r.httpStatus >= 500 || r.httpStatus === 429
+      : dependencyFailing(r.httpStatus)
         ? r.error
         : undefined,
 };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { CleverClientOptions } from '../../config/clever.ts';
 import { failure } from '../../config/failures.ts';
 import OAuth from 'oauth-1.0a';
-import { MiB, readCapped, redirectProblem } from '../http-answer.ts';
+import { dependencyFailing, MiB, readCapped, redirectProblem } from '../http-answer.ts';
 
 /** The longest list Capstan asks for (20 deployments, an app's env) is a few KiB: 4 MiB is far past any honest answer. */
 const ANSWER_LIMIT = 4 * MiB;
@@ -173,7 +173,7 @@ export class CleverApiError extends Error {
   }
 
   get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return this.status === 0 || dependencyFailing(this.status);
   }
 
   /** For activities: a final error becomes a non-retryable failure carrying Clever Cloud's message. */
