@@ -36,7 +36,7 @@ const HALF_OPEN_RECHECK_MS = 1_000;
 /**
  * Circuit breakers kept in PostgreSQL (db/breakers.ts), so every worker sees
  * one breaker per dependency. Used by the Clever Cloud, licensing and webhook
- * activities; the S3 asset store uses it under `breakerNames.s3`.
+ * activities.
  */
 export function createBreakers({
   sql,

@@ -5,7 +5,6 @@ import type { Env } from './env.ts';
 export const breakerNames = {
   cleverCloud: 'clever-cloud',
   licensing: 'licensing',
-  s3: 's3',
   /** `host:port` of the receiving URL, the port always written. */
   webhook: (url: string): string => {
     const u = new URL(url);
@@ -37,8 +36,6 @@ export function breakerPolicyOf(name: string, settings: BreakerSettings = defaul
     ? breakerPolicies.webhook
     : name === breakerNames.licensing
       ? breakerPolicies.licensing
-      : name === breakerNames.s3
-        ? breakerPolicies.s3
-        : breakerPolicies.cleverCloud;
+      : breakerPolicies.cleverCloud;
   return { ...base, ...settings.override };
 }

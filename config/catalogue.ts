@@ -114,6 +114,4 @@ export const breakerPolicies = {
   licensing: { failureThreshold: 3, windowMs: 120_000, openMs: 60_000, trialLeaseMs: 20_000 },
   /** Per receiving host; an attempt times out after 10 s by default. */
   webhook: { failureThreshold: 5, windowMs: 60_000, openMs: 60_000, trialLeaseMs: 30_000 },
-  /** The asset store (S3), once asset builds use it. */
-  s3: { failureThreshold: 5, windowMs: 30_000, openMs: 30_000, trialLeaseMs: 30_000 },
 } as const satisfies Record<string, BreakerPolicy>;

@@ -74,7 +74,6 @@ function fsOrigin(dir: string): AssetOrigin {
   };
 }
 
-// Another helper is building circuit breakers: wrap these S3 calls in the `assets-s3` breaker when it lands.
 function s3Origin(settings: Extract<OriginSettings, { kind: 's3' }>): AssetOrigin {
   const client = new S3Client({
     region: settings.region,
