@@ -1,4 +1,4 @@
-import type { Hono, MiddlewareHandler, NotFoundHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { ProblemError, problemResponse } from './problem/index.ts';
 
 interface KnownPath {
@@ -43,20 +43,29 @@ function allowedMethods(paths: KnownPath[], path: string): string[] {
   return [...new Set(matching.filter((p) => p.literals === exactest).flatMap((p) => p.methods))].sort();
 }
 
+/** Each app's routed paths, read at its first request (every route is registered by then). */
+const pathsByApp = new WeakMap<Hono, KnownPath[]>();
+function allowedFor(app: Hono, path: string): string[] {
+  let paths = pathsByApp.get(app);
+  if (!paths) pathsByApp.set(app, (paths = knownPaths(app)));
+  return allowedMethods(paths, path);
+}
+
+function methodNotAllowed(c: Context, allowed: string[]): Response {
+  const allow = allowed.join(', ');
+  const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`).problem;
+  return problemResponse(c, problem, { Allow: allow });
+}
+
 /**
  * Before routing: a method the most exact route of a path does not answer is 405 there, even when a
  * parameter route would take it (`GET /v1/dead-letters/retry` is not dead letter "retry").
  */
 export function methodNotAllowedFirst(app: Hono): MiddlewareHandler {
-  let paths: KnownPath[] | undefined;
   return async function preferLiteralRoutes(c, next) {
-    paths ??= knownPaths(app);
-    const allowed = allowedMethods(paths, c.req.path);
+    const allowed = allowedFor(app, c.req.path);
     if (allowed.length === 0 || allowed.includes(c.req.method)) return next();
-    const allow = allowed.join(', ');
-    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`)
-      .problem;
-    return problemResponse(c, problem, { Allow: allow });
+    return methodNotAllowed(c, allowed);
   };
 }
 
@@ -65,15 +74,10 @@ export function methodNotAllowedFirst(app: Hono): MiddlewareHandler {
  * answer gets 405 and `Allow` (RFC 9110 §15.5.6); anything else is 404.
  */
 export function notFoundOrMethodNotAllowed(app: Hono): NotFoundHandler {
-  let paths: KnownPath[] | undefined; // routes are all registered before the first request
   return function notFound(c) {
-    paths ??= knownPaths(app);
-    const allowed = allowedMethods(paths, c.req.path);
+    const allowed = allowedFor(app, c.req.path);
     if (allowed.length === 0)
       return problemResponse(c, new ProblemError('notFound', `No route for ${c.req.method} ${c.req.path}.`).problem);
-    const allow = allowed.join(', ');
-    const problem = new ProblemError('methodNotAllowed', `${c.req.path} answers ${allow}, not ${c.req.method}.`)
-      .problem;
-    return problemResponse(c, problem, { Allow: allow });
+    return methodNotAllowed(c, allowed);
   };
 }
