@@ -31,6 +31,23 @@ export interface BusinessMetricsDeps {
  * gauge empty and is logged: one unreachable table must not fail the whole scrape.
  */
 export function businessMetrics(registry: Registry, { sql, licence, logger }: BusinessMetricsDeps): void {
+  /** A gauge filled by `fill` on each scrape: emptied first, logged and left empty when its query fails. */
+  const multi = (name: string, help: string, labelNames: string[], fill: (g: Gauge) => Promise<void>) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          await fill(this);
+        } catch (err) {
+          logger.warn({ err, metric: name }, 'metric not collected');
+        }
+      },
+    });
+  /** One label; its known values always present. */
   const gauge = (
     name: string,
     help: string,
@@ -38,21 +55,9 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     known: readonly string[],
     read: () => Promise<Map<string, number>>,
   ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: [label],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        try {
-          const counts = await read();
-          for (const value of new Set([...known, ...counts.keys()]))
-            this.set({ [label]: value }, counts.get(value) ?? 0);
-        } catch (err) {
-          logger.warn({ err, metric: name }, 'metric not collected');
-        }
-      },
+    multi(name, help, [label], async (g) => {
+      const counts = await read();
+      for (const value of new Set([...known, ...counts.keys()])) g.set({ [label]: value }, counts.get(value) ?? 0);
     });
 
   gauge('capstan_webhook_deliveries', 'Webhook deliveries by status', 'status', deliveryStatuses, () =>
@@ -79,22 +84,6 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
   gauge('capstan_dead_letters_open', 'Dead letters waiting for an operator, by kind', 'kind', [], () =>
     deadLetterCounts(sql),
   );
-  /** Several labels per sample: a gauge filled by `fill`, with the same error handling. */
-  const multi = (name: string, help: string, labelNames: string[], fill: (g: Gauge) => Promise<void>) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        try {
-          await fill(this);
-        } catch (err) {
-          logger.warn({ err, metric: name }, 'metric not collected');
-        }
-      },
-    });
   const durations = readForTwo(() => deployDurations(sql));
   const breakers = readForTwo(() => breakerStates(sql));
   multi(
@@ -142,18 +131,9 @@ export function businessMetrics(registry: Registry, { sql, licence, logger }: Bu
     const [last] = await lastAssetBuildDurations(sql, 1);
     for (const [phase, ms] of Object.entries(last?.phaseMs ?? {})) g.set({ phase }, ms / 1000);
   });
-  new Gauge({
-    name: 'capstan_break_glass_grants_active',
-    help: 'Break-glass super-admin grants in force now',
-    registers: [registry],
-    async collect() {
-      try {
-        this.set(await activePromotionCount(sql));
-      } catch (err) {
-        logger.warn({ err, metric: 'capstan_break_glass_grants_active' }, 'metric not collected');
-      }
-    },
-  });
+  multi('capstan_break_glass_grants_active', 'Break-glass super-admin grants in force now', [], async (g) =>
+    g.set(await activePromotionCount(sql)),
+  );
   new Gauge({
     name: 'capstan_db_pool_max',
     help: 'The largest number of connections this process opens (DATABASE_POOL_MAX)',
