@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflows } from '../../contracts/workflows.ts';
 import { startDeploy } from '../../workers/start-deploy.ts';
 import type { Sql } from '../../db/pool.ts';
+import type { PendingQuery, Row } from 'postgres';
 import { cancelSignal, deployInput, progressQuery } from '../../contracts/deploys.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -132,15 +133,7 @@ export function deployRoutes({
       requirePlatform(c.get('principal'));
       const q = c.req.valid('query');
       const before = decodeCursor(q.cursor);
-      const rows = await sql<{ id: number; requested_at: Date; finished_at: Date | null }[]>`
-        select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
-          from deployments ${before ? sql`where id < ${before}::bigint` : sql``}
-         order by id desc limit ${q.limit + 1}`;
-      const views = rows.map((r) => ({
-        ...r,
-        requested_at: r.requested_at.toISOString(),
-        finished_at: r.finished_at?.toISOString() ?? null,
-      }));
+      const views = await deployments(sql, before ? sql`where id < ${before}::bigint` : sql``, q.limit + 1);
       return c.json(
         page(views, q.limit, (r) => r.id),
         200,
@@ -231,22 +224,23 @@ export function deployRoutes({
       requirePlatform(c.get('principal'));
       const { appId } = c.req.valid('param');
       const owner = c.req.valid('query').owner_id;
-      const rows = await sql`
-        select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
-          from deployments where app_id = ${appId} ${owner ? sql`and owner_id = ${owner}` : sql``}
-         order by id desc limit 100`;
-      return c.json(
-        {
-          payload: rows.map((r) => ({
-            ...r,
-            requested_at: r.requested_at?.toISOString(),
-            finished_at: r.finished_at?.toISOString() ?? null,
-          })),
-        },
-        200,
-      );
+      const where = sql`where app_id = ${appId} ${owner ? sql`and owner_id = ${owner}` : sql``}`;
+      return c.json({ payload: await deployments(sql, where, 100) }, 200);
     },
   );
 
   return app;
+}
+
+/** Deploy attempts (rollbacks included) matching `where`, newest first, as the API shows them. */
+async function deployments(sql: Sql, where: PendingQuery<Row[]>, limit: number) {
+  const rows = await sql<({ id: number; requested_at: Date; finished_at: Date | null } & Row)[]>`
+    select id, owner_id, app_id, commit, requested_by, clever_deployment_id, states, outcome, rollback_of, requested_at, finished_at, workflow_id
+      from deployments ${where}
+     order by id desc limit ${limit}`;
+  return rows.map((r) => ({
+    ...r,
+    requested_at: r.requested_at.toISOString(),
+    finished_at: r.finished_at?.toISOString() ?? null,
+  }));
 }
