@@ -126,6 +126,7 @@ export function deployRoutes({
       operationId: 'listDeploys',
       summary: 'Recent deploys of every application, newest first (platform token)',
       security,
+      middleware: platformAccess(),
       request: { query: pageQuery },
       responses: { 200: jsonContent(pageOf(anyObject), 'A page of attempts, rollbacks included') },
     }),

@@ -100,6 +100,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'listLicenceHeartbeats',
       summary: 'Heartbeat history, newest first (platform token)',
       security,
+      middleware: platformAccess(),
       request: { query: pageQuery },
       responses: { 200: jsonContent(pageOf(anyObject), 'A page') },
     }),

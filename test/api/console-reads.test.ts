@@ -8,6 +8,15 @@ const stack = useStack({ http: true, webUiUrl: WEB_UI });
 const as = (token: string) => (method: string, path: string) => call(stack.api.url, method, path, { token });
 
 describe('the read-only routes of the operator console', () => {
+  it('refuses a user token on the platform lists before reading its query', async () => {
+    const a = await newAccount(stack, 'reads-user');
+    for (const path of ['/v1/deploys?limit=oops', '/v1/license/heartbeats?limit=oops']) {
+      const refused = await as(a.adminToken)('GET', path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.headers.get('content-type'), path).toMatch(/problem\+json/);
+    }
+  });
+
   it('lists every account to a platform token and only its own account to a user token', async () => {
     const a = await newAccount(stack, 'reads-a');
     const b = await newAccount(stack, 'reads-b');
