@@ -49,8 +49,13 @@ export function temporalConnectionOptions(
   };
 }
 
+/** The local Web UI's origins (`capstan up`'s dev server). */
+export const localUiOrigins = (env: Env): string[] => [
+  `http://localhost:${env.TEMPORAL_UI_PORT}`,
+  `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+];
+
 /** Browser origins the codec server answers: CAPSTAN_CODEC_CORS_ORIGINS, else the local Web UI's. */
 export function codecCorsOrigins(env: Env): string[] {
-  if (env.CAPSTAN_CODEC_CORS_ORIGINS.length) return env.CAPSTAN_CODEC_CORS_ORIGINS;
-  return [`http://localhost:${env.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`];
+  return env.CAPSTAN_CODEC_CORS_ORIGINS.length ? env.CAPSTAN_CODEC_CORS_ORIGINS : localUiOrigins(env);
 }

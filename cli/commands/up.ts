@@ -25,7 +25,7 @@ import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
-import { codecCorsOrigins } from '../../config/temporal.ts';
+import { codecCorsOrigins, localUiOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { bundleWorkflows, prebuiltWorkflowBundle } from '../../workers/bundle.ts';
 import { breakerSettings } from '../../config/breakers.ts';
@@ -133,7 +133,7 @@ export async function upCommand(): Promise<void> {
         assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
       });
       // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
-      const localUi = temporalServer.uiUrl ? codecCorsOrigins({ ...env, CAPSTAN_CODEC_CORS_ORIGINS: [] }) : [];
+      const localUi = temporalServer.uiUrl ? localUiOrigins(env) : [];
       const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
       const api = await serveApi(
         createApp({
