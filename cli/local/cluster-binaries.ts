@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnv, type Env } from '../../config/env.ts';
+import { startsCleanly } from './tool-check.ts';
 
 /** The pinned Go module (go.temporal.io/server v1.29.7) that builds the server and temporal-sql-tool. */
 const clusterModuleDir = fileURLToPath(new URL('../../deploy/temporal-cluster', import.meta.url));
@@ -32,7 +33,10 @@ function cacheDir(env: Pick<Env, 'XDG_CACHE_HOME'>): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'capstan', `temporal-cluster-${digest}`);
 }
 
-/** The cached binaries, built from the Go module proxy when missing (about 10 min cold on 2 busy cores). */
+/**
+ * The cached binaries, built from the Go module proxy when missing or when one does not start (about 10 min cold on
+ * 2 busy cores).
+ */
 export async function resolveClusterBinaries(
   log: (line: string) => void = console.error,
   env: Pick<Env, 'XDG_CACHE_HOME'> = loadEnv(),
@@ -40,7 +44,10 @@ export async function resolveClusterBinaries(
   const dir = cacheDir(env);
   const binaries = { server: join(dir, 'temporal-server'), sqlTool: join(dir, 'temporal-sql-tool') };
   for (const [name, path] of Object.entries(binaries)) {
-    if (existsSync(path)) continue;
+    if (existsSync(path)) {
+      if (startsCleanly(path, ['--help'])) continue;
+      log(`${path} does not start: building it again.`);
+    }
     log(`Building ${name === 'server' ? 'temporal-server' : 'temporal-sql-tool'} v1.29.7 (first run only)…`);
     const started = Date.now();
     await mkdir(dir, { recursive: true });

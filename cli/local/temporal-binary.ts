@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadEnv, type Env } from '../../config/env.ts';
+import { startsCleanly } from './tool-check.ts';
 
 /** The pinned Go module (temporalio/cli v1.5.1 with server v1.29.7) that builds the dev server. */
 export const temporalModuleDir = fileURLToPath(new URL('../../deploy/temporal-dev', import.meta.url));
@@ -40,10 +41,15 @@ function onPath(name: string, env: Lookup): string | undefined {
   return undefined;
 }
 
+/** `temporal --version` exits 0: the check every candidate passes before it is used. */
+export const temporalStarts = (path: string): boolean => startsCleanly(path, ['--version']);
+
 /**
  * Finds the Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then our
  * cached build, then a fresh build with Go, and last the SDK's own download
- * (which needs internet access).
+ * (which needs internet access). Each is run once before it is trusted: a cached
+ * build that does not start is built again, a `temporal` on PATH that does not
+ * start is passed over.
  */
 export async function resolveTemporalBinary(
   log: (line: string) => void = console.error,
@@ -53,15 +59,27 @@ export async function resolveTemporalBinary(
   if (fromEnv) {
     if (!existsSync(fromEnv))
       throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} does not exist: point it at a temporal binary, or unset it`);
+    if (!temporalStarts(fromEnv))
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${fromEnv} does not start (\`--version\` failed): point it at a working binary`,
+      );
     return { source: 'env', path: fromEnv };
   }
   const fromPath = onPath('temporal', env);
-  if (fromPath) return { source: 'path', path: fromPath };
+  if (fromPath) {
+    if (temporalStarts(fromPath)) return { source: 'path', path: fromPath };
+    log(`${fromPath} does not start (\`--version\` failed): passing over it.`);
+  }
   const cached = cachedBinaryPath(env);
-  if (existsSync(cached)) return { source: 'cache', path: cached };
+  if (existsSync(cached)) {
+    if (temporalStarts(cached)) return { source: 'cache', path: cached };
+    log(`The cached Temporal dev server ${cached} does not start: building it again.`);
+    await rm(cached, { force: true });
+  }
   const go = onPath('go', env);
   if (go) {
     await buildTemporalBinary(go, cached, log);
+    if (!temporalStarts(cached)) throw new Error(`The Temporal dev server just built at ${cached} does not start.`);
     return { source: 'built', path: cached };
   }
   log('No Temporal CLI found and no Go toolchain to build one: falling back to the SDK download.');

@@ -95,14 +95,14 @@ function report(runs: SchemathesisRun[]): boolean {
 }
 
 await mkdir(reportDir, { recursive: true });
-const st = await ensureSchemathesis();
+const schemathesis = await ensureSchemathesis();
 const stack = await startContractStack();
 const runs: SchemathesisRun[] = [];
 try {
   const platform = await prepareAccount(stack, 'platform');
   runs.push(
     await runSchemathesis({
-      st,
+      schemathesis,
       label: 'platform',
       baseUrl: stack.url,
       token: stack.platformToken,
@@ -114,7 +114,7 @@ try {
   const admin = await prepareAccount(stack, 'administrator');
   runs.push(
     await runSchemathesis({
-      st,
+      schemathesis,
       label: 'administrator',
       baseUrl: stack.url,
       token: admin.adminToken,

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startsCleanly } from '../../cli/local/tool-check.ts';
 
 /** Pinned: a new release adds checks, and CI must not start failing on its own. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -17,36 +18,50 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
-/** The `st` binary of a venv made once per version under ~/.cache/capstan (needs only PyPI). */
-export async function ensureSchemathesis(log: (line: string) => void = console.error): Promise<string> {
+/** How schemathesis is started: the venv's interpreter, so no script's `#!` line (written at install) matters. */
+export interface SchemathesisCommand {
+  command: string;
+  args: string[];
+}
+
+const commandIn = (venv: string): SchemathesisCommand => ({
+  command: join(venv, 'bin', 'python'),
+  args: ['-m', 'schemathesis.cli'],
+});
+
+const starts = ({ command, args }: SchemathesisCommand): boolean => startsCleanly(command, [...args, '--version']);
+
+/**
+ * A venv with schemathesis, made once per version under ~/.cache/capstan (needs only PyPI). Built beside its final
+ * path and renamed, so an interrupted install is never found there; trusted only once it answers `--version`, and
+ * made again when it does not (a venv from older code, whose console scripts name the folder it was built in).
+ */
+export async function ensureSchemathesis(log: (line: string) => void = console.error): Promise<SchemathesisCommand> {
   const cacheRoot = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   const venv = join(cacheRoot, 'capstan', `schemathesis-venv-${SCHEMATHESIS_VERSION}`);
-  const st = join(venv, 'bin', 'st');
-  if (existsSync(st)) return st;
-  // Built beside the final path and renamed, so an interrupted install is never mistaken for a good one.
+  if (existsSync(venv)) {
+    if (starts(commandIn(venv))) return commandIn(venv);
+    log(`the schemathesis venv at ${venv} does not start: making it again`);
+    await rm(venv, { recursive: true, force: true });
+  }
   const partial = `${venv}.partial-${process.pid}`;
   await mkdir(join(cacheRoot, 'capstan'), { recursive: true });
   log(`installing schemathesis ${SCHEMATHESIS_VERSION} into ${venv}`);
   try {
     if ((await run('python3', ['-m', 'venv', partial])) !== 0)
       throw new Error('python3 -m venv failed (is python3-venv installed?)');
-    const pip = join(partial, 'bin', 'pip');
-    if (
-      (await run(pip, [
-        'install',
-        '--quiet',
-        '--disable-pip-version-check',
-        `schemathesis==${SCHEMATHESIS_VERSION}`,
-      ])) !== 0
-    )
-      throw new Error('pip install schemathesis failed');
+    const python = join(partial, 'bin', 'python');
+    const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
+    const installed = await run(python, [...pip, `schemathesis==${SCHEMATHESIS_VERSION}`]);
+    if (installed !== 0) throw new Error('pip install schemathesis failed');
     await rename(partial, venv).catch(async (err) => {
-      if (!existsSync(st)) throw err; // another process finished first: use its venv
+      if (!starts(commandIn(venv))) throw err; // another process finished first: use its venv
     });
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
-  return st;
+  if (!starts(commandIn(venv))) throw new Error(`schemathesis in ${venv} does not start after installing it`);
+  return commandIn(venv);
 }
 
 export interface SchemathesisRun {
@@ -64,7 +79,7 @@ export interface SchemathesisRun {
 }
 
 export interface RunOptions {
-  st: string;
+  schemathesis: SchemathesisCommand;
   label: string;
   baseUrl: string;
   token: string;
@@ -96,7 +111,13 @@ export async function runSchemathesis(options: RunOptions): Promise<Schemathesis
   ];
   const hooks = { SCHEMATHESIS_HOOKS: 'hooks', PYTHONPATH: dirname(configFile) };
   // Run in the report folder: schemathesis keeps its cache (.schemathesis/) in its working directory.
-  const exitCode = await run(options.st, args, { ...process.env, ...hooks, ...options.env }, options.reportDir);
+  const { command, args: prefix } = options.schemathesis;
+  const exitCode = await run(
+    command,
+    [...prefix, ...args],
+    { ...process.env, ...hooks, ...options.env },
+    options.reportDir,
+  );
   return { label: options.label, exitCode, ...(await summarise(report)) };
 }
 
