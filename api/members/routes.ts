@@ -42,7 +42,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'listMembers',
       summary: 'List members',
       security,
-      middleware: accountAccess({ sql }),
+      middleware: accountAccess({ sql, scope: 'members:read' }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(member), 'Members') },
     }),
@@ -62,8 +62,8 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'addMember',
       security,
       middleware: [
-        accountAccess({ sql }),
-        platformAccess('Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        platformAccess('platform:accounts', 'Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        accountAccess({ sql, scope: 'platform:accounts' }),
       ],
       summary: 'Add a member directly (platform token)',
       description:
@@ -98,7 +98,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'changeMemberRole',
       summary: "Change a member's role (administrators)",
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: userParam, body: jsonBody(changeRoleBody) },
       responses: {
         200: jsonContent(member, 'Changed'),
@@ -127,7 +127,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'removeMember',
       summary: 'Remove a member (administrators)',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: userParam },
       responses: {
         204: { description: 'Removed (or was not a member)' },
@@ -155,7 +155,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'listAccessTokens',
       summary: "List the members' tokens (administrators)",
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(accessToken), 'Tokens, by prefix') },
     }),
@@ -175,7 +175,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'createAccessToken',
       summary: 'Create a token for a member (administrators); shown once',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createTokenBody) },
       responses: {
         201: {
@@ -225,7 +225,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'revokeAccessToken',
       summary: 'Revoke a token (administrators); refused from the next request on',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: tokenParam },
       responses: {
         200: jsonContent(accessToken, 'Revoked'),

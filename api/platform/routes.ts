@@ -86,7 +86,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'listPlatformTokens',
       summary: 'List platform tokens, by prefix (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       responses: { 200: jsonContent(listOf(platformToken), 'Tokens') },
     }),
     async (c) => {
@@ -102,7 +102,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'createPlatformToken',
       summary: 'Create a platform token (platform token); shown once',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { headers: idempotencyHeader, body: jsonBody(createBody) },
       responses: {
         201: {
@@ -141,7 +141,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'rotatePlatformToken',
       summary: 'Replace a platform token with a new one (platform token); shown once',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { params: tokenParam, headers: idempotencyHeader, body: jsonBody(rotateBody) },
       responses: {
         201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links },
@@ -178,7 +178,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'revokePlatformToken',
       summary: 'Revoke a platform token (platform token); refused from the next request on',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { params: tokenParam },
       responses: { 200: jsonContent(platformToken, 'Revoked'), ...writeAnswers, ...missing },
     }),
@@ -205,7 +205,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       security,
       description:
         'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
-      middleware: [accountAccess({ sql, whileSuspended: 'allow' }), platformAccess()],
+      middleware: [platformAccess('platform:accounts'), accountAccess({ sql, scope: 'platform:accounts', whileSuspended: 'allow' })],
       request: { params: accountParam, body: jsonBody(statusBody) },
       responses: {
         200: jsonContent(
