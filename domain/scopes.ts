@@ -51,6 +51,10 @@ export function scopesFor(holder: ScopeHolder): Scope[] {
   return scopeNames.filter((s) => (scopeRegistry[s].holders as readonly ScopeHolder[]).includes(holder));
 }
 
+/** Every scope a user token may carry, and every one a platform token may: what a request may name. */
+export const userScopeNames = scopeNames.filter((s) => !isPlatformScope(s)) as [UserScope, ...UserScope[]];
+export const platformScopeNames = scopeNames.filter(isPlatformScope) as [PlatformScope, ...PlatformScope[]];
+
 /** The scopes of `asked` outside `allowed`, in the order asked. */
 export const scopesBeyond = (asked: readonly Scope[], allowed: Iterable<Scope>): Scope[] => {
   const within = new Set(allowed);

@@ -183,6 +183,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
           token,
           accountId: body.account_id,
           requiredRole: body.required_role,
+          requiredScope: body.required_scope,
           reason: body.reason,
           actor: actorOf(principal),
         },
