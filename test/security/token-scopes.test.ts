@@ -38,9 +38,9 @@ describe('a token carries only the scopes it was made with', () => {
     });
     expectMissingScope(write, 'conversations:write');
     expectMissingScope(await as(readOnly, 'GET', `${base}/members`), 'members:read');
-    const [{ n }] = await stack.sql<{ n: number }[]>`
+    const [counted] = await stack.sql<{ n: number }[]>`
       select count(*)::int as n from conversations where account_id = ${account.accountId}`;
-    expect(n).toBe(0);
+    expect(counted!.n, 'conversations written').toBe(0);
 
     const debug = await platform('POST', '/v1/admin/debug-auth', {
       token: readOnly,
