@@ -13,10 +13,15 @@ const memberScopes = [
   'conversations:write',
 ];
 const administratorScopes = [
-  ...memberScopes,
+  'accounts:read',
+  'members:read',
   'members:manage',
   'tokens:manage',
+  'invitations:accept',
+  'inboxes:read',
   'inboxes:manage',
+  'conversations:read',
+  'conversations:write',
   'webhooks:manage',
   'audit:read',
 ];
