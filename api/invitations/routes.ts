@@ -185,8 +185,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
     }),
     async (c) => {
       const principal = c.get('principal');
-      if (principal.kind !== 'user')
-        throw new ProblemError('forbidden', ownTokenHint);
+      if (principal.kind !== 'user') throw new ProblemError('forbidden', ownTokenHint);
       const { invitationId } = c.req.valid('param');
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {
