@@ -38,8 +38,9 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * every account that exists; users only the accounts they belong to, in one of
  * `roles`. Runs before request validation, so a stranger learns nothing from
  * a 422 about an account that is not theirs. A suspended account still
- * answers reads, so its data can be looked into, but refuses writes with 423. The token's scope is
- * checked first: a token without it learns nothing, not even whether the account exists.
+ * answers reads, so its data can be looked into, but refuses writes with 423.
+ * The token's scope is checked first: a token without it learns nothing, not
+ * even whether the account exists.
  */
 export function accountAccess({
   sql,
@@ -59,6 +60,8 @@ export function accountAccess({
       });
     const { id } = parsed.data;
     const principal = c.get('principal');
+    if (scope === 'platform:accounts' && principal.kind !== 'platform')
+      throw new ProblemError('forbidden', 'This endpoint needs a platform token.');
     requireScope(principal, principal.kind === 'platform' ? 'platform:accounts' : scope);
     const statusOf = async () =>
       (await sql<{ status: string }[]>`select status from accounts where id = ${id}`)[0]?.status;
