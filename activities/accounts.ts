@@ -1,6 +1,7 @@
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from '../contracts/accounts.ts';
+import { scopesFor } from '../domain/scopes.ts';
 import { finalIfPermanent } from './failures.ts';
 
 export interface AccountActivityDeps {
@@ -31,8 +32,8 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
         insert into account_users (account_id, user_id, role)
         select account.id, admin.id, 'administrator' from account, admin
       ), token as (
-        insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by)
-        select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`} from account, admin
+        insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
+        select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopesFor('administrator')}::text[] from account, admin
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,

@@ -12,6 +12,7 @@ import {
 } from '../contracts/members.ts';
 import { licenceState } from '../db/licence-state.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
+import { scopesFor } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit, takeSeat } from './membership.ts';
 
@@ -109,8 +110,8 @@ export function createInvitationActivities({
           on conflict (account_id, user_id) do nothing`;
         await tx`update invitations set accepted_at = now(), accepted_user_id = ${userId} where id = ${invitation.id}`;
         const [token] = await tx<{ id: number }[]>`
-          insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by)
-          values ('User', ${userId}, ${invitation.account_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, 'invitation', ${`Invitation:${invitation.id}`})
+          insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
+          values ('User', ${userId}, ${invitation.account_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, 'invitation', ${`Invitation:${invitation.id}`}, ${scopesFor(invitation.role)})
           returning id`;
         await audit(tx, {
           accountId: invitation.account_id,

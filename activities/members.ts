@@ -11,8 +11,11 @@ import type {
   RemoveMemberInput,
   RevokeAccessTokenInput,
 } from '../contracts/members.ts';
+import type { Role } from '../db/tokens.ts';
+import type { Scope } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit, takeSeat } from './membership.ts';
+import { tokenScopes } from './token-scopes.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
 
@@ -129,22 +132,28 @@ export function createMemberActivities({
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
     return sql
       .begin(async (tx) => {
-        const [member] =
-          await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
+        const [member] = await tx<{ role: Role }[]>`
+          select role from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
+        const scopes = tokenScopes(cmd, member.role);
         // Bound to this account: whatever else its user belongs to, the token acts here only.
-        const [row] = await tx<{ id: number; expires_at: Date | null }[]>`
-          insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, expires_at, created_by)
-          values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`})
+        const [row] = await tx<{ id: number; expires_at: Date | null; scopes: Scope[] }[]>`
+          insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, expires_at, created_by, scopes)
+          values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopes})
           on conflict (token_sha256) do update set name = access_tokens.name
-          returning id, expires_at`;
+          returning id, expires_at, scopes`;
         await audit(tx, {
           accountId: cmd.accountId,
           actor: cmd.actor,
           action: 'access_token.created',
           subject: 'AccessToken',
           subjectId: row!.id,
-          details: { userId: cmd.userId, prefix: cmd.token.prefix, expiresAt: cmd.expiresAt ?? null },
+          details: {
+            userId: cmd.userId,
+            prefix: cmd.token.prefix,
+            expiresAt: cmd.expiresAt ?? null,
+            scopes: row!.scopes,
+          },
           workflowId: cmd.workflowId,
         });
         return {
@@ -154,6 +163,7 @@ export function createMemberActivities({
           prefix: cmd.token.prefix,
           revokedAt: null,
           expiresAt: row!.expires_at?.toISOString() ?? null,
+          scopes: row!.scopes,
         };
       })
       .catch(finalIfPermanent);
@@ -164,11 +174,19 @@ export function createMemberActivities({
     return sql
       .begin(async (tx) => {
         const [row] = await tx<
-          { id: number; owner_id: number; name: string; prefix: string; revoked_at: Date; expires_at: Date | null }[]
+          {
+            id: number;
+            owner_id: number;
+            name: string;
+            prefix: string;
+            revoked_at: Date;
+            expires_at: Date | null;
+            scopes: Scope[];
+          }[]
         >`
           update access_tokens t set revoked_at = coalesce(t.revoked_at, now())
            where t.id = ${cmd.tokenId} and t.owner_type = 'User' and t.account_id = ${cmd.accountId}
-          returning id, owner_id, name, prefix, revoked_at, expires_at`;
+          returning id, owner_id, name, prefix, revoked_at, expires_at, scopes`;
         if (!row) refuse('NotFound', `Token ${cmd.tokenId} was not made for account ${cmd.accountId}.`);
         await audit(tx, {
           accountId: cmd.accountId,
@@ -185,6 +203,7 @@ export function createMemberActivities({
           prefix: row.prefix,
           revokedAt: row.revoked_at.toISOString(),
           expiresAt: row.expires_at?.toISOString() ?? null,
+          scopes: row.scopes,
         };
       })
       .catch(finalIfPermanent);

@@ -9,6 +9,7 @@ import type {
   SetAccountStatusInput,
 } from '../contracts/platform.ts';
 import { platformTokens } from '../db/platform-tokens.ts';
+import { scopesFor } from '../domain/scopes.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit } from './membership.ts';
@@ -24,11 +25,15 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
         const [app] = await tx<{ id: number }[]>`
           insert into platform_apps (name) values (${cmd.app}) on conflict (name) do update set name = excluded.name returning id`;
         const [row] = await tx<{ id: number }[]>`
-          insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, expires_at, created_by)
-          values ('PlatformApp', ${app!.id}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`})
+          insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, expires_at, created_by, scopes)
+          values ('PlatformApp', ${app!.id}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${cmd.scopes ?? scopesFor('platform')})
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id`;
-        await platformAudit(tx, cmd, 'platform_token.created', row!.id, { app: cmd.app, prefix: cmd.token.prefix });
+        await platformAudit(tx, cmd, 'platform_token.created', row!.id, {
+          app: cmd.app,
+          prefix: cmd.token.prefix,
+          scopes: cmd.scopes ?? scopesFor('platform'),
+        });
         return tokenById(tx, row!.id);
       })
       .catch(finalIfPermanent);
@@ -38,12 +43,13 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
   async function rotatePlatformToken(cmd: Run<RotatePlatformTokenInput>): Promise<PlatformTokenRecord> {
     return sql
       .begin(async (tx) => {
-        const [old] = await tx<{ owner_id: number; name: string; revoked_at: Date | null }[]>`
-          select owner_id, name, revoked_at from access_tokens where id = ${cmd.tokenId} and owner_type = 'PlatformApp' for update`;
+        const [old] = await tx<{ owner_id: number; name: string; revoked_at: Date | null; scopes: string[] }[]>`
+          select owner_id, name, revoked_at, scopes from access_tokens where id = ${cmd.tokenId} and owner_type = 'PlatformApp' for update`;
         if (!old) refuse('NotFound', `Platform token ${cmd.tokenId} does not exist.`);
+        // The new token carries what the old one did: the API refused a rotation by a token that carries less.
         const [row] = await tx<{ id: number }[]>`
-          insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, created_by)
-          values ('PlatformApp', ${old.owner_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${old.name}, ${`${cmd.actor.type}:${cmd.actor.id}`})
+          insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, created_by, scopes)
+          values ('PlatformApp', ${old.owner_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${old.name}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${old.scopes})
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id`;
         if (!old.revoked_at) {

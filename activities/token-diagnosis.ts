@@ -1,10 +1,12 @@
 import type { AuthVerdict, TokenDiagnosis } from '../contracts/admin.ts';
 import { classifyToken, type Role, type TokenFacts } from '../db/tokens.ts';
+import { isPlatformScope, type Scope } from '../domain/scopes.ts';
 
 export interface DiagnosisContext {
   /** The account the refused request was for. */
   accountId?: number;
   requiredRole?: Role;
+  requiredScope?: Scope;
   /** That account's status, when it exists. */
   asked?: { status: 'active' | 'suspended' };
   /** What the operator typed, for an unknown token (a prefix only; a whole token is never echoed). */
@@ -14,8 +16,9 @@ export interface DiagnosisContext {
 /**
  * Why a token is accepted or refused, in the order the API checks: the token
  * itself (db/tokens.ts `classifyToken`, the rule authentication applies), then
- * the account it is used for, the role the route needs, and the account's
- * status (a suspended account answers reads and refuses writes with 423).
+ * the scope the route needs, the account it is used for, the role the route
+ * needs, and the account's status (a suspended account answers reads and
+ * refuses writes with 423).
  */
 export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): TokenDiagnosis {
   if (!facts)
@@ -28,6 +31,7 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
       accountId: null,
       role: null,
       superAdmin: false,
+      scopes: [],
     };
   const shown = facts.prefix;
   const base = {
@@ -37,6 +41,7 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
     accountId: facts.account_id,
     role: facts.role,
     superAdmin: facts.super_admin === true,
+    scopes: facts.scopes,
   };
   const verdict = (v: AuthVerdict, explanation: string): TokenDiagnosis => ({ ...base, verdict: v, explanation });
   const lookup = classifyToken(facts);
@@ -62,6 +67,19 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
   }
   const principal = lookup.principal;
   const account = ctx.accountId ?? facts.account_id;
+  // On an account route a platform token needs platform:accounts, whatever a user token would need.
+  const needed =
+    principal.kind === 'platform' &&
+    ctx.requiredScope &&
+    ctx.accountId !== undefined &&
+    !isPlatformScope(ctx.requiredScope)
+      ? 'platform:accounts'
+      : ctx.requiredScope;
+  if (needed && !principal.scopes.has(needed))
+    return verdict(
+      'scope_missing',
+      `Token ${shown}… does not carry the ${needed} scope the route needs; it carries ${[...principal.scopes].join(', ') || 'none'}. Its holder makes a token with ${needed}.`,
+    );
   if (principal.kind === 'user' && !principal.superAdmin) {
     if (ctx.accountId !== undefined && ctx.accountId !== principal.accountId)
       return verdict(

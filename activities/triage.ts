@@ -66,7 +66,7 @@ export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logg
       ? (await sql<{ status: 'active' | 'suspended' }[]>`select status from accounts where id = ${cmd.accountId}`)[0]
       : undefined;
     const diagnoses = facts.length
-      ? facts.map((f) => diagnose(f, { accountId: cmd.accountId, requiredRole: cmd.requiredRole, asked }))
+      ? facts.map((f) => diagnose(f, { ...cmd, asked }))
       : [diagnose(undefined, { prefix: 'prefix' in cmd.token ? cmd.token.prefix : null })];
     await sql.begin((tx) =>
       audit(tx, {
@@ -79,6 +79,7 @@ export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logg
           reason: cmd.reason ?? null,
           accountId: cmd.accountId ?? null,
           requiredRole: cmd.requiredRole ?? null,
+          requiredScope: cmd.requiredScope ?? null,
           verdicts: diagnoses.map((d) => ({ prefix: d.prefix, verdict: d.verdict })),
         },
         workflowId: cmd.workflowId,

@@ -59,3 +59,13 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
   content: { 'application/json': { schema } },
 });
+
+/** The `scopes` a request for a new token names (domain/scopes.ts), each once. */
+export const scopesField = <S extends string>(names: readonly [S, ...S[]], description: string) =>
+  z
+    .array(z.enum(names))
+    .min(1)
+    .max(names.length)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a scope')
+    .optional()
+    .openapi({ description });

@@ -90,6 +90,7 @@ program
   .option('--app <name>', 'the platform app the new token belongs to (create)')
   .option('--name <name>', 'a name for the new token (create)')
   .option('--expires <instant>', 'when the new token stops working, ISO 8601 (create)')
+  .option('--scopes <list>', 'comma-separated scopes, e.g. platform:deploys (create; default: all of yours)')
   .option('--grace <seconds>', 'how long the old token keeps working after a rotation (default 0)')
   .action(lazy(() => import('./commands/platform-tokens.ts'), 'platformTokensCommand'));
 registerAdminCommands(program);

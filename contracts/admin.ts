@@ -1,6 +1,7 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { scopeNames } from '../domain/scopes.ts';
 import { roles } from './members.ts';
 import { lazySchema } from './lazy.ts';
 
@@ -35,6 +36,8 @@ export const debugAuthInput = lazySchema(() =>
     accountId: z.number().int().positive().optional(),
     /** The role the route needed, to explain "role too low". */
     requiredRole: z.enum(roles).optional(),
+    /** The scope the route needed, to explain "scope missing". */
+    requiredScope: z.enum(scopeNames).optional(),
     reason: reason.optional(),
     actor,
   }),
@@ -78,6 +81,7 @@ export type AuthVerdict =
   | 'not_a_member'
   | 'wrong_account'
   | 'role_too_low'
+  | 'scope_missing'
   | 'account_suspended';
 
 export interface TokenDiagnosis {
@@ -90,6 +94,8 @@ export interface TokenDiagnosis {
   accountId: number | null;
   role: string | null;
   superAdmin: boolean;
+  /** What the token may do; empty for an unknown token. */
+  scopes: string[];
 }
 
 export interface DebugAuthResult {

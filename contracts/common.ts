@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeNames } from '../domain/scopes.ts';
 import { lazySchema } from './lazy.ts';
 
 /**
@@ -16,3 +17,12 @@ export const actor = lazySchema(() =>
 export type Actor = z.infer<typeof actor>;
 
 export const accountId = lazySchema(() => z.number().int().positive());
+
+/** Scopes a new token asks for (domain/scopes.ts), each once. */
+export const scopeList = lazySchema(() =>
+  z
+    .array(z.enum(scopeNames))
+    .min(1)
+    .max(scopeNames.length)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a scope'),
+);

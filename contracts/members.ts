@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { actor } from './common.ts';
+import type { Scope } from '../domain/scopes.ts';
+import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 export const roles = ['administrator', 'agent'] as const;
@@ -44,6 +45,10 @@ export const createAccessTokenInput = lazySchema(() =>
     name: z.string().trim().min(1).max(100),
     token: tokenHash,
     expiresAt,
+    /** The scopes asked for; absent: all the member's role allows within `scopeBound`. */
+    scopes: scopeList.optional(),
+    /** What the maker may grant (its own token's scopes within its role); absent in runs made before scopes. */
+    scopeBound: z.array(z.string()).max(100).optional(),
     actor,
   }),
 );
@@ -142,4 +147,5 @@ export interface AccessTokenRecord {
   prefix: string;
   revokedAt: string | null;
   expiresAt: string | null;
+  scopes: Scope[];
 }

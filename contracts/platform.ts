@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { actor } from './common.ts';
+import type { Scope } from '../domain/scopes.ts';
+import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 const tokenHash = lazySchema(() =>
@@ -16,6 +17,8 @@ export const createPlatformTokenInput = lazySchema(() =>
     name: z.string().trim().min(1).max(100),
     token: tokenHash,
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** Checked by the API against its maker's; absent (runs made before scopes): every platform scope. */
+    scopes: scopeList.optional(),
     actor,
   }),
 );
@@ -58,6 +61,7 @@ export interface PlatformTokenRecord {
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
+  scopes: Scope[];
 }
 
 export interface AccountStatusChange {

@@ -1,3 +1,4 @@
+import { isScope, type Scope } from '../domain/scopes.ts';
 import type { Sql, TransactionSql } from './pool.ts';
 
 interface PlatformTokenRow {
@@ -8,6 +9,7 @@ interface PlatformTokenRow {
   created_at: Date;
   expires_at: Date | null;
   revoked_at: Date | null;
+  scopes: string[];
 }
 
 /** A platform token as workflows and the API show it (by prefix; never the secret). */
@@ -19,6 +21,7 @@ export interface PlatformTokenView {
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
+  scopes: Scope[];
 }
 
 const view = (r: PlatformTokenRow): PlatformTokenView => ({
@@ -29,12 +32,13 @@ const view = (r: PlatformTokenRow): PlatformTokenView => ({
   createdAt: r.created_at.toISOString(),
   expiresAt: r.expires_at?.toISOString() ?? null,
   revokedAt: r.revoked_at?.toISOString() ?? null,
+  scopes: r.scopes.filter(isScope),
 });
 
 /** Every platform token, or the one with `id`. */
 export async function platformTokens(sql: Sql | TransactionSql, id?: number): Promise<PlatformTokenView[]> {
   const rows = await sql<PlatformTokenRow[]>`
-    select t.id, p.name as app, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at
+    select t.id, p.name as app, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at, t.scopes
       from access_tokens t join platform_apps p on p.id = t.owner_id
      where t.owner_type = 'PlatformApp' and (${id ?? null}::bigint is null or t.id = ${id ?? null})
      order by t.id`;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isScope, scopesFor, type Scope } from '../domain/scopes.ts';
 import type { Sql } from './pool.ts';
 
 export const TOKEN_PREFIX = 'cap_';
@@ -29,10 +30,12 @@ export function displayPrefix(plaintext: string): string {
 export type Role = 'administrator' | 'agent';
 
 export type Principal =
-  | { kind: 'platform'; tokenId: number; appId: number }
+  | { kind: 'platform'; tokenId: number; appId: number; scopes: ReadonlySet<Scope> }
   | {
       kind: 'user';
       tokenId: number;
+      /** What the token may do, whatever its user's role or super-admin power allows. */
+      scopes: ReadonlySet<Scope>;
       userId: number;
       superAdmin: boolean;
       /** The one account the token was made for, with the user's role there now. */
@@ -65,6 +68,7 @@ export interface TokenFacts {
   /** A permanent super admin, or a break-glass grant in force (super_admin_grants). */
   super_admin: boolean | null;
   role: Role | null;
+  scopes: string[];
   account_status: 'active' | 'suspended' | null;
 }
 
@@ -78,7 +82,7 @@ export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: st
            u.type = 'SuperAdmin' or exists (
              select 1 from super_admin_grants g where g.user_id = u.id and g.ended_at is null and g.expires_at > now()
            ) as super_admin,
-           au.role, a.status as account_status
+           au.role, t.scopes, a.status as account_status
       from access_tokens t
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
       left join account_users au on t.owner_type = 'User' and au.account_id = t.account_id and au.user_id = t.owner_id
@@ -92,15 +96,17 @@ export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: st
 export function classifyToken(row: TokenFacts): TokenLookup {
   if (row.revoked) return { outcome: 'revoked', tokenId: row.id };
   if (row.expired) return { outcome: 'expired', tokenId: row.id };
+  // A name no longer in the registry grants nothing.
+  const scopes = new Set(row.scopes.filter(isScope));
   if (row.owner_type === 'PlatformApp')
-    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
+    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id, scopes } };
   const superAdmin = row.super_admin === true;
   const accountId = Number(row.account_id);
   if (!row.role && !superAdmin) return { outcome: 'not_a_member', tokenId: row.id, accountId };
   const roles = new Map<number, Role>(row.role ? [[accountId, row.role]] : []);
   return {
     outcome: 'ok',
-    principal: { kind: 'user', tokenId: row.id, userId: row.owner_id, superAdmin, accountId, roles },
+    principal: { kind: 'user', tokenId: row.id, scopes, userId: row.owner_id, superAdmin, accountId, roles },
   };
 }
 
@@ -126,8 +132,8 @@ export async function ensurePlatformToken(sql: Sql, appName: string, plaintext: 
       on conflict (name) do update set name = excluded.name
       returning id`;
     await tx`
-      insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name)
-      values ('PlatformApp', ${app!.id}, ${hashToken(plaintext)}, ${displayPrefix(plaintext)}, 'bootstrap')
+      insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, scopes)
+      values ('PlatformApp', ${app!.id}, ${hashToken(plaintext)}, ${displayPrefix(plaintext)}, 'bootstrap', ${scopesFor('platform')})
       on conflict (token_sha256) do nothing`;
   });
 }

@@ -30,7 +30,7 @@ export function auditLogRoutes({ sql }: { sql: Sql }) {
       operationId: 'getAuditLog',
       summary: "The account's audit log, newest first (administrators; premium feature audit_logs)",
       security,
-      middleware: accountAccess({ sql, roles: ['administrator'] }),
+      middleware: accountAccess({ sql, roles: ['administrator'], scope: 'audit:read' }),
       request: { params: accountParam, query: pageQuery },
       responses: {
         200: jsonContent(pageOf(anyObject), 'A page'),

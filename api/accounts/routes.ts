@@ -4,6 +4,7 @@ import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
+import { tokenAccess } from '../auth/scope.ts';
 import { ProblemError } from '../problem/index.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -20,7 +21,7 @@ const provisionRoute = createRoute({
   description:
     'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
-  middleware: platformAccess(),
+  middleware: platformAccess('platform:accounts'),
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
@@ -48,7 +49,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     operationId: 'getAccount',
     summary: 'Read an account',
     security,
-    middleware: accountAccess({ sql }),
+    middleware: accountAccess({ sql, scope: 'accounts:read' }),
     request: { params: accountParam },
     responses: {
       200: { description: 'The account', content: { 'application/json': { schema: account } } },
@@ -84,6 +85,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       description:
         'A platform token or a super admin sees every account; a user token the accounts its user belongs to.',
       security,
+      middleware: tokenAccess({ user: 'accounts:read', platform: 'platform:accounts' }),
       request: { query: pageQuery },
       responses: { 200: { description: 'A page', content: { 'application/json': { schema: pageOf(account) } } } },
     }),

@@ -31,7 +31,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       description:
         'While the grant lasts, every token of the user acts as administrator in every account. A workflow holds the grant and ends it at `expires_at` with a durable timer, whichever worker is alive then.',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(s.promoteBody) },
       responses: {
         201: jsonContent(s.promotion, 'Granted'),
@@ -74,7 +74,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       operationId: 'revokePromotion',
       summary: "End a user's break-glass grant now (platform token)",
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:admin'),
       request: { params: s.emailParam, body: jsonBody(s.revokeBody) },
       responses: { 200: jsonContent(s.promotion, 'Ended'), ...writeAnswers, ...noGrant },
     }),
@@ -99,7 +99,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       operationId: 'extendPromotion',
       summary: "Move a user's break-glass grant's end later by `ttl` (platform token)",
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:admin'),
       request: { params: s.emailParam, body: jsonBody(s.extendBody) },
       responses: { 200: jsonContent(s.promotion, 'Extended'), ...writeAnswers, ...noGrant },
     }),
@@ -127,7 +127,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       description:
         'Every token of the user answers 401 from the next request; tokens made before the reset stay refused, pending invitations to the email and a break-glass grant end. An administrator gives the user new credentials (a new token or invitation).',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(s.forceResetBody) },
       responses: { 200: jsonContent(s.forceResetAnswer, 'Reset'), ...writeAnswers, ...noUser },
     }),
@@ -162,7 +162,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       operationId: 'debugAuth',
       summary: 'Explain why a token is accepted or refused, naming it by its prefix only (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(s.debugAuthBody) },
       responses: {
         200: jsonContent(z.object({ payload: z.array(s.diagnosis) }), 'One diagnosis per matching token'),
@@ -183,6 +183,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
           token,
           accountId: body.account_id,
           requiredRole: body.required_role,
+          requiredScope: body.required_scope,
           reason: body.reason,
           actor: actorOf(principal),
         },

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { promoteInput, ttlMs, type Promotion, type TokenDiagnosis } from '../../contracts/admin.ts';
 import { ProblemError } from '../problem/index.ts';
+import { scopeNames } from '../../domain/scopes.ts';
 import { rowId } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
@@ -36,6 +37,10 @@ export const debugAuthBody = z
       .enum(['administrator', 'agent'])
       .optional()
       .openapi({ description: 'The role the refused route needs' }),
+    required_scope: z
+      .enum(scopeNames)
+      .optional()
+      .openapi({ description: 'The scope the refused route needs (the `missing_scope` of its 403)' }),
     reason: reason.optional(),
   })
   .strict()
@@ -80,6 +85,7 @@ export const diagnosis = z
       'not_a_member',
       'wrong_account',
       'role_too_low',
+      'scope_missing',
       'account_suspended',
     ]),
     explanation: z.string(),
@@ -88,6 +94,7 @@ export const diagnosis = z
     account_id: z.number().int().nullable(),
     role: z.string().nullable(),
     super_admin: z.boolean(),
+    scopes: z.array(z.string()).openapi({ description: 'The scopes the token carries' }),
   })
   .openapi('TokenDiagnosis');
 
@@ -113,4 +120,5 @@ export const diagnosisView = (d: TokenDiagnosis) => ({
   account_id: d.accountId,
   role: d.role,
   super_admin: d.superAdmin,
+  scopes: d.scopes,
 });

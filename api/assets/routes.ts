@@ -137,7 +137,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       description:
         'Starts a `buildAssets` workflow and answers at once; follow it at `links.self`. Sources whose hash has a build already reuse it: nothing is uploaded.',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       responses: { 202: jsonContent(run, 'Started; poll links.self') },
     }),
     async (c) => {
@@ -174,7 +174,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'getAssetBuildRun',
       summary: 'A build run: its phase, files and bytes done while running, its result when done (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       request: { params: runParam },
       responses: { 200: jsonContent(run, 'The run'), 404: { description: 'No such run', content: problemContent } },
     }),
@@ -209,7 +209,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'listAssetBuilds',
       summary: 'The latest builds, newest first (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       responses: { 200: jsonContent(listOf(build), 'Builds') },
     }),
     async (c) => {
@@ -225,7 +225,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'getAssetBuild',
       summary: 'One build, its files and, while it runs, its progress (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       request: { params: buildParam },
       responses: {
         200: jsonContent(
@@ -255,7 +255,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'getLiveAssetManifest',
       summary: "The live build's Vite manifest (platform token)",
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       responses: {
         200: jsonContent(z.object({ build_id: z.number().int(), manifest: anyObject }), 'The live manifest'),
         404: { description: 'No build is live yet', content: problemContent },
@@ -276,7 +276,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'rollbackAssets',
       summary: 'Make a kept build live again in one switch (platform token); audited',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       request: { body: jsonBody(rollbackBody) },
       responses: {
         200: jsonContent(
@@ -308,7 +308,7 @@ export function assetRoutes({ sql, temporal, settings, workflowWaitMs }: WriteRo
       operationId: 'collectAssetGarbage',
       summary: 'Delete builds beyond retention and the files no kept build references (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:assets'),
       request: { body: jsonBody(gcBody) },
       responses: {
         200: jsonContent(

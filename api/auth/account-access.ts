@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../../db/pool.ts';
 import type { Role } from '../../db/tokens.ts';
+import { scopeRegistry, type ScopeHolder, type UserScope } from '../../domain/scopes.ts';
 import { accountParam } from '../common-schemas.ts';
 import { fieldErrors, ProblemError } from '../problem/index.ts';
+import { requireScope } from './scope.ts';
 
 /** The account a request acts in, and what let the caller in. */
 export interface AccountAccess {
@@ -20,6 +22,11 @@ export interface AccountAccessOptions {
   sql: Sql;
   /** The roles a member needs; platform tokens and super admins pass whatever it says. */
   roles?: readonly Role[];
+  /**
+   * The scope a user token needs; a platform token needs `platform:accounts` on every account route, and a
+   * route that names `platform:accounts` itself admits platform tokens only.
+   */
+  scope: UserScope | 'platform:accounts';
   /** A suspended account refuses writes (423); only reactivating it passes. */
   whileSuspended?: 'refuse' | 'allow';
 }
@@ -32,12 +39,19 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `roles`. Runs before request validation, so a stranger learns nothing from
  * a 422 about an account that is not theirs. A suspended account still
  * answers reads, so its data can be looked into, but refuses writes with 423.
+ * The token's scope is checked first: a token without it learns nothing, not
+ * even whether the account exists.
  */
 export function accountAccess({
   sql,
   roles = ['administrator', 'agent'],
+  scope,
   whileSuspended = 'refuse',
 }: AccountAccessOptions): MiddlewareHandler {
+  const holders: readonly ScopeHolder[] = scopeRegistry[scope].holders;
+  const unable = scope === 'platform:accounts' ? [] : roles.filter((role) => !holders.includes(role));
+  // A role the route admits but whose tokens can never carry its scope is a mistake in the route.
+  if (unable.length) throw new Error(`The ${unable.join(', ')} role may not hold ${scope} (domain/scopes.ts).`);
   return async function checkAccountAccess(c, next) {
     const parsed = accountParam.safeParse({ id: c.req.param('id') });
     if (!parsed.success)
@@ -46,6 +60,9 @@ export function accountAccess({
       });
     const { id } = parsed.data;
     const principal = c.get('principal');
+    if (scope === 'platform:accounts' && principal.kind !== 'platform')
+      throw new ProblemError('forbidden', 'This endpoint needs a platform token.');
+    requireScope(principal, principal.kind === 'platform' ? 'platform:accounts' : scope);
     const statusOf = async () =>
       (await sql<{ status: string }[]>`select status from accounts where id = ${id}`)[0]?.status;
     let status: string | undefined;

@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../../db/pool.ts';
 import { lookupToken, type Principal, type TokenLookup } from '../../db/tokens.ts';
+import type { PlatformScope } from '../../domain/scopes.ts';
 import { ProblemError } from '../problem/index.ts';
+import { tokenAccess } from './scope.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -51,12 +53,8 @@ export function requirePlatform(
 }
 
 /**
- * Guards a platform-token route. Runs before request validation, as `accountAccess` does, so a user token
- * is refused 403 whatever it sends, not told what a valid body would be.
+ * Guards a platform-token route and names the scope it needs. Runs before request validation, as
+ * `accountAccess` does, so a user token is refused 403 whatever it sends, not told what a valid body would be.
  */
-export function platformAccess(hint = ''): MiddlewareHandler {
-  return async function checkPlatformAccess(c, next) {
-    requirePlatform(c.get('principal'), hint);
-    await next();
-  };
-}
+export const platformAccess = (scope: PlatformScope, hint = ''): MiddlewareHandler =>
+  tokenAccess({ platform: scope, hint });

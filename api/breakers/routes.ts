@@ -77,7 +77,7 @@ export function breakerRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       summary: 'List circuit breakers with their state and last failure (platform token)',
       description: 'A dependency appears once it has failed at least once; one breaker per webhook receiving host.',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:failures'),
       responses: { 200: jsonContent(listOf(breaker), 'Breakers') },
     }),
     async (c) => {
@@ -93,7 +93,7 @@ export function breakerRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       operationId: 'resetBreaker',
       summary: 'Close a circuit breaker by hand, with a reason (platform token; audited)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:failures'),
       request: { params: nameParam, body: jsonBody(resetBody) },
       responses: {
         200: jsonContent(breaker.extend({ before: state }), 'Closed; `before` is the state it was in'),

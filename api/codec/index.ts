@@ -8,6 +8,7 @@ import type { Sql } from '../../db/pool.ts';
 import { lookupToken } from '../../db/tokens.ts';
 import { PayloadDecryptionError } from '../../workers/codec.ts';
 import { readToken } from '../auth/index.ts';
+import { requireScope } from '../auth/scope.ts';
 import { fieldErrors, ProblemError } from '../problem/index.ts';
 import { createErrorHandler } from '../problem/on-error.ts';
 import { fromJson, payloadsBody, toJson } from './payload-json.ts';
@@ -112,6 +113,7 @@ function platformOnly(
         'forbidden',
         "The codec server answers platform tokens only: decoding shows every account's data.",
       );
+    requireScope(found.principal, 'platform:codec');
     c.set('principal', found.principal);
     await next();
   };

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import { tokenAccess } from '../auth/scope.ts';
 import { jsonContent, security } from '../common-schemas.ts';
 import { validationHook } from '../validation.ts';
 
@@ -30,6 +31,7 @@ export function consoleRoutes({ temporal, webUiUrl }: { temporal: Client; webUiU
       operationId: 'getConsoleSettings',
       summary: 'The Temporal Web UI to link workflows to, and what kind of token this is (any token)',
       security,
+      middleware: tokenAccess({ user: 'accounts:read', platform: 'platform:accounts' }),
       responses: { 200: jsonContent(consoleSettings, 'The settings') },
     }),
     (c) => {

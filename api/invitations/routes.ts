@@ -4,6 +4,7 @@ import { workflows } from '../../contracts/workflows.ts';
 import { hashToken, issueInvitationSecret, issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
+import { tokenAccess } from '../auth/scope.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
@@ -21,6 +22,7 @@ import {
 } from './schemas.ts';
 
 const admins = ['administrator'] as const;
+const ownTokenHint = 'An invitation is accepted by the invited user, with their own token.';
 const seatsTaken = { 402: { description: "All the licence's seats are taken", content: problemContent } };
 const gone = { 404: { description: 'No such invitation, withdrawn or expired', content: problemContent } };
 
@@ -39,7 +41,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       operationId: 'inviteMember',
       summary: 'Invite an email to join (administrators)',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(inviteBody) },
       responses: { 201: jsonContent(invitation, 'Invited; `accept_token` is shown this once'), ...writeAnswers },
     }),
@@ -73,7 +75,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       operationId: 'listInvitations',
       summary: 'List invitations (administrators)',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(invitation), 'Invitations, newest first') },
     }),
@@ -113,7 +115,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       operationId: 'revokeInvitation',
       summary: 'Withdraw a pending invitation (administrators)',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: invitationParam },
       responses: { 200: jsonContent(invitation, 'Withdrawn: its token no longer works'), ...writeAnswers, ...gone },
     }),
@@ -171,6 +173,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       path: '/v1/invitations/{invitationId}/accept',
       operationId: 'acceptOwnInvitation',
       security,
+      middleware: tokenAccess({ user: 'invitations:accept', hint: ownTokenHint }),
       summary: 'Accept an invitation to your email with your own token',
       request: { params: ownInvitationParam },
       responses: {
@@ -182,8 +185,7 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
     }),
     async (c) => {
       const principal = c.get('principal');
-      if (principal.kind !== 'user')
-        throw new ProblemError('forbidden', 'An invitation is accepted by the invited user, with their own token.');
+      if (principal.kind !== 'user') throw new ProblemError('forbidden', ownTokenHint);
       const { invitationId } = c.req.valid('param');
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {

@@ -84,7 +84,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'getLicence',
       summary: 'Licence status, plan, seats, features, expiry and heartbeats (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:licence'),
       responses: { 200: jsonContent(anyObject, 'The licence') },
     }),
     async (c) => {
@@ -100,7 +100,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'listLicenceHeartbeats',
       summary: 'Heartbeat history, newest first (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:licence'),
       request: { query: pageQuery },
       responses: { 200: jsonContent(pageOf(anyObject), 'A page') },
     }),
@@ -122,7 +122,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'installLicence',
       summary: 'Install a licence key (platform token); verified before it is saved',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:licence'),
       description:
         'The key is written straight to PostgreSQL, not through a workflow: a secret must not enter Temporal history. The reconcile that follows is a workflow.',
       request: { body: jsonBody(installBody) },
@@ -166,7 +166,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       operationId: 'runLicenceHeartbeat',
       summary: 'Run a heartbeat now and answer its outcome (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:licence'),
       responses: {
         200: jsonContent(anyObject, 'The heartbeat and the status after it'),
         502: { description: 'The licensing server refused the key or could not be reached' },

@@ -4,6 +4,8 @@ import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
+import { grantableScopes, requireGrantable } from '../auth/scope.ts';
+import type { UserScope } from '../../domain/scopes.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
@@ -30,6 +32,7 @@ const tokenView = (t: AccessTokenRecord) => ({
   prefix: t.prefix,
   revoked_at: t.revokedAt,
   expires_at: t.expiresAt,
+  scopes: t.scopes,
 });
 
 export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
@@ -42,7 +45,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'listMembers',
       summary: 'List members',
       security,
-      middleware: accountAccess({ sql }),
+      middleware: accountAccess({ sql, scope: 'members:read' }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(member), 'Members') },
     }),
@@ -62,8 +65,8 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'addMember',
       security,
       middleware: [
-        accountAccess({ sql }),
-        platformAccess('Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        platformAccess('platform:accounts', 'Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        accountAccess({ sql, scope: 'platform:accounts' }),
       ],
       summary: 'Add a member directly (platform token)',
       description:
@@ -98,7 +101,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'changeMemberRole',
       summary: "Change a member's role (administrators)",
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: userParam, body: jsonBody(changeRoleBody) },
       responses: {
         200: jsonContent(member, 'Changed'),
@@ -127,7 +130,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'removeMember',
       summary: 'Remove a member (administrators)',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: userParam },
       responses: {
         204: { description: 'Removed (or was not a member)' },
@@ -155,14 +158,16 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'listAccessTokens',
       summary: "List the members' tokens (administrators)",
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: accountParam },
       responses: { 200: jsonContent(listOf(accessToken), 'Tokens, by prefix') },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const rows = await sql<{ id: number; user_id: number; name: string; prefix: string; revoked_at: Date | null }[]>`
-        select t.id, t.owner_id as user_id, t.name, t.prefix, t.revoked_at from access_tokens t
+      const rows = await sql<
+        { id: number; user_id: number; name: string; prefix: string; revoked_at: Date | null; scopes: UserScope[] }[]
+      >`
+        select t.id, t.owner_id as user_id, t.name, t.prefix, t.revoked_at, t.scopes from access_tokens t
          where t.owner_type = 'User' and t.account_id = ${id} order by t.id`;
       return c.json({ payload: rows.map((r) => ({ ...r, revoked_at: r.revoked_at?.toISOString() ?? null })) }, 200);
     },
@@ -175,7 +180,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'createAccessToken',
       summary: 'Create a token for a member (administrators); shown once',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createTokenBody) },
       responses: {
         201: {
@@ -199,6 +204,8 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       const principal = c.get('principal');
       const body = c.req.valid('json');
       const userId = body.user_id;
+      const scopeBound = grantableScopes(principal, c.get('account').via);
+      requireGrantable(body.scopes, scopeBound);
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {
         entry: workflows.createAccessToken,
@@ -209,9 +216,11 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
           name: body.name,
           token: { sha256: token.sha256, prefix: token.prefix },
           expiresAt: body.expires_at,
+          scopes: body.scopes,
+          scopeBound,
           actor: actorOf(principal),
         },
-        fingerprintOf: { userId, name: body.name, expiresAt: body.expires_at },
+        fingerprintOf: { userId, name: body.name, expiresAt: body.expires_at, scopes: body.scopes },
         waitMs: workflowWaitMs,
       });
       return c.json({ ...tokenView(result), ...(!replayed && { token: token.plaintext }) }, 201);
@@ -225,7 +234,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'revokeAccessToken',
       summary: 'Revoke a token (administrators); refused from the next request on',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
       request: { params: tokenParam },
       responses: {
         200: jsonContent(accessToken, 'Revoked'),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { addMemberInput, changeRoleInput, createAccessTokenInput } from '../../contracts/members.ts';
-import { accountParam, idParam, role } from '../common-schemas.ts';
+import { userScopeNames } from '../../domain/scopes.ts';
+import { accountParam, idParam, role, scopesField } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
 /** An ISO-8601 instant with its offset (a past one makes a token that is expired from the start). */
@@ -17,6 +18,7 @@ export const accessToken = z
     prefix: z.string(),
     revoked_at: z.string().nullable(),
     expires_at: z.string().nullable().optional(),
+    scopes: z.array(z.enum(userScopeNames)).openapi({ description: 'What the token may do (domain/scopes.ts)' }),
     token: z.string().optional(),
   })
   .openapi('AccessToken');
@@ -38,6 +40,10 @@ export const createTokenBody = z
     expires_at: futureInstant
       .optional()
       .openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
+    scopes: scopesField(
+      userScopeNames,
+      "What the token may do. None wider than your own token's scopes and role, nor than the member's role (403 naming the scope). Absent: every scope the member's role allows within yours; tokens made before scopes existed carry every scope their role allowed then.",
+    ),
   })
   .strict()
   .openapi('CreateAccessTokenRequest');

@@ -6,6 +6,8 @@ import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
+import { grantableScopes, requireGrantable } from '../auth/scope.ts';
+import { isPlatformScope, platformScopeNames } from '../../domain/scopes.ts';
 import {
   accountParam,
   accountStatus,
@@ -14,6 +16,7 @@ import {
   jsonBody,
   jsonContent,
   listOf,
+  scopesField,
   security,
 } from '../common-schemas.ts';
 import { futureInstant } from '../members/schemas.ts';
@@ -31,6 +34,7 @@ const platformToken = z
     created_at: z.string(),
     expires_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    scopes: z.array(z.enum(platformScopeNames)).openapi({ description: 'What the token may do (domain/scopes.ts)' }),
     token: z.string().optional().openapi({ description: 'The token itself: shown in this answer only' }),
   })
   .openapi('PlatformToken');
@@ -39,6 +43,10 @@ const createBody = z
     app: apiText(createPlatformTokenInput.shape.app),
     name: apiText(createPlatformTokenInput.shape.name),
     expires_at: futureInstant.optional(),
+    scopes: scopesField(
+      platformScopeNames,
+      'What the token may do; none your own token does not carry (403 naming the scope). Absent: every scope your token carries; tokens made before scopes existed carry every platform scope.',
+    ),
   })
   .strict()
   .openapi('CreatePlatformTokenRequest');
@@ -69,6 +77,7 @@ const view = (t: PlatformTokenRecord) => ({
   created_at: t.createdAt,
   expires_at: t.expiresAt,
   revoked_at: t.revokedAt,
+  scopes: t.scopes.filter(isPlatformScope),
 });
 
 /** The platform's own keys and its tenants' status: platform tokens only. */
@@ -86,7 +95,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'listPlatformTokens',
       summary: 'List platform tokens, by prefix (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       responses: { 200: jsonContent(listOf(platformToken), 'Tokens') },
     }),
     async (c) => {
@@ -102,7 +111,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'createPlatformToken',
       summary: 'Create a platform token (platform token); shown once',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { headers: idempotencyHeader, body: jsonBody(createBody) },
       responses: {
         201: {
@@ -116,6 +125,8 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       const principal = c.get('principal');
       requirePlatform(principal);
       const body = c.req.valid('json');
+      const grantable = grantableScopes(principal);
+      requireGrantable(body.scopes, grantable);
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {
         entry: workflows.createPlatformToken,
@@ -125,9 +136,10 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
           name: body.name,
           token: { sha256: token.sha256, prefix: token.prefix },
           expiresAt: body.expires_at,
+          scopes: body.scopes ?? grantable,
           actor: actorOf(principal),
         },
-        fingerprintOf: { app: body.app, name: body.name, expiresAt: body.expires_at },
+        fingerprintOf: { app: body.app, name: body.name, expiresAt: body.expires_at, scopes: body.scopes },
         waitMs: workflowWaitMs,
       });
       return c.json({ ...view(result), ...(!replayed && { token: token.plaintext }) }, 201);
@@ -141,7 +153,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'rotatePlatformToken',
       summary: 'Replace a platform token with a new one (platform token); shown once',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { params: tokenParam, headers: idempotencyHeader, body: jsonBody(rotateBody) },
       responses: {
         201: { ...jsonContent(platformToken, 'The new token; the old one stops at once or after the grace'), links },
@@ -153,6 +165,9 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       const principal = c.get('principal');
       requirePlatform(principal);
       const { tokenId } = c.req.valid('param');
+      // The new token carries the old one's scopes: rotating a token that carries more would widen this one.
+      const [old] = await platformTokens(sql, tokenId);
+      if (old) requireGrantable(old.scopes, grantableScopes(principal));
       const token = issueToken();
       const graceSeconds = c.req.valid('json').grace_seconds;
       const { result, replayed } = await runWrite(temporal, {
@@ -178,7 +193,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       operationId: 'revokePlatformToken',
       summary: 'Revoke a platform token (platform token); refused from the next request on',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:tokens'),
       request: { params: tokenParam },
       responses: { 200: jsonContent(platformToken, 'Revoked'), ...writeAnswers, ...missing },
     }),
@@ -205,7 +220,10 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       security,
       description:
         'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
-      middleware: [accountAccess({ sql, whileSuspended: 'allow' }), platformAccess()],
+      middleware: [
+        platformAccess('platform:accounts'),
+        accountAccess({ sql, scope: 'platform:accounts', whileSuspended: 'allow' }),
+      ],
       request: { params: accountParam, body: jsonBody(statusBody) },
       responses: {
         200: jsonContent(

@@ -14,7 +14,7 @@ function commonProblems(route: RouteConfig): Record<number, string> {
   const request = route.request ?? {};
   const problems: Record<number, string> = {
     401: 'No token, or an unknown or revoked one',
-    403: 'The token may not do this: a user token on a platform route, or a user who is not a member (in that role) of the account',
+    403: 'The token may not do this: it lacks the scope the route needs (named in `missing_scope`), a user token on a platform route, or a user who is not a member (in that role) of the account',
     503: 'PostgreSQL or Temporal is unreachable; retry after Retry-After seconds',
   };
   problems[429] = 'Over the request budget of the token or the address; retry after Retry-After seconds';

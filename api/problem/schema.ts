@@ -7,6 +7,10 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    missing_scope: z
+      .string()
+      .optional()
+      .openapi({ description: "On a 403: the scope the token lacks (or may not grant), as in the token's `scopes`" }),
   })
   .openapi('Problem');
 

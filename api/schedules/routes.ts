@@ -52,7 +52,7 @@ export function scheduleRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps
       operationId: 'listSchedules',
       summary: 'Every schedule Capstan owns, as Temporal runs it now (platform token)',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:schedules'),
       responses: { 200: jsonContent(listOf(schedule), 'Schedules') },
     }),
     async (c) => {
@@ -87,7 +87,7 @@ export function scheduleRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps
       operationId: 'operateSchedule',
       summary: 'Pause, unpause, trigger or backfill a schedule (platform token); audited with the reason',
       security,
-      middleware: platformAccess(),
+      middleware: platformAccess('platform:schedules'),
       request: { params: operationParams, headers: idempotencyHeader, body: jsonBody(operationBody) },
       responses: {
         200: jsonContent(z.object({ id: z.string(), operation }), 'Done'),

@@ -77,14 +77,16 @@ export function registerAdminCommands(program: Command): void {
     .argument('<token-or-prefix>', 'a whole token (never echoed) or the prefix shown for it, e.g. cap_AbCd1234')
     .option('--account <id>', 'the account the refused request was for')
     .option('--role <role>', 'the role the refused route needs: administrator | agent')
+    .option('--scope <scope>', "the scope the refused route needs (its 403's missing_scope)")
     .option('--reason <text>', 'why you are looking (kept in the audit log)')
-    .action(async (token: string, o: { account?: string; role?: string; reason?: string }) => {
+    .action(async (token: string, o: { account?: string; role?: string; scope?: string; reason?: string }) => {
       const answer = await (
         await api()
       )('POST', '/v1/admin/debug-auth', {
         token,
         ...(o.account && { account_id: Number(o.account) }),
         ...(o.role && { required_role: o.role }),
+        ...(o.scope && { required_scope: o.scope }),
         ...(o.reason && { reason: o.reason }),
       });
       for (const d of answer.payload as Array<{ prefix: string | null; verdict: string; explanation: string }>)

@@ -7,6 +7,7 @@ export interface PlatformTokenOptions {
   app?: string;
   name?: string;
   expires?: string;
+  scopes?: string;
   grace?: string;
 }
 
@@ -18,6 +19,7 @@ interface TokenView {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  scopes: string[];
   token?: string;
 }
 
@@ -42,12 +44,15 @@ export async function platformTokensCommand(
       return table((await api('GET', '/v1/platform/tokens')).payload);
     case 'create': {
       if (!options.app || !options.name)
-        throw new Error('usage: capstan platform-tokens create --app <app> --name <name> [--expires <ISO date>]');
+        throw new Error(
+          'usage: capstan platform-tokens create --app <app> --name <name> [--expires <ISO date>] [--scopes <a,b>]',
+        );
       return shown(
         await api('POST', '/v1/platform/tokens', {
           app: options.app,
           name: options.name,
           ...(options.expires && { expires_at: options.expires }),
+          ...(options.scopes && { scopes: options.scopes.split(',').map((scope) => scope.trim()) }),
         }),
       );
     }
@@ -84,7 +89,18 @@ function shown(t: TokenView): void {
 function table(rows: TokenView[]): void {
   const state = (t: TokenView) =>
     t.revoked_at ? `revoked ${t.revoked_at}` : t.expires_at ? `expires ${t.expires_at}` : 'active';
-  console.log(['id'.padEnd(6), 'app'.padEnd(24), 'name'.padEnd(16), 'prefix'.padEnd(14), 'state'].join(' '));
+  console.log(
+    ['id'.padEnd(6), 'app'.padEnd(24), 'name'.padEnd(16), 'prefix'.padEnd(14), 'state'.padEnd(36), 'scopes'].join(' '),
+  );
   for (const t of rows)
-    console.log([String(t.id).padEnd(6), t.app.padEnd(24), t.name.padEnd(16), t.prefix.padEnd(14), state(t)].join(' '));
+    console.log(
+      [
+        String(t.id).padEnd(6),
+        t.app.padEnd(24),
+        t.name.padEnd(16),
+        t.prefix.padEnd(14),
+        state(t).padEnd(36),
+        t.scopes.join(','),
+      ].join(' '),
+    );
 }

@@ -30,16 +30,19 @@ async function agentAndStranger(): Promise<{
 }
 
 describe('break-glass promotion', () => {
-  it('makes the user administrator of every account until revoked, each step audited', async () => {
+  it("lets the user's tokens into every account, within their scopes, until revoked, each step audited", async () => {
     const { other, email, token } = await agentAndStranger();
-    const adminOnly = `/v1/accounts/${other.accountId}/access_tokens`;
-    expect((await as(token, 'GET', adminOnly)).status).toBe(403);
+    const elsewhere = `/v1/accounts/${other.accountId}/members`;
+    expect((await as(token, 'GET', elsewhere)).status).toBe(403);
 
     const promoted = await platform('POST', '/v1/admin/promotions', { email, reason: 'incident 42', ttl: '1h' });
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
     expect(promoted.body).toMatchObject({ email, reason: 'incident 42', ended_at: null });
     expect(Date.parse(promoted.body.expires_at) - Date.now()).toBeGreaterThan(59 * 60_000);
-    expect((await as(token, 'GET', adminOnly)).status).toBe(200);
+    expect((await as(token, 'GET', elsewhere)).status).toBe(200);
+    // An agent's token carries no administrator scope: the grant does not add one.
+    const adminOnly = await as(token, 'GET', `/v1/accounts/${other.accountId}/access_tokens`);
+    expect(adminOnly.body).toMatchObject({ status: 403, missing_scope: 'tokens:manage' });
 
     const again = await platform('POST', '/v1/admin/promotions', { email, reason: 'twice', ttl: '1h' });
     expect(again.status).toBe(409);
@@ -49,7 +52,7 @@ describe('break-glass promotion', () => {
     });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
     expect(revoked.body).toMatchObject({ end_reason: 'revoked', grant_id: promoted.body.grant_id });
-    expect((await as(token, 'GET', adminOnly)).status).toBe(403);
+    expect((await as(token, 'GET', elsewhere)).status).toBe(403);
 
     // The holder was told and finished with the grant as it ended.
     const holder = stack.temporal.workflow.getHandle(promoted.body.workflow_id);
@@ -157,6 +160,9 @@ describe('debug-auth', () => {
       'role_too_low',
     );
     expect((await explain(prefix))[0]).toMatchObject({ verdict: 'accepted', prefix });
+    const [unscoped] = await explain(token, { account_id: home.accountId, required_scope: 'webhooks:manage' });
+    expect(unscoped).toMatchObject({ verdict: 'scope_missing', prefix });
+    expect(unscoped!.explanation).toContain('webhooks:manage');
 
     const suspended = await platform('PATCH', `/v1/accounts/${home.accountId}`, { status: 'suspended' });
     expect(suspended.status).toBe(200);

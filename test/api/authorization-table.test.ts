@@ -9,15 +9,19 @@
  *   'administrator'  an administrator of the account in the path, or a platform token
  *   'user'           any user token, acting for itself (a platform token gets 403)
  *   'signed-in'      any valid token, user or platform; the answer holds only what that token may see
- * or `{ caller, openapi: false }` for a route deliberately left out of /openapi.json, and
- * `{ caller, whileSuspended: 'allowed' }` for an account write that still answers while the account is suspended.
+ * Every protected route also names the scope it needs (domain/scopes.ts): `[caller, scope]`, a platform scope
+ * on a platform route, else the user token's (a platform token needs `platform:accounts` on those). The long form
+ * `{ caller, scope, openapi: false }` marks a route deliberately left out of /openapi.json, and
+ * `{ caller, scope, whileSuspended: 'allowed' }` an account write that still answers while the account is suspended.
  *
  * A route the router or the OpenAPI document has and this table lacks fails, naming it; so does an entry for a
  * route that no longer exists, and a route in one of router and document but not the other. Every protected route
  * is then tried with every caller that must be refused (no token, a malformed header or token, unknown, revoked
  * and expired tokens of users and platforms, a removed member's token, another account's administrator, an agent,
- * a user where a platform token is needed and the reverse, a suspended account, another account's objects): each
- * must get its exact status with a problem+json body. The callers the table admits must not be refused; they
+ * a user where a platform token is needed and the reverse, a suspended account, another account's objects, and a
+ * user and a platform token each lacking exactly the route's scope): each must get its exact status with a
+ * problem+json body, and a scope refusal must name the scope in `missing_scope`. A public route must admit every
+ * one of those callers. The callers the table admits must not be refused; they
  * send an unreadable body, and a body-less write aims at objects that do not exist, so nothing is written. A new
  * path parameter needs a row in `paramValues` (test/support/authorization.ts).
  */
@@ -28,6 +32,7 @@ import {
   documentedRoutes,
   lookupRule,
   probeRoute,
+  scopeProblem,
   routeOf,
   routerRoutes,
   type AuthorizationTable,
@@ -46,81 +51,81 @@ export const authorizationTable: AuthorizationTable = {
   'GET /readyz': { caller: 'public', openapi: false },
   'GET /metrics': { caller: 'public', openapi: false },
   'GET /openapi.json': { caller: 'public', openapi: false },
-  'POST /codec/encode': { caller: 'platform', openapi: false },
-  'POST /codec/decode': { caller: 'platform', openapi: false },
+  'POST /codec/encode': { caller: 'platform', scope: 'platform:codec', openapi: false },
+  'POST /codec/decode': { caller: 'platform', scope: 'platform:codec', openapi: false },
 
-  'POST /v1/accounts': 'platform',
-  'GET /v1/accounts/{id}': 'member',
-  'PATCH /v1/accounts/{id}': { caller: 'platform', whileSuspended: 'allowed' },
-  'GET /v1/accounts/{id}/audit_log': 'administrator',
+  'POST /v1/accounts': ['platform', 'platform:accounts'],
+  'GET /v1/accounts/{id}': ['member', 'accounts:read'],
+  'PATCH /v1/accounts/{id}': { caller: 'platform', scope: 'platform:accounts', whileSuspended: 'allowed' },
+  'GET /v1/accounts/{id}/audit_log': ['administrator', 'audit:read'],
 
-  'GET /v1/accounts/{id}/members': 'member',
-  'POST /v1/accounts/{id}/members': 'platform',
-  'PATCH /v1/accounts/{id}/members/{userId}': 'administrator',
-  'DELETE /v1/accounts/{id}/members/{userId}': 'administrator',
-  'GET /v1/accounts/{id}/access_tokens': 'administrator',
-  'POST /v1/accounts/{id}/access_tokens': 'administrator',
-  'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': 'administrator',
+  'GET /v1/accounts/{id}/members': ['member', 'members:read'],
+  'POST /v1/accounts/{id}/members': ['platform', 'platform:accounts'],
+  'PATCH /v1/accounts/{id}/members/{userId}': ['administrator', 'members:manage'],
+  'DELETE /v1/accounts/{id}/members/{userId}': ['administrator', 'members:manage'],
+  'GET /v1/accounts/{id}/access_tokens': ['administrator', 'tokens:manage'],
+  'POST /v1/accounts/{id}/access_tokens': ['administrator', 'tokens:manage'],
+  'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': ['administrator', 'tokens:manage'],
 
-  'GET /v1/accounts/{id}/invitations': 'administrator',
-  'POST /v1/accounts/{id}/invitations': 'administrator',
-  'DELETE /v1/accounts/{id}/invitations/{invitationId}': 'administrator',
+  'GET /v1/accounts/{id}/invitations': ['administrator', 'members:manage'],
+  'POST /v1/accounts/{id}/invitations': ['administrator', 'members:manage'],
+  'DELETE /v1/accounts/{id}/invitations/{invitationId}': ['administrator', 'members:manage'],
   'POST /v1/invitations/accept': 'public',
-  'POST /v1/invitations/{invitationId}/accept': 'user',
+  'POST /v1/invitations/{invitationId}/accept': ['user', 'invitations:accept'],
 
-  'GET /v1/accounts/{id}/inboxes': 'member',
-  'POST /v1/accounts/{id}/inboxes': 'administrator',
-  'POST /v1/accounts/{id}/inboxes/{inboxId}/messages': 'member',
-  'GET /v1/accounts/{id}/conversations': 'member',
-  'GET /v1/accounts/{id}/conversations/{displayId}': 'member',
-  'GET /v1/accounts/{id}/conversations/{displayId}/messages': 'member',
-  'POST /v1/accounts/{id}/conversations/{displayId}/toggle_status': 'member',
+  'GET /v1/accounts/{id}/inboxes': ['member', 'inboxes:read'],
+  'POST /v1/accounts/{id}/inboxes': ['administrator', 'inboxes:manage'],
+  'POST /v1/accounts/{id}/inboxes/{inboxId}/messages': ['member', 'conversations:write'],
+  'GET /v1/accounts/{id}/conversations': ['member', 'conversations:read'],
+  'GET /v1/accounts/{id}/conversations/{displayId}': ['member', 'conversations:read'],
+  'GET /v1/accounts/{id}/conversations/{displayId}/messages': ['member', 'conversations:read'],
+  'POST /v1/accounts/{id}/conversations/{displayId}/toggle_status': ['member', 'conversations:write'],
 
-  'GET /v1/accounts/{id}/webhooks': 'administrator',
-  'POST /v1/accounts/{id}/webhooks': 'administrator',
-  'GET /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
-  'PATCH /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
-  'DELETE /v1/accounts/{id}/webhooks/{webhookId}': 'administrator',
-  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries': 'administrator',
-  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries/{deliveryId}': 'administrator',
+  'GET /v1/accounts/{id}/webhooks': ['administrator', 'webhooks:manage'],
+  'POST /v1/accounts/{id}/webhooks': ['administrator', 'webhooks:manage'],
+  'GET /v1/accounts/{id}/webhooks/{webhookId}': ['administrator', 'webhooks:manage'],
+  'PATCH /v1/accounts/{id}/webhooks/{webhookId}': ['administrator', 'webhooks:manage'],
+  'DELETE /v1/accounts/{id}/webhooks/{webhookId}': ['administrator', 'webhooks:manage'],
+  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries': ['administrator', 'webhooks:manage'],
+  'GET /v1/accounts/{id}/webhooks/{webhookId}/deliveries/{deliveryId}': ['administrator', 'webhooks:manage'],
 
-  'GET /v1/platform/tokens': 'platform',
-  'POST /v1/platform/tokens': 'platform',
-  'POST /v1/platform/tokens/{tokenId}/rotate': 'platform',
-  'DELETE /v1/platform/tokens/{tokenId}': 'platform',
-  'GET /v1/license': 'platform',
-  'PUT /v1/license': 'platform',
-  'POST /v1/license/heartbeat': 'platform',
-  'POST /v1/deploys': 'platform',
-  'GET /v1/deploys/{id}': 'platform',
-  'POST /v1/deploys/{id}/cancel': 'platform',
-  'GET /v1/apps/{appId}/deploys': 'platform',
-  'GET /v1/deploys': 'platform',
-  'GET /v1/license/heartbeats': 'platform',
-  'GET /v1/accounts': 'signed-in',
-  'GET /v1/console/settings': 'signed-in',
+  'GET /v1/platform/tokens': ['platform', 'platform:tokens'],
+  'POST /v1/platform/tokens': ['platform', 'platform:tokens'],
+  'POST /v1/platform/tokens/{tokenId}/rotate': ['platform', 'platform:tokens'],
+  'DELETE /v1/platform/tokens/{tokenId}': ['platform', 'platform:tokens'],
+  'GET /v1/license': ['platform', 'platform:licence'],
+  'PUT /v1/license': ['platform', 'platform:licence'],
+  'POST /v1/license/heartbeat': ['platform', 'platform:licence'],
+  'POST /v1/deploys': ['platform', 'platform:deploys'],
+  'GET /v1/deploys/{id}': ['platform', 'platform:deploys'],
+  'POST /v1/deploys/{id}/cancel': ['platform', 'platform:deploys'],
+  'GET /v1/apps/{appId}/deploys': ['platform', 'platform:deploys'],
+  'GET /v1/deploys': ['platform', 'platform:deploys'],
+  'GET /v1/license/heartbeats': ['platform', 'platform:licence'],
+  'GET /v1/accounts': ['signed-in', 'accounts:read'],
+  'GET /v1/console/settings': ['signed-in', 'accounts:read'],
 
-  'GET /v1/breakers': 'platform',
-  'POST /v1/breakers/{name}/reset': 'platform',
-  'GET /v1/dead-letters': 'platform',
-  'GET /v1/dead-letters/{id}': 'platform',
-  'POST /v1/dead-letters/retry': 'platform',
-  'POST /v1/dead-letters/{id}/retry': 'platform',
-  'POST /v1/dead-letters/{id}/discard': 'platform',
-  'GET /v1/schedules': 'platform',
-  'POST /v1/schedules/{id}/{operation}': 'platform',
-  'POST /v1/admin/promotions': 'platform',
-  'POST /v1/admin/promotions/{email}/revoke': 'platform',
-  'POST /v1/admin/promotions/{email}/extend': 'platform',
-  'POST /v1/admin/force-reset': 'platform',
-  'POST /v1/admin/debug-auth': 'platform',
-  'GET /v1/assets/builds': 'platform',
-  'POST /v1/assets/builds': 'platform',
-  'GET /v1/assets/builds/{buildId}': 'platform',
-  'GET /v1/assets/runs/{run}': 'platform',
-  'GET /v1/assets/manifest': 'platform',
-  'POST /v1/assets/rollback': 'platform',
-  'POST /v1/assets/gc': 'platform',
+  'GET /v1/breakers': ['platform', 'platform:failures'],
+  'POST /v1/breakers/{name}/reset': ['platform', 'platform:failures'],
+  'GET /v1/dead-letters': ['platform', 'platform:failures'],
+  'GET /v1/dead-letters/{id}': ['platform', 'platform:failures'],
+  'POST /v1/dead-letters/retry': ['platform', 'platform:failures'],
+  'POST /v1/dead-letters/{id}/retry': ['platform', 'platform:failures'],
+  'POST /v1/dead-letters/{id}/discard': ['platform', 'platform:failures'],
+  'GET /v1/schedules': ['platform', 'platform:schedules'],
+  'POST /v1/schedules/{id}/{operation}': ['platform', 'platform:schedules'],
+  'POST /v1/admin/promotions': ['platform', 'platform:admin'],
+  'POST /v1/admin/promotions/{email}/revoke': ['platform', 'platform:admin'],
+  'POST /v1/admin/promotions/{email}/extend': ['platform', 'platform:admin'],
+  'POST /v1/admin/force-reset': ['platform', 'platform:admin'],
+  'POST /v1/admin/debug-auth': ['platform', 'platform:admin'],
+  'GET /v1/assets/builds': ['platform', 'platform:assets'],
+  'POST /v1/assets/builds': ['platform', 'platform:assets'],
+  'GET /v1/assets/builds/{buildId}': ['platform', 'platform:assets'],
+  'GET /v1/assets/runs/{run}': ['platform', 'platform:assets'],
+  'GET /v1/assets/manifest': ['platform', 'platform:assets'],
+  'POST /v1/assets/rollback': ['platform', 'platform:assets'],
+  'POST /v1/assets/gc': ['platform', 'platform:assets'],
   'GET /assets/*': { caller: 'public', openapi: false },
   'GET /console': { caller: 'public', openapi: false },
   'GET /console/*': { caller: 'public', openapi: false },
@@ -172,6 +177,14 @@ describe('the authorization table', () => {
     expect(wronglyMarked, 'documented routes marked openapi: false').toEqual([]);
   });
 
+  it('names one scope for every protected route, one its callers may hold, and none for a public route', () => {
+    const problems = tabled.flatMap((key) => {
+      const problem = scopeProblem(lookupRule(authorizationTable, key)!);
+      return problem ? [`${key}: ${problem}`] : [];
+    });
+    expect(problems).toEqual([]);
+  });
+
   it('documents `security: []` on exactly the public operations', () => {
     for (const [key, op] of documented) {
       const isPublic = lookupRule(authorizationTable, key)?.caller === 'public';
@@ -192,8 +205,14 @@ describe.each(served.filter((key) => authorizationTable[key]))('%s', (key) => {
       refused: tally.refused + refusals,
       allowed: tally.allowed + allowed,
     });
-    expect(refusals, 'refusals tried').toBeGreaterThan(rule.caller === 'public' ? -1 : 6);
-    expect(allowed, 'allowed callers tried').toBeGreaterThan(0);
+    if (rule.caller === 'public') {
+      // Public: every caller is admitted, with no token, bad tokens, user and platform tokens alike.
+      expect(refusals, 'refusals expected of a public route').toBe(0);
+      expect(allowed, 'callers tried on a public route').toBeGreaterThanOrEqual(13);
+    } else {
+      expect(refusals, 'refusals tried').toBeGreaterThan(7);
+      expect(allowed, 'allowed callers tried').toBeGreaterThan(0);
+    }
     const failures = outcomes.filter((o) => o.failure).map((o) => `${o.probe}: ${o.failure}`);
     expect(failures, key).toEqual([]);
   });

@@ -45,8 +45,24 @@ describe('capstan platform-tokens', () => {
     const deployer = tokenIn(created.stdout)!;
     expect((await call(stack.api.url, 'GET', '/v1/platform/tokens', { token: deployer })).status).toBe(200);
 
+    const scoped = await capstan(
+      dataDir,
+      'platform-tokens',
+      'create',
+      '--app',
+      app,
+      '--name',
+      'deploys',
+      '--scopes',
+      'platform:deploys',
+    );
+    expect(scoped.code, scoped.stderr).toBe(0);
+    const refused = await call(stack.api.url, 'GET', '/v1/platform/tokens', { token: tokenIn(scoped.stdout)! });
+    expect(refused.body).toMatchObject({ status: 403, missing_scope: 'platform:tokens' });
+
     const listed = await capstan(dataDir, 'platform-tokens', 'list');
     expect(listed.stdout).toMatch(new RegExp(`${seed.body.id}\\s+${app}\\s+cli`));
+    expect(listed.stdout).toMatch(/\sdeploys\s.*\splatform:deploys$/m);
 
     const rotated = await capstan(dataDir, 'platform-tokens', 'rotate', String(seed.body.id));
     expect(rotated.code, rotated.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { expect } from 'vitest';
+import { isPlatformScope, platformScopeNames, scopesFor, userScopeNames, type Scope } from '../../domain/scopes.ts';
 import { join, newAccount, newInbox, type AccountFixture } from './fixtures.ts';
 import { call, type Answer } from './http.ts';
 import { startReceiver, until } from './receiver.ts';
@@ -17,13 +18,19 @@ export type Caller =
 
 export interface Rule {
   caller: Caller;
+  /**
+   * The scope the route needs (domain/scopes.ts): a platform scope on platform routes, else the user token's.
+   * A platform token needs `platform:accounts` on every other protected route. Public routes have none.
+   */
+  scope?: Scope;
   /** The route is served but deliberately left out of /openapi.json (probes, metrics, the codec server). */
   openapi?: false;
   /** A write that still answers while the account is suspended (default: 423 for account writes). */
   whileSuspended?: 'allowed';
 }
 
-export type AuthorizationTable = Record<string, Caller | Rule>;
+/** `'public'`, `[caller, scope]`, or a whole rule. */
+export type AuthorizationTable = Record<string, 'public' | [Exclude<Caller, 'public'>, Scope] | Rule>;
 
 export interface Route {
   /** `METHOD /path/{param}`, the table's key. */
@@ -34,9 +41,32 @@ export interface Route {
   hasBody: boolean;
 }
 
-const ruleOf = (entry: Caller | Rule): Rule => (typeof entry === 'string' ? { caller: entry } : entry);
+const ruleOf = (entry: AuthorizationTable[string]): Rule =>
+  typeof entry === 'string' ? { caller: entry } : Array.isArray(entry) ? { caller: entry[0], scope: entry[1] } : entry;
 export const lookupRule = (table: AuthorizationTable, key: string): Rule | undefined =>
   table[key] === undefined ? undefined : ruleOf(table[key]);
+
+/** The scope a platform token needs on this route, if the route admits platform tokens. */
+export const platformScopeOf = (rule: Rule): Scope | undefined =>
+  rule.caller === 'platform'
+    ? rule.scope
+    : ['member', 'administrator', 'signed-in'].includes(rule.caller)
+      ? 'platform:accounts'
+      : undefined;
+/** The scope a user token needs on this route, if the route admits user tokens. */
+export const userScopeOf = (rule: Rule): Scope | undefined =>
+  rule.caller === 'platform' || rule.caller === 'public' ? undefined : rule.scope;
+
+/** What is wrong with a rule's scope: missing, on a public route, or one its callers may not hold. */
+export function scopeProblem(rule: Rule): string | undefined {
+  if (rule.caller === 'public') return rule.scope ? 'a public route needs no scope' : undefined;
+  if (!rule.scope) return 'no scope declared';
+  if ((rule.caller === 'platform') !== isPlatformScope(rule.scope))
+    return `${rule.scope} is not a scope ${rule.caller === 'platform' ? 'platform' : 'user'} tokens carry`;
+  if (rule.caller === 'member' && !scopesFor('agent').includes(rule.scope))
+    return `agents may not hold ${rule.scope}, yet the route admits them`;
+  return undefined;
+}
 
 /** Hono's `/v1/accounts/:id` (and `:id{regex}`) as OpenAPI's `/v1/accounts/{id}`. */
 const openApiPath = (honoPath: string) => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}');
@@ -92,6 +122,8 @@ export interface World {
   expiredToken: string;
   expiredPlatformToken: string;
   removedMemberToken: string;
+  /** For every scope, a token that carries every other scope of its kind (A's administrator's, or a platform token). */
+  lacking: Map<Scope, string>;
   /** The last audit row written while the world was built. */
   auditMark: number;
   close(): Promise<void>;
@@ -187,6 +219,20 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   const sparePlatform = await platformToken();
   const expiredPlatform = await platformToken();
   await stack.sql`update access_tokens set expires_at = now() - interval '1 minute' where id = ${expiredPlatform.id}`;
+  const lacking = new Map<Scope, string>();
+  for (const scope of userScopeNames) {
+    const made = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      body: { name: `lacks ${scope}`, user_id: a.adminId, scopes: userScopeNames.filter((s) => s !== scope) },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    lacking.set(scope, made.body.token);
+  }
+  for (const scope of platformScopeNames) {
+    const scopes = platformScopeNames.filter((s) => s !== scope);
+    const made = await platform('POST', '/v1/platform/tokens', { app: unique('authz'), name: 'probe', scopes });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    lacking.set(scope, made.body.token);
+  }
   const [{ mark }] = (await stack.sql`select coalesce(max(id), 0)::int as mark from audit_log`) as unknown as [
     { mark: number },
   ];
@@ -202,6 +248,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     expiredToken: expired.token,
     expiredPlatformToken: expiredPlatform.token,
     removedMemberToken: removed.token,
+    lacking,
     auditMark: mark,
     close: receiver.close,
   };
@@ -288,16 +335,20 @@ export async function send(baseUrl: string, route: Route, path: string, who: Cre
  * What a probe must get: a refusal with this status; `absent`: 404, or the 204 a DELETE answers for what is
  * not there; or, `allowed`, anything but an auth refusal.
  */
-export type Expected = 401 | 403 | 404 | 423 | 'absent' | 'allowed' | 'skip';
+export type Expected = 401 | 403 | 404 | 423 | 'absent' | 'allowed' | 'skip' | { missingScope: Scope };
 
 export interface Probe {
   name: string;
-  who: (w: World) => Credentials;
+  who: (w: World, rule: Rule) => Credentials;
   target?: Target;
   expect: (rule: Rule, route: Route) => Expected;
 }
 
-const signedIn = (rule: Rule): Expected => (rule.caller === 'public' ? 'skip' : 401);
+// A public route admits whatever credentials come with the request, bad ones included.
+const signedIn = (rule: Rule): Expected => (rule.caller === 'public' ? 'allowed' : 401);
+const missing = (scope: Scope | undefined): Expected => (scope ? { missingScope: scope } : 'skip');
+/** The token lacking exactly this scope (the probe is skipped on a route with none). */
+const lackingToken = (w: World, scope: Scope | undefined) => ({ token: scope && w.lacking.get(scope) });
 const accountScoped = (rule: Rule, route: Route) => isAccountRoute(route) && rule.caller !== 'public';
 const isWrite = (route: Route) => route.method !== 'GET';
 
@@ -355,6 +406,16 @@ export const probes: Probe[] = [
     expect: (r) => (r.caller === 'user' ? 403 : 'allowed'),
   },
   {
+    name: "the account's administrator, with a token lacking exactly the route's scope",
+    who: (w, rule) => lackingToken(w, userScopeOf(rule)),
+    expect: (r) => missing(userScopeOf(r)),
+  },
+  {
+    name: "a platform token lacking exactly the route's scope",
+    who: (w, rule) => lackingToken(w, platformScopeOf(rule)),
+    expect: (r) => missing(platformScopeOf(r)),
+  },
+  {
     name: 'a platform token, for an account that does not exist',
     who: (w) => ({ token: w.platformToken }),
     target: { account: 2_147_483_000 },
@@ -397,7 +458,7 @@ export async function probeRoute(baseUrl: string, route: Route, rule: Rule, worl
     // An allowed caller's body-less write aims at objects that do not exist, so it changes nothing.
     const absentObjects = expected === 'allowed' && isWrite(route) && !route.hasBody;
     const path = pathOf(route, world, { ...probe.target, account, absentObjects });
-    const answer = await send(baseUrl, route, path, probe.who(world));
+    const answer = await send(baseUrl, route, path, probe.who(world, rule));
     outcomes.push({ probe: probe.name, expected, status: answer.status, failure: judge(route, expected, answer) });
   }
   return outcomes;
@@ -410,7 +471,18 @@ function judge(route: Route, expected: Expected, answer: Answer): string | undef
     return answer.status === 404 || (answer.status === 204 && route.method === 'DELETE')
       ? undefined
       : `expected 404, got ${answer.status}: ${detailOf(answer)}`;
+  if (typeof expected === 'object') {
+    if (answer.status !== 403)
+      return `expected 403 for ${expected.missingScope}, got ${answer.status}: ${detailOf(answer)}`;
+    if (answer.body?.missing_scope !== expected.missingScope)
+      return `refused without naming ${expected.missingScope} (missing_scope: ${answer.body?.missing_scope}): ${detailOf(answer)}`;
+    return problemJson(answer, 403);
+  }
   if (answer.status !== expected) return `expected ${expected}, got ${answer.status}: ${detailOf(answer)}`;
+  return problemJson(answer, expected);
+}
+
+function problemJson(answer: Answer, expected: number): string | undefined {
   const type = answer.headers.get('content-type') ?? '';
   if (!type.startsWith('application/problem+json')) return `refused ${expected} without problem+json (${type})`;
   if (answer.body?.status !== expected)
