@@ -12,6 +12,7 @@ import type {
   RevokeAccessTokenInput,
 } from '../contracts/members.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { noteGrantEffect } from './grant-effects.ts';
 import { audit, takeSeat } from './membership.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };
@@ -138,6 +139,7 @@ export function createMemberActivities({
           values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`})
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id, expires_at`;
+        await noteGrantEffect(tx, cmd.actor, { kind: 'token', subjectId: row!.id, accountId: cmd.accountId });
         await audit(tx, {
           accountId: cmd.accountId,
           actor: cmd.actor,

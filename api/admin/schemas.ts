@@ -81,13 +81,19 @@ export const diagnosis = z
       'wrong_account',
       'role_too_low',
       'account_suspended',
+      'grant_ended',
     ]),
     explanation: z.string(),
     token_id: z.number().int().nullable(),
     owner: z.object({ type: z.enum(['User', 'PlatformApp']), id: z.number().int() }).nullable(),
     account_id: z.number().int().nullable(),
     role: z.string().nullable(),
-    super_admin: z.boolean(),
+    super_admin: z.boolean().openapi({ description: 'True only for a break-glass token whose grant is in force' }),
+    grant_id: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The break-glass grant a break-glass token belongs to' }),
   })
   .openapi('TokenDiagnosis');
 
@@ -113,4 +119,5 @@ export const diagnosisView = (d: TokenDiagnosis) => ({
   account_id: d.accountId,
   role: d.role,
   super_admin: d.superAdmin,
+  grant_id: d.grantId,
 });
