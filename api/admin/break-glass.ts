@@ -1,20 +1,41 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { workflows } from '../../contracts/workflows.ts';
 import { BREAK_GLASS_PREFIX } from '../../db/break-glass.ts';
 import { grantActivation, grantEffects } from '../../db/grant-effects.ts';
 import { promotions } from '../../db/promotions.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
-import { ownTokenAccess, platformAccess, requirePlatform } from '../auth/index.ts';
+import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
+import type { Sql } from '../../db/pool.ts';
 import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import * as s from './break-glass-schemas.ts';
 import { promotionView } from './schemas.ts';
 
 const noGrant = { 404: { description: 'No such grant, or no such effect of it', content: problemContent } };
+
+/**
+ * Before the body is read, as the other access checks: only a user's own ordinary token (403 for platform and
+ * break-glass tokens), of a user holding a grant in force (404 otherwise). The activity checks again in its write.
+ */
+function grantHolderAccess(sql: Sql): MiddlewareHandler {
+  return async function checkGrantHolder(c, next) {
+    const principal = c.get('principal');
+    if (principal.kind !== 'user')
+      throw new ProblemError(
+        'forbidden',
+        'A break-glass grant is activated by its grantee, with their own user token.',
+      );
+    const [grant] = await sql`
+      select 1 from super_admin_grants where user_id = ${principal.userId} and ended_at is null and expires_at > now()`;
+    if (!grant) throw new ProblemError('notFound', 'You hold no break-glass grant in force.');
+    await next();
+  };
+}
 
 /** A grant's break-glass token (the grantee's own request), and what the grant made (operators). */
 export function breakGlassRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
@@ -29,7 +50,7 @@ export function breakGlassRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       description:
         'Your ordinary tokens never act beyond their account, grant or not. The token answered here acts as administrator of every account until the grant ends, and every request made with it is audited with the grant id. A grant is activated once: a second activation answers 409.',
       security,
-      middleware: ownTokenAccess('A break-glass grant is activated by its grantee, with their own user token.'),
+      middleware: grantHolderAccess(sql),
       request: { headers: idempotencyHeader, body: jsonBody(s.activateBody) },
       responses: {
         201: jsonContent(s.activation, 'Activated; `token` is shown this once'),

@@ -75,11 +75,3 @@ export function platformAccess(hint = ''): MiddlewareHandler {
     await next();
   };
 }
-
-/** Guards a route a person calls for themselves with their own ordinary token: platform and break-glass tokens get 403. */
-export function ownTokenAccess(why: string): MiddlewareHandler {
-  return async function checkOwnToken(c, next) {
-    if (c.get('principal').kind !== 'user') throw new ProblemError('forbidden', why);
-    await next();
-  };
-}

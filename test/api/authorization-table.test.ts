@@ -124,6 +124,9 @@ export const authorizationTable: AuthorizationTable = {
   'GET /assets/*': { caller: 'public', openapi: false },
   'GET /console': { caller: 'public', openapi: false },
   'GET /console/*': { caller: 'public', openapi: false },
+  'POST /v1/break-glass/activate': 'user',
+  'GET /v1/admin/grants/{grantId}': 'platform',
+  'POST /v1/admin/grants/{grantId}/effects/{effectId}/keep': 'platform',
 };
 
 // Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.
