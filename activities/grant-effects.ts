@@ -1,7 +1,7 @@
 import type { TransactionSql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
 
-type Kind = 'invitation' | 'membership' | 'token';
+type Kind = 'invitation' | 'membership' | 'token' | 'webhook';
 
 /**
  * Lists what an actor made with a break-glass token against its grant, in the write's own transaction. The grant
@@ -43,7 +43,8 @@ export async function noteAcceptedInvitation(
 
 /**
  * Ends what the grant made and no operator kept: pending invitations are withdrawn, memberships removed (with their
- * tokens for that account, as a removal does) and tokens revoked. Every path that ends a grant calls this in the
+ * tokens for that account, as a removal does), tokens revoked and webhooks disabled (kept for the account to look
+ * at: a subscription is a standing copy of the account's events). Every path that ends a grant calls this in the
  * same transaction. Invitations go first: their row locks wait for an acceptance in flight, whose membership and
  * token are then listed and ended too.
  */
@@ -62,6 +63,8 @@ export async function endGrantEffects(
     await tx`update access_tokens set revoked_at = coalesce(revoked_at, now())
               where owner_type = 'User' and owner_id = ${m.user_id} and account_id = ${m.account_id}`;
   await tx`update access_tokens set revoked_at = coalesce(revoked_at, now()) where id in (${open('token')})`;
+  await tx`update webhooks set status = 'disabled', disabled_reason = ${`break-glass grant ${grantId} ended`}, updated_at = now()
+            where id in (${open('webhook')})`;
   return tx<{ kind: Kind; subjectId: number }[]>`
     update break_glass_effects set ended_at = now()
      where grant_id = ${grantId} and kept_at is null and ended_at is null

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
+import { startReceiver } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
@@ -62,9 +63,20 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     const { pending, friend } = await makeWithGlass(g);
     const minted = await g.glass('POST', '/access_tokens', { name: 'kept by ops', user_id: g.victim.adminId });
     expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+    // A subscription is a standing copy of the account's events: it ends with the grant too.
+    const rx = await startReceiver();
+    const hook = await g.glass('POST', '/webhooks', { url: rx.url, subscriptions: ['message_created'] });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
 
     const listed = await effectsOf(g.grantId);
-    expect(listed.map((e) => e.kind).sort()).toEqual(['invitation', 'invitation', 'membership', 'token', 'token']);
+    expect(listed.map((e) => e.kind).sort()).toEqual([
+      'invitation',
+      'invitation',
+      'membership',
+      'token',
+      'token',
+      'webhook',
+    ]);
     expect(listed.every((e) => !e.ended_at && !e.kept_at)).toBe(true);
     const keep = listed.find((e) => e.kind === 'token' && e.subject_id === minted.body.id)!;
     const kept = await platform('POST', `/v1/admin/grants/${g.grantId}/effects/${keep.id}/keep`, {
@@ -86,9 +98,12 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     expect(members.body.payload.map((m: { id: number }) => m.id)).not.toContain(friend.user_id);
     // The token the operator kept still works.
     expect((await as(minted.body.token, 'GET', `${g.base}/members`)).status).toBe(200);
+    const disabled = await g.victim.api('GET', `${g.base}/webhooks/${hook.body.id}`);
+    expect(disabled.body).toMatchObject({ status: 'disabled' });
+    await rx.close();
 
     const after = await effectsOf(g.grantId);
-    expect(after.filter((e) => e.ended_at).length).toBe(4);
+    expect(after.filter((e) => e.ended_at).length).toBe(5);
     expect(after.find((e) => e.id === keep.id)).toMatchObject({ ended_at: null });
     expect(after.find((e) => e.id === keep.id)!.kept_at).not.toBeNull();
     const ended = after.find((e) => e.kind === 'invitation')!;
@@ -98,7 +113,7 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     expect(tooLate.status).toBe(409);
     const [audit] = await stack.sql<{ details: { effectsEnded: unknown[] } }[]>`
       select details from audit_log where action = 'admin.promotion_revoked' and subject_id = ${String(g.grantId)}`;
-    expect(audit!.details.effectsEnded).toHaveLength(4);
+    expect(audit!.details.effectsEnded).toHaveLength(5);
   });
 
   it("what the grant made ends at its TTL, by the holder's durable timer", async () => {
