@@ -75,6 +75,19 @@ describe('finding: super admin power follows the user', () => {
     expect((await as(g.token, 'GET', `/v1/accounts/${g.home.accountId}/members`)).status).toBe(200);
   });
 
+  it("a permanent SuperAdmin user's ordinary token is refused on another account too", async () => {
+    const g = await grantee();
+    // No route makes one (Chatwoot's user type, set in the database): it must not open anything by itself.
+    await stack.sql`update users set type = 'SuperAdmin' where id = ${g.userId}`;
+    expect((await as(g.token, 'GET', g.members)).status).toBe(403);
+    expect((await as(g.token, 'GET', `/v1/accounts/${g.home.accountId}/members`)).status).toBe(200);
+    const explained = await platform('POST', '/v1/admin/debug-auth', {
+      token: g.token,
+      account_id: g.victim.accountId,
+    });
+    expect(explained.body.payload[0]).toMatchObject({ verdict: 'wrong_account', super_admin: false });
+  });
+
   it('a break-glass token opens nothing once its grant reaches its TTL, ended by the durable timer', async () => {
     const g = await grantee();
     const promoted = await platform('POST', '/v1/admin/promotions', { email: g.email, reason: 'short', ttl: '6s' });
