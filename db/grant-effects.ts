@@ -4,8 +4,8 @@ import type { Sql, TransactionSql } from './pool.ts';
 export interface GrantEffect {
   id: number;
   grantId: number;
-  kind: 'invitation' | 'membership' | 'token' | 'webhook';
-  /** The invitation's, membership's (`account_users`), token's or webhook's id. */
+  kind: 'invitation' | 'membership' | 'token' | 'webhook' | 'role';
+  /** The invitation's, membership's (`account_users`, also for a role change), token's or webhook's id. */
   subjectId: number;
   accountId: number;
   createdAt: string;

@@ -23,11 +23,10 @@ export const activation = z
 export const effect = z
   .object({
     id: z.number().int(),
-    kind: z.enum(['invitation', 'membership', 'token', 'webhook']),
-    subject_id: z
-      .number()
-      .int()
-      .openapi({ description: 'The invitation’s, membership’s, access token’s or webhook’s id' }),
+    kind: z.enum(['invitation', 'membership', 'token', 'webhook', 'role']),
+    subject_id: z.number().int().openapi({
+      description: 'The invitation’s, membership’s (also for a role change), access token’s or webhook’s id',
+    }),
     account_id: z.number().int(),
     created_at: z.string(),
     kept_at: z.string().nullable(),

@@ -58,7 +58,7 @@ const effectsOf = async (grantId: number): Promise<Effect[]> => {
 };
 
 describe("finding: a break-glass grant's effects outlive it", () => {
-  it('an invitation, a membership and tokens made during the grant end with its revocation; the one an operator keeps stays', async () => {
+  it('an invitation, a membership, tokens, a webhook and a role change made during the grant end with its revocation; the one an operator keeps stays', async () => {
     const g = await grantInForce();
     const { pending, friend } = await makeWithGlass(g);
     const minted = await g.glass('POST', '/access_tokens', { name: 'kept by ops', user_id: g.victim.adminId });
@@ -67,12 +67,17 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     const rx = await startReceiver();
     const hook = await g.glass('POST', '/webhooks', { url: rx.url, subscriptions: ['message_created'] });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    // An agent of the account made administrator under the grant is an agent again after it.
+    const agent = await join(stack, g.victim, 'agent');
+    const raised = await g.glass('PATCH', `/members/${agent.userId}`, { role: 'administrator' });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
 
     const listed = await effectsOf(g.grantId);
     expect(listed.map((e) => e.kind).sort()).toEqual([
       'invitation',
       'invitation',
       'membership',
+      'role',
       'token',
       'token',
       'webhook',
@@ -83,7 +88,15 @@ describe("finding: a break-glass grant's effects outlive it", () => {
       reason: 'the admin asked for it',
     });
     expect(kept.status, JSON.stringify(kept.body)).toBe(200);
-    expect(kept.body).toMatchObject({ kept_by: 'PlatformApp:1', kept_reason: 'the admin asked for it' });
+    expect(kept.body).toMatchObject({ kept_reason: 'the admin asked for it' });
+    expect(kept.body.kept_by).toMatch(/^PlatformApp:\d+$/);
+    const memberIds = async () =>
+      ((await g.victim.api('GET', `${g.base}/members`)).body.payload as { user_id: number; role: string }[]).map(
+        (m) => `${m.user_id}:${m.role}`,
+      );
+    expect(await memberIds()).toEqual(
+      expect.arrayContaining([`${friend.user_id}:administrator`, `${agent.userId}:administrator`]),
+    );
 
     const revoked = await platform('POST', `/v1/admin/promotions/${encodeURIComponent(g.email)}/revoke`, {
       reason: 'INC-9 closed',
@@ -94,26 +107,27 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     const late = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: pending.accept_token } });
     expect(late.status).toBe(404);
     expect((await as(friend.access_token, 'GET', `${g.base}/members`)).status).toBe(401);
-    const members = await g.victim.api('GET', `${g.base}/members`);
-    expect(members.body.payload.map((m: { id: number }) => m.id)).not.toContain(friend.user_id);
+    const after = await memberIds();
+    expect(after.filter((m) => m.startsWith(`${friend.user_id}:`))).toEqual([]);
+    expect(after).toContain(`${agent.userId}:agent`);
     // The token the operator kept still works.
     expect((await as(minted.body.token, 'GET', `${g.base}/members`)).status).toBe(200);
     const disabled = await g.victim.api('GET', `${g.base}/webhooks/${hook.body.id}`);
     expect(disabled.body).toMatchObject({ status: 'disabled' });
     await rx.close();
 
-    const after = await effectsOf(g.grantId);
-    expect(after.filter((e) => e.ended_at).length).toBe(5);
-    expect(after.find((e) => e.id === keep.id)).toMatchObject({ ended_at: null });
-    expect(after.find((e) => e.id === keep.id)!.kept_at).not.toBeNull();
-    const ended = after.find((e) => e.kind === 'invitation')!;
+    const effects = await effectsOf(g.grantId);
+    expect(effects.filter((e) => e.ended_at).length).toBe(6);
+    expect(effects.find((e) => e.id === keep.id)).toMatchObject({ ended_at: null });
+    expect(effects.find((e) => e.id === keep.id)!.kept_at).not.toBeNull();
+    const ended = effects.find((e) => e.kind === 'invitation')!;
     const tooLate = await platform('POST', `/v1/admin/grants/${g.grantId}/effects/${ended.id}/keep`, {
       reason: 'late',
     });
     expect(tooLate.status).toBe(409);
     const [audit] = await stack.sql<{ details: { effectsEnded: unknown[] } }[]>`
       select details from audit_log where action = 'admin.promotion_revoked' and subject_id = ${String(g.grantId)}`;
-    expect(audit!.details.effectsEnded).toHaveLength(5);
+    expect(audit!.details.effectsEnded).toHaveLength(6);
   });
 
   it("what the grant made ends at its TTL, by the holder's durable timer", async () => {
