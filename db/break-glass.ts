@@ -55,15 +55,19 @@ export interface BreakGlassUse {
   requestId: string | undefined;
 }
 
+const ACCOUNT_PATH = /^\/v1\/accounts\/(\d{1,15})(?:\/|$)/;
+
 /**
- * Every request made with a break-glass token, reads included, leaves an audit row naming its grant.
+ * Every request made with a break-glass token, reads included, leaves an audit row naming its grant, in the
+ * account's own log when the path names an account that exists.
  * Written by the API itself, like its rate-limit rows: it is the record of the authentication, it must land before
  * the request is served, and a read has no workflow to write it.
  */
 export async function recordBreakGlassUse(sql: Sql, use: BreakGlassUse): Promise<void> {
   const details = { method: use.method, path: use.path, tokenId: use.tokenId, requestId: use.requestId ?? null };
+  const accountId = Number(ACCOUNT_PATH.exec(use.path)?.[1] ?? 0);
   await sql`
     insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, grant_id)
-    values (null, 'User', ${String(use.userId)}, ${use.action}, 'SuperAdminGrant', ${String(use.grantId)},
-            ${sql.json(details)}, ${use.grantId})`;
+    values ((select id from accounts where id = ${accountId}), 'User', ${String(use.userId)}, ${use.action},
+            'SuperAdminGrant', ${String(use.grantId)}, ${sql.json(details)}, ${use.grantId})`;
 }

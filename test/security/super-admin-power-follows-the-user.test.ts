@@ -11,8 +11,8 @@ const platform = (method: string, path: string, body?: unknown) =>
 const as = (token: string, method: string, path: string, body?: unknown) =>
   call(stack.api.url, method, path, { token, body });
 const usesOf = (grantId: number, action: string) =>
-  stack.sql<{ actor_id: string; details: { path: string; method: string } }[]>`
-    select actor_id, details from audit_log where grant_id = ${grantId} and action = ${action} order by id`;
+  stack.sql<{ actor_id: string; account_id: number | null; details: { path: string; method: string } }[]>`
+    select actor_id, account_id, details from audit_log where grant_id = ${grantId} and action = ${action} order by id`;
 
 /** An engineer who belongs to one account, with an ordinary token; a victim account they are no member of. */
 async function grantee() {
@@ -58,6 +58,9 @@ describe('finding: super admin power follows the user', () => {
     const used = await usesOf(promoted.body.grant_id, 'break_glass.used');
     expect(used.map((u) => u.details.path)).toContain(g.members);
     expect(used.every((u) => u.actor_id === String(g.userId))).toBe(true);
+    // In the victim account's own audit log too.
+    expect(used.find((u) => u.details.path === g.members)?.account_id).toBe(g.victim.accountId);
+    expect((await as(glass, 'GET', '/v1/accounts/999999999999999/members')).status).toBe(404);
     const [activation] = await usesOf(promoted.body.grant_id, 'admin.break_glass_activated');
     expect(activation).toBeDefined();
 
