@@ -13,6 +13,7 @@ import { createInvitationActivities } from './invitations.ts';
 import { createPlatformActivities } from './platform.ts';
 import { createPromotionActivities } from './promotions.ts';
 import { createTriageActivities } from './triage.ts';
+import { createBreakGlassActivities } from './break-glass.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createWebhookActivities } from './webhooks.ts';
@@ -67,6 +68,7 @@ export function createActivities({
     ...createDeadLetterRecorder({ sql, logger: named('dead-letters'), codec }),
     ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
+    ...createBreakGlassActivities({ sql, logger: named('break-glass') }),
   } satisfies CoreActivities;
 }
 

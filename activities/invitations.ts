@@ -14,6 +14,7 @@ import { licenceState } from '../db/licence-state.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { scopesFor } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { noteAcceptedInvitation, noteGrantEffect } from './grant-effects.ts';
 import { audit, takeSeat } from './membership.ts';
 
 interface InvitationRow {
@@ -73,6 +74,7 @@ export function createInvitationActivities({
            where exists (select 1 from accounts where id = ${cmd.accountId})
           returning *`;
         if (!row) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
+        await noteGrantEffect(tx, cmd.actor, { kind: 'invitation', subjectId: row.id, accountId: cmd.accountId });
         await audit(tx, {
           accountId: cmd.accountId,
           actor: cmd.actor,
@@ -105,14 +107,20 @@ export function createInvitationActivities({
         if (invitation.accepted_at) return alreadyAccepted(tx, invitation, cmd);
         const userId = cmd.by.kind === 'user' ? cmd.by.userId : await userFor(tx, invitation.email, cmd.name);
         await takeSeat(tx, seatState, licence, userId);
-        await tx`
+        const [membership] = await tx<{ id: number }[]>`
           insert into account_users (account_id, user_id, role) values (${invitation.account_id}, ${userId}, ${invitation.role})
-          on conflict (account_id, user_id) do nothing`;
+          on conflict (account_id, user_id) do nothing returning id`;
         await tx`update invitations set accepted_at = now(), accepted_user_id = ${userId} where id = ${invitation.id}`;
         const [token] = await tx<{ id: number }[]>`
           insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
           values ('User', ${userId}, ${invitation.account_id}, ${cmd.token.sha256}, ${cmd.token.prefix}, 'invitation', ${`Invitation:${invitation.id}`}, ${scopesFor(invitation.role)})
           returning id`;
+        await noteAcceptedInvitation(tx, {
+          invitationId: invitation.id,
+          accountId: invitation.account_id,
+          membershipId: membership?.id,
+          tokenId: token!.id,
+        });
         await audit(tx, {
           accountId: invitation.account_id,
           actor: cmd.actor,

@@ -14,6 +14,7 @@ import type {
 import type { Role } from '../db/tokens.ts';
 import type { Scope } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { noteGrantEffect } from './grant-effects.ts';
 import { audit, takeSeat } from './membership.ts';
 import { tokenScopes } from './token-scopes.ts';
 
@@ -83,13 +84,20 @@ export function createMemberActivities({
     return sql
       .begin(async (tx) => {
         if (cmd.role === 'agent') await guardLastAdministrator(tx, cmd.accountId, cmd.userId);
-        const [row] = await tx<{ name: string; email: string; previous: string }[]>`
+        const [row] = await tx<{ id: number; name: string; email: string; previous: string }[]>`
           update account_users au set role = ${cmd.role}, updated_at = now()
             from users u, (select role as previous from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}) p
            where au.account_id = ${cmd.accountId} and au.user_id = ${cmd.userId} and u.id = au.user_id
-          returning u.name, u.email, p.previous`;
+          returning au.id, u.name, u.email, p.previous`;
         if (!row) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
         if (row.previous !== cmd.role) {
+          const change = {
+            kind: 'role',
+            subjectId: row.id,
+            accountId: cmd.accountId,
+            previousRole: row.previous,
+          } as const;
+          await noteGrantEffect(tx, cmd.actor, change);
           await audit(tx, {
             accountId: cmd.accountId,
             actor: cmd.actor,
@@ -142,6 +150,7 @@ export function createMemberActivities({
           values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopes})
           on conflict (token_sha256) do update set name = access_tokens.name
           returning id, expires_at, scopes`;
+        await noteGrantEffect(tx, cmd.actor, { kind: 'token', subjectId: row!.id, accountId: cmd.accountId });
         await audit(tx, {
           accountId: cmd.accountId,
           actor: cmd.actor,

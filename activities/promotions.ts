@@ -4,6 +4,7 @@ import type { ExtendPromotionInput, PromoteInput, Promotion, RevokePromotionInpu
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { promotions } from '../db/promotions.ts';
 import { refuse } from './failures.ts';
+import { endGrantEffects } from './grant-effects.ts';
 import { audit } from './membership.ts';
 
 const MAX_REMAINING_MS = 24 * 3_600_000;
@@ -11,10 +12,12 @@ const TIMER = { type: 'System', id: 'break-glass-timer' };
 const by = (actor: { type: string; id: string }) => `${actor.type}:${actor.id}`;
 
 /**
- * Break-glass grants: a user becomes super admin (administrator of every
- * account, db/tokens.ts) until the grant ends. The workflow that made a grant
+ * Break-glass grants: while a grant is in force its grantee may activate it once
+ * for a break-glass token (activities/break-glass.ts), administrator of every
+ * account; the user's own tokens never are. The workflow that made a grant
  * holds it and ends it at its expiry; revoking and extending are their own
- * audited writes that tell the holder to read the row again.
+ * audited writes that tell the holder to read the row again. Every end also ends
+ * what the grant made (activities/grant-effects.ts) unless an operator kept it.
  */
 export function createPromotionActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
   async function grantSuperAdmin(cmd: Run<PromoteInput>): Promise<Promotion> {
@@ -24,8 +27,10 @@ export function createPromotionActivities({ sql, logger }: { sql: Sql; logger: L
       const [user] = await tx<{ id: number }[]>`select id from users where lower(email) = ${cmd.email} for update`;
       if (!user) refuse('NotFound', `No user has the email ${cmd.email}.`);
       // A grant past its expiry whose holder has not ended it yet must not block a new one.
-      await tx`update super_admin_grants set ended_at = now(), end_reason = 'expired', ended_by = ${by(TIMER)}
-                where user_id = ${user.id} and ended_at is null and expires_at <= now()`;
+      const stale = await tx<{ id: number }[]>`
+        update super_admin_grants set ended_at = now(), end_reason = 'expired', ended_by = ${by(TIMER)}
+         where user_id = ${user.id} and ended_at is null and expires_at <= now() returning id`;
+      for (const { id } of stale) await endGrantEffects(tx, id);
       const [active] = await promotions(tx, { activeFor: cmd.email });
       if (active)
         refuse('Conflict', `${cmd.email} is already promoted until ${active.expiresAt}; extend or revoke that grant.`);
@@ -53,8 +58,12 @@ export function createPromotionActivities({ sql, logger }: { sql: Sql; logger: L
       if (grant.endedAt) return grant;
       await tx`update super_admin_grants set ended_at = now(), end_reason = 'revoked', ended_by = ${by(cmd.actor)}
                 where id = ${grant.grantId}`;
+      const effectsEnded = await endGrantEffects(tx, grant.grantId);
       const [ended] = await promotions(tx, { grantId: grant.grantId });
-      await grantAudit(tx, cmd.actor, 'admin.promotion_revoked', ended!, cmd.workflowId, { reason: cmd.reason });
+      await grantAudit(tx, cmd.actor, 'admin.promotion_revoked', ended!, cmd.workflowId, {
+        reason: cmd.reason,
+        effectsEnded,
+      });
       logger.warn({ grantId: grant.grantId }, 'break-glass super admin revoked');
       return ended!;
     });
@@ -88,8 +97,9 @@ export function createPromotionActivities({ sql, logger }: { sql: Sql; logger: L
          returning id`;
       const [grant] = await promotions(tx, { grantId: input.grantId });
       if (!grant) refuse('NotFound', `Grant ${input.grantId} does not exist.`);
+      const effectsEnded = ended.length ? await endGrantEffects(tx, input.grantId) : [];
       if (ended.length || grant.endReason === 'expired')
-        await grantAudit(tx, TIMER, 'admin.promotion_expired', grant, input.workflowId, {});
+        await grantAudit(tx, TIMER, 'admin.promotion_expired', grant, input.workflowId, { effectsEnded });
       if (ended.length) logger.warn({ grantId: input.grantId }, 'break-glass super admin expired');
       return grant;
     });

@@ -1,6 +1,7 @@
 import type { AuthVerdict, TokenDiagnosis } from '../contracts/admin.ts';
+import type { BreakGlassFacts } from '../db/break-glass.ts';
 import { classifyToken, type Role, type TokenFacts } from '../db/tokens.ts';
-import { isPlatformScope, type Scope } from '../domain/scopes.ts';
+import { isPlatformScope, scopesFor, type Scope } from '../domain/scopes.ts';
 
 export interface DiagnosisContext {
   /** The account the refused request was for. */
@@ -32,6 +33,7 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
       role: null,
       superAdmin: false,
       scopes: [],
+      grantId: null,
     };
   const shown = facts.prefix;
   const base = {
@@ -40,13 +42,15 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
     owner: { type: facts.owner_type, id: facts.owner_id },
     accountId: facts.account_id,
     role: facts.role,
-    superAdmin: facts.super_admin === true,
+    superAdmin: false,
     scopes: facts.scopes,
+    grantId: null,
   };
   const verdict = (v: AuthVerdict, explanation: string): TokenDiagnosis => ({ ...base, verdict: v, explanation });
   const lookup = classifyToken(facts);
   switch (lookup.outcome) {
     case 'unknown':
+    case 'grant_ended': // an access token has no grant: diagnoseBreakGlass explains break-glass tokens
       return verdict('unknown', `Token ${shown}… is not known.`);
     case 'revoked':
       return facts.revoked_at
@@ -80,7 +84,7 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
       'scope_missing',
       `Token ${shown}… does not carry the ${needed} scope the route needs; it carries ${[...principal.scopes].join(', ') || 'none'}. Its holder makes a token with ${needed}.`,
     );
-  if (principal.kind === 'user' && !principal.superAdmin) {
+  if (principal.kind === 'user') {
     if (ctx.accountId !== undefined && ctx.accountId !== principal.accountId)
       return verdict(
         'wrong_account',
@@ -102,8 +106,51 @@ export function diagnose(facts: TokenFacts | undefined, ctx: DiagnosisContext): 
   const as =
     principal.kind === 'platform'
       ? 'a platform token (every account)'
-      : principal.superAdmin
-        ? 'a super admin (every account, permanent or break-glass)'
-        : `${principal.roles.get(principal.accountId)} of account ${principal.accountId}`;
+      : principal.kind === 'user'
+        ? `${principal.roles.get(principal.accountId)} of account ${principal.accountId} (a user token never carries super-admin power)`
+        : 'a break-glass token';
   return verdict('accepted', `Token ${shown}… is accepted: it acts as ${as}.`);
+}
+
+/** A break-glass token: in force with its grant (then as any accepted token for the account asked), or ended. */
+export function diagnoseBreakGlass(facts: BreakGlassFacts, ctx: DiagnosisContext): TokenDiagnosis {
+  const shown = facts.prefix;
+  const grant = `grant ${facts.grant_id} of user ${facts.user_id} (${facts.email})`;
+  const base = {
+    prefix: shown,
+    tokenId: facts.id,
+    owner: { type: 'User' as const, id: facts.user_id },
+    accountId: null,
+    role: null,
+    superAdmin: facts.in_force,
+    scopes: facts.in_force ? scopesFor('administrator') : [],
+    grantId: facts.grant_id,
+  };
+  if (!facts.in_force) {
+    const end = facts.ended_at
+      ? `ended (${facts.end_reason}) at ${facts.ended_at.toISOString()}`
+      : `expired at ${facts.expires_at.toISOString()}`;
+    return {
+      ...base,
+      verdict: 'grant_ended',
+      explanation: `Token ${shown}… is the break-glass token of ${grant}, which ${end}: it opens nothing any more.`,
+    };
+  }
+  if (ctx.requiredScope && !base.scopes.includes(ctx.requiredScope))
+    return {
+      ...base,
+      verdict: 'scope_missing',
+      explanation: `Token ${shown}… is the break-glass token of ${grant}: it carries an administrator's scopes, not ${ctx.requiredScope}.`,
+    };
+  if (ctx.accountId !== undefined && ctx.asked?.status === 'suspended')
+    return {
+      ...base,
+      verdict: 'account_suspended',
+      explanation: `Account ${ctx.accountId} is suspended: token ${shown}… may read there, and every write answers 423 until the account is reactivated.`,
+    };
+  return {
+    ...base,
+    verdict: 'accepted',
+    explanation: `Token ${shown}… is the break-glass token of ${grant}, in force until ${facts.expires_at.toISOString()}: it acts as administrator of every account, and every use is audited with grant ${facts.grant_id}.`,
+  };
 }

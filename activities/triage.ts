@@ -2,10 +2,12 @@ import type { Logger } from '../config/logger.ts';
 import type { Run } from '../contracts/activities.ts';
 import type { DebugAuthInput, DebugAuthResult, ForceResetInput, ForceResetResult } from '../contracts/admin.ts';
 import type { Sql } from '../db/pool.ts';
+import { breakGlassFacts } from '../db/break-glass.ts';
 import { tokenFacts } from '../db/tokens.ts';
 import { refuse } from './failures.ts';
+import { endGrantEffects } from './grant-effects.ts';
 import { audit } from './membership.ts';
-import { diagnose } from './token-diagnosis.ts';
+import { diagnose, diagnoseBreakGlass } from './token-diagnosis.ts';
 
 /** Chatwoot's `force_reset` / `mfa:reset` and `debug_auth` scripts, as audited activities. */
 export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logger }) {
@@ -34,9 +36,10 @@ export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logg
       const invitations = await tx`
         update invitations set revoked_at = now()
          where lower(email) = ${cmd.email} and accepted_at is null and revoked_at is null returning id`;
-      const [grant] = await tx<{ workflow_id: string }[]>`
+      const [grant] = await tx<{ id: number; workflow_id: string }[]>`
         update super_admin_grants set ended_at = now(), end_reason = 'force_reset', ended_by = ${`${cmd.actor.type}:${cmd.actor.id}`}
-         where user_id = ${user.id} and ended_at is null returning workflow_id`;
+         where user_id = ${user.id} and ended_at is null returning id, workflow_id`;
+      if (grant) await endGrantEffects(tx, grant.id);
       const result = {
         userId: user.id,
         email: user.email,
@@ -61,12 +64,14 @@ export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logg
   }
 
   async function diagnoseToken(cmd: Run<DebugAuthInput>): Promise<DebugAuthResult> {
-    const facts = await tokenFacts(sql, cmd.token);
+    const [facts, glass] = await Promise.all([tokenFacts(sql, cmd.token), breakGlassFacts(sql, cmd.token)]);
     const asked = cmd.accountId
       ? (await sql<{ status: 'active' | 'suspended' }[]>`select status from accounts where id = ${cmd.accountId}`)[0]
       : undefined;
-    const diagnoses = facts.length
-      ? facts.map((f) => diagnose(f, { ...cmd, asked }))
+    const ctx = { accountId: cmd.accountId, requiredRole: cmd.requiredRole, requiredScope: cmd.requiredScope, asked };
+    const found = [...facts.map((f) => diagnose(f, ctx)), ...glass.map((g) => diagnoseBreakGlass(g, ctx))];
+    const diagnoses = found.length
+      ? found
       : [diagnose(undefined, { prefix: 'prefix' in cmd.token ? cmd.token.prefix : null })];
     await sql.begin((tx) =>
       audit(tx, {

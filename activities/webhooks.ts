@@ -10,6 +10,7 @@ import type {
   WebhookRecord,
 } from '../contracts/webhooks.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { noteGrantEffect } from './grant-effects.ts';
 import { targetProblem } from './webhook-target.ts';
 
 interface WebhookRow {
@@ -63,11 +64,14 @@ export function createWebhookActivities({
             `Account ${cmd.accountId} already has ${account.webhooks} webhooks, its limit; each event is delivered to every one.`,
           );
         }
-        return tx<(WebhookRow & { workflow_id: string })[]>`
+        const rows = await tx<(WebhookRow & { workflow_id: string })[]>`
       insert into webhooks (account_id, url, name, subscriptions, secret, workflow_id)
       values (${cmd.accountId}, ${cmd.url}, ${cmd.name ?? null}, ${cmd.subscriptions}, ${secret}, ${cmd.workflowId})
       on conflict (account_id, url) do update set updated_at = webhooks.updated_at
       returning id, account_id, url, name, subscriptions, status, workflow_id`;
+        if (rows[0]!.workflow_id === cmd.workflowId)
+          await noteGrantEffect(tx, cmd.actor, { kind: 'webhook', subjectId: rows[0]!.id, accountId: cmd.accountId });
+        return rows;
       })
       .catch(finalIfPermanent);
     // The same row back means an earlier attempt of this run made it; another run's row is a real conflict.

@@ -1,8 +1,9 @@
 import type { Principal } from '../db/tokens.ts';
 
-/** Who did it, as audit rows and workflow inputs record it. */
-export function actorOf(principal: Principal): { type: 'PlatformApp' | 'User'; id: string } {
-  return principal.kind === 'platform'
-    ? { type: 'PlatformApp', id: String(principal.appId) }
-    : { type: 'User', id: String(principal.userId) };
+/** Who did it, as audit rows and workflow inputs record it; a break-glass token adds the grant it acts under. */
+export function actorOf(principal: Principal): { type: 'PlatformApp' | 'User'; id: string; grantId?: number } {
+  if (principal.kind === 'platform') return { type: 'PlatformApp', id: String(principal.appId) };
+  if (principal.kind === 'breakGlass')
+    return { type: 'User', id: String(principal.userId), grantId: principal.grantId };
+  return { type: 'User', id: String(principal.userId) };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { breakGlassRoutes } from './admin/break-glass.ts';
 import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
@@ -128,7 +129,11 @@ export function createApp({
     '/v1/*',
     rateLimit({
       limiter: perToken,
-      keyOf: (c) => (c.var.principal as Principal | undefined)?.tokenId.toString(),
+      // Break-glass tokens are numbered apart from access tokens: their buckets are named apart too.
+      keyOf: (c) => {
+        const p = c.var.principal as Principal | undefined;
+        return p && (p.kind === 'breakGlass' ? `bg${p.tokenId}` : p.tokenId.toString());
+      },
       scope: 'for this token',
     }),
   );
@@ -151,6 +156,7 @@ export function createApp({
   app.route('/', consoleRoutes({ temporal, webUiUrl }));
 
   app.route('/', assetRoutes({ sql, temporal, settings: assets, workflowWaitMs }));
+  app.route('/', breakGlassRoutes(deps));
   documentProblems(app.openAPIRegistry);
 
   return app;

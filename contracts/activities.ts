@@ -7,6 +7,10 @@ import type { AssetCollection, AssetSwitch, StagedFile } from './assets.ts';
 import type { ViteManifest } from '../domain/assets.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
 import type {
+  ActivateBreakGlassInput,
+  BreakGlassActivation,
+  GrantEffect,
+  KeepGrantEffectInput,
   DebugAuthInput,
   DebugAuthResult,
   ExtendPromotionInput,
@@ -80,6 +84,8 @@ export interface AdminActivities {
   /** `holderWorkflowId`: the workflow holding a grant the reset ended, to be told. */
   forceReset(cmd: Run<ForceResetInput>): Promise<ForceResetResult & { holderWorkflowId: string | null }>;
   diagnoseToken(cmd: Run<DebugAuthInput>): Promise<DebugAuthResult>;
+  activateBreakGlass(cmd: Run<ActivateBreakGlassInput>): Promise<BreakGlassActivation>;
+  keepGrantEffect(cmd: Run<KeepGrantEffectInput>): Promise<GrantEffect>;
 }
 
 /** Registered on every worker: the dead-letter interceptor runs in every workflow, on its own task queue. */

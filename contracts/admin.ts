@@ -82,7 +82,8 @@ export type AuthVerdict =
   | 'wrong_account'
   | 'role_too_low'
   | 'scope_missing'
-  | 'account_suspended';
+  | 'account_suspended'
+  | 'grant_ended';
 
 export interface TokenDiagnosis {
   /** The token's display prefix: never the secret. */
@@ -96,6 +97,8 @@ export interface TokenDiagnosis {
   superAdmin: boolean;
   /** What the token may do; empty for an unknown token. */
   scopes: string[];
+  /** The break-glass grant a break-glass token belongs to; null for other tokens. */
+  grantId: number | null;
 }
 
 export interface DebugAuthResult {
@@ -106,3 +109,45 @@ export interface DebugAuthResult {
 export const promotionUpdate = defineUpdate<Promotion>('promotion');
 /** The grant's row changed (revoked, extended, reset): the holder reads it again. Carries nothing to trust. */
 export const grantChangedSignal = defineSignal('grantChanged');
+
+/**
+ * The grantee activates their grant with their own (ordinary) token: the API makes a break-glass token and hands
+ * the workflow its hash only. Once per grant.
+ */
+export const activateBreakGlassInput = lazySchema(() =>
+  z.object({
+    token: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), prefix: z.string().min(4).max(32) }),
+    /** The ordinary token the grantee activated with, kept with the break-glass token. */
+    activatedWith: z.number().int().positive(),
+    reason,
+    actor,
+  }),
+);
+/** An operator keeps one thing the grantee made, so it outlives the grant. */
+export const keepGrantEffectInput = lazySchema(() =>
+  z.object({ grantId: z.number().int().positive(), effectId: z.number().int().positive(), reason, actor }),
+);
+export type ActivateBreakGlassInput = z.infer<typeof activateBreakGlassInput>;
+export type KeepGrantEffectInput = z.infer<typeof keepGrantEffectInput>;
+
+export interface BreakGlassActivation {
+  grantId: number;
+  tokenId: number;
+  prefix: string;
+  expiresAt: string;
+}
+
+/** Something the grantee made with the break-glass token, or that grew out of it (a membership from its invitation). */
+export interface GrantEffect {
+  id: number;
+  grantId: number;
+  kind: 'invitation' | 'membership' | 'token' | 'webhook' | 'role';
+  /** The invitation's, membership's (`account_users`, also for a role change), token's or webhook's id. */
+  subjectId: number;
+  accountId: number;
+  createdAt: string;
+  keptAt: string | null;
+  keptBy: string | null;
+  keptReason: string | null;
+  endedAt: string | null;
+}

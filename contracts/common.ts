@@ -12,6 +12,8 @@ export const actor = lazySchema(() =>
     type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation']),
     id: z.string().min(1).max(200),
     proof: z.string().max(100).optional(),
+    /** Set when the user acts with a break-glass token: what they make is listed against this grant and ends with it. */
+    grantId: z.number().int().positive().optional(),
   }),
 );
 export type Actor = z.infer<typeof actor>;

@@ -430,6 +430,25 @@ export const workflows = {
     executionTimeout: '1 hour',
     id: ({ key }: { key: string }) => `assets-gc:${key}`,
   }),
+  /** The grantee's own request: one per grant (the activity refuses a second), keyed by user and request. */
+  activateBreakGlass: entry<admin.BreakGlassActivation>()({
+    type: 'activateBreakGlass',
+    taskQueue: core,
+    input: admin.activateBreakGlassInput,
+    summary: (i) => `User ${i.actor.id} activates their break-glass grant (${i.token.prefix}…): ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: (i) => ({ userId: Number(i.actor.id) }),
+    id: ({ userId, key }: { userId: number; key: string }) => `break-glass:${userId}:${key}`,
+  }),
+  keepGrantEffect: entry<admin.GrantEffect>()({
+    type: 'keepGrantEffect',
+    taskQueue: core,
+    input: admin.keepGrantEffectInput,
+    summary: (i) => `Keep effect ${i.effectId} of break-glass grant ${i.grantId} past its end: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ grantId, effectId, key }: { grantId: number; effectId: number; key: string }) =>
+      `grant-keep:${grantId}:${effectId}:${key}`,
+  }),
 } as const;
 
 export type Workflows = typeof workflows;

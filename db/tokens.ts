@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isScope, scopesFor, type Scope } from '../domain/scopes.ts';
+import { breakGlassFacts, classifyBreakGlass, BREAK_GLASS_PREFIX } from './break-glass.ts';
 import type { Sql } from './pool.ts';
 
 export const TOKEN_PREFIX = 'cap_';
@@ -37,11 +38,12 @@ export type Principal =
       /** What the token may do, whatever its user's role or super-admin power allows. */
       scopes: ReadonlySet<Scope>;
       userId: number;
-      superAdmin: boolean;
       /** The one account the token was made for, with the user's role there now. */
       accountId: number;
       roles: ReadonlyMap<number, Role>;
-    };
+    }
+  /** A grantee's break-glass token (db/break-glass.ts): administrator of every account while its grant is in force. */
+  | { kind: 'breakGlass'; tokenId: number; userId: number; grantId: number; scopes: ReadonlySet<Scope> };
 
 /** Why a token was refused; kept apart so auth debugging can explain it. */
 export type TokenLookup =
@@ -50,7 +52,9 @@ export type TokenLookup =
   | { outcome: 'revoked'; tokenId: number }
   | { outcome: 'expired'; tokenId: number }
   /** The user left the account the token was made for: the token opens nothing any more. */
-  | { outcome: 'not_a_member'; tokenId: number; accountId: number };
+  | { outcome: 'not_a_member'; tokenId: number; accountId: number }
+  /** A break-glass token whose grant ended (or expired): it opens nothing any more. */
+  | { outcome: 'grant_ended'; tokenId: number; userId: number; grantId: number };
 
 /** What PostgreSQL knows of one token, for the lookup and for auth debugging. */
 export interface TokenFacts {
@@ -65,8 +69,6 @@ export interface TokenFacts {
   credentials_reset_at: Date | null;
   expired: boolean;
   expires_at: Date | null;
-  /** A permanent super admin, or a break-glass grant in force (super_admin_grants). */
-  super_admin: boolean | null;
   role: Role | null;
   scopes: string[];
   account_status: 'active' | 'suspended' | null;
@@ -79,9 +81,6 @@ export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: st
     select t.id, t.prefix, t.owner_type, t.owner_id, t.account_id, t.revoked_at, u.credentials_reset_at,
            t.revoked_at is not null or coalesce(t.created_at <= u.credentials_reset_at, false) as revoked,
            coalesce(t.expires_at <= now(), false) as expired, t.expires_at,
-           u.type = 'SuperAdmin' or exists (
-             select 1 from super_admin_grants g where g.user_id = u.id and g.ended_at is null and g.expires_at > now()
-           ) as super_admin,
            au.role, t.scopes, a.status as account_status
       from access_tokens t
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
@@ -100,23 +99,33 @@ export function classifyToken(row: TokenFacts): TokenLookup {
   const scopes = new Set(row.scopes.filter(isScope));
   if (row.owner_type === 'PlatformApp')
     return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id, scopes } };
-  const superAdmin = row.super_admin === true;
   const accountId = Number(row.account_id);
-  if (!row.role && !superAdmin) return { outcome: 'not_a_member', tokenId: row.id, accountId };
-  const roles = new Map<number, Role>(row.role ? [[accountId, row.role]] : []);
+  if (!row.role) return { outcome: 'not_a_member', tokenId: row.id, accountId };
   return {
     outcome: 'ok',
-    principal: { kind: 'user', tokenId: row.id, scopes, userId: row.owner_id, superAdmin, accountId, roles },
+    principal: {
+      kind: 'user',
+      tokenId: row.id,
+      scopes,
+      userId: row.owner_id,
+      accountId,
+      roles: new Map([[accountId, row.role]]),
+    },
   };
 }
 
 /**
  * A user token acts in the one account it was made for, with the role its user
  * has there at this moment: a role change narrows it and a removal ends it on
- * the next request, whatever other accounts the user belongs to. A break-glass
- * grant in force makes its user a super admin (every account) until it ends.
+ * the next request, whatever other accounts the user belongs to. No user token
+ * carries super-admin power, whoever its user is: that power lives only on a
+ * break-glass token (its own prefix), and only while its grant is in force.
  */
 export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLookup> {
+  if (plaintext.startsWith(BREAK_GLASS_PREFIX)) {
+    const [glass] = await breakGlassFacts(sql, { sha256: hashToken(plaintext) });
+    return glass ? classifyBreakGlass(glass) : { outcome: 'unknown' };
+  }
   const [row] = await tokenFacts(sql, { sha256: hashToken(plaintext) });
   return row ? classifyToken(row) : { outcome: 'unknown' };
 }

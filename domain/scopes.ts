@@ -21,6 +21,7 @@ export const scopeRegistry = {
   'conversations:write': { holders: members, grants: 'Post messages and change conversation status' },
   'webhooks:manage': { holders: admins, grants: 'Read and change webhooks and their deliveries' },
   'audit:read': { holders: admins, grants: "Read the account's audit log" },
+  'break-glass:activate': { holders: members, grants: "Activate a break-glass grant made for the token's user" },
   'platform:accounts': { holders: platform, grants: 'Create, suspend and act in every account; add members' },
   'platform:tokens': { holders: platform, grants: 'List, create, rotate and revoke platform tokens' },
   'platform:licence': { holders: platform, grants: 'Read and install the licence, run its heartbeat' },

@@ -26,6 +26,7 @@ import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triag
 import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
+import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
 
 export {
   provisionAccount,
@@ -65,6 +66,8 @@ export {
   buildAssets,
   rollbackAssets,
   collectAssetGarbage,
+  activateBreakGlass,
+  keepGrantEffect,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -108,5 +111,7 @@ export type Implemented = Conforms<{
   buildAssets: typeof buildAssets;
   rollbackAssets: typeof rollbackAssets;
   collectAssetGarbage: typeof collectAssetGarbage;
+  activateBreakGlass: typeof activateBreakGlass;
+  keepGrantEffect: typeof keepGrantEffect;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

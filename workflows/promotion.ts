@@ -22,8 +22,9 @@ const a = proxyLocalActivities<AdminActivities>(activityOptions.databaseWrite);
 const MARGIN_MS = 250;
 
 /**
- * Grants break-glass super admin and holds the grant: a durable timer ends it
- * at its expiry, whichever worker is alive then. Revoking, extending or a
+ * Grants break glass and holds the grant: a durable timer ends it at its expiry,
+ * whichever worker is alive then (the grantee acts only through the break-glass
+ * token they activate; activities/break-glass.ts). Revoking, extending or a
  * forced reset change the row and signal this run, which reads it again.
  */
 export async function promoteSuperAdmin(input: PromoteInput): Promise<Promotion> {
@@ -65,8 +66,8 @@ export async function promoteSuperAdmin(input: PromoteInput): Promise<Promotion>
 function showDetails(g: Promotion): void {
   setCurrentDetails(
     g.endedAt
-      ? `**Ended** (${g.endReason}) at ${g.endedAt}: \`${g.email}\` (user ${g.userId}) is no longer super admin.`
-      : `**Super admin** \`${g.email}\` (user ${g.userId}) until **${g.expiresAt}**, granted by ${g.grantedBy}: ${g.reason}`,
+      ? `**Ended** (${g.endReason}) at ${g.endedAt}: the break-glass token of \`${g.email}\` (user ${g.userId}) opens nothing, and what it made has ended unless kept.`
+      : `**Break glass** for \`${g.email}\` (user ${g.userId}) until **${g.expiresAt}**, granted by ${g.grantedBy}: ${g.reason}. Super admin only through the grant's break-glass token.`,
   );
 }
 

@@ -52,10 +52,12 @@ export function auditLogRoutes({ sql }: { sql: Sql }) {
           subject_id: string | null;
           details: unknown;
           workflow_id: string | null;
+          /** Set when the actor used a break-glass token: the account sees what was done under which grant. */
+          grant_id: number | null;
           created_at: Date;
         }[]
       >`
-        select id, action, actor_type, actor_id, subject_type, subject_id, details, workflow_id, created_at from audit_log
+        select id, action, actor_type, actor_id, subject_type, subject_id, details, workflow_id, grant_id, created_at from audit_log
          where account_id = ${id} ${before ? sql`and id < ${before}` : sql``} order by id desc limit ${q.limit + 1}`;
       return c.json(
         page(

@@ -83,7 +83,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       operationId: 'listAccounts',
       summary: 'The accounts this token sees, newest first',
       description:
-        'A platform token or a super admin sees every account; a user token the accounts its user belongs to.',
+        'A platform token or a break-glass token in force sees every account; a user token the accounts its user belongs to.',
       security,
       middleware: tokenAccess({ user: 'accounts:read', platform: 'platform:accounts' }),
       request: { query: pageQuery },
@@ -93,7 +93,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       const principal = c.get('principal');
       const q = c.req.valid('query');
       // A user token acts in the account it was made for only, whatever else its user belongs to.
-      const seesAll = principal.kind === 'platform' || principal.superAdmin;
+      const seesAll = principal.kind !== 'user';
       const rows = await listAccounts(sql, {
         only: seesAll ? undefined : [...principal.roles.keys()],
         before: decodeCursor(q.cursor),

@@ -15,7 +15,7 @@ import * as s from './schemas.ts';
 
 const noUser = { 404: { description: 'No user has this email', content: problemContent } };
 const noGrant = { 404: { description: 'The user holds no grant in force', content: problemContent } };
-/** Longer than any display prefix (`cap_` and 8 characters): then it is a whole token, hashed at once. */
+/** Longer than any display prefix (`cap_` or `capbg_` and 8 characters): then it is a whole token, hashed at once. */
 const PREFIX_MAX = 16;
 
 /** Triage operations (platform token): break-glass promotion, forced credential reset, auth debugging. */
@@ -27,9 +27,9 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       method: 'post',
       path: '/v1/admin/promotions',
       operationId: 'promoteSuperAdmin',
-      summary: 'Make a user super admin for a while: break glass (platform token)',
+      summary: 'Grant a user break glass for a while (platform token)',
       description:
-        'While the grant lasts, every token of the user acts as administrator in every account. A workflow holds the grant and ends it at `expires_at` with a durable timer, whichever worker is alive then.',
+        "The user's own tokens gain nothing: the grantee activates the grant once, with their own token (`POST /v1/break-glass/activate`), for a break-glass token that acts as administrator in every account while the grant lasts. What that token makes ends with the grant unless kept. A workflow holds the grant and ends it at `expires_at` with a durable timer, whichever worker is alive then.",
       security,
       middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(s.promoteBody) },

@@ -87,14 +87,20 @@ export const diagnosis = z
       'role_too_low',
       'scope_missing',
       'account_suspended',
+      'grant_ended',
     ]),
     explanation: z.string(),
     token_id: z.number().int().nullable(),
     owner: z.object({ type: z.enum(['User', 'PlatformApp']), id: z.number().int() }).nullable(),
     account_id: z.number().int().nullable(),
     role: z.string().nullable(),
-    super_admin: z.boolean(),
+    super_admin: z.boolean().openapi({ description: 'True only for a break-glass token whose grant is in force' }),
     scopes: z.array(z.string()).openapi({ description: 'The scopes the token carries' }),
+    grant_id: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The break-glass grant a break-glass token belongs to' }),
   })
   .openapi('TokenDiagnosis');
 
@@ -121,4 +127,5 @@ export const diagnosisView = (d: TokenDiagnosis) => ({
   role: d.role,
   super_admin: d.superAdmin,
   scopes: d.scopes,
+  grant_id: d.grantId,
 });

@@ -20,7 +20,7 @@ declare module 'hono' {
 
 export interface AccountAccessOptions {
   sql: Sql;
-  /** The roles a member needs; platform tokens and super admins pass whatever it says. */
+  /** The roles a member needs; platform tokens and break-glass tokens pass whatever it says. */
   roles?: readonly Role[];
   /**
    * The scope a user token needs; a platform token needs `platform:accounts` on every account route, and a
@@ -34,7 +34,7 @@ export interface AccountAccessOptions {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Guards a `/v1/accounts/{id}/…` route. Platform tokens and super admins reach
+ * Guards a `/v1/accounts/{id}/…` route. Platform tokens and break-glass tokens in force reach
  * every account that exists; users only the accounts they belong to, in one of
  * `roles`. Runs before request validation, so a stranger learns nothing from
  * a 422 about an account that is not theirs. A suspended account still
@@ -66,7 +66,7 @@ export function accountAccess({
     const statusOf = async () =>
       (await sql<{ status: string }[]>`select status from accounts where id = ${id}`)[0]?.status;
     let status: string | undefined;
-    if (principal.kind === 'platform' || principal.superAdmin) {
+    if (principal.kind !== 'user') {
       status = await statusOf();
       if (!status) throw new ProblemError('notFound', `Account ${id} does not exist.`);
       c.set('account', { id, via: principal.kind === 'platform' ? 'platform' : 'superAdmin' });

@@ -1,4 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
+import { currentRequestId } from '../../config/request-context.ts';
+import { recordBreakGlassUse } from '../../db/break-glass.ts';
 import type { Sql } from '../../db/pool.ts';
 import { lookupToken, type Principal, type TokenLookup } from '../../db/tokens.ts';
 import type { PlatformScope } from '../../domain/scopes.ts';
@@ -26,6 +28,7 @@ const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
   revoked: 'This access token has been revoked.',
   expired: 'This access token has expired.',
   not_a_member: "This access token's user is no longer a member of the account it was made for.",
+  grant_ended: "This break-glass token's grant has ended: it opens nothing any more.",
 };
 
 /** Resolves the caller's token to a principal; every route behind it is authenticated. */
@@ -38,6 +41,18 @@ export function authenticate(sql: Sql): MiddlewareHandler {
         'Send a token as `Authorization: Bearer <token>` or `api_access_token: <token>`.',
       );
     const found = await lookupToken(sql, token);
+    const glass = found.outcome === 'ok' ? found.principal : found;
+    if ('grantId' in glass) {
+      const action = found.outcome === 'ok' ? 'break_glass.used' : 'break_glass.refused';
+      const use = { method: c.req.method, path: c.req.path, requestId: currentRequestId() };
+      await recordBreakGlassUse(sql, {
+        ...use,
+        action,
+        tokenId: glass.tokenId,
+        userId: glass.userId,
+        grantId: glass.grantId,
+      });
+    }
     if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', refusal[found.outcome]);
     c.set('principal', found.principal);
     await next();

@@ -42,7 +42,9 @@ export function consoleRoutes({ temporal, webUiUrl }: { temporal: Client; webUiU
           principal:
             principal.kind === 'platform'
               ? { kind: 'platform' as const, account_id: null, super_admin: false }
-              : { kind: 'user' as const, account_id: principal.accountId, super_admin: principal.superAdmin },
+              : principal.kind === 'breakGlass'
+                ? { kind: 'user' as const, account_id: null, super_admin: true }
+                : { kind: 'user' as const, account_id: principal.accountId, super_admin: false },
         },
         200,
       );

@@ -19,9 +19,28 @@ function showPromotion(p: PromotionView): void {
   console.log(
     p.ended_at
       ? `${p.email} (user ${p.user_id}): grant ${p.grant_id} ended (${p.end_reason}) at ${p.ended_at}`
-      : `${p.email} (user ${p.user_id}): super admin until ${p.expires_at} (grant ${p.grant_id}, granted by ${p.granted_by})`,
+      : `${p.email} (user ${p.user_id}): break-glass grant ${p.grant_id} until ${p.expires_at} (granted by ${p.granted_by}); the grantee activates it with their own token: POST /v1/break-glass/activate`,
   );
   console.log(`workflow: ${p.workflow_id}`);
+}
+
+interface GrantEffectView {
+  id: number;
+  kind: string;
+  subject_id: number;
+  account_id: number;
+  kept_at: string | null;
+  ended_at: string | null;
+}
+
+function showEffects(g: PromotionView & { activation: { token_prefix: string } | null; effects: GrantEffectView[] }) {
+  showPromotion(g);
+  console.log(g.activation ? `break-glass token: ${g.activation.token_prefix}…` : 'not activated');
+  for (const e of g.effects)
+    console.log(
+      `effect ${e.id}: ${e.kind} ${e.subject_id} in account ${e.account_id}` +
+        (e.kept_at ? `, kept ${e.kept_at}` : e.ended_at ? `, ended ${e.ended_at}` : ', ends with the grant'),
+    );
 }
 
 /**
@@ -32,10 +51,14 @@ function showPromotion(p: PromotionView): void {
 export function registerAdminCommands(program: Command): void {
   const admin = program
     .command('admin')
-    .description('Triage operations, each audited: promote | revoke | extend | force-reset | debug-auth');
+    .description(
+      'Triage operations, each audited: promote | revoke | extend | grant | keep | force-reset | debug-auth',
+    );
   admin
     .command('promote')
-    .description('Make a user super admin (administrator of every account) until the TTL ends: break glass')
+    .description(
+      'Grant a user break glass until the TTL ends: they activate it with their own token for a break-glass token, administrator of every account',
+    )
     .argument('<email>', "the user's email")
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .requiredOption('--ttl <duration>', 'how long, e.g. 30m or 1h (at most 24h)')
@@ -59,6 +82,23 @@ export function registerAdminCommands(program: Command): void {
     .action(async (email: string, o: { reason: string; ttl: string }) =>
       showPromotion(await (await api())('POST', `${path(email)}/extend`, { reason: o.reason, ttl: o.ttl })),
     );
+  admin
+    .command('grant')
+    .description('Show a break-glass grant, its token (by prefix) and what was made with it')
+    .argument('<grant-id>', 'the grant id')
+    .action(async (grantId: string) => showEffects(await (await api())('GET', `/v1/admin/grants/${grantId}`)));
+  admin
+    .command('keep')
+    .description('Keep one thing a grantee made, so it outlives the grant')
+    .argument('<grant-id>', 'the grant id')
+    .argument('<effect-id>', 'the effect id `capstan admin grant` lists')
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .action(async (grantId: string, effectId: string, o: { reason: string }) => {
+      const e = (await (
+        await api()
+      )('POST', `/v1/admin/grants/${grantId}/effects/${effectId}/keep`, { reason: o.reason })) as GrantEffectView;
+      console.log(`effect ${e.id}: ${e.kind} ${e.subject_id} in account ${e.account_id} is kept past the grant`);
+    });
   admin
     .command('force-reset')
     .description('Revoke every token of a user at once and require new credentials')

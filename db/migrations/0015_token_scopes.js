@@ -11,6 +11,7 @@ const memberScopes = [
   'inboxes:read',
   'conversations:read',
   'conversations:write',
+  'break-glass:activate',
 ];
 const administratorScopes = [
   'accounts:read',
@@ -24,6 +25,7 @@ const administratorScopes = [
   'conversations:write',
   'webhooks:manage',
   'audit:read',
+  'break-glass:activate',
 ];
 const platformScopes = [
   'platform:accounts',

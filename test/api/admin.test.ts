@@ -30,19 +30,20 @@ async function agentAndStranger(): Promise<{
 }
 
 describe('break-glass promotion', () => {
-  it("lets the user's tokens into every account, within their scopes, until revoked, each step audited", async () => {
+  it("gives the grantee a break-glass token, administrator of every account until revoked, each step audited; the user's own token stays in its account", async () => {
     const { other, email, token } = await agentAndStranger();
-    const elsewhere = `/v1/accounts/${other.accountId}/members`;
-    expect((await as(token, 'GET', elsewhere)).status).toBe(403);
+    const adminOnly = `/v1/accounts/${other.accountId}/access_tokens`;
+    expect((await as(token, 'GET', adminOnly)).status).toBe(403);
 
     const promoted = await platform('POST', '/v1/admin/promotions', { email, reason: 'incident 42', ttl: '1h' });
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
     expect(promoted.body).toMatchObject({ email, reason: 'incident 42', ended_at: null });
     expect(Date.parse(promoted.body.expires_at) - Date.now()).toBeGreaterThan(59 * 60_000);
-    expect((await as(token, 'GET', elsewhere)).status).toBe(200);
-    // An agent's token carries no administrator scope: the grant does not add one.
-    const adminOnly = await as(token, 'GET', `/v1/accounts/${other.accountId}/access_tokens`);
-    expect(adminOnly.body).toMatchObject({ status: 403, missing_scope: 'tokens:manage' });
+    expect((await as(token, 'GET', adminOnly)).status).toBe(403);
+    const activated = await as(token, 'POST', '/v1/break-glass/activate', { reason: 'incident 42' });
+    expect(activated.status, JSON.stringify(activated.body)).toBe(201);
+    const glass: string = activated.body.token;
+    expect((await as(glass, 'GET', adminOnly)).status).toBe(200);
 
     const again = await platform('POST', '/v1/admin/promotions', { email, reason: 'twice', ttl: '1h' });
     expect(again.status).toBe(409);
@@ -52,7 +53,8 @@ describe('break-glass promotion', () => {
     });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
     expect(revoked.body).toMatchObject({ end_reason: 'revoked', grant_id: promoted.body.grant_id });
-    expect((await as(token, 'GET', elsewhere)).status).toBe(403);
+    expect((await as(glass, 'GET', adminOnly)).status).toBe(401);
+    expect((await as(token, 'GET', adminOnly)).status).toBe(403);
 
     // The holder was told and finished with the grant as it ended.
     const holder = stack.temporal.workflow.getHandle(promoted.body.workflow_id);
@@ -61,6 +63,9 @@ describe('break-glass promotion', () => {
     const [granted] = await auditOf(email, 'admin.promoted');
     expect(granted).toMatchObject({ actor_type: 'PlatformApp', details: { reason: 'incident 42' } });
     expect((await auditOf(email, 'admin.promotion_revoked'))[0]?.details.reason).toBe('incident closed');
+    const [activation] = await stack.sql`
+      select actor_type, details from audit_log where action = 'admin.break_glass_activated' and grant_id = ${promoted.body.grant_id}`;
+    expect(activation).toMatchObject({ actor_type: 'User', details: { reason: 'incident 42' } });
   });
 
   it('extends a grant by the TTL from its current end, audited; refuses what is not in force', async () => {

@@ -129,6 +129,9 @@ export const authorizationTable: AuthorizationTable = {
   'GET /assets/*': { caller: 'public', openapi: false },
   'GET /console': { caller: 'public', openapi: false },
   'GET /console/*': { caller: 'public', openapi: false },
+  'POST /v1/break-glass/activate': ['user', 'break-glass:activate'],
+  'GET /v1/admin/grants/{grantId}': ['platform', 'platform:admin'],
+  'POST /v1/admin/grants/{grantId}/effects/{effectId}/keep': ['platform', 'platform:admin'],
 };
 
 // Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.

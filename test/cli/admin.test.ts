@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { join, newAccount } from '../support/fixtures.ts';
+import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
@@ -20,19 +21,38 @@ async function capstan(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 describe('capstan admin', () => {
-  it('promotes, extends and revokes, force-resets and explains a token by its prefix only', async () => {
+  it('promotes, extends, lists and keeps what the grant made, revokes, force-resets and explains a token by its prefix only', async () => {
     const home = await newAccount(stack, 'cli-admin');
     const email = `${unique('cli')}@example.test`;
     const { token } = await join(stack, home, 'agent', email);
 
     const promoted = await capstan('admin', 'promote', email, '--reason', 'drill', '--ttl', '1h');
     expect(promoted.code, promoted.stderr).toBe(0);
-    expect(promoted.stdout).toMatch(new RegExp(`${email} \\(user \\d+\\): super admin until `));
+    expect(promoted.stdout).toMatch(new RegExp(`${email} \\(user \\d+\\): break-glass grant \\d+ until `));
     expect((await capstan('admin', 'extend', email, '--ttl', '30m', '--reason', 'longer')).stdout).toContain(
-      'super admin until',
+      'break-glass grant',
     );
+    const grantId = /break-glass grant (\d+)/.exec(promoted.stdout)![1]!;
+    const glass = await call(stack.api.url, 'POST', '/v1/break-glass/activate', { token, body: { reason: 'drill' } });
+    expect(glass.status, JSON.stringify(glass.body)).toBe(201);
+    const other = await newAccount(stack, 'cli-admin-other');
+    const invited = await call(stack.api.url, 'POST', `/v1/accounts/${other.accountId}/invitations`, {
+      token: glass.body.token,
+      body: { email: `${unique('kept')}@example.test`, role: 'agent' },
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const shown = await capstan('admin', 'grant', grantId);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`break-glass token: ${glass.body.token_prefix}…`);
+    const effectId = new RegExp(
+      `effect (\\d+): invitation ${invited.body.id} in account ${other.accountId}, ends with the grant`,
+    ).exec(shown.stdout)?.[1];
+    expect(effectId, shown.stdout).toBeDefined();
+    const kept = await capstan('admin', 'keep', grantId, effectId!, '--reason', 'asked by the account');
+    expect(kept.stdout).toContain('is kept past the grant');
     const revoked = await capstan('admin', 'revoke', email, '--reason', 'done');
     expect(revoked.stdout).toContain('ended (revoked)');
+    expect((await capstan('admin', 'grant', grantId)).stdout).toMatch(new RegExp(`effect ${effectId}: .*, kept `));
 
     const explained = await capstan(
       'admin',

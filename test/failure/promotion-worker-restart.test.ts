@@ -22,13 +22,17 @@ describe('a break-glass grant across a worker restart', () => {
     const email = `${unique('oncall')}@example.test`;
     const { token } = await join(stack, home, 'agent', email);
     const adminOnly = `/v1/accounts/${other.accountId}/access_tokens`;
-    const probe = async () => (await call(stack.api.url, 'GET', adminOnly, { token })).status;
-
     const promoted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
       token: stack.platformToken,
       body: { email, reason: 'restart drill', ttl: '10s' },
     });
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+    const activated = await call(stack.api.url, 'POST', '/v1/break-glass/activate', {
+      token,
+      body: { reason: 'restart drill' },
+    });
+    expect(activated.status, JSON.stringify(activated.body)).toBe(201);
+    const probe = async () => (await call(stack.api.url, 'GET', adminOnly, { token: activated.body.token })).status;
     expect(await probe()).toBe(200);
 
     await first.kill('SIGKILL');
@@ -38,10 +42,10 @@ describe('a break-glass grant across a worker restart', () => {
           select ended_at, end_reason, expires_at from super_admin_grants where id = ${promoted.body.grant_id}`
       )[0]!;
 
-    // No worker at all past the TTL: the grant is refused at once (token lookups ignore a grant past
+    // No worker at all past the TTL: the break-glass token is refused at once (its lookup ignores a grant past
     // its expiry), and the row waits for the holder's timer to be handled by a worker.
     await until('the TTL to pass', () => Date.now() > Date.parse(promoted.body.expires_at) + 1_000, 30_000);
-    expect(await probe()).toBe(403);
+    expect(await probe()).toBe(401);
     expect((await grant()).ended_at).toBeNull();
 
     const second = await startWorkerProcess(env);
@@ -61,7 +65,7 @@ describe('a break-glass grant across a worker restart', () => {
         `(${ended.ended_at!.getTime() - ended.expires_at.getTime()} ms past its TTL, no worker alive at the TTL)`,
     );
     expect(ended.ended_at!.getTime()).toBeGreaterThanOrEqual(ended.expires_at.getTime());
-    expect(await probe()).toBe(403);
+    expect(await probe()).toBe(401);
 
     const [row] = await stack.sql<{ actor_type: string; actor_id: string }[]>`
       select actor_type, actor_id from audit_log where action = 'admin.promotion_expired' and subject_id = ${String(promoted.body.grant_id)}`;

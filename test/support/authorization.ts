@@ -278,6 +278,8 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['', 'displayId', (_, of) => of.displayId],
   ['', 'webhookId', (_, of) => of.webhookId],
   ['', 'deliveryId', (_, of) => of.deliveryId],
+  ['/v1/admin/', 'grantId', () => 1],
+  ['/v1/admin/', 'effectId', () => 1],
 ];
 
 /** Display ids count per account, so B's number names one of A's conversations: not a cross-tenant object. */

@@ -1,0 +1,65 @@
+import type { Sql, TransactionSql } from './pool.ts';
+
+/** Something a grantee made with a break-glass token, or that grew out of it (a membership from its invitation). */
+export interface GrantEffect {
+  id: number;
+  grantId: number;
+  kind: 'invitation' | 'membership' | 'token' | 'webhook' | 'role';
+  /** The invitation's, membership's (`account_users`, also for a role change), token's or webhook's id. */
+  subjectId: number;
+  accountId: number;
+  createdAt: string;
+  keptAt: string | null;
+  keptBy: string | null;
+  keptReason: string | null;
+  endedAt: string | null;
+}
+
+interface EffectRow {
+  id: number;
+  grant_id: number;
+  kind: GrantEffect['kind'];
+  subject_id: number;
+  account_id: number;
+  created_at: Date;
+  kept_at: Date | null;
+  kept_by: string | null;
+  kept_reason: string | null;
+  ended_at: Date | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const effectView = (r: EffectRow): GrantEffect => ({
+  id: r.id,
+  grantId: r.grant_id,
+  kind: r.kind,
+  subjectId: r.subject_id,
+  accountId: r.account_id,
+  createdAt: r.created_at.toISOString(),
+  keptAt: iso(r.kept_at),
+  keptBy: r.kept_by,
+  keptReason: r.kept_reason,
+  endedAt: iso(r.ended_at),
+});
+
+/** What a grant's holder made with its break-glass token, oldest first; `forUpdate` locks the rows. */
+export async function grantEffects(
+  sql: Sql | TransactionSql,
+  by: { grantId: number } | { effectId: number },
+  forUpdate = false,
+): Promise<GrantEffect[]> {
+  const where = 'grantId' in by ? sql`grant_id = ${by.grantId}` : sql`id = ${by.effectId}`;
+  const rows = await sql<EffectRow[]>`
+    select * from break_glass_effects where ${where} order by id ${forUpdate ? sql`for update` : sql``}`;
+  return rows.map(effectView);
+}
+
+/** The grant's break-glass token, if its grantee activated it: shown by its prefix only. */
+export async function grantActivation(
+  sql: Sql,
+  grantId: number,
+): Promise<{ prefix: string; reason: string; activated_at: Date; activated_with: number | null } | undefined> {
+  const [row] = await sql<{ prefix: string; reason: string; activated_at: Date; activated_with: number | null }[]>`
+    select prefix, reason, created_at as activated_at, activated_with from break_glass_tokens where grant_id = ${grantId}`;
+  return row;
+}
