@@ -9,6 +9,7 @@ import { call } from '../../support/http.ts';
 import { startReceiver, until } from '../../support/receiver.ts';
 import { unique, useStack } from '../../support/stack.ts';
 import { saveHistory, saveLatest } from '../histories.ts';
+import { actorSecret } from '../../../db/installation.ts';
 
 // A database of its own: the licence and schedules are installation-wide.
 const stack = useStack({ http: true, ownDatabase: true, clever: true, licensing: { heartbeatIntervalMs: 3_600_000 } });
@@ -156,11 +157,15 @@ describe('record the core workflows', () => {
     ok(await platform('PUT', '/v1/license', { key }));
     ok(await platform('POST', '/v1/license/heartbeat'));
 
-    await ensureSchedules(stack.temporal, {
-      heartbeatIntervalMs: 3_600_000,
-      deadLetterRetentionDays: 30,
-      assetGcIntervalMs: 21_600_000,
-    });
+    await ensureSchedules(
+      stack.temporal,
+      {
+        heartbeatIntervalMs: 3_600_000,
+        deadLetterRetentionDays: 30,
+        assetGcIntervalMs: 21_600_000,
+      },
+      await actorSecret(stack.sql),
+    );
     closers.push(async () => {
       for (const id of ownedScheduleIds) await stack.temporal.schedule.getHandle(id).delete();
     });
