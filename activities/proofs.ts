@@ -87,8 +87,8 @@ export function createProofs({ sql: pool }: { sql: Sql }) {
         refuse('Forbidden', `${input.workflowId} was started before proofs bound the whole command; start it again.`);
       },
       /** For a run whose first act is not a write of ours (a deploy, a build): check and spend, on its own. */
-      async spendProof(input: { vouch: Vouch }): Promise<void> {
-        const spend = await check(input.vouch.input);
+      async spendProof(input: { started: unknown }): Promise<void> {
+        const spend = await check(input.started);
         if (spend) await spendIn(pool, spend);
       },
     },

@@ -81,7 +81,7 @@ export interface ActorActivities {
   /** The separate check runs started before writes checked their own proof replay (patch `proof-binds-command`). */
   checkActor(input: { workflowId: string; actor: Actor }): Promise<void>;
   /** Check and spend the proof on its own, for a run whose first act is not a database write. */
-  spendProof(input: { vouch: Vouch }): Promise<void>;
+  spendProof(input: { started: unknown }): Promise<void>;
 }
 
 /** Triage operations: break-glass grants, forced credential resets, auth debugging; each audited. */

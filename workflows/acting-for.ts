@@ -32,6 +32,6 @@ export async function vouchedWrite<C extends object, R>(
  * local activity of its own. A run without an actor is refused, unless its history predates the check.
  */
 export async function actingFor(started: unknown, actor: Actor | undefined): Promise<void> {
-  if (patched(PROOF_PATCH)) return spendProof({ vouch: { input: started } });
+  if (patched(PROOF_PATCH)) return spendProof({ started });
   if (actor) await checkActor({ workflowId: workflowInfo().workflowId, actor });
 }

@@ -132,8 +132,26 @@ describe('record the core workflows', () => {
     ok(await platform('POST', `/v1/dead-letters/${letters[0]!.id}/discard`, { reason: 'replay' }));
     ok(await platform('POST', `/v1/dead-letters/${letters[1]!.id}/retry`));
     ok(await platform('POST', '/v1/dead-letters/retry', { accountId: account.accountId, kind: 'deliverWebhook' }));
-    await executeWorkflow(stack.temporal, workflows.purgeDeadLetters, { key: unique('purge') }, { retentionDays: 30 });
-    for (const type of ['discardDeadLetter', 'retryDeadLetter', 'retryDeadLetters', 'purgeDeadLetters'])
+    const operator = { type: 'Operator' as const, id: 'recorder' };
+    await executeWorkflow(
+      stack.temporal,
+      workflows.purgeDeadLetters,
+      { key: unique('purge') },
+      { retentionDays: 30, actor: operator },
+    );
+    await executeWorkflow(
+      stack.temporal,
+      workflows.pruneProofNonces,
+      { key: unique('prune') },
+      { batch: 100, actor: operator },
+    );
+    for (const type of [
+      'discardDeadLetter',
+      'retryDeadLetter',
+      'retryDeadLetters',
+      'purgeDeadLetters',
+      'pruneProofNonces',
+    ])
       await saveLatest(stack, type);
   });
 
