@@ -47,6 +47,7 @@ export const ownedSchedules = {
     own({
       note: 'Reports usage to the licensing server and reconciles premium features.',
       entry: workflows.licenceHeartbeat,
+      input: {},
       everyMs: s.heartbeatIntervalMs,
     }),
   [DEAD_LETTER_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
@@ -104,9 +105,8 @@ const runIdBase = (scheduleId: string) => `${scheduleId}-workflow`;
  * only. Starting such a run by hand, or triggering the schedule, does what the schedule does anyway; a
  * schedule made by someone else, another type or another input (a retention of 0 days) is refused.
  */
-function signedInput(secret: Uint8Array | undefined, scheduleId: string, s: OwnedSchedule): unknown {
+function signedInput(secret: Uint8Array, scheduleId: string, s: OwnedSchedule): unknown {
   if (s.input === undefined) return undefined;
-  if (!secret) throw new Error(`schedule ${scheduleId} has an input to sign: pass the actor secret`);
   const input = { ...(s.input as object), actor: { type: 'Operator', id: `schedule:${scheduleId}` } };
   const proof = signSchedule(secret, scheduleId, s.entry.type, input);
   return { ...input, actor: { ...input.actor, proof } };
@@ -116,7 +116,7 @@ export async function ensureSchedule(
   client: Client,
   scheduleId: string,
   s: OwnedSchedule,
-  actorSecret?: Uint8Array,
+  actorSecret: Uint8Array,
 ): Promise<Ensured> {
   const spec = { intervals: [{ every: s.everyMs }], jitter: Math.min(60_000, Math.floor(s.everyMs / 10)) };
   const input = signedInput(actorSecret, scheduleId, s);
@@ -155,12 +155,13 @@ export async function ensureSchedule(
   return 'updated';
 }
 
-/** The licence heartbeat schedule alone (after a licence install changes its interval); its input is unsigned. */
-export function ensureLicenceSchedule(client: Client, intervalMs: number): Promise<Ensured> {
+/** The licence heartbeat schedule alone (after a licence install changes its interval). */
+export function ensureLicenceSchedule(client: Client, intervalMs: number, actorSecret: Uint8Array): Promise<Ensured> {
   return ensureSchedule(
     client,
     LICENCE_SCHEDULE_ID,
     ownedSchedules[LICENCE_SCHEDULE_ID]({ heartbeatIntervalMs: intervalMs }),
+    actorSecret,
   );
 }
 

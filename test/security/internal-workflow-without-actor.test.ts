@@ -86,6 +86,12 @@ describe('internal destructive workflows started directly on Temporal', () => {
     expect(await letterExists(letter)).toBe(false);
   });
 
+  it('a licence heartbeat without an actor is refused before it reports anything', async () => {
+    const failure = await start(workflows.licenceHeartbeat.type, taskQueues.core, {});
+    expect(failure).toMatchObject({ type: 'Forbidden', nonRetryable: true });
+    expect(await stack.sql`select 1 from licence_heartbeats`).toHaveLength(0);
+  });
+
   it('collectAssetGarbage without an actor (keep nothing) is refused before it marks any build', async () => {
     const [build] = await stack.sql<{ id: number }[]>`
       insert into asset_builds (source_hash, entries, status, created_at, ready_at)
