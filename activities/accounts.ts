@@ -16,8 +16,11 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
    * instead of making a second one.
    */
   async function createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult> {
-    // One statement, so one round trip and one implicit transaction: either every row lands or none.
-    const [row] = await sql<CreatedRow[]>`
+    // One statement, so either every row lands or none; in a transaction of its own, where a vouched run
+    // spends its proof first (activities/proofs.ts).
+    const [row] = await sql
+      .begin(
+        (tx) => tx<CreatedRow[]>`
       with account as (
         insert into accounts (name, locale, idempotency_key)
         values (${cmd.name}, ${cmd.locale}, ${cmd.idempotencyKey})
@@ -41,7 +44,9 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
           from account, admin
       )
       select account.id as account_id, account.name as account_name, admin.id as admin_id, admin.email, admin.name as admin_name
-        from account, admin`.catch(finalIfPermanent);
+        from account, admin`,
+      )
+      .catch(finalIfPermanent);
 
     // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an older run.
     const found = row ?? (await existing(sql, cmd.idempotencyKey));

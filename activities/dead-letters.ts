@@ -58,7 +58,15 @@ export function createDeadLetterRecorder({ sql, logger, codec }: Deps): DeadLett
 const actorName = (actor: Actor) => `${actor.type}:${actor.id}`;
 
 /** Retry, bulk selection, discard and retention of dead letters (core queue). */
-export function createDeadLetterActivities({ sql, logger, codec }: Deps) {
+export function createDeadLetterActivities({
+  sql,
+  logger,
+  codec,
+  resign,
+}: Deps & {
+  /** Signs a retry's arguments for its new run: the dead run's proof is spent, or too old, or not stored at all. */
+  resign: (type: string, workflowId: string, args: unknown[]) => Promise<unknown[]>;
+}) {
   /**
    * Takes the letter for one retry: the first claimer (a retry workflow run) wins and
    * gets the sealed input back; everyone after learns where the new run is. The
@@ -110,7 +118,7 @@ export function createDeadLetterActivities({ sql, logger, codec }: Deps) {
       outcome: 'claimed',
       workflowType: row.workflow_type,
       workflowId: row.workflow_id,
-      args: await openArgs(codec, row.input_sealed),
+      args: await resign(row.workflow_type, row.workflow_id, await openArgs(codec, row.input_sealed)),
     };
   }
 

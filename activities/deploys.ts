@@ -4,7 +4,7 @@ import type { DeadLetterActivities, DeployActivities } from '../contracts/activi
 import type { AttemptRef } from '../contracts/deploys.ts';
 import { CleverApiError, type CleverClient } from './clever-cloud/client.ts';
 import { breakerNames } from '../config/breakers.ts';
-import { createActorActivities } from './actors.ts';
+import { createProofs } from './proofs.ts';
 import type { Breakers, Judge } from './breaker.ts';
 import { refuse } from './failures.ts';
 
@@ -168,7 +168,7 @@ export function createDeployActivities({
   }
 
   return {
-    ...createActorActivities({ sql }),
+    ...createProofs({ sql }).activities,
     readApplication,
     lastGoodCommit,
     readEnv,

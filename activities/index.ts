@@ -4,7 +4,6 @@ import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Sql } from '../db/pool.ts';
 import { createAccountActivities } from './accounts.ts';
-import { createActorActivities } from './actors.ts';
 import { createDeadLetterActivities, createDeadLetterRecorder } from './dead-letters.ts';
 import { createDeliveryActivities } from './deliveries.ts';
 import { createScheduleActivities } from './schedules.ts';
@@ -24,6 +23,7 @@ import type { CoreActivities } from '../contracts/activities.ts';
 import type { BreakerSettings } from '../config/breakers.ts';
 import { createBreakers } from './breaker.ts';
 import { createBreakerActivities } from './breaker-admin.ts';
+import { createProofs } from './proofs.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -40,7 +40,7 @@ export interface ActivityDeps {
 
 /** Every activity of the core task queue, built from its dependencies. */
 export function createActivities({
-  sql,
+  sql: pool,
   logger,
   webhooks,
   licence,
@@ -50,9 +50,12 @@ export function createActivities({
   breakers: settings,
 }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
+  // Writes get the pool through `proofs`: a vouched write spends its proof in its own transaction.
+  const proofs = createProofs({ sql: pool });
+  const { sql } = proofs;
   const breakers = createBreakers({ sql, logger: named('breakers'), settings });
-  return {
-    ...createActorActivities({ sql }),
+  return proofs.vouchAll({
+    ...proofs.activities,
     ...createAccountActivities({ sql, logger: named('accounts') }),
     ...createMemberActivities({ sql, logger: named('members'), licence }),
     ...createInboxActivities({ sql, logger: named('inboxes'), limits }),
@@ -66,10 +69,11 @@ export function createActivities({
     ...createPromotionActivities({ sql, logger: named('promotions') }),
     ...createTriageActivities({ sql, logger: named('triage') }),
     ...createDeadLetterRecorder({ sql, logger: named('dead-letters'), codec }),
-    ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
+    ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec, resign: proofs.resign }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
     ...createBreakGlassActivities({ sql, logger: named('break-glass') }),
-  } satisfies CoreActivities;
+    pruneProofNonces: proofs.pruneProofNonces,
+  } satisfies CoreActivities);
 }
 
 export { createDeadLetterRecorder } from './dead-letters.ts';

@@ -90,10 +90,12 @@ export function createInvitationActivities({
   }
 
   async function revokeInvitation(cmd: Run<RevokeInvitationInput>): Promise<InvitationRecord> {
-    const [row] = await sql<InvitationRow[]>`
+    const [row] = await sql.begin(
+      (tx) => tx<InvitationRow[]>`
       update invitations set revoked_at = coalesce(revoked_at, now())
        where id = ${cmd.invitationId} and account_id = ${cmd.accountId} and accepted_at is null
-      returning *`;
+      returning *`,
+    );
     if (!row) refuse('NotFound', `No pending invitation ${cmd.invitationId} in account ${cmd.accountId}.`);
     return toRecord(row);
   }

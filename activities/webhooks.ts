@@ -84,7 +84,9 @@ export function createWebhookActivities({
   async function updateWebhook(cmd: UpdateWebhookInput & { workflowId: string }): Promise<WebhookRecord> {
     if (cmd.url) await ensureSafe(cmd.url);
     const status = cmd.enabled === undefined ? null : cmd.enabled ? 'enabled' : 'disabled';
-    const [row] = await sql<WebhookRow[]>`
+    const [row] = await sql
+      .begin(
+        (tx) => tx<WebhookRow[]>`
       update webhooks set
         url = coalesce(${cmd.url ?? null}, url),
         name = coalesce(${cmd.name ?? null}, name),
@@ -93,15 +95,18 @@ export function createWebhookActivities({
         disabled_reason = case when ${status}::text = 'enabled' then null when ${status}::text = 'disabled' then 'disabled by ' || ${cmd.actor.type} else disabled_reason end,
         updated_at = now()
        where id = ${cmd.webhookId} and account_id = ${cmd.accountId}
-      returning id, account_id, url, name, subscriptions, status`.catch(finalIfPermanent);
+      returning id, account_id, url, name, subscriptions, status`,
+      )
+      .catch(finalIfPermanent);
     if (!row) refuse('NotFound', `Webhook ${cmd.webhookId} does not exist in account ${cmd.accountId}.`);
     return toRecord(row);
   }
 
   async function deleteWebhook(cmd: DeleteWebhookInput & { workflowId: string }): Promise<{ deleted: boolean }> {
     // Already gone is done: the API checked that it existed, so this is a retry after commit.
-    const rows =
-      await sql`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`;
+    const rows = await sql.begin(
+      (tx) => tx`delete from webhooks where id = ${cmd.webhookId} and account_id = ${cmd.accountId} returning id`,
+    );
     return { deleted: rows.length > 0 };
   }
 

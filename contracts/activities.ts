@@ -69,9 +69,23 @@ import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
 
-/** Run as a local activity by every workflow that acts for someone, before it acts. */
+/**
+ * What a workflow hands its first write so the write checks the actor's proof itself
+ * (activities/proofs.ts): the input the run was started with, as it was signed.
+ */
+export interface Vouch {
+  input: unknown;
+}
+
+/** A write's command with the run's input attached: the write checks the proof and spends its nonce. */
+export type Vouched<T> = T & { vouch?: Vouch };
+
+/** Local activities of every workflow that acts for someone. */
 export interface ActorActivities {
+  /** The separate check runs started before writes checked their own proof replay (patch `proof-binds-command`). */
   checkActor(input: { workflowId: string; actor: Actor }): Promise<void>;
+  /** Check and spend the proof on its own, for a run whose first act is not a database write. */
+  spendProof(input: { started: unknown }): Promise<void>;
 }
 
 /** Triage operations: break-glass grants, forced credential resets, auth debugging; each audited. */
@@ -125,6 +139,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
   operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
   resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
+  /** Deletes up to `batch` nonces past their proofs' age; how many went. */
+  pruneProofNonces(input: { batch: number }): Promise<number>;
 }
 
 interface App {

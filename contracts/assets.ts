@@ -28,7 +28,7 @@ export const rollbackAssetsInput = lazySchema(() =>
 );
 export type RollbackAssetsInput = z.infer<typeof rollbackAssetsInput>;
 
-/** Scheduled runs carry no actor; an operator's run does, and is checked. */
+/** Scheduled runs carry the schedule's actor (signed by workers/schedules.ts), an operator's run the API's; runs from before had none. */
 export const collectAssetsInput = lazySchema(() =>
   z
     .object({

@@ -48,7 +48,10 @@ export type DeadLetterFilter = z.infer<typeof deadLetterFilter>;
 export const retryDeadLetterInput = lazySchema(() => z.object({ letterId, actor }));
 export const retryDeadLettersInput = lazySchema(() => z.object({ filter: deadLetterFilter, actor }));
 export const discardDeadLetterInput = lazySchema(() => z.object({ letterId, reason, actor }));
-export const purgeDeadLettersInput = lazySchema(() => z.object({ retentionDays: z.number().int().min(1).max(3650) }));
+/** The actor is the schedule's, signed by the schedule registry (workers/schedules.ts); runs from before it had none. */
+export const purgeDeadLettersInput = lazySchema(() =>
+  z.object({ retentionDays: z.number().int().min(1).max(3650), actor: actor.optional() }),
+);
 
 export type RetryDeadLetterInput = z.infer<typeof retryDeadLetterInput>;
 export type DiscardDeadLetterInput = z.infer<typeof discardDeadLetterInput>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 export type HeartbeatOutcome =
@@ -6,7 +7,10 @@ export type HeartbeatOutcome =
   | { outcome: 'confirmed'; serverStatus: 'active' | 'suspended' | 'revoked'; httpStatus: number; refreshed: boolean };
 
 /** `retry: false` is an operator's "heartbeat now": the first attempt's outcome, no retries. */
-export const licenceHeartbeatInput = lazySchema(() => z.object({ retry: z.boolean().optional() }).default({}));
+/** The actor is the schedule's (signed by workers/schedules.ts) or the platform app's that asked; runs from before had none. */
+export const licenceHeartbeatInput = lazySchema(() =>
+  z.object({ retry: z.boolean().optional(), actor: actor.optional() }).default({}),
+);
 
 export interface HeartbeatResult {
   heartbeat: HeartbeatOutcome | { outcome: 'failed'; error: string };

@@ -22,6 +22,7 @@ import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
 import { resetBreakerInput, type BreakerReset } from './breakers.ts';
+import { pruneProofNoncesInput } from './proofs.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -448,6 +449,15 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     id: ({ grantId, effectId, key }: { grantId: number; effectId: number; key: string }) =>
       `grant-keep:${grantId}:${effectId}:${key}`,
+  }),
+  /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+  pruneProofNonces: entry<{ deleted: number }>()({
+    type: 'pruneProofNonces',
+    taskQueue: core,
+    input: pruneProofNoncesInput,
+    summary: (i) => `Delete spent proof nonces past their proofs' age, ${i.batch ?? 1000} at a time`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `proof-nonces-prune:${key}`,
   }),
 } as const;
 

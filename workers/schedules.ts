@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import type { LicenceSettings } from '../config/licence.ts';
 import { currentLicence } from '../db/licence.ts';
+import { signSchedule } from '../domain/actor-proof.ts';
 import type { Sql } from '../db/pool.ts';
 import { searchAttributesOf, summaryOf, workflows, type WorkflowEntry } from '../contracts/workflows.ts';
 import type { z } from 'zod';
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
 export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
 export const ASSET_GC_SCHEDULE_ID = 'assets-gc';
+export const PROOF_NONCE_SCHEDULE_ID = 'proof-nonces';
 
 export interface ScheduleSettings {
   heartbeatIntervalMs: number;
@@ -32,6 +34,7 @@ export interface OwnedSchedule<S extends z.ZodType = z.ZodType> {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const own = <S extends z.ZodType>(s: OwnedSchedule<S>): OwnedSchedule => s as unknown as OwnedSchedule;
 
 /**
@@ -44,6 +47,7 @@ export const ownedSchedules = {
     own({
       note: 'Reports usage to the licensing server and reconciles premium features.',
       entry: workflows.licenceHeartbeat,
+      input: {},
       everyMs: s.heartbeatIntervalMs,
     }),
   [DEAD_LETTER_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
@@ -60,6 +64,13 @@ export const ownedSchedules = {
       input: {},
       everyMs: s.assetGcIntervalMs,
     }),
+  [PROOF_NONCE_SCHEDULE_ID]: () =>
+    own({
+      note: 'Deletes spent proof nonces whose proofs are past their age, in batches.',
+      entry: workflows.pruneProofNonces,
+      input: { batch: 1000 },
+      everyMs: HOUR_MS,
+    }),
 } satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;
 
 export type OwnedScheduleId = keyof typeof ownedSchedules;
@@ -68,19 +79,48 @@ export const isOwnedSchedule = (id: string): id is OwnedScheduleId => Object.has
 
 type Ensured = 'created' | 'updated' | 'unchanged';
 
-/** Creates every owned schedule, or brings it up to date: any number of starts leave exactly one of each. */
+/**
+ * Creates every owned schedule, or brings it up to date: any number of starts leave exactly one of each.
+ * `actorSecret` (db/installation.ts) signs each schedule's input: see signedInput.
+ */
 export async function ensureSchedules(
   client: Client,
   settings: ScheduleSettings,
+  actorSecret: Uint8Array,
 ): Promise<Record<OwnedScheduleId, Ensured>> {
   const outcomes = {} as Record<OwnedScheduleId, Ensured>;
-  for (const id of ownedScheduleIds) outcomes[id] = await ensureSchedule(client, id, ownedSchedules[id](settings));
+  for (const id of ownedScheduleIds)
+    outcomes[id] = await ensureSchedule(client, id, ownedSchedules[id](settings), actorSecret);
   return outcomes;
 }
 
-export async function ensureSchedule(client: Client, scheduleId: string, s: OwnedSchedule): Promise<Ensured> {
+/** What the server names a schedule's runs by, followed by `-<nominal time>` (domain/actor-proof.ts scheduledRunOf). */
+const runIdBase = (scheduleId: string) => `${scheduleId}-workflow`;
+
+/**
+ * The schedule's input with the schedule as its actor, signed for the schedule, the workflow type and this
+ * input. Anyone who reaches Temporal can create or trigger a schedule, so a run's input proves itself, as an
+ * API start's does. A schedule starts its runs again and again with one input, so its proof has no nonce to
+ * spend: it is good for runs named after this schedule (`<id>-workflow-<time>`), for this type and input
+ * only. Starting such a run by hand, or triggering the schedule, does what the schedule does anyway; a
+ * schedule made by someone else, another type or another input (a retention of 0 days) is refused.
+ */
+function signedInput(secret: Uint8Array, scheduleId: string, s: OwnedSchedule): unknown {
+  if (s.input === undefined) return undefined;
+  const input = { ...(s.input as object), actor: { type: 'Operator', id: `schedule:${scheduleId}` } };
+  const proof = signSchedule(secret, scheduleId, s.entry.type, input);
+  return { ...input, actor: { ...input.actor, proof } };
+}
+
+export async function ensureSchedule(
+  client: Client,
+  scheduleId: string,
+  s: OwnedSchedule,
+  actorSecret: Uint8Array,
+): Promise<Ensured> {
   const spec = { intervals: [{ every: s.everyMs }], jitter: Math.min(60_000, Math.floor(s.everyMs / 10)) };
-  const args = s.input === undefined ? undefined : [s.input];
+  const input = signedInput(actorSecret, scheduleId, s);
+  const args = input === undefined ? undefined : [input];
   try {
     await client.schedule.create({
       scheduleId,
@@ -88,6 +128,7 @@ export async function ensureSchedule(client: Client, scheduleId: string, s: Owne
       action: {
         type: 'startWorkflow',
         workflowType: s.entry.type,
+        workflowId: runIdBase(scheduleId),
         taskQueue: s.entry.taskQueue,
         ...(args && { args }),
         workflowExecutionTimeout: s.entry.executionTimeout,
@@ -115,11 +156,12 @@ export async function ensureSchedule(client: Client, scheduleId: string, s: Owne
 }
 
 /** The licence heartbeat schedule alone (after a licence install changes its interval). */
-export function ensureLicenceSchedule(client: Client, intervalMs: number): Promise<Ensured> {
+export function ensureLicenceSchedule(client: Client, intervalMs: number, actorSecret: Uint8Array): Promise<Ensured> {
   return ensureSchedule(
     client,
     LICENCE_SCHEDULE_ID,
     ownedSchedules[LICENCE_SCHEDULE_ID]({ heartbeatIntervalMs: intervalMs }),
+    actorSecret,
   );
 }
 

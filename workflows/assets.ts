@@ -11,7 +11,7 @@ import {
   type StagedFile,
 } from '../contracts/assets.ts';
 import { workflows, type WorkflowInput } from '../contracts/workflows.ts';
-import { actingFor } from './acting-for.ts';
+import { actingFor, vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const a = proxyActivities<AssetActivities>(activityOptions.assetPhase);
@@ -29,7 +29,7 @@ const batches = <T>(items: T[]): T[][] =>
  */
 export async function buildAssets(raw: WorkflowInput<typeof workflows.buildAssets>): Promise<AssetBuildResult> {
   const input = parseInput(workflows.buildAssets.input, raw);
-  await actingFor(input.actor);
+  await actingFor(raw, input.actor);
   const { workflowId } = workflowInfo();
   const progress: AssetProgress = { phase: 'hashing', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   setHandler(assetProgressQuery, () => progress);
@@ -108,8 +108,11 @@ export async function buildAssets(raw: WorkflowInput<typeof workflows.buildAsset
 /** Makes a kept build live again in one switch (default: the newest ready build before the live one), audited. */
 export async function rollbackAssets(raw: WorkflowInput<typeof workflows.rollbackAssets>): Promise<AssetSwitch> {
   const input = parseInput(workflows.rollbackAssets.input, raw);
-  await actingFor(input.actor);
-  return a.rollbackLiveAssets({ buildId: input.buildId, actor: input.actor, workflowId: workflowInfo().workflowId });
+  return vouchedWrite(raw, input.actor, a.rollbackLiveAssets, {
+    buildId: input.buildId,
+    actor: input.actor,
+    workflowId: workflowInfo().workflowId,
+  });
 }
 
 /** Marks the builds retention does not keep as deleted, then deletes the files no remaining build references. */
@@ -117,7 +120,7 @@ export async function collectAssetGarbage(
   raw?: WorkflowInput<typeof workflows.collectAssetGarbage>,
 ): Promise<AssetCollection> {
   const input = parseInput(workflows.collectAssetGarbage.input, raw);
-  if (input.actor) await actingFor(input.actor);
+  await actingFor(raw, input.actor);
   setCurrentDetails('**marking** builds beyond retention');
   const collected = await a.collectAssetBuilds({
     keepPrevious: input.keepPrevious,

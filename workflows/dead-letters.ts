@@ -61,7 +61,7 @@ async function retryOne(letterId: number, actor: Actor): Promise<RetriedLetter> 
 
 export async function retryDeadLetter(input: WorkflowInput<typeof workflows.retryDeadLetter>): Promise<RetriedLetter> {
   const { letterId, actor } = parseInput(workflows.retryDeadLetter.input, input);
-  await actingFor(actor);
+  await actingFor(input, actor);
   return retryOne(letterId, actor);
 }
 
@@ -70,7 +70,7 @@ export async function retryDeadLetters(
   input: WorkflowInput<typeof workflows.retryDeadLetters>,
 ): Promise<BulkRetryResult> {
   const { filter, actor } = parseInput(workflows.retryDeadLetters.input, input);
-  await actingFor(actor);
+  await actingFor(input, actor);
   const { ids, total } = await a.matchingDeadLetters({ filter, limit: BULK_BATCH });
   const retried: RetriedLetter[] = [];
   for (let i = 0; i < ids.length; i += PARALLEL) {
@@ -91,10 +91,11 @@ function skipGone(err: unknown): undefined {
 
 export const discardDeadLetter = singleWrite(workflows.discardDeadLetter, a.discardDeadLetter);
 
-/** Retention, started by the `dead-letter-retention` schedule. */
+/** Retention, started by the `dead-letter-retention` schedule, whose input the schedule registry signs. */
 export async function purgeDeadLetters(
   input: WorkflowInput<typeof workflows.purgeDeadLetters>,
 ): Promise<{ deleted: number }> {
-  const { retentionDays } = parseInput(workflows.purgeDeadLetters.input, input);
+  const { retentionDays, actor } = parseInput(workflows.purgeDeadLetters.input, input);
+  await actingFor(input, actor);
   return a.purgeDeadLetters({ retentionDays });
 }

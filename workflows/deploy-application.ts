@@ -63,7 +63,7 @@ export async function deployApplication(input: DeployInput): Promise<DeployOutco
   const app = { ownerId: cmd.ownerId, appId: cmd.appId };
 
   // After the handlers: a progress query may arrive before the first activity does.
-  await actingFor(cmd.actor);
+  await actingFor(input, cmd.actor);
   const commit = cmd.commit ?? (await budget.call((a) => a.readApplication(app))).commitId;
   if (!commit) throw failure('ValidationError', `Application ${cmd.appId} has no current commit; name one.`);
   progress.commit = commit;

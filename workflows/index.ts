@@ -27,6 +27,7 @@ import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
 import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
+import { pruneProofNonces } from './proof-nonces.ts';
 
 export {
   provisionAccount,
@@ -68,6 +69,7 @@ export {
   collectAssetGarbage,
   activateBreakGlass,
   keepGrantEffect,
+  pruneProofNonces,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -113,5 +115,6 @@ export type Implemented = Conforms<{
   collectAssetGarbage: typeof collectAssetGarbage;
   activateBreakGlass: typeof activateBreakGlass;
   keepGrantEffect: typeof keepGrantEffect;
+  pruneProofNonces: typeof pruneProofNonces;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

@@ -9,6 +9,7 @@ import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { HeartbeatResult, ReconcileResult } from '../contracts/licence.ts';
 import { searchAttributesOf, workflows, type WorkflowFn, type WorkflowInput } from '../contracts/workflows.ts';
+import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const scheduled = proxyActivities<CoreActivities>(activityOptions.licenceHeartbeat);
@@ -25,7 +26,8 @@ const reconcileEntry = workflows.reconcilePremiumFeatures;
 export async function licenceHeartbeat(
   input?: WorkflowInput<typeof workflows.licenceHeartbeat>,
 ): Promise<HeartbeatResult> {
-  const { retry } = parseInput(workflows.licenceHeartbeat.input, input);
+  const { retry, actor } = parseInput(workflows.licenceHeartbeat.input, input);
+  await actingFor(input, actor);
   const { workflowId } = workflowInfo();
   let heartbeat: HeartbeatResult['heartbeat'];
   try {

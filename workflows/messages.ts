@@ -4,7 +4,7 @@ import type { CoreActivities } from '../contracts/activities.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { startDeliveries } from './outbox.ts';
-import { actingFor } from './acting-for.ts';
+import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyLocalActivities<CoreActivities>(
@@ -19,16 +19,20 @@ const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyLo
  */
 export async function ingestMessage(input: IngestMessageInput): Promise<IngestedMessage> {
   const command = parseInput(workflows.ingestMessage.input, input);
-  await actingFor(command.actor);
-  const { result, outbox } = await appendInboundMessage({ ...command, workflowId: workflowInfo().workflowId });
+  const { result, outbox } = await vouchedWrite(input, command.actor, appendInboundMessage, {
+    ...command,
+    workflowId: workflowInfo().workflowId,
+  });
   await startDeliveries(command.accountId, outbox);
   return result;
 }
 
 export async function changeConversationStatus(input: ChangeStatusInput): Promise<StatusChange> {
   const command = parseInput(workflows.changeConversationStatus.input, input);
-  await actingFor(command.actor);
-  const { result, outbox } = await changeStatus({ ...command, workflowId: workflowInfo().workflowId });
+  const { result, outbox } = await vouchedWrite(input, command.actor, changeStatus, {
+    ...command,
+    workflowId: workflowInfo().workflowId,
+  });
   await startDeliveries(command.accountId, outbox);
   return result;
 }

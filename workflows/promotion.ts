@@ -13,7 +13,7 @@ import { searchAttributes } from '../config/search-attributes.ts';
 import type { AdminActivities } from '../contracts/activities.ts';
 import { grantChangedSignal, promotionUpdate, type PromoteInput, type Promotion } from '../contracts/admin.ts';
 import { workflows } from '../contracts/workflows.ts';
-import { actingFor } from './acting-for.ts';
+import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const a = proxyLocalActivities<AdminActivities>(activityOptions.databaseWrite);
@@ -40,8 +40,7 @@ export async function promoteSuperAdmin(input: PromoteInput): Promise<Promotion>
   setHandler(grantChangedSignal, () => void (changed = true));
   try {
     const cmd = parseInput(workflows.promoteSuperAdmin.input, input);
-    await actingFor(cmd.actor);
-    grant = await a.grantSuperAdmin({ ...cmd, workflowId });
+    grant = await vouchedWrite(input, cmd.actor, a.grantSuperAdmin, { ...cmd, workflowId });
   } catch (err) {
     refusal = err;
     await condition(allHandlersFinished);

@@ -4,7 +4,7 @@ import { searchAttributes } from '../config/search-attributes.ts';
 import type { ProvisionAccountInput, ProvisionAccountResult } from '../contracts/accounts.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import { workflows } from '../contracts/workflows.ts';
-import { actingFor } from './acting-for.ts';
+import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
 const { createAccountWithAdmin } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
@@ -12,8 +12,10 @@ const { createAccountWithAdmin } = proxyLocalActivities<CoreActivities>(activity
 /** Creates an account, its first administrator, the membership and a token, in one transaction. */
 export async function provisionAccount(input: ProvisionAccountInput): Promise<ProvisionAccountResult> {
   const command = parseInput(workflows.provisionAccount.input, input);
-  await actingFor(command.actor);
-  const result = await createAccountWithAdmin({ ...command, workflowId: workflowInfo().workflowId });
+  const result = await vouchedWrite(input, command.actor, createAccountWithAdmin, {
+    ...command,
+    workflowId: workflowInfo().workflowId,
+  });
   upsertSearchAttributes([
     { key: searchAttributes.accountId, value: String(result.account.id) },
     { key: searchAttributes.userId, value: String(result.admin.id) },

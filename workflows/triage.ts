@@ -17,7 +17,7 @@ import {
   type RevokePromotionInput,
 } from '../contracts/admin.ts';
 import { workflows } from '../contracts/workflows.ts';
-import { actingFor } from './acting-for.ts';
+import { vouchedWrite } from './acting-for.ts';
 import { singleWrite } from './single-write.ts';
 import { parseInput } from './validation.ts';
 
@@ -26,8 +26,10 @@ const a = proxyLocalActivities<AdminActivities>(activityOptions.databaseWrite);
 /** Ends a break-glass grant now; its holder is told and finishes. */
 export async function revokePromotion(input: RevokePromotionInput): Promise<Promotion> {
   const cmd = parseInput(workflows.revokePromotion.input, input);
-  await actingFor(cmd.actor);
-  const grant = await a.revokeSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  const grant = await vouchedWrite(input, cmd.actor, a.revokeSuperAdmin, {
+    ...cmd,
+    workflowId: workflowInfo().workflowId,
+  });
   tagUser(grant.userId);
   await tellHolder(grant.workflowId);
   return grant;
@@ -36,8 +38,10 @@ export async function revokePromotion(input: RevokePromotionInput): Promise<Prom
 /** Moves a grant's expiry later; its holder re-arms its timer. */
 export async function extendPromotion(input: ExtendPromotionInput): Promise<Promotion> {
   const cmd = parseInput(workflows.extendPromotion.input, input);
-  await actingFor(cmd.actor);
-  const grant = await a.extendSuperAdmin({ ...cmd, workflowId: workflowInfo().workflowId });
+  const grant = await vouchedWrite(input, cmd.actor, a.extendSuperAdmin, {
+    ...cmd,
+    workflowId: workflowInfo().workflowId,
+  });
   tagUser(grant.userId);
   await tellHolder(grant.workflowId);
   return grant;
@@ -45,8 +49,10 @@ export async function extendPromotion(input: ExtendPromotionInput): Promise<Prom
 
 export async function forceReset(input: ForceResetInput): Promise<ForceResetResult> {
   const cmd = parseInput(workflows.forceReset.input, input);
-  await actingFor(cmd.actor);
-  const { holderWorkflowId, ...result } = await a.forceReset({ ...cmd, workflowId: workflowInfo().workflowId });
+  const { holderWorkflowId, ...result } = await vouchedWrite(input, cmd.actor, a.forceReset, {
+    ...cmd,
+    workflowId: workflowInfo().workflowId,
+  });
   tagUser(result.userId);
   if (holderWorkflowId) await tellHolder(holderWorkflowId);
   return result;

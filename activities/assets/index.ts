@@ -23,7 +23,7 @@ import {
   switchOfRun,
 } from '../../db/assets.ts';
 import type { Sql } from '../../db/pool.ts';
-import { createActorActivities } from '../actors.ts';
+import { createProofs } from '../proofs.ts';
 import { finalIfPermanent, refuse } from '../failures.ts';
 import { audit } from '../membership.ts';
 import { eachHeartbeating } from './heartbeat.ts';
@@ -41,7 +41,9 @@ export interface AssetActivityDeps {
 }
 
 /** The activities of `capstan-assets`: the build phases, the live switch and garbage collection. */
-export function createAssetActivities({ sql, logger, settings, origin }: AssetActivityDeps): AssetActivities {
+export function createAssetActivities({ sql: pool, logger, settings, origin }: AssetActivityDeps): AssetActivities {
+  const proofs = createProofs({ sql: pool });
+  const { sql } = proofs;
   const stageOf = (sourceHash: string) => stagingDirOf(settings.stagingDir, sourceHash);
 
   async function switchLive(cmd: {
@@ -84,8 +86,8 @@ export function createAssetActivities({ sql, logger, settings, origin }: AssetAc
       .catch(finalIfPermanent);
   }
 
-  return {
-    ...createActorActivities({ sql }),
+  return proofs.vouchAll({
+    ...proofs.activities,
 
     hashAssetSources: (input) => hashSources(input),
 
@@ -185,5 +187,5 @@ export function createAssetActivities({ sql, logger, settings, origin }: AssetAc
       if (keys.length) logger.info({ builds: buildIds, files: keys.length }, 'asset files collected');
       return { deletedFiles: keys.length };
     },
-  } satisfies AssetActivities;
+  } satisfies AssetActivities);
 }

@@ -4,7 +4,7 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { licenceState } from '../../db/licence-state.ts';
 import { verifyLicence } from '../../domain/licence/verify.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
-import { installationId } from '../../db/installation.ts';
+import { actorSecret, installationId } from '../../db/installation.ts';
 import { heartbeatHistory, storeLicence } from '../../db/licence.ts';
 import type { Sql } from '../../db/pool.ts';
 import { workflows } from '../../contracts/workflows.ts';
@@ -16,6 +16,7 @@ import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
 import { isDeadlineExceeded, toProblem } from '../write.ts';
+import { actorOf } from '../actor.ts';
 
 /**
  * A licence key is a compact JWS (three base64url parts). The verifier enforces
@@ -154,7 +155,7 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
         installedBy: `PlatformApp:${principal.appId}`,
       });
       await reconcile();
-      await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, settings));
+      await ensureLicenceSchedule(temporal, await heartbeatInterval(sql, settings), await actorSecret(sql));
       return c.json(await view(), 200);
     },
   );
@@ -173,11 +174,12 @@ export function licenceRoutes({ sql, temporal, settings }: { sql: Sql; temporal:
       },
     }),
     async (c) => {
-      requirePlatform(c.get('principal'));
+      const principal = c.get('principal');
+      requirePlatform(principal);
       const key = { key: randomUUID() };
       try {
         const outcome = await temporal.withDeadline(Date.now() + WAIT_MS, () =>
-          executeWorkflow(temporal, workflows.licenceHeartbeat, key, { retry: false }),
+          executeWorkflow(temporal, workflows.licenceHeartbeat, key, { retry: false, actor: actorOf(principal) }),
         );
         return c.json({ ...outcome, licence: await view() }, 200);
       } catch (err) {

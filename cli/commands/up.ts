@@ -127,11 +127,15 @@ export async function upCommand(): Promise<void> {
       shutdown.add('workers', () => workers.shutdown());
       // API and workers share this process: the API starts workflows eagerly on these workers (closed with them).
       const temporal = eagerClient(workers.connection, access, { actorSecret: await actorSecret(sql) });
-      await ensureSchedules(temporal, {
-        heartbeatIntervalMs: await heartbeatInterval(sql, licence),
-        deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
-        assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
-      });
+      await ensureSchedules(
+        temporal,
+        {
+          heartbeatIntervalMs: await heartbeatInterval(sql, licence),
+          deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+          assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
+        },
+        await actorSecret(sql),
+      );
       // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
       const localUi = temporalServer.uiUrl ? localUiOrigins(env) : [];
       const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };

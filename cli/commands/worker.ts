@@ -9,6 +9,7 @@ import { assetSettings } from '../../config/assets.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool, waitForDatabase } from '../../db/pool.ts';
+import { actorSecret } from '../../db/installation.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { parseQueues } from '../../workers/queues.ts';
 import { requireSetting } from '../settings.ts';
@@ -51,11 +52,15 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);
     shutdown.add('temporal client', () => client.connection.close());
-    const schedules = await ensureSchedules(client, {
-      heartbeatIntervalMs: await heartbeatInterval(sql, licence),
-      deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
-      assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
-    });
+    const schedules = await ensureSchedules(
+      client,
+      {
+        heartbeatIntervalMs: await heartbeatInterval(sql, licence),
+        deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+        assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
+      },
+      await actorSecret(sql),
+    );
     logger.info({ schedule: schedules['licence-heartbeat'] }, 'licence heartbeat schedule');
     logger.info({ schedules }, 'schedules');
   });

@@ -5,11 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http.ts';
 import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
+import { actorSecret } from '../../db/installation.ts';
 import {
   DEAD_LETTER_RETENTION_SCHEDULE_ID,
   ASSET_GC_SCHEDULE_ID,
   ensureSchedules,
   LICENCE_SCHEDULE_ID,
+  PROOF_NONCE_SCHEDULE_ID,
   ownedScheduleIds,
 } from '../../workers/schedules.ts';
 
@@ -52,16 +54,24 @@ afterAll(async () => {
 describe('schedules', () => {
   it('the registry creates each schedule once and brings changed settings up to date', async () => {
     const settings = { heartbeatIntervalMs: 3_600_000, deadLetterRetentionDays: 30, assetGcIntervalMs: 21_600_000 };
-    await ensureSchedules(stack.temporal, settings);
-    expect(await ensureSchedules(stack.temporal, settings)).toEqual({
+    const secret = await actorSecret(stack.sql);
+    await ensureSchedules(stack.temporal, settings, secret);
+    expect(await ensureSchedules(stack.temporal, settings, secret)).toEqual({
       [LICENCE_SCHEDULE_ID]: 'unchanged',
       [DEAD_LETTER_RETENTION_SCHEDULE_ID]: 'unchanged',
       [ASSET_GC_SCHEDULE_ID]: 'unchanged',
+      [PROOF_NONCE_SCHEDULE_ID]: 'unchanged',
     });
-    const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 });
+    const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 }, secret);
     expect(changed[DEAD_LETTER_RETENTION_SCHEDULE_ID]).toBe('updated');
     const described = await stack.temporal.schedule.getHandle(DEAD_LETTER_RETENTION_SCHEDULE_ID).describe();
-    expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([{ retentionDays: 7 }]);
+    // Signed by the registry for this schedule, type and input (workers/schedules.ts).
+    expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([
+      {
+        retentionDays: 7,
+        actor: { type: 'Operator', id: 'schedule:dead-letter-retention', proof: expect.stringMatching(/^s1\./) },
+      },
+    ]);
   });
 
   it('capstan schedules list|pause|unpause|trigger: audited; a triggered retention run deletes only old letters', async () => {

@@ -118,3 +118,12 @@ export const patchesOf = ({ history }: StoredHistory): string[] =>
     const payloads = Object.values(marker.details ?? {}).flatMap((p) => p.payloads ?? []);
     return payloads.map((p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: string }).id);
   });
+
+/** The activity types of a history's local activities, in order (their markers). */
+export const localActivitiesOf = ({ history }: StoredHistory): string[] =>
+  (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const [payload] = marker.details?.data?.payloads ?? [];
+    return [(JSON.parse(Buffer.from(payload?.data ?? []).toString('utf8')) as { activity_type: string }).activity_type];
+  });

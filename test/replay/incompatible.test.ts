@@ -43,7 +43,12 @@ describe('the patched() change in workflows/triage.ts, on the production bundle'
       'extendPromotion-before-triage-tags-user.json',
       'forceReset-before-triage-tags-user.json',
     );
-    const after = pick('revokePromotion.json', 'extendPromotion.json', 'forceReset.json');
+    // After it and before the next patch of these types (proof-binds-command, test/replay/proof-patch.test.ts).
+    const after = pick(
+      'revokePromotion-before-proof-binds-command.json',
+      'extendPromotion-before-proof-binds-command.json',
+      'forceReset-before-proof-binds-command.json',
+    );
     expect(before.map(patchesOf)).toEqual([[], [], []]);
     expect(after.map(patchesOf)).toEqual([['triage-tags-user'], ['triage-tags-user'], ['triage-tags-user']]);
     // What the change is for: the runs after it are found under their user.

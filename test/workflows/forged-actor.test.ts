@@ -1,14 +1,14 @@
-import { Client, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { workflows } from '../../contracts/workflows.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { issueToken } from '../../db/tokens.ts';
-import { signActor } from '../../domain/actor-proof.ts';
+import { signCommand } from '../../domain/actor-proof.ts';
 import { executeWorkflow, startOptions } from '../../workers/start.ts';
+import { failureOf, outsider, startedInputOf } from '../support/outsider.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack();
+const operator = { type: 'Operator' as const, id: 'vitest' };
 
 async function account() {
   const token = issueToken();
@@ -22,28 +22,9 @@ async function account() {
       name: 'Forge target',
       admin: { name: 'Ada', email: `${key}@example.test` },
       token: { sha256: token.sha256, prefix: token.prefix },
-      actor: { type: 'Operator', id: 'vitest' },
+      actor: operator,
     },
   );
-}
-
-/** Someone who reaches Temporal directly (even with the payload keys), without the installation's actor secret. */
-const outsider = () =>
-  new Client({
-    connection: stack.temporal.connection,
-    namespace: stack.namespace,
-    dataConverter: stack.temporal.options.dataConverter,
-  });
-
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  let cause = (err as WorkflowFailedError).cause;
-  while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause as Error | undefined;
-  return cause as ApplicationFailure;
 }
 
 describe('a workflow started outside the API for someone else', () => {
@@ -59,39 +40,44 @@ describe('a workflow started outside the API for someone else', () => {
     };
     const options = startOptions(workflows.addMember, { accountId: target.id, key: unique('k') }, forged);
 
-    const failure = await failureOf(outsider().workflow.execute(workflows.addMember.type, options));
+    const failure = await failureOf(outsider(stack).workflow.execute(workflows.addMember.type, options));
 
     expect(failure).toMatchObject({ type: 'Forbidden', nonRetryable: true });
     const rows = await stack.sql`select 1 from users where email = ${email}`;
     expect(rows).toHaveLength(0);
   });
 
-  it('cannot reuse a proof made for another run', async () => {
-    const { account: target } = await account();
-    const actor = { type: 'Operator' as const, id: 'vitest' };
-    const genuine = workflows.createInbox.id({ accountId: target.id, key: unique('k') });
-    const proof = signActor(await actorSecret(stack.sql), genuine, actor);
-
-    const other = startOptions(
-      workflows.createInbox,
-      { accountId: target.id, key: unique('k') },
-      { accountId: target.id, name: 'Copied', actor: { ...actor, proof } },
-    );
-    const failure = await failureOf(outsider().workflow.execute(workflows.createInbox.type, other));
-
-    expect(failure).toMatchObject({ type: 'Forbidden' });
-    expect(await stack.sql`select 1 from inboxes where account_id = ${target.id} and name = 'Copied'`).toHaveLength(0);
-  });
-
-  it('acts when the proof was made for this run', async () => {
+  it('cannot run a closed run again under its own id with its original sealed input', async () => {
     const { account: target } = await account();
     const key = { accountId: target.id, key: unique('k') };
-    const actor = { type: 'Operator' as const, id: 'vitest' };
-    const proof = signActor(await actorSecret(stack.sql), workflows.createInbox.id(key), actor);
-
-    const inbox = await outsider().workflow.execute(
+    const first = await stack.temporal.workflow.start(
       workflows.createInbox.type,
-      startOptions(workflows.createInbox, key, { accountId: target.id, name: 'Signed', actor: { ...actor, proof } }),
+      startOptions(workflows.createInbox, key, { accountId: target.id, name: 'Once', actor: operator }),
+    );
+    await first.result();
+    const sealed = await startedInputOf(stack, first.workflowId, first.firstExecutionRunId);
+
+    const again = startOptions(workflows.createInbox, key, sealed as never);
+    const failure = await failureOf(outsider(stack).workflow.execute(workflows.createInbox.type, again));
+
+    expect(failure).toMatchObject({ type: 'Forbidden', nonRetryable: true });
+    expect(failure.message).toMatch(/already spent by another run/);
+    expect(await stack.sql`select 1 from inboxes where account_id = ${target.id}`).toHaveLength(1);
+  });
+
+  it('acts when the proof was made for this type, id and input', async () => {
+    const { account: target } = await account();
+    const key = { accountId: target.id, key: unique('k') };
+    const input = { accountId: target.id, name: 'Signed', actor: operator };
+    const proof = signCommand(await actorSecret(stack.sql), {
+      type: workflows.createInbox.type,
+      workflowId: workflows.createInbox.id(key),
+      input,
+    });
+
+    const inbox = await outsider(stack).workflow.execute(
+      workflows.createInbox.type,
+      startOptions(workflows.createInbox, key, { ...input, actor: { ...operator, proof } }),
     );
 
     expect(inbox).toMatchObject({ accountId: target.id, name: 'Signed' });

@@ -9,6 +9,7 @@ import { call } from '../../support/http.ts';
 import { startReceiver, until } from '../../support/receiver.ts';
 import { unique, useStack } from '../../support/stack.ts';
 import { saveHistory, saveLatest } from '../histories.ts';
+import { actorSecret } from '../../../db/installation.ts';
 
 // A database of its own: the licence and schedules are installation-wide.
 const stack = useStack({ http: true, ownDatabase: true, clever: true, licensing: { heartbeatIntervalMs: 3_600_000 } });
@@ -131,8 +132,26 @@ describe('record the core workflows', () => {
     ok(await platform('POST', `/v1/dead-letters/${letters[0]!.id}/discard`, { reason: 'replay' }));
     ok(await platform('POST', `/v1/dead-letters/${letters[1]!.id}/retry`));
     ok(await platform('POST', '/v1/dead-letters/retry', { accountId: account.accountId, kind: 'deliverWebhook' }));
-    await executeWorkflow(stack.temporal, workflows.purgeDeadLetters, { key: unique('purge') }, { retentionDays: 30 });
-    for (const type of ['discardDeadLetter', 'retryDeadLetter', 'retryDeadLetters', 'purgeDeadLetters'])
+    const operator = { type: 'Operator' as const, id: 'recorder' };
+    await executeWorkflow(
+      stack.temporal,
+      workflows.purgeDeadLetters,
+      { key: unique('purge') },
+      { retentionDays: 30, actor: operator },
+    );
+    await executeWorkflow(
+      stack.temporal,
+      workflows.pruneProofNonces,
+      { key: unique('prune') },
+      { batch: 100, actor: operator },
+    );
+    for (const type of [
+      'discardDeadLetter',
+      'retryDeadLetter',
+      'retryDeadLetters',
+      'purgeDeadLetters',
+      'pruneProofNonces',
+    ])
       await saveLatest(stack, type);
   });
 
@@ -156,11 +175,15 @@ describe('record the core workflows', () => {
     ok(await platform('PUT', '/v1/license', { key }));
     ok(await platform('POST', '/v1/license/heartbeat'));
 
-    await ensureSchedules(stack.temporal, {
-      heartbeatIntervalMs: 3_600_000,
-      deadLetterRetentionDays: 30,
-      assetGcIntervalMs: 21_600_000,
-    });
+    await ensureSchedules(
+      stack.temporal,
+      {
+        heartbeatIntervalMs: 3_600_000,
+        deadLetterRetentionDays: 30,
+        assetGcIntervalMs: 21_600_000,
+      },
+      await actorSecret(stack.sql),
+    );
     closers.push(async () => {
       for (const id of ownedScheduleIds) await stack.temporal.schedule.getHandle(id).delete();
     });
