@@ -60,4 +60,22 @@ describe('deploy env values in clear', () => {
     const shown = JSON.stringify(listed.body);
     for (const secret of secrets) expect(shown).not.toContain(secret);
   });
+
+  it('a row written before values were sealed keeps its names, and its clear values are gone after the migration', async () => {
+    const secret = randomBytes(16).toString('hex');
+    const appId = unique('app');
+    await stack.sql`
+      insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, env_changes, env_before)
+      values (${unique('attempt')}, ${unique('wf')}, 'orga_env', ${appId}, 'cccc3333', 'Operator:vitest',
+              ${stack.sql.json({ SECRET_KEY_BASE: secret, GONE: null })}, ${stack.sql.json({ SECRET_KEY_BASE: `old-${secret}` })})`;
+    const migration = new URL('../../db/migrations/0018_deploy_env_values.js', import.meta.url).href;
+    const { up: scrubLegacyValues } = (await import(migration)) as { up: (sql: typeof stack.sql) => Promise<void> };
+    await scrubLegacyValues(stack.sql);
+    const [row] = await stack.sql<{ env_changes: Record<string, unknown>; env_before: Record<string, unknown> }[]>`
+      select env_changes, env_before from deployments where app_id = ${appId}`;
+    expect(row).toEqual({
+      env_changes: { SECRET_KEY_BASE: '[redacted]', GONE: null },
+      env_before: { SECRET_KEY_BASE: '[redacted]' },
+    });
+  });
 });
