@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ROLE, excessRights } from '../../db/app-role.ts';
+import { migrate } from '../../db/migrate.ts';
+import { createPool } from '../../db/pool.ts';
 import { newAccount } from '../support/fixtures.ts';
 import { unique, useStack } from '../support/stack.ts';
 
@@ -47,5 +49,27 @@ describe('application connects as superuser', () => {
     // And the owner may: the refusals come from the role, not from the statements.
     expect(await refusal(stack.ownerSql.unsafe(`create table ${table} (id int)`))).toBe('ran');
     await stack.ownerSql.unsafe(`drop table ${table}`);
+  });
+
+  it("the migration's down() takes the role's rights back in its database, and up() gives them again", async () => {
+    const name = `capstan_${unique('role').replace(/\W/g, '_')}`;
+    await stack.ownerSql.unsafe(`create database ${name}`);
+    const ownerUrl = stack.ownerDatabaseUrl.replace(/\/[^/]+$/, `/${name}`);
+    await migrate(ownerUrl);
+    const owner = createPool({ url: ownerUrl, max: 1 });
+    const app = createPool({ url: stack.databaseUrl.replace(/\/[^/]+$/, `/${name}`), max: 1 });
+    const migration = new URL('../../db/migrations/0018_app_role.js', import.meta.url).href;
+    const { up, down } = (await import(migration)) as Record<'up' | 'down', (sql: typeof owner) => Promise<void>>;
+    try {
+      expect(await refusal(app`select count(*) from accounts`)).toBe('ran');
+      await down(owner); // the role stays: the run's other databases still grant it rights
+      expect(await refusal(app`select count(*) from accounts`)).toBe('42501');
+      await up(owner);
+      expect(await refusal(app`select count(*) from accounts`)).toBe('ran');
+    } finally {
+      await app.end();
+      await owner.end();
+      await stack.ownerSql.unsafe(`drop database ${name} with (force)`);
+    }
   });
 });
