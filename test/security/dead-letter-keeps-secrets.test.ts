@@ -79,10 +79,11 @@ describe('dead letter keeps secrets', () => {
     expect(JSON.parse(Buffer.from(decoded!.data!).toString())).toMatchObject({ actor: { proof: expect.any(String) } });
   });
 
-  it('a letter recorded under the older, narrower rule is served redacted all the same', async () => {
+  it('a letter recorded under the older, narrower rule is censored at rest by the migration and served redacted', async () => {
     const secret = hex(24);
     const input = [
       {
+        env: { SECRET_KEY_BASE: secret, GONE: null },
         deep: { config: { SECRET_KEY_BASE: secret, REDIS_URL: `redis://:${secret}@c:1` } },
         actor: { type: 'User', id: '7', proof: secret },
       },
@@ -93,11 +94,21 @@ describe('dead letter keeps secrets', () => {
       values ('deploy', 'deployApplication', 'capstan-deploy', ${unique('wf')}, ${unique('run')}, ${stack.sql.json(input)},
               '\\x00', 'DeployFailed', 'old letter', '/x')
       returning id`;
+    const migration = new URL('../../db/migrations/0018_secrets_at_rest.js', import.meta.url).href;
+    const { up: censorAtRest } = (await import(migration)) as { up: (sql: typeof stack.sql) => Promise<void> };
+    await censorAtRest(stack.sql);
+    const [row] = await stack.sql<
+      { input_redacted: any }[]
+    >`select input_redacted from dead_letters where id = ${letter!.id}`;
+    expect(row!.input_redacted[0].env).toEqual({ SECRET_KEY_BASE: '[redacted]', GONE: null });
+    expect(row!.input_redacted[0].actor).toEqual({ type: 'User', id: '7', proof: '[redacted]' });
+
     const shown = await platform('GET', `/v1/dead-letters/${letter!.id}`);
     expect(shown.status).toBe(200);
     expect(JSON.stringify(shown.body)).not.toContain(secret);
     expect(shown.body.input).toEqual([
       {
+        env: { SECRET_KEY_BASE: '[redacted]', GONE: null },
         deep: { config: { SECRET_KEY_BASE: '[redacted]', REDIS_URL: '[redacted]' } },
         actor: { type: 'User', id: '7', proof: '[redacted]' },
       },

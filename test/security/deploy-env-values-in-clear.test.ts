@@ -68,7 +68,7 @@ describe('deploy env values in clear', () => {
       insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, env_changes, env_before)
       values (${unique('attempt')}, ${unique('wf')}, 'orga_env', ${appId}, 'cccc3333', 'Operator:vitest',
               ${stack.sql.json({ SECRET_KEY_BASE: secret, GONE: null })}, ${stack.sql.json({ SECRET_KEY_BASE: `old-${secret}` })})`;
-    const migration = new URL('../../db/migrations/0018_deploy_env_values.js', import.meta.url).href;
+    const migration = new URL('../../db/migrations/0018_secrets_at_rest.js', import.meta.url).href;
     const { up: scrubLegacyValues } = (await import(migration)) as { up: (sql: typeof stack.sql) => Promise<void> };
     await scrubLegacyValues(stack.sql);
     const [row] = await stack.sql<{ env_changes: Record<string, unknown>; env_before: Record<string, unknown> }[]>`
