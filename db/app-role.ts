@@ -35,16 +35,25 @@ export async function enableAppRole(sql: postgres.Sql, password: string): Promis
 /** What the connected role may do beyond rows: each is a right the application must not hold. */
 export async function excessRights(sql: postgres.Sql): Promise<string[]> {
   const [row] = await sql<
-    { user: string; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; create_in_public: boolean }[]
+    {
+      user: string;
+      rolsuper: boolean;
+      rolcreatedb: boolean;
+      rolcreaterole: boolean;
+      create_in_public: boolean;
+      owns_tables: boolean;
+    }[]
   >`
     select current_user as user, rolsuper, rolcreatedb, rolcreaterole,
-           has_schema_privilege('public', 'CREATE') as create_in_public
+           has_schema_privilege('public', 'CREATE') as create_in_public,
+           exists (select 1 from pg_tables where schemaname = 'public' and tableowner = current_user) as owns_tables
       from pg_roles where rolname = current_user`;
   const rights = {
     superuser: row!.rolsuper,
     'CREATE DATABASE': row!.rolcreatedb,
     'CREATE ROLE': row!.rolcreaterole,
     'CREATE in schema public': row!.create_in_public,
+    'the ownership of tables (DDL on them)': row!.owns_tables,
   };
   return Object.entries(rights)
     .filter(([, held]) => held)
