@@ -6,6 +6,7 @@ import type { Actor } from '../contracts/common.ts';
 import type { DeadLetterRecord, DiscardedLetter, RetryClaim } from '../contracts/dead-letters.ts';
 import type { Run } from '../contracts/activities.ts';
 import type { DiscardDeadLetterInput, DeadLetterFilter } from '../contracts/dead-letters.ts';
+import { unsignedArgs } from '../domain/actor-proof.ts';
 import { findDeadLetter, openLettersMatching } from '../db/dead-letters.ts';
 import type { Sql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
@@ -28,7 +29,8 @@ const asNumber = (v: string | number | undefined) => (v === undefined || v === '
  */
 export function createDeadLetterRecorder({ sql, logger, codec }: Deps): DeadLetterActivities {
   async function recordDeadLetter(letter: DeadLetterRecord): Promise<void> {
-    const sealed = await sealArgs(codec, letter.args);
+    // No proof is kept, not even sealed: a retry is a new run and the worker signs it afresh.
+    const sealed = await sealArgs(codec, unsignedArgs(letter.args));
     const ids = { ...letter.ids };
     if (ids.deliveryId !== undefined && ids.webhookId === undefined) {
       const [d] = await sql<{ webhook_id: number }[]>`

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import type { DeadLetterActivities, DeployActivities } from '../contracts/activities.ts';
@@ -7,6 +8,7 @@ import { breakerNames } from '../config/breakers.ts';
 import { createProofs } from './proofs.ts';
 import type { Breakers, Judge } from './breaker.ts';
 import { refuse } from './failures.ts';
+import { sealEnv } from './sealed-input.ts';
 
 /**
  * How long a deployment may stay missing from the list after a redeploy call
@@ -26,11 +28,14 @@ export function createDeployActivities({
   logger,
   client,
   breakers,
+  codec,
 }: {
   sql: Sql;
   logger: Logger;
   client: CleverClient;
   breakers: Breakers;
+  /** Seals the environment values a deploy row keeps (the payload codec: the same keys as the history). */
+  codec: PayloadCodec;
 }) {
   /** Every call goes through the Clever Cloud breaker; a final error becomes a non-retryable failure. */
   async function clever<T>(call: () => Promise<T>): Promise<T> {
@@ -62,10 +67,14 @@ export function createDeployActivities({
    * commit that appeared since is adopted instead of calling again.
    */
   async function startRedeploy(ref: AttemptRef): Promise<{ deploymentId: string }> {
+    const [envChanges, envBefore] = await Promise.all([
+      sealEnv(codec, ref.envChanges ?? {}),
+      sealEnv(codec, ref.envBefore ?? {}),
+    ]);
     await sql`
       insert into deployments (attempt_key, workflow_id, owner_id, app_id, commit, requested_by, env_changes, env_before, rollback_of)
       values (${ref.attemptKey}, ${ref.workflowId}, ${ref.ownerId}, ${ref.appId}, ${ref.commit}, ${ref.requestedBy},
-              ${sql.json(ref.envChanges ?? {})}, ${sql.json(ref.envBefore ?? {})},
+              ${sql.json(envChanges)}, ${sql.json(envBefore)},
               ${ref.rollbackOf ? sql`(select id from deployments where attempt_key = ${ref.rollbackOf})` : null})
       on conflict (attempt_key) do nothing`;
     const [row] = await sql<

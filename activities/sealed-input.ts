@@ -18,3 +18,34 @@ export async function openArgs(codec: PayloadCodec, bytes: Uint8Array): Promise<
   const [payload] = await codec.decode([ProtoPayload.decode(bytes)]);
   return defaultPayloadConverter.fromPayload<unknown[]>(payload!);
 }
+
+/** Environment variables as `deployments` keeps them: names in clear, each value sealed; null is a variable unset. */
+export type SealedEnv = Record<string, { sealed: string } | null>;
+
+export async function sealEnv(codec: PayloadCodec, env: Record<string, string | null>): Promise<SealedEnv> {
+  const names = Object.keys(env).filter((name) => env[name] !== null);
+  const sealed = await codec.encode(names.map((name) => defaultPayloadConverter.toPayload(env[name])));
+  const values = new Map(names.map((name, i) => [name, Buffer.from(ProtoPayload.encode(sealed[i]!).finish())]));
+  return Object.fromEntries(
+    Object.keys(env).map((name) => {
+      const bytes = values.get(name);
+      return [name, bytes ? { sealed: bytes.toString('base64') } : null];
+    }),
+  );
+}
+
+/** The values back; a row written before values were sealed holds a string, which is returned as it is. */
+export async function openEnv(
+  codec: PayloadCodec,
+  stored: Record<string, unknown>,
+): Promise<Record<string, string | null>> {
+  const entries = await Promise.all(
+    Object.entries(stored).map(async ([name, value]) => {
+      if (value === null || typeof value === 'string') return [name, value] as const;
+      const { sealed } = value as { sealed: string };
+      const [payload] = await codec.decode([ProtoPayload.decode(Buffer.from(sealed, 'base64'))]);
+      return [name, defaultPayloadConverter.fromPayload<string>(payload!)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}

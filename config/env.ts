@@ -179,6 +179,9 @@ export const envSchema = z
       .min(1)
       .optional()
       .describe('Cache root for the built Temporal dev server (default ~/.cache)'),
+    DATABASE_OWNER_URL: optionalUrl.describe(
+      "The schema owner `capstan migrate` connects as; it then lets DATABASE_URL's role (capstan_app) sign in with DATABASE_URL's password",
+    ),
   })
   .superRefine(checkTemporalAccess);
 
@@ -223,7 +226,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     // Secrets are named, never echoed: this message goes to stderr and log collectors.
-    const shown = /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL/.test(name)
+    const shown = /TOKEN|SECRET|KEY|PASSWORD|DATABASE_(OWNER_)?URL/.test(name)
       ? '(value hidden)'
       : JSON.stringify(source[name] ?? '');
     return `  ${name}=${shown}: ${issue.message}`;

@@ -1,50 +1,26 @@
 import { stdSerializers } from 'pino';
+import { verdictOn } from './secret-names.ts';
 
 export const CENSOR = '[redacted]';
 
-/** Names (lower case, without `_`, `-` or `.`) that hold a secret whatever their prefix: `clientSecret`, `api_access_token`, `x-api-key`. */
-const SECRET_SUFFIXES = [
-  'secret',
-  'password',
-  'passwd',
-  'passphrase',
-  'token',
-  'apikey',
-  'privatekey',
-  'secretkey',
-  'accesskey',
-  'signingkey',
-  'licencekey',
-  'licensekey',
-  'authorization',
-  'cookie',
-  'credentials',
-  'signature',
-  'databaseurl',
-];
-/** Names that hold a secret only on their own: `key` is, `idempotencyKey` and `attemptKey` are not. */
-const SECRET_NAMES = new Set(['key', 'pwd', 'bearer', 'jwt', 'dsn', 'credential']);
-
-const verdicts = new Map<string, boolean>();
-
-/** Whether a property of this name is censored in logs; remembered, since the same few names recur. */
+/** Whether a property of this name is censored in logs and dead letters (config/secret-names.ts says which). */
 export function isSecretKey(name: string): boolean {
-  let secret = verdicts.get(name);
-  if (secret === undefined) {
-    const plain = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-    secret = SECRET_NAMES.has(plain) || SECRET_SUFFIXES.some((suffix) => plain.endsWith(suffix));
-    if (verdicts.size < 10_000) verdicts.set(name, secret);
-  }
-  return secret;
+  return verdictOn(name) === 'secret';
 }
 
+/** `scheme://user:password@` — the password part of a connection string, whatever property holds it. */
+const URL_PASSWORD = /^([a-z][\w+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]+@/i;
+
 /**
- * The value with every secret-named property censored, at any depth. Nothing
- * is copied unless something is censored, so the usual log object costs one
- * walk and no allocation. Errors are serialized first (pino's own serializer),
- * so their enumerable properties and causes are walked too, wherever they sit.
+ * The value with every secret censored, at any depth: secret-named properties,
+ * every value of an environment map (`env`, `envBefore`: names stay, values go),
+ * and the password of any connection string. The one rule for logs and dead
+ * letters. Nothing is copied unless something is censored, so the usual log
+ * object costs one walk and no allocation. Errors are serialized first (pino's
+ * own serializer), so their enumerable properties and causes are walked too.
  */
 export function redactSecrets<T>(value: T, ancestors: object[] = []): T {
+  if (typeof value === 'string') return censorUrlPassword(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return redactSecrets(stdSerializers.err(value) as T, ancestors);
   // Dates, Buffers and the like print through toJSON.
@@ -54,13 +30,29 @@ export function redactSecrets<T>(value: T, ancestors: object[] = []): T {
   ancestors.push(value);
   let copy: Record<string, unknown> | undefined;
   const record = value as Record<string, unknown>;
+  const list = Array.isArray(record);
   for (const name in record) {
     if (!Object.hasOwn(record, name)) continue;
     const item = record[name];
-    const next = item != null && !Array.isArray(record) && isSecretKey(name) ? CENSOR : redactSecrets(item, ancestors);
-    if (next !== item)
-      (copy ??= (Array.isArray(record) ? [...record] : { ...record }) as Record<string, unknown>)[name] = next;
+    const verdict = list || item == null ? 'plain' : verdictOn(name);
+    const next =
+      verdict === 'secret'
+        ? CENSOR
+        : verdict === 'env' && typeof item === 'object'
+          ? censorValues(item as Record<string, unknown>)
+          : redactSecrets(item, ancestors);
+    if (next !== item) (copy ??= (list ? [...record] : { ...record }) as Record<string, unknown>)[name] = next;
   }
   ancestors.pop();
   return (copy ?? value) as T;
+}
+
+/** An environment map as names only: each set value censored, an unset one (null) left to say so. */
+function censorValues(map: Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(map)) return map.map(() => CENSOR) as never;
+  return Object.fromEntries(Object.entries(map).map(([name, v]) => [name, v == null ? v : CENSOR]));
+}
+
+function censorUrlPassword(text: string): string {
+  return text.includes('@') && text.includes('://') ? text.replace(URL_PASSWORD, `$1:${CENSOR}@`) : text;
 }

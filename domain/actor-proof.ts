@@ -95,6 +95,15 @@ export function signedArgs(secret: Uint8Array, type: string, workflowId: string,
   return [{ ...input, actor: { ...bare, proof } }, ...rest];
 }
 
+/** The arguments with the actor's proof taken out: what a dead letter keeps, since its retry signs again. */
+export function unsignedArgs(args: readonly unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  const actor = (first as { actor?: unknown } | undefined)?.actor;
+  if (!isActor(actor)) return [...args];
+  const { proof: _spent, ...bare } = actor;
+  return [{ ...(first as object), actor: bare }, ...rest];
+}
+
 /** `s1.<mac>`: for every run the schedule `scheduleId` starts with this type and input. */
 export function signSchedule(secret: Uint8Array, scheduleId: string, type: string, input: unknown): string {
   return `s1.${scheduleMac(secret, type, scheduleId, input).toString('base64url')}`;

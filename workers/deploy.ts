@@ -40,6 +40,7 @@ export function createDeployWorker(options: {
           logger: options.logger.child({ component: 'activities.breakers' }),
           settings: options.breakers,
         }),
+        codec: codecOf(options.dataConverter),
       }),
       ...createDeadLetterRecorder({
         sql: options.sql,

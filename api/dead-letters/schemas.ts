@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { redactSecrets } from '../../config/redact.ts';
 import type { DeadLetterRow } from '../../db/dead-letters.ts';
 import { deadLetterStatuses } from '../../db/dead-letters.ts';
 import { anyObject } from '../common-schemas.ts';
@@ -95,6 +96,7 @@ export function letterView(row: DeadLetterRow, webUiUrl: string | undefined, wit
       row.status === 'discarded'
         ? { reason: row.discard_reason, by: row.discarded_by, at: iso(row.discarded_at) }
         : null,
-    ...(withInput && { input: row.input_redacted }),
+    // Censored again as it is served: a letter recorded under an older, narrower rule shows no more than a new one.
+    ...(withInput && { input: redactSecrets(row.input_redacted) }),
   };
 }

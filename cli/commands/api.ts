@@ -9,6 +9,7 @@ import { actorSecret } from '../../db/installation.ts';
 import { createPool } from '../../db/pool.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { codecCorsOrigins } from '../../config/temporal.ts';
+import { checkLeastPrivilege } from '../least-privilege.ts';
 import { requireSetting } from '../settings.ts';
 import { Shutdown } from '../shutdown.ts';
 
@@ -23,6 +24,7 @@ export async function apiCommand(): Promise<void> {
       applicationName: 'capstan-api',
     });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
+    await checkLeastPrivilege(sql, env, logger);
     const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
     if (localKeyFile)
       logger.warn(

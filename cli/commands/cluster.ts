@@ -4,7 +4,8 @@ import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { migrateForApp } from '../../db/migrate.ts';
+import { localAppRolePassword } from '../local/app-role-password.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken } from '../../db/tokens.ts';
 import { temporalAccessOf } from '../../workers/connect.ts';
@@ -43,16 +44,17 @@ export async function clusterCommand(): Promise<void> {
     });
     shutdown.add('temporal server', () => temporal.stop());
     const temporalReady = Date.now();
-    await migrate(database.url);
+    // Migrations as the owner; the API and workers as capstan_app, with the password kept in the data directory.
+    const { appUrl } = await migrateForApp(database.url, await localAppRolePassword(dataDir));
 
     // Made here once (payload keys, platform token), so the API and workers read the same ones.
     await temporalAccessOf(env, temporal.address);
     const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
-    const sql = createPool({ url: database.url, max: 1, applicationName: 'capstan-cluster' });
+    const sql = createPool({ url: appUrl, max: 1, applicationName: 'capstan-cluster' });
     await ensurePlatformToken(sql, 'local-bootstrap', platformToken).finally(() => sql.end({ timeout: 5 }));
 
     const childEnv = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: appUrl,
       TEMPORAL_ADDRESS: temporal.address,
       CAPSTAN_DATA_DIR: dataDir,
     };

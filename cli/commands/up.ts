@@ -20,7 +20,9 @@ import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow } from '../../workers/start.ts';
 import type { Env } from '../../config/env.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { APP_ROLE } from '../../db/app-role.ts';
+import { migrateForApp } from '../../db/migrate.ts';
+import { localAppRolePassword } from '../local/app-role-password.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
@@ -83,15 +85,16 @@ export async function upCommand(): Promise<void> {
       const database = started.value;
       const temporalServer = startedTemporal.value;
 
-      const applied = await migrate(database.url).catch(
+      // Migrations run as the owner (DATABASE_URL's account, or the embedded server's); the stack as capstan_app.
+      const { applied, appUrl } = await migrateForApp(database.url, await localAppRolePassword(dataDir)).catch(
         advise(
-          `check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes`,
+          `check that ${env.DATABASE_URL ? 'the PostgreSQL at DATABASE_URL' : 'the embedded PostgreSQL'} is running and accepts writes${env.DATABASE_URL ? ', and that its account may create roles' : ''}`,
           'migrations failed',
         ),
       );
       if (applied.length) logger.info({ applied }, 'migrations applied');
 
-      const sql = createPool({ url: database.url, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
+      const sql = createPool({ url: appUrl, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
       shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
       const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
       await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
@@ -170,7 +173,7 @@ export async function upCommand(): Promise<void> {
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  Console       ${consoleStatus ? `${api.url}/console   (${consoleStatus})` : 'not built (no web/src/main.tsx)'}`,
       `  Codec server  ${api.url}/codec   (history is encrypted; the local Web UI decodes through it, others send a platform token)`,
-      `  PostgreSQL    ${redactPassword(database.url)}`,
+      `  PostgreSQL    ${redactPassword(database.url)}   (API and workers connect as ${APP_ROLE})`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
       `  Platform token (send as "Authorization: Bearer …"):`,

@@ -12,6 +12,7 @@ import { createPool, waitForDatabase } from '../../db/pool.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { parseQueues } from '../../workers/queues.ts';
+import { checkLeastPrivilege } from '../least-privilege.ts';
 import { requireSetting } from '../settings.ts';
 import { Shutdown } from '../shutdown.ts';
 
@@ -29,6 +30,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
     });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     await waitForDatabase(sql, { onWait: (ms) => logger.warn({ waitedMs: ms }, 'waiting for PostgreSQL') });
+    await checkLeastPrivilege(sql, env, logger);
     const { access, localKeyFile } = await temporalAccessOf(env, requireSetting(env, 'TEMPORAL_ADDRESS'));
     if (localKeyFile)
       logger.warn(

@@ -3,8 +3,10 @@ import { CleverClient } from '../../activities/clever-cloud/client.ts';
 import { createDeployActivities } from '../../activities/deploys.ts';
 import { createBreakers } from '../../activities/breaker.ts';
 import { createLogger } from '../../config/logger.ts';
+import { keyringOf } from '../../config/payload-keys.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
+import { EncryptionCodec } from '../../workers/codec.ts';
 import { unique } from '../support/stack.ts';
 
 let sql: Sql;
@@ -18,7 +20,8 @@ beforeAll(async () => {
   const logger = createLogger({ level: 'silent' });
   // Breakers off: these tests count the calls each activity makes on its own (test/failure/breakers.test.ts covers them).
   const breakers = createBreakers({ sql, logger, settings: { enabled: false } });
-  activities = createDeployActivities({ sql, logger, client, breakers });
+  const codec = new EncryptionCodec(keyringOf(inject('payloadKeys')));
+  activities = createDeployActivities({ sql, logger, client, breakers, codec });
 });
 afterAll(async () => {
   await sandbox.close();

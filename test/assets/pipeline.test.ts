@@ -44,7 +44,7 @@ describe.each(['fs', 's3'] as const)('front-end assets on the %s origin', (kind)
     await assets?.close();
     await source?.remove();
     // The live pointer is installation-wide: the next origin starts from nothing.
-    await stack.sql`truncate asset_switches, asset_live, asset_builds`;
+    await stack.ownerSql`truncate asset_switches, asset_live, asset_builds`;
   });
 
   const api = (path: string, init: { method?: string; body?: unknown } = {}) =>

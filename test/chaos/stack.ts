@@ -12,7 +12,8 @@ import { createLogger } from '../../config/logger.ts';
 import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../db/embedded.ts';
 import { actorSecret } from '../../db/installation.ts';
-import { migrate } from '../../db/migrate.ts';
+import { migrateForApp } from '../../db/migrate.ts';
+import { newAppRolePassword } from '../../db/app-role.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
@@ -97,8 +98,8 @@ async function build(
   const pgOptions = { dataDir: join(workDir, 'postgres'), port: pgPort };
   let database: EmbeddedDatabase | undefined = await startEmbeddedDatabase(pgOptions);
   closers.push(() => database?.stop() ?? Promise.resolve());
-  const databaseUrl = database.url;
-  await migrate(databaseUrl);
+  // API and workers connect as the application role, as in production; only the migration is the owner's.
+  const databaseUrl = (await migrateForApp(database.url, newAppRolePassword())).appUrl;
 
   const temporal = await startTemporal(options.temporal, workDir, closers);
   const payloadKeys = generatePayloadKeys('chaos');

@@ -31,13 +31,14 @@ let databaseUrl: string;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  const shared = inject('databaseUrl');
+  const shared = inject('ownerDatabaseUrl');
   const suffix = randomUUID().slice(0, 8);
   const admin = postgres(shared, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database capstan_cluster_${suffix}`);
   await admin.end();
-  databaseUrl = shared.replace(/\/capstan$/, `/capstan_cluster_${suffix}`);
-  await migrate(databaseUrl);
+  await migrate(shared.replace(/\/capstan$/, `/capstan_cluster_${suffix}`));
+  // The workers connect as the application does: the app role (enabled by the run's global setup).
+  databaseUrl = inject('databaseUrl').replace(/\/capstan$/, `/capstan_cluster_${suffix}`);
   cluster = await startTemporalCluster({
     postgres: postgresAccess(shared),
     dir: join(tmpdir(), `capstan-cluster-${suffix}`),

@@ -13,7 +13,8 @@ import { licenceSettings, type LicenceSettings } from '../../config/licence.ts';
 import { createLogger } from '../../config/logger.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { migrateForApp } from '../../db/migrate.ts';
+import { newAppRolePassword } from '../../db/app-role.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
@@ -50,9 +51,9 @@ export async function startContractStack(log: (line: string) => void = console.e
       () => temporal.stop(),
       () => database.stop(),
     );
-    await migrate(database.url);
-
-    const sql = createPool({ url: database.url, max: 10, applicationName: 'capstan-contract' });
+    // API and workers connect as the application role, as in production; only the migration is the owner's.
+    const databaseUrl = (await migrateForApp(database.url, newAppRolePassword())).appUrl;
+    const sql = createPool({ url: databaseUrl, max: 10, applicationName: 'capstan-contract' });
     stops.push(() => sql.end({ timeout: 5 }));
     const platformToken = issueToken().plaintext;
     await ensurePlatformToken(sql, `contract-${randomUUID()}`, platformToken);

@@ -30,7 +30,7 @@ describe.each(['fs', 's3'] as const)('an assets worker killed between upload and
     origin?.close();
     await assets?.close();
     await source?.remove();
-    await stack.sql`truncate asset_switches, asset_live, asset_builds`;
+    await stack.ownerSql`truncate asset_switches, asset_live, asset_builds`;
   });
 
   it('leaves the old build live, and the retried run switches to the new one', async () => {

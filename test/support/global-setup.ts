@@ -7,7 +7,8 @@ import { loadEnv } from '../../config/env.ts';
 import { startTemporalDevServer } from '../../cli/local/temporal-server.ts';
 import { postgresAccess, startTemporalCluster } from '../../cli/local/temporal-cluster.ts';
 import { startEmbeddedDatabase } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { migrate, migrateForApp } from '../../db/migrate.ts';
+import { newAppRolePassword } from '../../db/app-role.ts';
 import postgres from 'postgres';
 import { bundleWorkflowsToFile } from '../../workers/bundle.ts';
 import { generatePayloadKeys } from '../../config/payload-keys.ts';
@@ -18,7 +19,10 @@ export const TEST_NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The application's connection: the app role (capstan_app), rows only, as API and workers connect in production. */
     databaseUrl: string;
+    /** The schema owner's (a superuser here): migrations, new databases, fixtures the application could not make. */
+    ownerDatabaseUrl: string;
     workflowBundlePath: string;
     /** A second database for the one file that changes installation-wide state (the licence). */
     isolatedDatabaseUrl: string;
@@ -69,22 +73,23 @@ export default async function setup(project: TestProject) {
     Awaited<ReturnType<typeof startEmbeddedDatabase>>,
     string,
   ];
-  const isolatedDatabaseUrl = database.url.replace(/\/capstan$/, '/capstan_isolated');
+  let databaseUrl = '';
   try {
-    await migrate(database.url);
+    databaseUrl = (await migrateForApp(database.url, newAppRolePassword())).appUrl;
     const admin = postgres(database.url, { max: 1, onnotice: () => {} });
     await admin`create database capstan_isolated`;
     await admin.end();
-    await migrate(isolatedDatabaseUrl);
+    await migrate(database.url.replace(/\/capstan$/, '/capstan_isolated'));
   } catch (err) {
     await teardown();
     setupFailed(err);
   }
 
   project.provide('temporalAddress', temporal.address);
-  project.provide('databaseUrl', database.url);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('ownerDatabaseUrl', database.url);
   project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('isolatedDatabaseUrl', isolatedDatabaseUrl);
+  project.provide('isolatedDatabaseUrl', databaseUrl.replace(/\/capstan$/, '/capstan_isolated'));
   project.provide('payloadKeys', generatePayloadKeys('test-run'));
   project.provide('testTarget', target);
 

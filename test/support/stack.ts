@@ -37,7 +37,11 @@ export interface TestStack {
   access: TemporalAccess;
   /** CAPSTAN_PAYLOAD_KEYS for `capstan` processes a test starts. */
   payloadKeys: string;
+  /** The application's connection (the app role, capstan_app): what `sql`, the API and every worker use. */
   databaseUrl: string;
+  /** The schema owner's connection, for fixtures the application may not make (truncating a table). */
+  ownerDatabaseUrl: string;
+  ownerSql: Sql;
   workflowBundlePath: string;
   logger: Logger;
   app: CapstanApp;
@@ -112,10 +116,12 @@ export function useStack(options: StackOptions = {}): TestStack {
   beforeAll(async () => {
     stack.temporalAddress = inject('temporalAddress');
     stack.databaseUrl = options.ownDatabase
-      ? await freshDatabase(inject('databaseUrl'))
+      ? await freshDatabase()
       : options.isolatedDatabase
         ? inject('isolatedDatabaseUrl')
         : inject('databaseUrl');
+    stack.ownerDatabaseUrl = ownerOf(stack.databaseUrl);
+    stack.ownerSql = createPool({ url: stack.ownerDatabaseUrl, max: 2, applicationName: 'capstan-test-owner' });
     stack.workflowBundlePath = inject('workflowBundlePath');
     stack.namespace = testNamespace();
     stack.payloadKeys = inject('payloadKeys');
@@ -194,20 +200,27 @@ export function useStack(options: StackOptions = {}): TestStack {
     await workers?.shutdown();
     await stack.temporal?.connection.close();
     await stack.sql?.end({ timeout: 5 });
+    await stack.ownerSql?.end({ timeout: 5 });
     for (const close of closers) await close();
   });
 
   return stack;
 }
 
-async function freshDatabase(sharedUrl: string): Promise<string> {
+/** A database of its own, migrated by the owner; the application's URL to it (the role is the cluster's, enabled once). */
+async function freshDatabase(): Promise<string> {
   const name = `capstan_${randomUUID().slice(0, 8)}`;
-  const admin = postgres(sharedUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(inject('ownerDatabaseUrl'), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = sharedUrl.replace(/\/capstan$/, `/${name}`);
-  await migrate(url);
-  return url;
+  await migrate(inject('ownerDatabaseUrl').replace(/\/capstan$/, `/${name}`));
+  return inject('databaseUrl').replace(/\/capstan$/, `/${name}`);
+}
+
+/** The owner's connection to the database an application URL of this run names. */
+function ownerOf(appUrl: string): string {
+  const database = new URL(appUrl).pathname;
+  return inject('ownerDatabaseUrl').replace(/\/capstan$/, database);
 }
 
 /** A unique suffix for names and emails, so files sharing the database never collide. */

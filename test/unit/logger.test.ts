@@ -33,6 +33,12 @@ describe('log redaction', () => {
       'oauth_signature',
       'refresh_token',
       'credentials',
+      'SECRET_KEY_BASE',
+      'SESSION_KEY',
+      'SENTRY_DSN',
+      'REDIS_URL',
+      'proof',
+      'actorProof',
     ];
     const kept = [
       'idempotencyKey',
@@ -47,6 +53,9 @@ describe('log redaction', () => {
       'url',
       'status',
       'keys',
+      'NODE_ENV',
+      'env',
+      'redisUrl',
     ];
     expect(secret.filter((k) => !isSecretKey(k))).toEqual([]);
     expect(kept.filter((k) => isSecretKey(k))).toEqual([]);
@@ -62,6 +71,28 @@ describe('log redaction', () => {
       keep: 'k',
     });
     expect(input.a.b.c.d.clientSecret).toBe('x'); // the caller's object is untouched
+  });
+
+  it('keeps the names of an environment map and censors its values, and any connection string password', () => {
+    const input = {
+      deploy: { env: { MODE: 'stable', SECRET_KEY_BASE: 'k1', GONE: null }, envBefore: { MODE: 'k2' } },
+      NODE_ENV: 'production',
+      actor: { type: 'User', id: '1', proof: 'k3' },
+      notes: ['redis://:k4@cache:6379/0', 'postgres://capstan:k5@db/capstan?ssl=true', 'https://host:8080/a@b'],
+    };
+    expect(redactSecrets(input)).toEqual({
+      deploy: {
+        env: { MODE: '[redacted]', SECRET_KEY_BASE: '[redacted]', GONE: null },
+        envBefore: { MODE: '[redacted]' },
+      },
+      NODE_ENV: 'production',
+      actor: { type: 'User', id: '1', proof: '[redacted]' },
+      notes: [
+        'redis://:[redacted]@cache:6379/0',
+        'postgres://capstan:[redacted]@db/capstan?ssl=true',
+        'https://host:8080/a@b',
+      ],
+    });
   });
 
   it('cuts cycles and serializes errors, censoring their properties and causes', () => {

@@ -7,6 +7,7 @@ import { searchAttributes } from '../../config/search-attributes.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
 import { progressQuery } from '../../contracts/deploys.ts';
 import type { DeployInput } from '../../contracts/deploys.ts';
+import { openEnv } from '../../activities/sealed-input.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ clever: true });
@@ -138,12 +139,11 @@ describe('deployApplication under a misbehaving API', () => {
     ).result();
     expect(outcome.status).toBe('rolled_back');
     expect(Object.fromEntries(sandboxApp.env)).toEqual({ MODE: 'stable' });
-    const [row] =
-      await stack.sql`select env_changes, env_before from deployments where app_id = ${appId} and commit = '2222bbbb'`;
-    expect(row).toEqual({
-      env_changes: { MODE: 'experimental', NEW_FLAG: 'on' },
-      env_before: { MODE: 'stable', NEW_FLAG: null },
-    });
+    const [row] = await stack.sql<{ env_changes: Record<string, unknown>; env_before: Record<string, unknown> }[]>`
+      select env_changes, env_before from deployments where app_id = ${appId} and commit = '2222bbbb'`;
+    // The row keeps the names in clear and the values sealed with the payload keys.
+    expect(await openEnv(stack.access.codec, row!.env_changes)).toEqual({ MODE: 'experimental', NEW_FLAG: 'on' });
+    expect(await openEnv(stack.access.codec, row!.env_before)).toEqual({ MODE: 'stable', NEW_FLAG: null });
   });
 
   it('with half the answers 5xx, every deploy still ends by its deadline and the calls stay bounded', async () => {
