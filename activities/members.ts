@@ -126,7 +126,10 @@ export function createMemberActivities({
       .catch(finalIfPermanent);
   }
 
+  /** A token is made by the user it acts as, never for them: an administrator only lists and revokes. */
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
+    if (cmd.actor.type !== 'User' || cmd.actor.id !== String(cmd.userId))
+      refuse('Forbidden', 'A user makes tokens for themselves only, with their own token.');
     return sql
       .begin(async (tx) => {
         const [member] =

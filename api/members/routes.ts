@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { issueToken } from '../../db/tokens.ts';
+import { issueToken, type Principal } from '../../db/tokens.ts';
 import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
+import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
@@ -31,6 +32,13 @@ const tokenView = (t: AccessTokenRecord) => ({
   revoked_at: t.revokedAt,
   expires_at: t.expiresAt,
 });
+
+/** The caller's own user: a token for anyone else is refused before any workflow starts. */
+function ownUserId(principal: Principal, asked: number | undefined): number {
+  if (principal.kind !== 'user' || (asked !== undefined && asked !== principal.userId))
+    throw new ProblemError('forbidden', 'A user makes tokens for themselves only, with their own token.');
+  return principal.userId;
+}
 
 export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -173,9 +181,11 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       method: 'post',
       path: '/v1/accounts/{id}/access_tokens',
       operationId: 'createAccessToken',
-      summary: 'Create a token for a member (administrators); shown once',
+      summary: 'Make yourself another token for this account (members); shown once',
+      description:
+        'A token is made by the user it acts as, with their own token: nobody, administrators and platform tokens included, makes one for another person.',
       security,
-      middleware: accountAccess({ sql, roles: admins }),
+      middleware: accountAccess({ sql }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createTokenBody) },
       responses: {
         201: {
@@ -198,7 +208,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
       const body = c.req.valid('json');
-      const userId = body.user_id;
+      const userId = ownUserId(principal, body.user_id);
       const token = issueToken();
       const { result, replayed } = await runWrite(temporal, {
         entry: workflows.createAccessToken,

@@ -34,7 +34,8 @@ export const createTokenBody = z
     name: apiText(createAccessTokenInput.shape.name),
     user_id: createAccessTokenInput.shape.userId
       .max(Number.MAX_SAFE_INTEGER)
-      .openapi({ description: 'The member the token acts as' }),
+      .optional()
+      .openapi({ description: 'Your own user id, if sent: a token is made only for the user asking' }),
     expires_at: futureInstant
       .optional()
       .openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
@@ -48,9 +49,4 @@ export const memberLinks = {
     parameters: { id: '$request.path.id', userId: '$response.body#/user_id' },
   },
   Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
-  CreateToken: {
-    operationId: 'createAccessToken',
-    parameters: { id: '$request.path.id' },
-    requestBody: { name: 'linked', user_id: '$response.body#/user_id' },
-  },
 };

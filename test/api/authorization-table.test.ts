@@ -59,7 +59,7 @@ export const authorizationTable: AuthorizationTable = {
   'PATCH /v1/accounts/{id}/members/{userId}': 'administrator',
   'DELETE /v1/accounts/{id}/members/{userId}': 'administrator',
   'GET /v1/accounts/{id}/access_tokens': 'administrator',
-  'POST /v1/accounts/{id}/access_tokens': 'administrator',
+  'POST /v1/accounts/{id}/access_tokens': 'member',
   'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': 'administrator',
 
   'GET /v1/accounts/{id}/invitations': 'administrator',

@@ -134,7 +134,11 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     body: { email: `${unique('pending')}@example.test`, role: 'agent' },
   });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-  const token = await account.api('POST', `${base}/access_tokens`, { body: { name: 'spare', user_id: agent.userId } });
+  // A token is made by its holder: the agent's own spare.
+  const token = await call(stack.api.url, 'POST', `${base}/access_tokens`, {
+    token: agent.token,
+    body: { name: 'spare' },
+  });
   expect(token.status, JSON.stringify(token.body)).toBe(201);
   return {
     ...account,
@@ -164,8 +168,9 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   expect(suspend.status, JSON.stringify(suspend.body)).toBe(200);
 
   const userToken = async (name: string) => {
-    const made = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
-      body: { name, user_id: a.agentId },
+    const made = await call(stack.api.url, 'POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      token: a.agentToken,
+      body: { name },
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     return made.body as { id: number; token: string };
