@@ -9,14 +9,17 @@ declare module 'hono' {
   }
 }
 
-/** The token from `Authorization: Bearer …` or Chatwoot's `api_access_token` header. */
+/**
+ * The token from `Authorization: Bearer …` or Chatwoot's `api_access_token` header. Both may come only
+ * carrying the same token: two different credentials on one request are refused (401), never one picked.
+ */
 export function readToken(headers: { header(name: string): string | undefined }): string | undefined {
   const authorization = headers.header('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1];
-  }
-  return headers.header('api_access_token')?.trim() || undefined;
+  const bearer = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  const chatwoot = headers.header('api_access_token')?.trim() || undefined;
+  if (authorization && chatwoot !== undefined && bearer !== chatwoot)
+    throw new ProblemError('unauthenticated', 'Send one token: `Authorization` and `api_access_token` differ.');
+  return authorization ? bearer : chatwoot;
 }
 
 const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
