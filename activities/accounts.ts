@@ -1,7 +1,7 @@
 import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from '../contracts/accounts.ts';
-import { finalIfPermanent } from './failures.ts';
+import { finalIfPermanent, refuse } from './failures.ts';
 
 export interface AccountActivityDeps {
   sql: Sql;
@@ -10,6 +10,8 @@ export interface AccountActivityDeps {
 
 export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
   /**
+   * The administrator is always a new user: the token this makes is their first credential, never a
+   * credential of someone who exists (a race with another insert of the email fails on its unique index).
    * The account's idempotency key makes a retried attempt (worker killed after
    * commit, before Temporal heard of it) find the account it already made
    * instead of making a second one.
@@ -19,13 +21,13 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
     const [row] = await sql<CreatedRow[]>`
       with account as (
         insert into accounts (name, locale, idempotency_key)
-        values (${cmd.name}, ${cmd.locale}, ${cmd.idempotencyKey})
+        select ${cmd.name}, ${cmd.locale}, ${cmd.idempotencyKey}
+         where not exists (select 1 from users where lower(email) = lower(${cmd.admin.email}))
         on conflict (idempotency_key) do nothing
         returning id, name
       ), admin as (
         insert into users (name, email)
         select ${cmd.admin.name}, ${cmd.admin.email} where exists (select 1 from account)
-        on conflict ((lower(email))) do update set updated_at = users.updated_at
         returning id, email, name
       ), membership as (
         insert into account_users (account_id, user_id, role)
@@ -42,8 +44,9 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       select account.id as account_id, account.name as account_name, admin.id as admin_id, admin.email, admin.name as admin_name
         from account, admin`.catch(finalIfPermanent);
 
-    // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an older run.
-    const found = row ?? (await existing(sql, cmd.idempotencyKey));
+    // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an
+    // older run; or the email has a user, who is never given a token made by someone else.
+    const found = row ?? (await existing(sql, cmd.idempotencyKey)) ?? refuse('Conflict', EMAIL_TAKEN);
     // A retry of this very run (worker killed after commit) finds the token it stored: the caller may still hand it out.
     const [stored] = row
       ? [{ n: 1 }]
@@ -77,7 +80,10 @@ function toResult(row: CreatedRow, created: boolean, tokenStored: boolean): Prov
   };
 }
 
-async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow> {
+const EMAIL_TAKEN =
+  'This email already has a user: provision the account with a new administrator, then invite them (they accept with their own token).';
+
+async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow | undefined> {
   const [row] = await sql<CreatedRow[]>`
     select a.id as account_id, a.name as account_name, u.id as admin_id, u.email, u.name as admin_name
       from accounts a
@@ -86,6 +92,5 @@ async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow> {
      where a.idempotency_key = ${idempotencyKey}
      order by au.id
      limit 1`;
-  if (!row) throw new Error(`account with idempotency key ${idempotencyKey} has no administrator`);
   return row;
 }
