@@ -17,6 +17,8 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
    * instead of making a second one.
    */
   async function createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult> {
+    // A platform app may act on what it made from then on (its permissibles).
+    const appId = cmd.actor.type === 'PlatformApp' ? Number(cmd.actor.id) : null;
     // One statement, so one round trip and one implicit transaction: either every row lands or none.
     const [row] = await sql<CreatedRow[]>`
       with account as (
@@ -35,6 +37,11 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       ), token as (
         insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by)
         select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`} from account, admin
+      ), permit as (
+        insert into platform_app_permissibles (platform_app_id, permissible_type, permissible_id)
+        select ${appId}::bigint, made.type, made.id
+          from account, admin, lateral (values ('Account', account.id), ('User', admin.id)) as made (type, id)
+         where ${appId}::bigint is not null
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,

@@ -11,6 +11,7 @@ import type {
   RemoveMemberInput,
   RevokeAccessTokenInput,
 } from '../contracts/members.ts';
+import { actingApp, appMay, permit } from '../db/permissibles.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit, takeSeat } from './membership.ts';
 
@@ -46,10 +47,21 @@ export function createMemberActivities({
       .begin(async (tx) => {
         const [account] = await tx`select id from accounts where id = ${cmd.accountId}`;
         if (!account) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
-        const [user] = await tx<{ id: number; name: string; email: string }[]>`
+        const app = await actingApp(tx, cmd.actor);
+        if (!(await appMay(tx, app, 'Account', cmd.accountId)))
+          refuse('Forbidden', `This platform app did not make account ${cmd.accountId}.`);
+        const [made] = await tx<{ id: number; name: string; email: string }[]>`
           insert into users (name, email) values (${cmd.name}, ${cmd.email})
-          on conflict ((lower(email))) do update set updated_at = users.updated_at
+          on conflict ((lower(email))) do nothing
           returning id, name, email`;
+        if (made && app) await permit(tx, app.id, 'User', made.id);
+        const [user] = made
+          ? [made]
+          : await tx<{ id: number; name: string; email: string }[]>`
+              select id, name, email from users where lower(email) = ${cmd.email}`;
+        // A user made elsewhere is linked only by the operator: an app acts on the users it made.
+        if (!made && !(await appMay(tx, app, 'User', user!.id)))
+          refuse('Forbidden', 'This platform app did not make the user with this email: invite them instead.');
         await takeSeat(tx, seatState, licence, user!.id);
         const [inserted] = await tx<{ role: Member['role'] }[]>`
           insert into account_users (account_id, user_id, role, inviter_id)

@@ -29,7 +29,13 @@ export function displayPrefix(plaintext: string): string {
 export type Role = 'administrator' | 'agent';
 
 export type Principal =
-  | { kind: 'platform'; tokenId: number; appId: number }
+  | {
+      kind: 'platform';
+      tokenId: number;
+      appId: number;
+      /** The operator's app (the bootstrap token's): acts on everything; other apps on what they made only. */
+      operator: boolean;
+    }
   | {
       kind: 'user';
       tokenId: number;
@@ -66,6 +72,8 @@ export interface TokenFacts {
   super_admin: boolean | null;
   role: Role | null;
   account_status: 'active' | 'suspended' | null;
+  /** A platform token of the operator's app. */
+  operator: boolean | null;
 }
 
 /** The facts of the token with this hash, or of every token shown by this prefix (at most 20). */
@@ -78,8 +86,9 @@ export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: st
            u.type = 'SuperAdmin' or exists (
              select 1 from super_admin_grants g where g.user_id = u.id and g.ended_at is null and g.expires_at > now()
            ) as super_admin,
-           au.role, a.status as account_status
+           au.role, a.status as account_status, p.operator
       from access_tokens t
+      left join platform_apps p on t.owner_type = 'PlatformApp' and p.id = t.owner_id
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
       left join account_users au on t.owner_type = 'User' and au.account_id = t.account_id and au.user_id = t.owner_id
       left join accounts a on a.id = t.account_id
@@ -93,7 +102,10 @@ export function classifyToken(row: TokenFacts): TokenLookup {
   if (row.revoked) return { outcome: 'revoked', tokenId: row.id };
   if (row.expired) return { outcome: 'expired', tokenId: row.id };
   if (row.owner_type === 'PlatformApp')
-    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id } };
+    return {
+      outcome: 'ok',
+      principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id, operator: row.operator === true },
+    };
   const superAdmin = row.super_admin === true;
   const accountId = Number(row.account_id);
   if (!row.role && !superAdmin) return { outcome: 'not_a_member', tokenId: row.id, accountId };
@@ -116,14 +128,14 @@ export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLoo
 }
 
 /**
- * Makes sure a platform app holds the given token (the local stack's bootstrap
+ * Makes sure the operator's platform app holds the given token (the bootstrap
  * token). Runs at start-up, before any workflow can, so it writes directly.
  */
 export async function ensurePlatformToken(sql: Sql, appName: string, plaintext: string): Promise<void> {
   await sql.begin(async (tx) => {
     const [app] = await tx<{ id: number }[]>`
-      insert into platform_apps (name) values (${appName})
-      on conflict (name) do update set name = excluded.name
+      insert into platform_apps (name, operator) values (${appName}, true)
+      on conflict (name) do update set operator = true
       returning id`;
     await tx`
       insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name)

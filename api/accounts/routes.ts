@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findAccount, listAccounts } from '../../db/accounts.ts';
+import { permittedIds } from '../../db/permissibles.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -20,7 +21,7 @@ const provisionRoute = createRoute({
   description:
     'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
-  middleware: platformAccess(),
+  middleware: platformAccess('', { anyApp: true }),
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
@@ -82,7 +83,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       operationId: 'listAccounts',
       summary: 'The accounts this token sees, newest first',
       description:
-        'A platform token or a super admin sees every account; a user token the accounts its user belongs to.',
+        "The operator's platform token or a super admin sees every account, another platform token the accounts its app made; a user token the account it was made for.",
       security,
       request: { query: pageQuery },
       responses: { 200: { description: 'A page', content: { 'application/json': { schema: pageOf(account) } } } },
@@ -91,9 +92,16 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       const principal = c.get('principal');
       const q = c.req.valid('query');
       // A user token acts in the account it was made for only, whatever else its user belongs to.
-      const seesAll = principal.kind === 'platform' || principal.superAdmin;
+      const only =
+        principal.kind === 'platform'
+          ? principal.operator
+            ? undefined
+            : await permittedIds(sql, principal.appId, 'Account')
+          : principal.superAdmin
+            ? undefined
+            : [...principal.roles.keys()];
       const rows = await listAccounts(sql, {
-        only: seesAll ? undefined : [...principal.roles.keys()],
+        only,
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });

@@ -55,11 +55,19 @@ export function requirePlatform(
 
 /**
  * Guards a platform-token route. Runs before request validation, as `accountAccess` does, so a user token
- * is refused 403 whatever it sends, not told what a valid body would be.
+ * is refused 403 whatever it sends, not told what a valid body would be. Only the operator's token (the
+ * bootstrap one) passes, unless the route acts on what an app makes (`anyApp`: provisioning, adding a member,
+ * where `accountAccess` and the workflow keep an app to the accounts and users it made).
  */
-export function platformAccess(hint = ''): MiddlewareHandler {
+export function platformAccess(hint = '', { anyApp = false }: { anyApp?: boolean } = {}): MiddlewareHandler {
   return async function checkPlatformAccess(c, next) {
-    requirePlatform(c.get('principal'), hint);
+    const principal = c.get('principal');
+    requirePlatform(principal, hint);
+    if (!anyApp && !principal.operator)
+      throw new ProblemError(
+        'forbidden',
+        "This endpoint is the platform operator's (the bootstrap token): a platform app acts only on the accounts and users it made.",
+      );
     await next();
   };
 }

@@ -71,7 +71,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       security,
       middleware: [
         accountAccess({ sql }),
-        platformAccess('Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        platformAccess('Administrators invite members: POST /v1/accounts/{id}/invitations.', { anyApp: true }),
       ],
       summary: 'Add a member directly (platform token)',
       description:

@@ -205,7 +205,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       security,
       description:
         'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
-      middleware: [accountAccess({ sql, whileSuspended: 'allow' }), platformAccess()],
+      middleware: [accountAccess({ sql, whileSuspended: 'allow' }), platformAccess('', { anyApp: true })],
       request: { params: accountParam, body: jsonBody(statusBody) },
       responses: {
         200: jsonContent(

@@ -146,18 +146,19 @@ describe('suspended accounts', () => {
 
 describe('platform tokens', () => {
   it('are created, rotated and revoked without a restart; the old one stops', async () => {
+    // An app's token reads the accounts it made (none yet); managing tokens is the operator's.
     const made = await platform()('POST', '/v1/platform/tokens', { app: unique('app'), name: 'ci' });
     expect(made.status).toBe(201);
-    expect((await as(made.body.token)('GET', '/v1/platform/tokens')).status).toBe(200);
+    expect((await as(made.body.token)('GET', '/v1/accounts')).status).toBe(200);
 
-    const rotated = await as(made.body.token)('POST', `/v1/platform/tokens/${made.body.id}/rotate`, {});
+    const rotated = await platform()('POST', `/v1/platform/tokens/${made.body.id}/rotate`, {});
     expect(rotated.status).toBe(201);
     expect(rotated.body).toMatchObject({ app: made.body.app, name: 'ci' });
-    expect((await as(made.body.token)('GET', '/v1/platform/tokens')).status).toBe(401);
-    expect((await as(rotated.body.token)('GET', '/v1/platform/tokens')).status).toBe(200);
+    expect((await as(made.body.token)('GET', '/v1/accounts')).status).toBe(401);
+    expect((await as(rotated.body.token)('GET', '/v1/accounts')).status).toBe(200);
 
     expect((await platform()('DELETE', `/v1/platform/tokens/${rotated.body.id}`)).body.revoked_at).not.toBeNull();
-    expect((await as(rotated.body.token)('GET', '/v1/platform/tokens')).status).toBe(401);
+    expect((await as(rotated.body.token)('GET', '/v1/accounts')).status).toBe(401);
     const audit =
       await stack.sql`select action from audit_log where subject_type = 'PlatformToken' and subject_id in (${String(made.body.id)}, ${String(rotated.body.id)}) order by id`;
     expect(audit.map((r) => r.action)).toEqual([
