@@ -107,10 +107,10 @@ function platformOnly(
         'unauthenticated',
         found.outcome === 'revoked' ? 'This access token has been revoked.' : 'This access token is not known.',
       );
-    if (found.principal.kind !== 'platform')
+    if (found.principal.kind !== 'platform' || !found.principal.operator)
       throw new ProblemError(
         'forbidden',
-        "The codec server answers platform tokens only: decoding shows every account's data.",
+        "The codec server answers the operator's platform tokens only: decoding shows every account's data.",
       );
     c.set('principal', found.principal);
     await next();

@@ -74,6 +74,9 @@ describe('a platform token acts only on the accounts and users its app made', ()
       const res = await app(method, path, body);
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(403);
     }
+    // Nor does the codec server decode every account's payloads for it.
+    const decode = await app('POST', '/codec/decode', { payloads: [] });
+    expect(decode.status, JSON.stringify(decode.body)).toBe(403);
     const [user] = await stack.sql`select credentials_reset_at from users where id = ${victim.adminId}`;
     expect(user!.credentials_reset_at).toBeNull();
     // The operator's token still reaches everything.
