@@ -61,6 +61,7 @@ import type {
 } from './webhooks.ts';
 
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
+import type { IssueSignInLinkInput, RedeemSignInLinkInput, SignedIn, SignInLinkRecord } from './sign-in-links.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
@@ -119,6 +120,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
   operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
   resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
+  issueSignInLink(cmd: Run<IssueSignInLinkInput>): Promise<SignInLinkRecord>;
+  redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
 }
 
 interface App {

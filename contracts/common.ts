@@ -8,7 +8,7 @@ import { lazySchema } from './lazy.ts';
  */
 export const actor = lazySchema(() =>
   z.object({
-    type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation']),
+    type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation', 'SignInLink']),
     id: z.string().min(1).max(200),
     proof: z.string().max(100).optional(),
   }),

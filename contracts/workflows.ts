@@ -22,6 +22,7 @@ import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
 import { resetBreakerInput, type BreakerReset } from './breakers.ts';
+import * as signIn from './sign-in-links.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -429,6 +430,25 @@ export const workflows = {
     summary: () => 'Delete asset builds beyond retention and files no kept build references',
     executionTimeout: '1 hour',
     id: ({ key }: { key: string }) => `assets-gc:${key}`,
+  }),
+  /** Keyed by the request: an operator's one-time sign-in link for one user in one account. */
+  issueSignInLink: entry<signIn.SignInLinkRecord>()({
+    type: 'issueSignInLink',
+    taskQueue: core,
+    input: signIn.issueSignInLinkInput,
+    summary: (i) => `Issue a one-time sign-in link for ${i.email} in account ${i.accountId}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ key }: { key: string }) => `sign-in-link:${key}`,
+  }),
+  /** Keyed by the link's hash: redeeming twice is one run, and the second answer carries no token. */
+  redeemSignInLink: entry<signIn.SignedIn>()({
+    type: 'redeemSignInLink',
+    taskQueue: core,
+    input: signIn.redeemSignInLinkInput,
+    summary: () => 'Redeem a one-time sign-in link',
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `sign-in-link-redeem:${key}`,
   }),
 } as const;
 

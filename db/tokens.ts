@@ -22,6 +22,9 @@ export function issueToken(prefix = TOKEN_PREFIX): IssuedToken {
 /** The one-time secret of an invitation link. */
 export const issueInvitationSecret = (): IssuedToken => issueToken('inv_');
 
+/** The one-time secret of an operator's sign-in link. */
+export const issueSignInSecret = (): IssuedToken => issueToken('sil_');
+
 export function displayPrefix(plaintext: string): string {
   return plaintext.slice(0, TOKEN_PREFIX.length + 8);
 }

@@ -26,6 +26,7 @@ import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triag
 import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
+import { issueSignInLink, redeemSignInLink } from './sign-in-links.ts';
 
 export {
   provisionAccount,
@@ -65,6 +66,8 @@ export {
   buildAssets,
   rollbackAssets,
   collectAssetGarbage,
+  issueSignInLink,
+  redeemSignInLink,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -108,5 +111,8 @@ export type Implemented = Conforms<{
   buildAssets: typeof buildAssets;
   rollbackAssets: typeof rollbackAssets;
   collectAssetGarbage: typeof collectAssetGarbage;
+
+  issueSignInLink: typeof issueSignInLink;
+  redeemSignInLink: typeof redeemSignInLink;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

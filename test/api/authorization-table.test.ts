@@ -86,6 +86,8 @@ export const authorizationTable: AuthorizationTable = {
 
   'GET /v1/platform/tokens': 'platform',
   'POST /v1/platform/tokens': 'platform',
+  'POST /v1/admin/sign-in-links': 'platform',
+  'POST /v1/sign-in-links/redeem': 'public',
   'POST /v1/platform/tokens/{tokenId}/rotate': 'platform',
   'DELETE /v1/platform/tokens/{tokenId}': 'platform',
   'GET /v1/license': 'platform',
