@@ -18,7 +18,7 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
    */
   async function createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult> {
     // A platform app may act on what it made from then on (its permissibles).
-    const appId = cmd.actor.type === 'PlatformApp' ? Number(cmd.actor.id) : null;
+    const appId = cmd.actor.type === 'PlatformApp' && /^\d{1,18}$/.test(cmd.actor.id) ? cmd.actor.id : null;
     // One statement, so one round trip and one implicit transaction: either every row lands or none.
     const [row] = await sql<CreatedRow[]>`
       with account as (
@@ -39,9 +39,10 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
         select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`} from account, admin
       ), permit as (
         insert into platform_app_permissibles (platform_app_id, permissible_type, permissible_id)
-        select ${appId}::bigint, made.type, made.id
-          from account, admin, lateral (values ('Account', account.id), ('User', admin.id)) as made (type, id)
-         where ${appId}::bigint is not null
+        select app.id, made.type, made.id
+          from platform_apps app, account, admin,
+               lateral (values ('Account', account.id), ('User', admin.id)) as made (type, id)
+         where app.id = ${appId}::bigint
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,

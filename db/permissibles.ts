@@ -37,6 +37,7 @@ export async function actingApp(
   actor: { type: string; id: string },
 ): Promise<{ id: number; operator: boolean } | undefined> {
   if (actor.type !== 'PlatformApp') return undefined;
+  if (!/^\d{1,18}$/.test(actor.id)) return { id: 0, operator: false }; // names no app: it made nothing
   const id = Number(actor.id);
   const [row] = await sql<{ operator: boolean }[]>`select operator from platform_apps where id = ${id}`;
   return { id, operator: row?.operator === true };
