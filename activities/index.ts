@@ -24,6 +24,7 @@ import type { BreakerSettings } from '../config/breakers.ts';
 import { createBreakers } from './breaker.ts';
 import { createBreakerActivities } from './breaker-admin.ts';
 import { createSignInLinkActivities } from './sign-in-links.ts';
+import { createBotActivities } from './bots.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -69,6 +70,7 @@ export function createActivities({
     ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
     ...createSignInLinkActivities({ sql, logger: named('sign-in-links') }),
+    ...createBotActivities({ sql, logger: named('bots') }),
   } satisfies CoreActivities;
 }
 

@@ -133,7 +133,8 @@ export function createInvitationActivities({
         ? await tx<InvitationRow[]>`select * from invitations where token_sha256 = ${cmd.by.linkSha256} for update`
         : await tx<InvitationRow[]>`
             select i.* from invitations i join users u on lower(u.email) = lower(i.email)
-             where i.id = ${cmd.by.invitationId} and u.id = ${cmd.by.userId} for update of i`;
+             where i.id = ${cmd.by.invitationId} and u.id = ${cmd.by.userId} and u.type is distinct from 'Bot'
+               for update of i`;
     if (!row || row.revoked_at || (!row.accepted_at && row.expires_at.getTime() <= Date.now())) {
       refuse('NotFound', 'This invitation does not exist, was withdrawn or has expired; ask for a new one.');
     }

@@ -138,12 +138,17 @@ export function createMemberActivities({
       .catch(finalIfPermanent);
   }
 
-  /** A token is made by the user it acts as, never for them: an administrator only lists and revokes. */
+  /**
+   * A token is made by the user it acts as, never for them: an administrator only lists and revokes a
+   * person's tokens. The one exception is a bot the account owns, whose tokens its administrators make.
+   */
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
-    if (cmd.actor.type !== 'User' || cmd.actor.id !== String(cmd.userId))
+    if (cmd.actor.type !== 'User')
       refuse('Forbidden', 'A user makes tokens for themselves only, with their own token.');
     return sql
       .begin(async (tx) => {
+        if (cmd.actor.id !== String(cmd.userId) && !(await botOfAdministrator(tx, cmd)))
+          refuse('Forbidden', 'A user makes tokens for themselves only, with their own token.');
         const [member] =
           await tx`select 1 from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
@@ -206,4 +211,13 @@ export function createMemberActivities({
   }
 
   return { addMember, changeRole, removeMember, createAccessToken, revokeAccessToken };
+}
+
+/** Whether the token is for a bot of this account and the actor administers the account. */
+async function botOfAdministrator(tx: TransactionSql, cmd: CreateAccessTokenInput): Promise<boolean> {
+  const rows = await tx`
+    select 1 from users b join account_users au on au.account_id = b.bot_account_id
+     where b.id = ${cmd.userId} and b.type = 'Bot' and b.bot_account_id = ${cmd.accountId}
+       and au.user_id = ${Number(cmd.actor.id)} and au.role = 'administrator'`;
+  return rows.length > 0;
 }

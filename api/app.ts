@@ -7,6 +7,7 @@ import type { Sql } from '../db/pool.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { REDEEM_PATH, signInLinkRoutes } from './sign-in-links/routes.ts';
+import { botRoutes } from './bots/routes.ts';
 import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
@@ -150,6 +151,7 @@ export function createApp({
   app.route('/', deadLetterRoutes({ ...deps, webUiUrl }));
   app.route('/', scheduleRoutes(deps));
   app.route('/', signInLinkRoutes(deps));
+  app.route('/', botRoutes(deps));
 
   app.route('/', consoleRoutes({ temporal, webUiUrl }));
 

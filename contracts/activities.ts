@@ -36,6 +36,8 @@ import type {
   RevokeInvitationInput,
   AccessTokenRecord,
   AddMemberInput,
+  BotRecord,
+  CreateBotInput,
   ChangeRoleInput,
   CreateAccessTokenInput,
   Member,
@@ -122,6 +124,7 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
   issueSignInLink(cmd: Run<IssueSignInLinkInput>): Promise<SignInLinkRecord>;
   redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
+  createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
 }
 
 interface App {

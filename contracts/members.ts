@@ -93,6 +93,22 @@ export const acceptInvitationInput = lazySchema(() =>
   }),
 );
 
+/** An integration identity (bot) the account owns: an administrator makes it, and its tokens. */
+export const createBotInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    name: z.string().trim().min(1).max(255),
+    actor,
+  }),
+);
+export type CreateBotInput = z.infer<typeof createBotInput>;
+
+export interface BotRecord {
+  id: number;
+  accountId: number;
+  name: string;
+}
+
 export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
 export type RevokeInvitationInput = z.infer<typeof revokeInvitationInput>;
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;

@@ -450,6 +450,15 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `sign-in-link-redeem:${key}`,
   }),
+  createBot: entry<members.BotRecord>()({
+    type: 'createBot',
+    taskQueue: core,
+    input: members.createBotInput,
+    summary: (i) => `Create bot “${i.name}” in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `bot:${accountId}:${key}`,
+  }),
 } as const;
 
 export type Workflows = typeof workflows;

@@ -11,6 +11,7 @@ import {
   acceptInvitation,
   addMember,
   changeRole,
+  createBot,
   createAccessToken,
   inviteMember,
   removeMember,
@@ -68,6 +69,7 @@ export {
   collectAssetGarbage,
   issueSignInLink,
   redeemSignInLink,
+  createBot,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -114,5 +116,6 @@ export type Implemented = Conforms<{
 
   issueSignInLink: typeof issueSignInLink;
   redeemSignInLink: typeof redeemSignInLink;
+  createBot: typeof createBot;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { issueToken, type Principal } from '../../db/tokens.ts';
-import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
+import type { Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -18,20 +18,13 @@ import {
   member,
   memberLinks,
   tokenParam,
+  tokenView,
   userParam,
 } from './schemas.ts';
 
 const admins = ['administrator'] as const;
 
 const memberView = (m: Member) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role });
-const tokenView = (t: AccessTokenRecord) => ({
-  id: t.id,
-  user_id: t.userId,
-  name: t.name,
-  prefix: t.prefix,
-  revoked_at: t.revokedAt,
-  expires_at: t.expiresAt,
-});
 
 /** The caller's own user: a token for anyone else is refused before any workflow starts. */
 function ownUserId(principal: Principal, asked: number | undefined): number {

@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { addMemberInput, changeRoleInput, createAccessTokenInput } from '../../contracts/members.ts';
+import {
+  addMemberInput,
+  changeRoleInput,
+  createAccessTokenInput,
+  type AccessTokenRecord,
+} from '../../contracts/members.ts';
 import { accountParam, idParam, role } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
 
@@ -50,3 +55,12 @@ export const memberLinks = {
   },
   Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
 };
+
+export const tokenView = (t: AccessTokenRecord) => ({
+  id: t.id,
+  user_id: t.userId,
+  name: t.name,
+  prefix: t.prefix,
+  revoked_at: t.revokedAt,
+  expires_at: t.expiresAt,
+});

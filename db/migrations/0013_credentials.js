@@ -39,9 +39,20 @@ export async function up(sql) {
       redeemed_at timestamptz,
       access_token_id bigint references access_tokens (id) on delete set null
     )`;
+  // Integration identities (bots) an account owns: users with no email of their own and no invitation,
+  // whose tokens that account's administrators make.
+  await sql`alter table users drop constraint if exists users_type_check`;
+  await sql`alter table users add constraint users_type_check check (type in ('SuperAdmin', 'Bot'))`;
+  await sql`alter table users add column bot_account_id bigint references accounts (id) on delete cascade`;
+  await sql`alter table users add constraint users_bot_has_account check ((type is not distinct from 'Bot') = (bot_account_id is not null))`;
 }
 
 export async function down(sql) {
+  await sql`delete from users where type = 'Bot'`;
+  await sql`alter table users drop constraint if exists users_bot_has_account`;
+  await sql`alter table users drop column if exists bot_account_id`;
+  await sql`alter table users drop constraint if exists users_type_check`;
+  await sql`alter table users add constraint users_type_check check (type in ('SuperAdmin'))`;
   await sql`drop table if exists sign_in_links`;
   await sql`drop table if exists platform_app_permissibles`;
   await sql`alter table platform_apps drop column if exists operator`;

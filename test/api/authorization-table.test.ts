@@ -60,6 +60,9 @@ export const authorizationTable: AuthorizationTable = {
   'DELETE /v1/accounts/{id}/members/{userId}': 'administrator',
   'GET /v1/accounts/{id}/access_tokens': 'administrator',
   'POST /v1/accounts/{id}/access_tokens': 'member',
+  'GET /v1/accounts/{id}/bots': 'administrator',
+  'POST /v1/accounts/{id}/bots': 'administrator',
+  'POST /v1/accounts/{id}/bots/{botId}/access_tokens': 'administrator',
   'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': 'administrator',
 
   'GET /v1/accounts/{id}/invitations': 'administrator',

@@ -81,6 +81,7 @@ export interface World {
     deliveryId: string;
     invitationId: number;
     tokenId: number;
+    botId: number;
   };
   /** Another account, built the same way: its administrator, and its objects for cross-tenant paths. */
   b: World['a'];
@@ -140,6 +141,8 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     body: { name: 'spare' },
   });
   expect(token.status, JSON.stringify(token.body)).toBe(201);
+  const bot = await account.api('POST', `${base}/bots`, { body: { name: 'probe bot' } });
+  expect(bot.status, JSON.stringify(bot.body)).toBe(201);
   return {
     ...account,
     agentToken: agent.token,
@@ -150,6 +153,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     deliveryId: delivery.id,
     invitationId: invited.body.id,
     tokenId: token.body.id,
+    botId: bot.body.id,
   };
 }
 
@@ -231,6 +235,7 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['/v1/accounts/{id}', 'id', (_, of) => of.accountId],
   ['', 'userId', (_, of) => of.agentId],
   ['', 'tokenId', (_, of) => of.tokenId],
+  ['', 'botId', (_, of) => of.botId],
   ['', 'invitationId', (_, of) => of.invitationId],
   ['', 'inboxId', (_, of) => of.inboxId],
   ['', 'displayId', (_, of) => of.displayId],

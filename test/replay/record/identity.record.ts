@@ -6,7 +6,7 @@ import { saveLatest } from '../histories.ts';
 
 const stack = useStack({ http: true, ownDatabase: true });
 
-describe('record the sign-in link workflows', () => {
+describe('record the identity workflows: sign-in links and bots', () => {
   it('issue and redeem', async () => {
     const account = await newAccount(stack, 'replay-sign-in');
     const email = `${unique('signin')}@example.test`;
@@ -20,6 +20,8 @@ describe('record the sign-in link workflows', () => {
       body: { token: issued.body.sign_in_token },
     });
     expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(201);
-    for (const type of ['issueSignInLink', 'redeemSignInLink']) await saveLatest(stack, type);
+    const bot = await account.api('POST', `/v1/accounts/${account.accountId}/bots`, { body: { name: 'Zapier' } });
+    expect(bot.status, JSON.stringify(bot.body)).toBe(201);
+    for (const type of ['issueSignInLink', 'redeemSignInLink', 'createBot']) await saveLatest(stack, type);
   });
 });
