@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { permittedIds } from '../../db/permissibles.ts';
+import type { Sql } from '../../db/pool.ts';
+import type { Principal } from '../../db/tokens.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -40,6 +42,16 @@ const provisionRoute = createRoute({
     ...writeAnswers,
   },
 });
+
+/**
+ * The accounts a token lists (`undefined`: all): the operator's and a super admin's see every one, another
+ * platform app's the accounts it made, a user token the account it was made for, whatever else its user joined.
+ */
+async function listable(sql: Sql, principal: Principal): Promise<number[] | undefined> {
+  if (principal.kind === 'platform')
+    return principal.operator ? undefined : permittedIds(sql, principal.appId, 'Account');
+  return principal.superAdmin ? undefined : [...principal.roles.keys()];
+}
 
 export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -91,17 +103,8 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     async (c) => {
       const principal = c.get('principal');
       const q = c.req.valid('query');
-      // A user token acts in the account it was made for only, whatever else its user belongs to.
-      const only =
-        principal.kind === 'platform'
-          ? principal.operator
-            ? undefined
-            : await permittedIds(sql, principal.appId, 'Account')
-          : principal.superAdmin
-            ? undefined
-            : [...principal.roles.keys()];
       const rows = await listAccounts(sql, {
-        only,
+        only: await listable(sql, principal),
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });
