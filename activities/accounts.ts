@@ -2,7 +2,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from '../contracts/accounts.ts';
 import { scopesFor } from '../domain/scopes.ts';
-import { finalIfPermanent } from './failures.ts';
+import { finalIfPermanent, refuse } from './failures.ts';
 
 export interface AccountActivityDeps {
   sql: Sql;
@@ -11,11 +11,15 @@ export interface AccountActivityDeps {
 
 export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
   /**
+   * The administrator is always a new user: the token this makes is their first credential, never a
+   * credential of someone who exists (a race with another insert of the email fails on its unique index).
    * The account's idempotency key makes a retried attempt (worker killed after
    * commit, before Temporal heard of it) find the account it already made
    * instead of making a second one.
    */
   async function createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult> {
+    // A platform app may act on what it made from then on (its permissibles).
+    const appId = cmd.actor.type === 'PlatformApp' && /^\d{1,18}$/.test(cmd.actor.id) ? cmd.actor.id : null;
     // One statement, so either every row lands or none; in a transaction of its own, where a vouched run
     // spends its proof first (activities/proofs.ts).
     const [row] = await sql
@@ -23,13 +27,13 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
         (tx) => tx<CreatedRow[]>`
       with account as (
         insert into accounts (name, locale, idempotency_key)
-        values (${cmd.name}, ${cmd.locale}, ${cmd.idempotencyKey})
+        select ${cmd.name}, ${cmd.locale}, ${cmd.idempotencyKey}
+         where not exists (select 1 from users where lower(email) = lower(${cmd.admin.email}))
         on conflict (idempotency_key) do nothing
         returning id, name
       ), admin as (
         insert into users (name, email)
         select ${cmd.admin.name}, ${cmd.admin.email} where exists (select 1 from account)
-        on conflict ((lower(email))) do update set updated_at = users.updated_at
         returning id, email, name
       ), membership as (
         insert into account_users (account_id, user_id, role)
@@ -37,6 +41,12 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       ), token as (
         insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
         select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopesFor('administrator')}::text[] from account, admin
+      ), permit as (
+        insert into platform_app_permissibles (platform_app_id, permissible_type, permissible_id)
+        select app.id, made.type, made.id
+          from platform_apps app, account, admin,
+               lateral (values ('Account', account.id), ('User', admin.id)) as made (type, id)
+         where app.id = ${appId}::bigint
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,
@@ -48,8 +58,9 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       )
       .catch(finalIfPermanent);
 
-    // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an older run.
-    const found = row ?? (await existing(sql, cmd.idempotencyKey));
+    // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an
+    // older run; or the email has a user, who is never given a token made by someone else.
+    const found = row ?? (await existing(sql, cmd.idempotencyKey)) ?? refuse('Conflict', EMAIL_TAKEN);
     // A retry of this very run (worker killed after commit) finds the token it stored: the caller may still hand it out.
     const [stored] = row
       ? [{ n: 1 }]
@@ -83,7 +94,10 @@ function toResult(row: CreatedRow, created: boolean, tokenStored: boolean): Prov
   };
 }
 
-async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow> {
+const EMAIL_TAKEN =
+  'This email already has a user: provision the account with a new administrator, then invite them (they accept with their own token).';
+
+async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow | undefined> {
   const [row] = await sql<CreatedRow[]>`
     select a.id as account_id, a.name as account_name, u.id as admin_id, u.email, u.name as admin_name
       from accounts a
@@ -92,6 +106,5 @@ async function existing(sql: Sql, idempotencyKey: string): Promise<CreatedRow> {
      where a.idempotency_key = ${idempotencyKey}
      order by au.id
      limit 1`;
-  if (!row) throw new Error(`account with idempotency key ${idempotencyKey} has no administrator`);
   return row;
 }

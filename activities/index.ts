@@ -24,6 +24,8 @@ import type { BreakerSettings } from '../config/breakers.ts';
 import { createBreakers } from './breaker.ts';
 import { createBreakerActivities } from './breaker-admin.ts';
 import { createProofs } from './proofs.ts';
+import { createSignInLinkActivities } from './sign-in-links.ts';
+import { createBotActivities } from './bots.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -72,6 +74,8 @@ export function createActivities({
     ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec, resign: proofs.resign }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
     ...createBreakGlassActivities({ sql, logger: named('break-glass') }),
+    ...createSignInLinkActivities({ sql, logger: named('sign-in-links') }),
+    ...createBotActivities({ sql, logger: named('bots') }),
     pruneProofNonces: proofs.pruneProofNonces,
   } satisfies CoreActivities);
 }

@@ -100,14 +100,14 @@ export function createInvitationActivities({
     return toRecord(row);
   }
 
-  /** Joins the invitee (made a user if the email has none) and gives them a token for this account. */
+  /** Joins the invitee (by link: a new user only) and gives them a token for this account. */
   async function acceptInvitation(cmd: Run<AcceptInvitationInput>): Promise<Accepted> {
     const seatState = await licenceState(sql, licence);
     return sql
       .begin(async (tx) => {
         const invitation = await findInvitation(tx, cmd);
         if (invitation.accepted_at) return alreadyAccepted(tx, invitation, cmd);
-        const userId = cmd.by.kind === 'user' ? cmd.by.userId : await userFor(tx, invitation.email, cmd.name);
+        const userId = cmd.by.kind === 'user' ? cmd.by.userId : await newUserFor(tx, invitation, cmd.name);
         await takeSeat(tx, seatState, licence, userId);
         const [membership] = await tx<{ id: number }[]>`
           insert into account_users (account_id, user_id, role) values (${invitation.account_id}, ${userId}, ${invitation.role})
@@ -144,7 +144,8 @@ export function createInvitationActivities({
         ? await tx<InvitationRow[]>`select * from invitations where token_sha256 = ${cmd.by.linkSha256} for update`
         : await tx<InvitationRow[]>`
             select i.* from invitations i join users u on lower(u.email) = lower(i.email)
-             where i.id = ${cmd.by.invitationId} and u.id = ${cmd.by.userId} for update of i`;
+             where i.id = ${cmd.by.invitationId} and u.id = ${cmd.by.userId} and u.type is distinct from 'Bot'
+               for update of i`;
     if (!row || row.revoked_at || (!row.accepted_at && row.expires_at.getTime() <= Date.now())) {
       refuse('NotFound', 'This invitation does not exist, was withdrawn or has expired; ask for a new one.');
     }
@@ -170,10 +171,20 @@ export function createInvitationActivities({
   return { inviteMember, revokeInvitation, acceptInvitation };
 }
 
-async function userFor(tx: TransactionSql, email: string, name: string | undefined): Promise<number> {
+/**
+ * A link proves only that its holder has the link, which the inviter has too: it makes a user for an email
+ * that has none, and never hands out a credential of a user who exists. That user accepts with their own token.
+ * The refusal says no more than that the email has a user: nothing of who they are or where they belong.
+ */
+async function newUserFor(tx: TransactionSql, invitation: InvitationRow, name: string | undefined): Promise<number> {
   const [user] = await tx<{ id: number }[]>`
-    insert into users (name, email) values (${name ?? email.split('@')[0]!}, ${email})
-    on conflict ((lower(email))) do update set updated_at = users.updated_at
+    insert into users (name, email) values (${name ?? invitation.email.split('@')[0]!}, ${invitation.email})
+    on conflict ((lower(email))) do nothing
     returning id`;
-  return user!.id;
+  if (!user)
+    refuse(
+      'Conflict',
+      `This email already has a user: they accept the invitation signed in, with their own token (POST /v1/invitations/${invitation.id}/accept).`,
+    );
+  return user.id;
 }

@@ -11,8 +11,9 @@ import type {
   RemoveMemberInput,
   RevokeAccessTokenInput,
 } from '../contracts/members.ts';
+import { actingApp, appMay, permit } from '../db/permissibles.ts';
 import type { Role } from '../db/tokens.ts';
-import type { Scope } from '../domain/scopes.ts';
+import type { UserScope } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { noteGrantEffect } from './grant-effects.ts';
 import { audit, takeSeat } from './membership.ts';
@@ -50,10 +51,21 @@ export function createMemberActivities({
       .begin(async (tx) => {
         const [account] = await tx`select id from accounts where id = ${cmd.accountId}`;
         if (!account) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
-        const [user] = await tx<{ id: number; name: string; email: string }[]>`
+        const app = await actingApp(tx, cmd.actor);
+        if (!(await appMay(tx, app, 'Account', cmd.accountId)))
+          refuse('Forbidden', `This platform app did not make account ${cmd.accountId}.`);
+        const [made] = await tx<{ id: number; name: string; email: string }[]>`
           insert into users (name, email) values (${cmd.name}, ${cmd.email})
-          on conflict ((lower(email))) do update set updated_at = users.updated_at
+          on conflict ((lower(email))) do nothing
           returning id, name, email`;
+        if (made && app) await permit(tx, app.id, 'User', made.id);
+        const [user] = made
+          ? [made]
+          : await tx<{ id: number; name: string; email: string }[]>`
+              select id, name, email from users where lower(email) = ${cmd.email}`;
+        // A user made elsewhere is linked only by the operator: an app acts on the users it made.
+        if (!made && !(await appMay(tx, app, 'User', user!.id)))
+          refuse('Forbidden', 'This platform app did not make the user with this email: invite them instead.');
         await takeSeat(tx, seatState, licence, user!.id);
         const [inserted] = await tx<{ role: Member['role'] }[]>`
           insert into account_users (account_id, user_id, role, inviter_id)
@@ -137,15 +149,23 @@ export function createMemberActivities({
       .catch(finalIfPermanent);
   }
 
+  /**
+   * A token is made by the user it acts as, never for them: an administrator only lists and revokes a
+   * person's tokens. The one exception is a bot the account owns, whose tokens its administrators make.
+   */
   async function createAccessToken(cmd: WithWorkflow<CreateAccessTokenInput>): Promise<AccessTokenRecord> {
+    if (cmd.actor.type !== 'User')
+      refuse('Forbidden', 'A user makes tokens for themselves only, with their own token.');
     return sql
       .begin(async (tx) => {
+        if (cmd.actor.id !== String(cmd.userId) && !(await botOfAdministrator(tx, cmd)))
+          refuse('Forbidden', 'A user makes tokens for themselves only, with their own token.');
         const [member] = await tx<{ role: Role }[]>`
           select role from account_users where account_id = ${cmd.accountId} and user_id = ${cmd.userId}`;
         if (!member) refuse('NotFound', `User ${cmd.userId} is not a member of account ${cmd.accountId}.`);
         const scopes = tokenScopes(cmd, member.role);
         // Bound to this account: whatever else its user belongs to, the token acts here only.
-        const [row] = await tx<{ id: number; expires_at: Date | null; scopes: Scope[] }[]>`
+        const [row] = await tx<{ id: number; expires_at: Date | null; scopes: UserScope[] }[]>`
           insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, expires_at, created_by, scopes)
           values ('User', ${cmd.userId}, ${cmd.accountId}, ${cmd.token.sha256}, ${cmd.token.prefix}, ${cmd.name}, ${cmd.expiresAt ?? null}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopes})
           on conflict (token_sha256) do update set name = access_tokens.name
@@ -190,7 +210,7 @@ export function createMemberActivities({
             prefix: string;
             revoked_at: Date;
             expires_at: Date | null;
-            scopes: Scope[];
+            scopes: UserScope[];
           }[]
         >`
           update access_tokens t set revoked_at = coalesce(t.revoked_at, now())
@@ -219,4 +239,13 @@ export function createMemberActivities({
   }
 
   return { addMember, changeRole, removeMember, createAccessToken, revokeAccessToken };
+}
+
+/** Whether the token is for a bot of this account and the actor administers the account. */
+async function botOfAdministrator(tx: TransactionSql, cmd: CreateAccessTokenInput): Promise<boolean> {
+  const rows = await tx`
+    select 1 from users b join account_users au on au.account_id = b.bot_account_id
+     where b.id = ${cmd.userId} and b.type = 'Bot' and b.bot_account_id = ${cmd.accountId}
+       and au.user_id = ${Number(cmd.actor.id)} and au.role = 'administrator'`;
+  return rows.length > 0;
 }

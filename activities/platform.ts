@@ -8,6 +8,7 @@ import type {
   RotatePlatformTokenInput,
   SetAccountStatusInput,
 } from '../contracts/platform.ts';
+import { actingApp, appMay } from '../db/permissibles.ts';
 import { platformTokens } from '../db/platform-tokens.ts';
 import { scopesFor } from '../domain/scopes.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
@@ -86,6 +87,8 @@ export function createPlatformActivities({ sql, logger }: { sql: Sql; logger: Lo
         { status: 'active' | 'suspended' }[]
       >`select status from accounts where id = ${cmd.accountId} for update`;
       if (!before) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
+      if (!(await appMay(tx, await actingApp(tx, cmd.actor), 'Account', cmd.accountId)))
+        refuse('Forbidden', `This platform app did not make account ${cmd.accountId}.`);
       if (before.status === cmd.status) return { accountId: cmd.accountId, status: cmd.status, changed: false };
       await tx`update accounts set status = ${cmd.status}, updated_at = now() where id = ${cmd.accountId}`;
       await audit(tx, {

@@ -14,8 +14,8 @@ export function createTriageActivities({ sql, logger }: { sql: Sql; logger: Logg
   /**
    * Every token of the user stops at once and any token made before this moment
    * stays refused (users.credentials_reset_at); pending invitations to the email
-   * and a break-glass grant end too. The user needs new credentials from an
-   * administrator (a new token or invitation).
+   * and a break-glass grant end too, and so does any sign-in link issued before it. The way back is a
+   * new one-time sign-in link from the operator, which only the user redeems.
    */
   async function forceReset(
     cmd: Run<ForceResetInput>,

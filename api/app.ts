@@ -7,6 +7,8 @@ import type { Sql } from '../db/pool.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { breakGlassRoutes } from './admin/break-glass.ts';
+import { REDEEM_PATH, signInLinkRoutes } from './sign-in-links/routes.ts';
+import { botRoutes } from './bots/routes.ts';
 import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
@@ -123,8 +125,9 @@ export function createApp({
   const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
   app.use('/v1/*', rateLimit({ limiter: perAddress, keyOf: clientAddress, scope: 'from this address' }));
   const signIn = authenticate(sql);
-  // Accepting an invitation is how a new user gets a token: the invitation's own secret authenticates it.
-  app.use('/v1/*', (c, next) => (c.req.path === '/v1/invitations/accept' ? next() : signIn(c, next)));
+  // Accepting an invitation or redeeming a sign-in link is how a user gets a token: the link's secret authenticates it.
+  const byLink = new Set(['/v1/invitations/accept', REDEEM_PATH]);
+  app.use('/v1/*', (c, next) => (byLink.has(c.req.path) ? next() : signIn(c, next)));
   app.use(
     '/v1/*',
     rateLimit({
@@ -152,6 +155,8 @@ export function createApp({
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
   app.route('/', deadLetterRoutes({ ...deps, webUiUrl }));
   app.route('/', scheduleRoutes(deps));
+  app.route('/', signInLinkRoutes(deps));
+  app.route('/', botRoutes(deps));
 
   app.route('/', consoleRoutes({ temporal, webUiUrl }));
 

@@ -40,6 +40,8 @@ import type {
   RevokeInvitationInput,
   AccessTokenRecord,
   AddMemberInput,
+  BotRecord,
+  CreateBotInput,
   ChangeRoleInput,
   CreateAccessTokenInput,
   Member,
@@ -65,6 +67,7 @@ import type {
 } from './webhooks.ts';
 
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
+import type { IssueSignInLinkInput, RedeemSignInLinkInput, SignedIn, SignInLinkRecord } from './sign-in-links.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
@@ -141,6 +144,9 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
   /** Deletes up to `batch` nonces past their proofs' age; how many went. */
   pruneProofNonces(input: { batch: number }): Promise<number>;
+  issueSignInLink(cmd: Run<IssueSignInLinkInput>): Promise<SignInLinkRecord>;
+  redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
+  createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
 }
 
 interface App {

@@ -9,7 +9,7 @@ import { lazySchema } from './lazy.ts';
  */
 export const actor = lazySchema(() =>
   z.object({
-    type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation']),
+    type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation', 'SignInLink']),
     id: z.string().min(1).max(200),
     proof: z.string().max(100).optional(),
     /** Set when the user acts with a break-glass token: what they make is listed against this grant and ends with it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Scope } from '../domain/scopes.ts';
+import type { Scope, UserScope } from '../domain/scopes.ts';
 import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
@@ -98,6 +98,22 @@ export const acceptInvitationInput = lazySchema(() =>
   }),
 );
 
+/** An integration identity (bot) the account owns: an administrator makes it, and its tokens. */
+export const createBotInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    name: z.string().trim().min(1).max(255),
+    actor,
+  }),
+);
+export type CreateBotInput = z.infer<typeof createBotInput>;
+
+export interface BotRecord {
+  id: number;
+  accountId: number;
+  name: string;
+}
+
 export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
 export type RevokeInvitationInput = z.infer<typeof revokeInvitationInput>;
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;
@@ -147,5 +163,5 @@ export interface AccessTokenRecord {
   prefix: string;
   revokedAt: string | null;
   expiresAt: string | null;
-  scopes: Scope[];
+  scopes: UserScope[];
 }

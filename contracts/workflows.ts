@@ -23,6 +23,7 @@ import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
 import { resetBreakerInput, type BreakerReset } from './breakers.ts';
 import { pruneProofNoncesInput } from './proofs.ts';
+import * as signIn from './sign-in-links.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -458,6 +459,34 @@ export const workflows = {
     summary: (i) => `Delete spent proof nonces past their proofs' age, ${i.batch ?? 1000} at a time`,
     executionTimeout: WRITE_TIMEOUT,
     id: ({ key }: { key: string }) => `proof-nonces-prune:${key}`,
+  }),
+  /** Keyed by the request: an operator's one-time sign-in link for one user in one account. */
+  issueSignInLink: entry<signIn.SignInLinkRecord>()({
+    type: 'issueSignInLink',
+    taskQueue: core,
+    input: signIn.issueSignInLinkInput,
+    summary: (i) => `Issue a one-time sign-in link for ${i.email} in account ${i.accountId}: ${i.reason}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ key }: { key: string }) => `sign-in-link:${key}`,
+  }),
+  /** Keyed by the link's hash: redeeming twice is one run, and the second answer carries no token. */
+  redeemSignInLink: entry<signIn.SignedIn>()({
+    type: 'redeemSignInLink',
+    taskQueue: core,
+    input: signIn.redeemSignInLinkInput,
+    summary: () => 'Redeem a one-time sign-in link',
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `sign-in-link-redeem:${key}`,
+  }),
+  createBot: entry<members.BotRecord>()({
+    type: 'createBot',
+    taskQueue: core,
+    input: members.createBotInput,
+    summary: (i) => `Create bot “${i.name}” in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `bot:${accountId}:${key}`,
   }),
 } as const;
 

@@ -3,7 +3,10 @@ import type { Sql, TransactionSql } from './pool.ts';
 
 /** Seats are users with at least one membership, counted once whatever their number of accounts. */
 export async function seatsUsed(sql: Sql | TransactionSql): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(distinct user_id)::int as n from account_users`;
+  // A bot is an account's integration identity, not a person: it takes no seat.
+  const [row] = await sql<{ n: number }[]>`
+    select count(distinct au.user_id)::int as n from account_users au join users u on u.id = au.user_id
+     where u.type is distinct from 'Bot'`;
   return row!.n;
 }
 

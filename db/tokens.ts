@@ -24,6 +24,9 @@ export function issueToken(prefix = TOKEN_PREFIX): IssuedToken {
 /** The one-time secret of an invitation link. */
 export const issueInvitationSecret = (): IssuedToken => issueToken('inv_');
 
+/** The one-time secret of an operator's sign-in link. */
+export const issueSignInSecret = (): IssuedToken => issueToken('sil_');
+
 export function displayPrefix(plaintext: string): string {
   return plaintext.slice(0, TOKEN_PREFIX.length + 8);
 }
@@ -31,7 +34,14 @@ export function displayPrefix(plaintext: string): string {
 export type Role = 'administrator' | 'agent';
 
 export type Principal =
-  | { kind: 'platform'; tokenId: number; appId: number; scopes: ReadonlySet<Scope> }
+  | {
+      kind: 'platform';
+      tokenId: number;
+      appId: number;
+      /** The operator's app (the bootstrap token's): acts on everything; other apps on what they made only. */
+      operator: boolean;
+      scopes: ReadonlySet<Scope>;
+    }
   | {
       kind: 'user';
       tokenId: number;
@@ -72,6 +82,8 @@ export interface TokenFacts {
   role: Role | null;
   scopes: string[];
   account_status: 'active' | 'suspended' | null;
+  /** A platform token of the operator's app. */
+  operator: boolean | null;
 }
 
 /** The facts of the token with this hash, or of every token shown by this prefix (at most 20). */
@@ -81,8 +93,9 @@ export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: st
     select t.id, t.prefix, t.owner_type, t.owner_id, t.account_id, t.revoked_at, u.credentials_reset_at,
            t.revoked_at is not null or coalesce(t.created_at <= u.credentials_reset_at, false) as revoked,
            coalesce(t.expires_at <= now(), false) as expired, t.expires_at,
-           au.role, t.scopes, a.status as account_status
+           au.role, t.scopes, a.status as account_status, p.operator
       from access_tokens t
+      left join platform_apps p on t.owner_type = 'PlatformApp' and p.id = t.owner_id
       left join users u on t.owner_type = 'User' and u.id = t.owner_id
       left join account_users au on t.owner_type = 'User' and au.account_id = t.account_id and au.user_id = t.owner_id
       left join accounts a on a.id = t.account_id
@@ -98,7 +111,10 @@ export function classifyToken(row: TokenFacts): TokenLookup {
   // A name no longer in the registry grants nothing.
   const scopes = new Set(row.scopes.filter(isScope));
   if (row.owner_type === 'PlatformApp')
-    return { outcome: 'ok', principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id, scopes } };
+    return {
+      outcome: 'ok',
+      principal: { kind: 'platform', tokenId: row.id, appId: row.owner_id, operator: row.operator === true, scopes },
+    };
   const accountId = Number(row.account_id);
   if (!row.role) return { outcome: 'not_a_member', tokenId: row.id, accountId };
   return {
@@ -131,14 +147,14 @@ export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLoo
 }
 
 /**
- * Makes sure a platform app holds the given token (the local stack's bootstrap
+ * Makes sure the operator's platform app holds the given token (the bootstrap
  * token). Runs at start-up, before any workflow can, so it writes directly.
  */
 export async function ensurePlatformToken(sql: Sql, appName: string, plaintext: string): Promise<void> {
   await sql.begin(async (tx) => {
     const [app] = await tx<{ id: number }[]>`
-      insert into platform_apps (name) values (${appName})
-      on conflict (name) do update set name = excluded.name
+      insert into platform_apps (name, operator) values (${appName}, true)
+      on conflict (name) do update set operator = true
       returning id`;
     await tx`
       insert into access_tokens (owner_type, owner_id, token_sha256, prefix, name, scopes)

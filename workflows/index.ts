@@ -11,6 +11,7 @@ import {
   acceptInvitation,
   addMember,
   changeRole,
+  createBot,
   createAccessToken,
   inviteMember,
   removeMember,
@@ -28,6 +29,7 @@ import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
 import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
 import { pruneProofNonces } from './proof-nonces.ts';
+import { issueSignInLink, redeemSignInLink } from './sign-in-links.ts';
 
 export {
   provisionAccount,
@@ -70,6 +72,9 @@ export {
   activateBreakGlass,
   keepGrantEffect,
   pruneProofNonces,
+  issueSignInLink,
+  redeemSignInLink,
+  createBot,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -116,5 +121,8 @@ export type Implemented = Conforms<{
   activateBreakGlass: typeof activateBreakGlass;
   keepGrantEffect: typeof keepGrantEffect;
   pruneProofNonces: typeof pruneProofNonces;
+  issueSignInLink: typeof issueSignInLink;
+  redeemSignInLink: typeof redeemSignInLink;
+  createBot: typeof createBot;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

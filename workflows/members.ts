@@ -15,3 +15,4 @@ export const revokeAccessToken = singleWrite(workflows.revokeAccessToken, a.revo
 export const inviteMember = singleWrite(workflows.inviteMember, a.inviteMember);
 export const revokeInvitation = singleWrite(workflows.revokeInvitation, a.revokeInvitation);
 export const acceptInvitation = singleWrite(workflows.acceptInvitation, a.acceptInvitation);
+export const createBot = singleWrite(workflows.createBot, a.createBot);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findAccount, listAccounts } from '../../db/accounts.ts';
+import { permittedIds } from '../../db/permissibles.ts';
+import type { Sql } from '../../db/pool.ts';
+import type { Principal } from '../../db/tokens.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
@@ -21,7 +24,7 @@ const provisionRoute = createRoute({
   description:
     'Runs the `provisionAccount` workflow. Send an `Idempotency-Key` so a retried request never makes a second account.',
   security,
-  middleware: platformAccess('platform:accounts'),
+  middleware: platformAccess('platform:accounts', '', { anyApp: true }),
   request: {
     headers: idempotencyHeader,
     body: { required: true, content: { 'application/json': { schema: provisionAccountBody } } },
@@ -40,6 +43,17 @@ const provisionRoute = createRoute({
     ...writeAnswers,
   },
 });
+
+/**
+ * The accounts a token lists (`undefined`: all): the operator's and a super admin's see every one, another
+ * platform app's the accounts it made, a user token the account it was made for, whatever else its user joined.
+ */
+async function listable(sql: Sql, principal: Principal): Promise<number[] | undefined> {
+  if (principal.kind === 'platform')
+    return principal.operator ? undefined : permittedIds(sql, principal.appId, 'Account');
+  // A user token acts in the account it was made for only, whatever else its user belongs to.
+  return principal.kind === 'breakGlass' ? undefined : [...principal.roles.keys()];
+}
 
 export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -83,7 +97,7 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       operationId: 'listAccounts',
       summary: 'The accounts this token sees, newest first',
       description:
-        'A platform token or a break-glass token in force sees every account; a user token the accounts its user belongs to.',
+        "The operator's platform token or a break-glass token in force sees every account, another platform token the accounts its app made; a user token the account it was made for.",
       security,
       middleware: tokenAccess({ user: 'accounts:read', platform: 'platform:accounts' }),
       request: { query: pageQuery },
@@ -92,10 +106,8 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     async (c) => {
       const principal = c.get('principal');
       const q = c.req.valid('query');
-      // A user token acts in the account it was made for only, whatever else its user belongs to.
-      const seesAll = principal.kind !== 'user';
       const rows = await listAccounts(sql, {
-        only: seesAll ? undefined : [...principal.roles.keys()],
+        only: await listable(sql, principal),
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });

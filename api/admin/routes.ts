@@ -125,7 +125,7 @@ export function adminRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, '
       operationId: 'forceReset',
       summary: 'Revoke every token of a user at once and require new credentials (platform token)',
       description:
-        'Every token of the user answers 401 from the next request; tokens made before the reset stay refused, pending invitations to the email and a break-glass grant end. An administrator gives the user new credentials (a new token or invitation).',
+        'Every token of the user answers 401 from the next request; tokens made before the reset stay refused, pending invitations to the email and a break-glass grant end. The way back is a one-time sign-in link the operator issues to the user alone (`POST /v1/admin/sign-in-links`).',
       security,
       middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(s.forceResetBody) },

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { permits } from '../../db/permissibles.ts';
 import type { Sql } from '../../db/pool.ts';
 import type { Role } from '../../db/tokens.ts';
 import { scopeRegistry, type ScopeHolder, type UserScope } from '../../domain/scopes.ts';
@@ -34,8 +35,9 @@ export interface AccountAccessOptions {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Guards a `/v1/accounts/{id}/…` route. Platform tokens and break-glass tokens in force reach
- * every account that exists; users only the accounts they belong to, in one of
+ * Guards a `/v1/accounts/{id}/…` route. The operator's platform token and break-glass tokens in force
+ * reach every account that exists, another platform app the accounts it made; users only the accounts
+ * they belong to, in one of
  * `roles`. Runs before request validation, so a stranger learns nothing from
  * a 422 about an account that is not theirs. A suspended account still
  * answers reads, so its data can be looked into, but refuses writes with 423.
@@ -67,6 +69,9 @@ export function accountAccess({
       (await sql<{ status: string }[]>`select status from accounts where id = ${id}`)[0]?.status;
     let status: string | undefined;
     if (principal.kind !== 'user') {
+      // Asked before existence, so an app learns nothing of accounts it did not make.
+      if (principal.kind === 'platform' && !principal.operator && !(await permits(sql, principal.appId, 'Account', id)))
+        throw new ProblemError('forbidden', `This platform token's app did not make account ${id}.`);
       status = await statusOf();
       if (!status) throw new ProblemError('notFound', `Account ${id} does not exist.`);
       c.set('account', { id, via: principal.kind === 'platform' ? 'platform' : 'superAdmin' });

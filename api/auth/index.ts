@@ -5,7 +5,7 @@ import type { Sql } from '../../db/pool.ts';
 import { lookupToken, type Principal, type TokenLookup } from '../../db/tokens.ts';
 import type { PlatformScope } from '../../domain/scopes.ts';
 import { ProblemError } from '../problem/index.ts';
-import { tokenAccess } from './scope.ts';
+import { requireScope } from './scope.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -13,14 +13,17 @@ declare module 'hono' {
   }
 }
 
-/** The token from `Authorization: Bearer …` or Chatwoot's `api_access_token` header. */
+/**
+ * The token from `Authorization: Bearer …` or Chatwoot's `api_access_token` header. Both may come only
+ * carrying the same token: two different credentials on one request are refused (401), never one picked.
+ */
 export function readToken(headers: { header(name: string): string | undefined }): string | undefined {
   const authorization = headers.header('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1];
-  }
-  return headers.header('api_access_token')?.trim() || undefined;
+  const bearer = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  const chatwoot = headers.header('api_access_token')?.trim() || undefined;
+  if (authorization && chatwoot !== undefined && bearer !== chatwoot)
+    throw new ProblemError('unauthenticated', 'Send one token: `Authorization` and `api_access_token` differ.');
+  return authorization ? bearer : chatwoot;
 }
 
 const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
@@ -68,8 +71,26 @@ export function requirePlatform(
 }
 
 /**
- * Guards a platform-token route and names the scope it needs. Runs before request validation, as
- * `accountAccess` does, so a user token is refused 403 whatever it sends, not told what a valid body would be.
+ * Guards a platform-token route and names the scope it needs. Runs before request validation, as `accountAccess`
+ * does, so a user token is refused 403 whatever it sends, not told what a valid body would be. Only the operator's
+ * token (the bootstrap one, and tokens of its app) passes, unless the route acts on what an app makes (`anyApp`:
+ * provisioning, adding a member, where `accountAccess` and the workflow keep an app to the accounts and users it
+ * made). The scope is checked first, so a refusal for a missing scope names it whoever asks.
  */
-export const platformAccess = (scope: PlatformScope, hint = ''): MiddlewareHandler =>
-  tokenAccess({ platform: scope, hint });
+export function platformAccess(
+  scope: PlatformScope,
+  hint = '',
+  { anyApp = false }: { anyApp?: boolean } = {},
+): MiddlewareHandler {
+  return async function checkPlatformAccess(c, next) {
+    const principal = c.get('principal');
+    requirePlatform(principal, hint);
+    requireScope(principal, scope);
+    if (!anyApp && !principal.operator)
+      throw new ProblemError(
+        'forbidden',
+        "This endpoint is the platform operator's (the bootstrap token): a platform app acts only on the accounts and users it made.",
+      );
+    await next();
+  };
+}

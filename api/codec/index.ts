@@ -108,10 +108,10 @@ function platformOnly(
         'unauthenticated',
         found.outcome === 'revoked' ? 'This access token has been revoked.' : 'This access token is not known.',
       );
-    if (found.principal.kind !== 'platform')
+    if (found.principal.kind !== 'platform' || !found.principal.operator)
       throw new ProblemError(
         'forbidden',
-        "The codec server answers platform tokens only: decoding shows every account's data.",
+        "The codec server answers the operator's platform tokens only: decoding shows every account's data.",
       );
     requireScope(found.principal, 'platform:codec');
     c.set('principal', found.principal);

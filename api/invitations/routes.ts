@@ -28,8 +28,8 @@ const gone = { 404: { description: 'No such invitation, withdrawn or expired', c
 
 /**
  * Joining an account: an administrator invites an email and hands the one-time
- * token to the invitee, who accepts with it (or, as a user already, with their
- * own token). The answer is the same whether the email has a user or not.
+ * token to the invitee, who accepts with it as a new user (or, as a user already,
+ * with their own token). Inviting answers the same whether the email has a user or not.
  */
 export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -138,6 +138,8 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       operationId: 'acceptInvitation',
       security: [],
       summary: 'Accept an invitation with its one-time token (no access token needed)',
+      description:
+        'The link makes a new user, only for an email that has none. For an email that already has a user it answers 409 and writes nothing: whoever holds the link never gets an existing user’s credential; that user accepts with their own token (`POST /v1/invitations/{invitationId}/accept`).',
       request: { body: jsonBody(acceptBody) },
       responses: {
         201: jsonContent(joined, 'Joined; `access_token` acts in that account only, shown once'),

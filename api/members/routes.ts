@@ -1,12 +1,13 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { issueToken } from '../../db/tokens.ts';
-import type { AccessTokenRecord, Member } from '../../contracts/members.ts';
+import { issueToken, type Principal } from '../../db/tokens.ts';
+import type { Member } from '../../contracts/members.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { grantableScopes, requireGrantable } from '../auth/scope.ts';
 import type { UserScope } from '../../domain/scopes.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
+import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
@@ -19,21 +20,20 @@ import {
   member,
   memberLinks,
   tokenParam,
+  tokenView,
   userParam,
 } from './schemas.ts';
 
 const admins = ['administrator'] as const;
 
 const memberView = (m: Member) => ({ user_id: m.userId, name: m.name, email: m.email, role: m.role });
-const tokenView = (t: AccessTokenRecord) => ({
-  id: t.id,
-  user_id: t.userId,
-  name: t.name,
-  prefix: t.prefix,
-  revoked_at: t.revokedAt,
-  expires_at: t.expiresAt,
-  scopes: t.scopes,
-});
+
+/** The caller's own user: a token for anyone else is refused before any workflow starts. */
+function ownUserId(principal: Principal, asked: number | undefined): number {
+  if (principal.kind !== 'user' || (asked !== undefined && asked !== principal.userId))
+    throw new ProblemError('forbidden', 'A user makes tokens for themselves only, with their own token.');
+  return principal.userId;
+}
 
 export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -65,7 +65,9 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       operationId: 'addMember',
       security,
       middleware: [
-        platformAccess('platform:accounts', 'Administrators invite members: POST /v1/accounts/{id}/invitations.'),
+        platformAccess('platform:accounts', 'Administrators invite members: POST /v1/accounts/{id}/invitations.', {
+          anyApp: true,
+        }),
         accountAccess({ sql, scope: 'platform:accounts' }),
       ],
       summary: 'Add a member directly (platform token)',
@@ -178,9 +180,11 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       method: 'post',
       path: '/v1/accounts/{id}/access_tokens',
       operationId: 'createAccessToken',
-      summary: 'Create a token for a member (administrators); shown once',
+      summary: 'Make yourself another token for this account (members); shown once',
+      description:
+        'A token is made by the user it acts as, with their own token: nobody, administrators and platform tokens included, makes one for another person.',
       security,
-      middleware: accountAccess({ sql, roles: admins, scope: 'tokens:manage' }),
+      middleware: accountAccess({ sql, scope: 'tokens:own' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createTokenBody) },
       responses: {
         201: {
@@ -203,7 +207,7 @@ export function memberRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) 
       const { id } = c.req.valid('param');
       const principal = c.get('principal');
       const body = c.req.valid('json');
-      const userId = body.user_id;
+      const userId = ownUserId(principal, body.user_id);
       const scopeBound = grantableScopes(principal, c.get('account').via);
       requireGrantable(body.scopes, scopeBound);
       const token = issueToken();

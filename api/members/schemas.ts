@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { addMemberInput, changeRoleInput, createAccessTokenInput } from '../../contracts/members.ts';
+import {
+  addMemberInput,
+  changeRoleInput,
+  createAccessTokenInput,
+  type AccessTokenRecord,
+} from '../../contracts/members.ts';
 import { userScopeNames } from '../../domain/scopes.ts';
 import { accountParam, idParam, role, scopesField } from '../common-schemas.ts';
 import { apiEmail, apiText } from '../text-rules.ts';
@@ -36,7 +41,8 @@ export const createTokenBody = z
     name: apiText(createAccessTokenInput.shape.name),
     user_id: createAccessTokenInput.shape.userId
       .max(Number.MAX_SAFE_INTEGER)
-      .openapi({ description: 'The member the token acts as' }),
+      .optional()
+      .openapi({ description: 'Your own user id, if sent: a token is made only for the user asking' }),
     expires_at: futureInstant
       .optional()
       .openapi({ description: 'When the token stops working (ISO 8601); never when absent' }),
@@ -54,9 +60,14 @@ export const memberLinks = {
     parameters: { id: '$request.path.id', userId: '$response.body#/user_id' },
   },
   Remove: { operationId: 'removeMember', parameters: { id: '$request.path.id', userId: '$response.body#/user_id' } },
-  CreateToken: {
-    operationId: 'createAccessToken',
-    parameters: { id: '$request.path.id' },
-    requestBody: { name: 'linked', user_id: '$response.body#/user_id' },
-  },
 };
+
+export const tokenView = (t: AccessTokenRecord) => ({
+  id: t.id,
+  user_id: t.userId,
+  name: t.name,
+  prefix: t.prefix,
+  revoked_at: t.revokedAt,
+  expires_at: t.expiresAt,
+  scopes: t.scopes,
+});

@@ -221,7 +221,7 @@ export function platformRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps
       description:
         'A suspended account answers reads, refuses writes with 423, and its webhooks stop until it is reactivated.',
       middleware: [
-        platformAccess('platform:accounts'),
+        platformAccess('platform:accounts', '', { anyApp: true }),
         accountAccess({ sql, scope: 'platform:accounts', whileSuspended: 'allow' }),
       ],
       request: { params: accountParam, body: jsonBody(statusBody) },

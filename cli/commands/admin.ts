@@ -52,7 +52,7 @@ export function registerAdminCommands(program: Command): void {
   const admin = program
     .command('admin')
     .description(
-      'Triage operations, each audited: promote | revoke | extend | grant | keep | force-reset | debug-auth',
+      'Triage operations, each audited: promote | revoke | extend | grant | keep | force-reset | sign-in-link | debug-auth',
     );
   admin
     .command('promote')
@@ -110,6 +110,27 @@ export function registerAdminCommands(program: Command): void {
         `${r.email} (user ${r.user_id}): ${r.tokens_revoked} token(s) and ${r.invitations_revoked} invitation(s) revoked` +
           `${r.promotion_ended ? ', break-glass grant ended' : ''}; tokens made before ${r.reset_at} are refused`,
       );
+    });
+  admin
+    .command('sign-in-link')
+    .description('Issue a one-time sign-in link for a member (the way back after force-reset): hand it to them alone')
+    .argument('<email>', "the user's email")
+    .requiredOption('--account <id>', 'the account the token will act in (the user must be a member)')
+    .requiredOption('--reason <text>', 'why (kept in the audit log)')
+    .option('--minutes <n>', 'how long the link works (default 30, at most 1440)')
+    .action(async (email: string, o: { account: string; reason: string; minutes?: string }) => {
+      const link = await (
+        await api()
+      )('POST', '/v1/admin/sign-in-links', {
+        email,
+        account_id: Number(o.account),
+        reason: o.reason,
+        ...(o.minutes && { expires_in_minutes: Number(o.minutes) }),
+      });
+      console.log(
+        `${email} (user ${link.user_id}) in account ${link.account_id}: single use, until ${link.expires_at}`,
+      );
+      console.log(`redeem with POST /v1/sign-in-links/redeem {"token":"…"}; token (shown once): ${link.sign_in_token}`);
     });
   admin
     .command('debug-auth')

@@ -6,6 +6,7 @@
  */
 const memberScopes = [
   'accounts:read',
+  'tokens:own',
   'members:read',
   'invitations:accept',
   'inboxes:read',
@@ -18,6 +19,7 @@ const administratorScopes = [
   'members:read',
   'members:manage',
   'tokens:manage',
+  'tokens:own',
   'invitations:accept',
   'inboxes:read',
   'inboxes:manage',

@@ -61,14 +61,14 @@ describe('createAccountWithAdmin', () => {
     expect(n).toBe(1);
   });
 
-  it('reuses an existing user with the same email, whatever its case', async () => {
+  it('refuses an email that already has a user, whatever its case, writing nothing and making no token', async () => {
     const email = `${unique('grace')}@acme.test`;
-    const first = await activities.createAccountWithAdmin(command({ admin: { name: 'Grace', email } }));
-    const second = await activities.createAccountWithAdmin(
-      command({ admin: { name: 'Grace H', email: email.toUpperCase() } }),
-    );
-    expect(second.admin.id).toBe(first.admin.id);
-    expect(second.account.id).not.toBe(first.account.id);
+    await activities.createAccountWithAdmin(command({ admin: { name: 'Grace', email } }));
+    const second = command({ admin: { name: 'Grace H', email: email.toUpperCase() } });
+    const failure = await activities.createAccountWithAdmin(second).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ type: 'Conflict', nonRetryable: true });
+    expect(await sql`select id from accounts where idempotency_key = ${second.idempotencyKey}`).toHaveLength(0);
+    expect(await sql`select id from access_tokens where token_sha256 = ${second.token.sha256}`).toHaveLength(0);
   });
 
   it('commits nothing when one insert fails, and says the failure is final', async () => {

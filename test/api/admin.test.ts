@@ -133,11 +133,23 @@ describe('force reset', () => {
       select actor_type, details from audit_log where action = 'admin.force_reset' and subject_id = ${String(reset.body.user_id)}`;
     expect(row).toMatchObject({ actor_type: 'PlatformApp', details: { reason: 'laptop stolen' } });
 
-    // The administrator's own token still works, and a token minted after the reset is accepted.
+    // The administrator's own token still works, and it cannot make the reset user a token.
     expect((await home.api('GET', members)).status).toBe(200);
-    const fresh = await home.api('POST', tokens, { body: { name: 'new laptop', user_id: userId } });
-    expect(fresh.status, JSON.stringify(fresh.body)).toBe(201);
-    expect((await as(fresh.body.token, 'GET', members)).status).toBe(200);
+    const minted = await home.api('POST', tokens, { body: { name: 'new laptop', user_id: userId } });
+    expect(minted.status, JSON.stringify(minted.body)).toBe(403);
+    // The way back: a one-time sign-in link from the operator, redeemed by the user for a token made after the reset.
+    const link = await platform('POST', '/v1/admin/sign-in-links', {
+      email,
+      account_id: home.accountId,
+      reason: 'new laptop',
+    });
+    expect(link.status, JSON.stringify(link.body)).toBe(201);
+    const back = await call(stack.api.url, 'POST', '/v1/sign-in-links/redeem', {
+      body: { token: link.body.sign_in_token },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    expect(back.body.user_id).toBe(userId);
+    expect((await as(back.body.access_token, 'GET', members)).status).toBe(200);
   });
 });
 

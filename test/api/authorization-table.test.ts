@@ -64,7 +64,10 @@ export const authorizationTable: AuthorizationTable = {
   'PATCH /v1/accounts/{id}/members/{userId}': ['administrator', 'members:manage'],
   'DELETE /v1/accounts/{id}/members/{userId}': ['administrator', 'members:manage'],
   'GET /v1/accounts/{id}/access_tokens': ['administrator', 'tokens:manage'],
-  'POST /v1/accounts/{id}/access_tokens': ['administrator', 'tokens:manage'],
+  'POST /v1/accounts/{id}/access_tokens': ['member', 'tokens:own'],
+  'GET /v1/accounts/{id}/bots': ['administrator', 'members:manage'],
+  'POST /v1/accounts/{id}/bots': ['administrator', 'members:manage'],
+  'POST /v1/accounts/{id}/bots/{botId}/access_tokens': ['administrator', 'tokens:manage'],
   'DELETE /v1/accounts/{id}/access_tokens/{tokenId}': ['administrator', 'tokens:manage'],
 
   'GET /v1/accounts/{id}/invitations': ['administrator', 'members:manage'],
@@ -104,6 +107,8 @@ export const authorizationTable: AuthorizationTable = {
   'GET /v1/license/heartbeats': ['platform', 'platform:licence'],
   'GET /v1/accounts': ['signed-in', 'accounts:read'],
   'GET /v1/console/settings': ['signed-in', 'accounts:read'],
+  'POST /v1/admin/sign-in-links': ['platform', 'platform:admin'],
+  'POST /v1/sign-in-links/redeem': 'public',
 
   'GET /v1/breakers': ['platform', 'platform:failures'],
   'POST /v1/breakers/{name}/reset': ['platform', 'platform:failures'],

@@ -23,7 +23,7 @@ describe('the read-only routes of the operator console', () => {
     // The same person in both accounts: the token made in A still lists A alone.
     const email = `${unique('both')}@example.test`;
     const inA = await join(stack, a, 'agent', email);
-    await join(stack, b, 'agent', email);
+    await join(stack, b, 'agent', email, inA.token);
 
     const all = await as(stack.platformToken)('GET', '/v1/accounts?limit=100');
     expect(all.status).toBe(200);

@@ -106,11 +106,9 @@ describe('access tokens', () => {
   });
 
   it('a token made with an expiry stops working at it', async () => {
-    const { account, path, agentId } = await withAgent();
+    const { path, agentToken } = await withAgent();
     const soon = new Date(Date.now() + 1_500).toISOString();
-    const made = await account.api('POST', `${path}/access_tokens`, {
-      body: { name: 'short', user_id: agentId, expires_at: soon },
-    });
+    const made = await as(agentToken)('POST', `${path}/access_tokens`, { name: 'short', expires_at: soon });
     expect(made.status).toBe(201);
     expect(made.body.expires_at).toBe(soon);
     expect((await as(made.body.token)('GET', path)).status).toBe(200);
@@ -121,10 +119,11 @@ describe('access tokens', () => {
   });
 
   it('a token request repeated with its Idempotency-Key makes one token, shown only the first time', async () => {
-    const { account, path, agentId } = await withAgent();
+    const { account, path, agentId, agentToken } = await withAgent();
     const send = (name: string) =>
-      account.api('POST', `${path}/access_tokens`, {
-        body: { name, user_id: agentId },
+      call(stack.api.url, 'POST', `${path}/access_tokens`, {
+        token: agentToken,
+        body: { name },
         headers: { 'idempotency-key': `token-${agentId}` },
       });
     const first = await send('laptop');

@@ -32,8 +32,9 @@ describe('the whole log of a run', () => {
     const path = `/v1/accounts/${account.accountId}`;
     const agent = await join(stack, account);
     secrets.set('invitee token', agent.token);
-    const agentToken = await account.api('POST', `${path}/access_tokens`, {
-      body: { name: 'laptop', user_id: agent.userId },
+    const agentToken = await call(stack.api.url, 'POST', `${path}/access_tokens`, {
+      token: agent.token,
+      body: { name: 'laptop' },
     });
     expect(agentToken.status).toBe(201);
     secrets.set('agent token', agentToken.body.token);

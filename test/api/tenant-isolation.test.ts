@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join, newAccount, newInbox } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
+import { superAdminVictim } from '../support/victim.ts';
 
 const stack = useStack({ http: true });
 const as = (token: string) => (method: string, path: string, body?: unknown) =>
@@ -9,32 +10,44 @@ const as = (token: string) => (method: string, path: string, body?: unknown) =>
 const platform = () => as(stack.platformToken);
 
 describe('the cross-tenant escalation of the security review', () => {
-  it('fails at every step: a token minted in A never opens B', async () => {
+  it("fails at every step against B's super admin: A obtains no credential of theirs", async () => {
+    const a = await newAccount(stack, 'attacker');
+    const victim = await superAdminVictim(stack, 'target');
+
+    // A's administrator invites the victim and, holding the link, tries to accept in their name: refused.
+    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, {
+      body: { email: victim.email, role: 'administrator' },
+    });
+    const held = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
+      body: { token: invited.body.accept_token, name: 'Mallory' },
+    });
+    expect(held.status).toBe(409);
+    expect(held.body.access_token).toBeUndefined();
+
+    // Once the victim joins A with their own token, A still cannot mint one for them.
+    const joined = await as(victim.adminToken)('POST', `/v1/invitations/${invited.body.id}/accept`);
+    expect(joined.status).toBe(201);
+    const minted = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      body: { name: 'stolen', user_id: victim.adminId },
+    });
+    expect(minted.status).toBe(403);
+
+    // A removes the victim: the token they made for A dies at once; B's stays theirs.
+    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/members/${victim.adminId}`)).status).toBe(204);
+    expect((await as(joined.body.access_token)('GET', `/v1/accounts/${a.accountId}`)).status).toBe(401);
+    expect((await as(victim.adminToken)('GET', `/v1/accounts/${victim.accountId}`)).status).toBe(200);
+  });
+
+  it('a token made in A never opens B', async () => {
     const a = await newAccount(stack, 'attacker');
     const b = await newAccount(stack, 'target');
-    const victim = `${unique('victim')}@corp.test`;
-
-    // A's administrator invites the victim and, holding the link, accepts in their name: the token is A's only.
-    const held = await join(stack, a, 'agent', victim);
-    const minted = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
-      body: { name: 'stolen', user_id: held.userId },
-    });
-    expect(minted.status).toBe(201);
-    expect((await as(minted.body.token)('GET', `/v1/accounts/${b.accountId}`)).status).toBe(403);
-
-    // A removes the victim: every token made for them in A dies at once.
-    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/members/${held.userId}`)).status).toBe(204);
-    expect((await as(minted.body.token)('GET', `/v1/accounts/${a.accountId}`)).status).toBe(401);
-
-    // B later takes the same person in: A's old tokens stay dead, in A and in B.
-    const inB = await join(stack, b, 'agent', victim);
-    expect(inB.userId).toBe(held.userId);
-    for (const token of [minted.body.token, held.token]) {
-      expect((await as(token)('GET', `/v1/accounts/${b.accountId}`)).status).toBe(401);
-      expect((await as(token)('GET', `/v1/accounts/${b.accountId}/conversations`)).status).toBe(401);
+    const member = await join(stack, a, 'agent');
+    const own = await as(member.token)('POST', `/v1/accounts/${a.accountId}/access_tokens`, { name: 'second' });
+    expect(own.status).toBe(201);
+    for (const token of [member.token, own.body.token, a.adminToken]) {
+      expect((await as(token)('GET', `/v1/accounts/${b.accountId}`)).status).toBe(403);
+      expect((await as(token)('GET', `/v1/accounts/${b.accountId}/conversations`)).status).toBe(403);
     }
-    expect((await as(inB.token)('GET', `/v1/accounts/${b.accountId}`)).status).toBe(200);
-    expect((await as(inB.token)('GET', `/v1/accounts/${a.accountId}`)).status).toBe(403);
   });
 
   it('an administrator cannot mint a token for someone who is not a member of their account', async () => {
@@ -43,7 +56,7 @@ describe('the cross-tenant escalation of the security review', () => {
     const res = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
       body: { name: 'x', user_id: b.adminId },
     });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(403);
   });
 });
 
@@ -133,18 +146,19 @@ describe('suspended accounts', () => {
 
 describe('platform tokens', () => {
   it('are created, rotated and revoked without a restart; the old one stops', async () => {
+    // An app's token reads the accounts it made (none yet); managing tokens is the operator's.
     const made = await platform()('POST', '/v1/platform/tokens', { app: unique('app'), name: 'ci' });
     expect(made.status).toBe(201);
-    expect((await as(made.body.token)('GET', '/v1/platform/tokens')).status).toBe(200);
+    expect((await as(made.body.token)('GET', '/v1/accounts')).status).toBe(200);
 
-    const rotated = await as(made.body.token)('POST', `/v1/platform/tokens/${made.body.id}/rotate`, {});
+    const rotated = await platform()('POST', `/v1/platform/tokens/${made.body.id}/rotate`, {});
     expect(rotated.status).toBe(201);
     expect(rotated.body).toMatchObject({ app: made.body.app, name: 'ci' });
-    expect((await as(made.body.token)('GET', '/v1/platform/tokens')).status).toBe(401);
-    expect((await as(rotated.body.token)('GET', '/v1/platform/tokens')).status).toBe(200);
+    expect((await as(made.body.token)('GET', '/v1/accounts')).status).toBe(401);
+    expect((await as(rotated.body.token)('GET', '/v1/accounts')).status).toBe(200);
 
     expect((await platform()('DELETE', `/v1/platform/tokens/${rotated.body.id}`)).body.revoked_at).not.toBeNull();
-    expect((await as(rotated.body.token)('GET', '/v1/platform/tokens')).status).toBe(401);
+    expect((await as(rotated.body.token)('GET', '/v1/accounts')).status).toBe(401);
     const audit =
       await stack.sql`select action from audit_log where subject_type = 'PlatformToken' and subject_id in (${String(made.body.id)}, ${String(rotated.body.id)}) order by id`;
     expect(audit.map((r) => r.action)).toEqual([

@@ -70,6 +70,22 @@ describe('capstan admin', () => {
 
     const reset = await capstan('admin', 'force-reset', email, '--reason', 'drill');
     expect(reset.stdout).toContain('1 token(s)');
+    const link = await capstan(
+      'admin',
+      'sign-in-link',
+      email,
+      '--account',
+      String(home.accountId),
+      '--reason',
+      'drill',
+    );
+    expect(link.code, link.stderr).toBe(0);
+    const secret = /token \(shown once\): (sil_\S+)/.exec(link.stdout)?.[1];
+    const back = await call(stack.api.url, 'POST', '/v1/sign-in-links/redeem', { body: { token: secret } });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    expect(
+      (await call(stack.api.url, 'GET', `/v1/accounts/${home.accountId}`, { token: back.body.access_token })).status,
+    ).toBe(200);
     expect((await capstan('admin', 'revoke', email, '--reason', 'again')).stderr).toMatch(/404/);
 
     const actions = await stack.sql<{ action: string }[]>`
@@ -80,5 +96,8 @@ describe('capstan admin', () => {
       'admin.promotion_revoked',
       'admin.force_reset',
     ]);
+    const [issued] = await stack.sql<{ actor_type: string }[]>`
+      select actor_type from audit_log where action = 'sign_in_link.issued' and account_id = ${home.accountId}`;
+    expect(issued).toEqual({ actor_type: 'PlatformApp' });
   }, 300_000);
 });

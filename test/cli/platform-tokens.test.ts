@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ensurePlatformToken, hashToken, issueToken } from '../../db/tokens.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
@@ -31,13 +32,14 @@ const tokenIn = (stdout: string) => /token \(shown once\): (\S+)/.exec(stdout)?.
 
 describe('capstan platform-tokens', () => {
   it('creates, lists, rotates the token the CLI itself holds (keeping it usable) and revokes', async () => {
-    // The CLI holds a token of its own, as the local stack's data directory would.
+    // The CLI holds an operator token of its own, as the local stack's data directory would (`capstan up` ensures it).
     const dataDir = await mkdtemp(join(tmpdir(), 'capstan-cli-'));
     const app = unique('ops');
-    const seed = await call(stack.api.url, 'POST', '/v1/platform/tokens', {
-      token: stack.platformToken,
-      body: { app, name: 'cli' },
-    });
+    const bootstrap = issueToken().plaintext;
+    await ensurePlatformToken(stack.sql, app, bootstrap);
+    const [seedRow] = await stack.sql<{ id: number }[]>`
+      select id::int from access_tokens where token_sha256 = ${hashToken(bootstrap)}`;
+    const seed = { body: { id: seedRow!.id, token: bootstrap } };
     await writeFile(join(dataDir, 'platform-token'), `${seed.body.token}\n`);
 
     const created = await capstan(dataDir, 'platform-tokens', 'create', '--app', app, '--name', 'deployer');
@@ -61,7 +63,7 @@ describe('capstan platform-tokens', () => {
     expect(refused.body).toMatchObject({ status: 403, missing_scope: 'platform:tokens' });
 
     const listed = await capstan(dataDir, 'platform-tokens', 'list');
-    expect(listed.stdout).toMatch(new RegExp(`${seed.body.id}\\s+${app}\\s+cli`));
+    expect(listed.stdout).toMatch(new RegExp(`${seed.body.id}\\s+${app}\\s+bootstrap`));
     expect(listed.stdout).toMatch(/\sdeploys\s.*\splatform:deploys$/m);
 
     const rotated = await capstan(dataDir, 'platform-tokens', 'rotate', String(seed.body.id));

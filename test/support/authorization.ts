@@ -111,6 +111,7 @@ export interface World {
     deliveryId: string;
     invitationId: number;
     tokenId: number;
+    botId: number;
   };
   /** Another account, built the same way: its administrator, and its objects for cross-tenant paths. */
   b: World['a'];
@@ -166,8 +167,14 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     body: { email: `${unique('pending')}@example.test`, role: 'agent' },
   });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-  const token = await account.api('POST', `${base}/access_tokens`, { body: { name: 'spare', user_id: agent.userId } });
+  // A token is made by its holder: the agent's own spare.
+  const token = await call(stack.api.url, 'POST', `${base}/access_tokens`, {
+    token: agent.token,
+    body: { name: 'spare' },
+  });
   expect(token.status, JSON.stringify(token.body)).toBe(201);
+  const bot = await account.api('POST', `${base}/bots`, { body: { name: 'probe bot' } });
+  expect(bot.status, JSON.stringify(bot.body)).toBe(201);
   return {
     ...account,
     agentToken: agent.token,
@@ -178,6 +185,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     deliveryId: delivery.id,
     invitationId: invited.body.id,
     tokenId: token.body.id,
+    botId: bot.body.id,
   };
 }
 
@@ -196,8 +204,9 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   expect(suspend.status, JSON.stringify(suspend.body)).toBe(200);
 
   const userToken = async (name: string) => {
-    const made = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
-      body: { name, user_id: a.agentId },
+    const made = await call(stack.api.url, 'POST', `/v1/accounts/${a.accountId}/access_tokens`, {
+      token: a.agentToken,
+      body: { name },
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     return made.body as { id: number; token: string };
@@ -273,6 +282,7 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['/v1/accounts/{id}', 'id', (_, of) => of.accountId],
   ['', 'userId', (_, of) => of.agentId],
   ['', 'tokenId', (_, of) => of.tokenId],
+  ['', 'botId', (_, of) => of.botId],
   ['', 'invitationId', (_, of) => of.invitationId],
   ['', 'inboxId', (_, of) => of.inboxId],
   ['', 'displayId', (_, of) => of.displayId],

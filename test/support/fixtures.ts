@@ -35,18 +35,24 @@ export interface Joined {
   token: string;
 }
 
-/** A new member through the real path: the administrator invites, the invitee accepts with the one-time token. */
+/**
+ * A new member through the real path: the administrator invites, the invitee accepts with the one-time token.
+ * A user who exists already accepts with their own token instead (`ownToken`): a link makes new users only.
+ */
 export async function join(
   stack: TestStack,
   account: AccountFixture,
   role: 'administrator' | 'agent' = 'agent',
   email = `${unique(role)}@example.test`,
+  ownToken?: string,
 ): Promise<Joined> {
   const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, { body: { email, role } });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-  const accepted = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-    body: { token: invited.body.accept_token, name: 'Invitee' },
-  });
+  const accepted = ownToken
+    ? await call(stack.api.url, 'POST', `/v1/invitations/${invited.body.id}/accept`, { token: ownToken })
+    : await call(stack.api.url, 'POST', '/v1/invitations/accept', {
+        body: { token: invited.body.accept_token, name: 'Invitee' },
+      });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
   return { userId: accepted.body.user_id, token: accepted.body.access_token };
 }

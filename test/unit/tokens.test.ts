@@ -22,5 +22,11 @@ describe('tokens', () => {
     expect(readToken(headers({ api_access_token: 'xyz' }))).toBe('xyz');
     expect(readToken(headers({ authorization: 'Basic dXNlcg==' }))).toBeUndefined();
     expect(readToken(headers({}))).toBeUndefined();
+    expect(readToken(headers({ authorization: 'Bearer abc', api_access_token: 'abc' }))).toBe('abc');
+  });
+
+  it('refuses two different credentials on one request instead of picking one', () => {
+    expect(() => readToken(headers({ authorization: 'Bearer abc', api_access_token: 'xyz' }))).toThrow(/one token/);
+    expect(() => readToken(headers({ authorization: 'Basic dXNlcg==', api_access_token: 'xyz' }))).toThrow(/one token/);
   });
 });

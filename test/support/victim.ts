@@ -1,0 +1,44 @@
+import { expect } from 'vitest';
+import { newAccount, type AccountFixture } from './fixtures.ts';
+import { call } from './http.ts';
+import { unique, type TestStack } from './stack.ts';
+
+export interface SuperAdminVictim extends AccountFixture {
+  email: string;
+  name: string;
+}
+
+/**
+ * Account B, whose administrator holds a break-glass grant in force: the person whose credential is worth
+ * most to an attacker. The grant is made the real way (a platform operator's promotion) and checked to work.
+ */
+export async function superAdminVictim(stack: TestStack, label = 'victim'): Promise<SuperAdminVictim> {
+  // A name of their own, so an answer that shows it is seen to.
+  const name = unique('Grace Hopper');
+  const email = `${unique(label)}@example.test`;
+  const made = await call(stack.api.url, 'POST', '/v1/accounts', {
+    token: stack.platformToken,
+    body: { name: `${label} support`, admin: { name, email } },
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  const token: string = made.body.accessToken;
+  const promoted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
+    token: stack.platformToken,
+    body: { email, reason: 'on call', ttl: '1h' },
+  });
+  expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+  return {
+    accountId: made.body.account.id,
+    adminId: made.body.admin.id,
+    adminToken: token,
+    api: (method, path, options = {}) => call(stack.api.url, method, path, { token, ...options }),
+    email,
+    name,
+  };
+}
+
+/** An account B's super admin never belonged to: their grant opens it, so it tells whether a token carries it. */
+export async function reachesAnyAccount(stack: TestStack, token: string): Promise<number> {
+  const elsewhere = await newAccount(stack, 'elsewhere');
+  return (await call(stack.api.url, 'GET', `/v1/accounts/${elsewhere.accountId}/members`, { token })).status;
+}
