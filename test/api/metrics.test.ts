@@ -24,7 +24,7 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const comment = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
+    const comment = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
     if (comment) {
       const [, kind = '', name = '', rest = ''] = comment;
       if (!metricName.test(name)) throw new Error(`bad metric name: ${line}`);
