@@ -28,7 +28,7 @@ import { rateLimits, type RateLimits } from '../config/limits.ts';
 import { postgresRateLimiter } from '../db/rate-limits.ts';
 import { clientAddress, rateLimit } from './rate-limit/index.ts';
 import { healthRoutes } from './health/routes.ts';
-import { apiMetrics } from './metrics/index.ts';
+import { apiMetrics, type ApiMetrics } from './metrics/index.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
 import { methodNotAllowedFirst, notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
@@ -62,6 +62,8 @@ export interface AppDeps {
   assets?: AssetSettings;
   /** The origin itself, when the caller already made one (default: from `assets.origin`). */
   assetOrigin?: AssetOrigin;
+  /** Request metrics; the caller serves `metrics.app` on its own port (default: counted, served nowhere). */
+  metrics?: ApiMetrics;
 }
 
 export function createApp({
@@ -77,10 +79,10 @@ export function createApp({
   bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES,
   assets = assetSettings(loadEnv({})),
   assetOrigin = createOrigin(assets.origin),
+  metrics = apiMetrics({ sql, licence, logger: logger.child({ component: 'api' }) }),
 }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
-  const metrics = apiMetrics({ sql, licence, logger: apiLogger });
 
   app.use(metrics.middleware);
   app.use(requestId({ headerName: 'X-Request-Id' }));
@@ -97,7 +99,6 @@ export function createApp({
   );
 
   app.route('/', healthRoutes({ sql, temporal }));
-  app.route('/', metrics.routes);
   app.route('/', assetServing({ sql, origin: assetOrigin, settings: assets }));
   if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
 

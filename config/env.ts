@@ -179,6 +179,11 @@ export const envSchema = z
       .min(1)
       .optional()
       .describe('Cache root for the built Temporal dev server (default ~/.cache)'),
+    API_METRICS_PORT: port
+      .optional()
+      .describe(
+        "The API's Prometheus /metrics, on HOST: a port of its own, never published with the API (unset: not served)",
+      ),
   })
   .superRefine(checkTemporalAccess);
 

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
+import { apiMetrics } from '../../api/metrics/index.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
@@ -135,11 +136,13 @@ export async function upCommand(): Promise<void> {
       // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
       const localUi = temporalServer.uiUrl ? localUiOrigins(env) : [];
       const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
+      const metrics = apiMetrics({ sql, licence, logger });
       const api = await serveApi(
         createApp({
           sql,
           temporal,
           logger,
+          metrics,
           workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
           webUiUrl: temporalServer.uiUrl,
           deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
@@ -153,6 +156,12 @@ export async function upCommand(): Promise<void> {
         env.PORT,
       ).catch(portAdvice('PORT'));
       shutdown.add('http server', () => api.close());
+      if (env.API_METRICS_PORT !== undefined) {
+        const served = await serveApi(metrics.app, env.HOST, env.API_METRICS_PORT).catch(
+          portAdvice('API_METRICS_PORT'),
+        );
+        shutdown.add('metrics server', () => served.close());
+      }
       const consoleStatus = await buildConsole(temporal, assets, logger);
       return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
     },

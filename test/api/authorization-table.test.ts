@@ -44,7 +44,6 @@ import type { PayloadCodec } from '@temporalio/common';
 export const authorizationTable: AuthorizationTable = {
   'GET /healthz': { caller: 'public', openapi: false },
   'GET /readyz': { caller: 'public', openapi: false },
-  'GET /metrics': { caller: 'public', openapi: false },
   'GET /openapi.json': { caller: 'public', openapi: false },
   'POST /codec/encode': { caller: 'platform', openapi: false },
   'POST /codec/decode': { caller: 'platform', openapi: false },
