@@ -26,7 +26,8 @@ import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
 import { loadEnv } from '../config/env.ts';
 import { rateLimits, type RateLimits } from '../config/limits.ts';
 import { postgresRateLimiter } from '../db/rate-limits.ts';
-import { clientAddress, rateLimit } from './rate-limit/index.ts';
+import { rateLimit } from './rate-limit/index.ts';
+import { clientAddressOf } from './rate-limit/client-address.ts';
 import { healthRoutes } from './health/routes.ts';
 import { apiMetrics, type ApiMetrics } from './metrics/index.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
@@ -98,9 +99,23 @@ export function createApp({
     bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }),
   );
 
+  // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
+  const window = { durationSeconds: budgets.windowSeconds };
+  const perAddress = postgresRateLimiter(sql, { ...window, points: budgets.perAddress, keyPrefix: 'address' });
+  const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
+  const byAddress = rateLimit({
+    limiter: perAddress,
+    keyOf: clientAddressOf(budgets.trustedProxies),
+    scope: 'from this address',
+  });
+
   app.route('/', healthRoutes({ sql, temporal }));
   app.route('/', assetServing({ sql, origin: assetOrigin, settings: assets }));
-  if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
+  if (codecServer) {
+    // Decoding costs a key lookup and a decryption per payload: the same budget as the API's.
+    app.use('/codec/*', byAddress);
+    app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', {
@@ -117,11 +132,7 @@ export function createApp({
     },
   });
 
-  // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
-  const window = { durationSeconds: budgets.windowSeconds };
-  const perAddress = postgresRateLimiter(sql, { ...window, points: budgets.perAddress, keyPrefix: 'address' });
-  const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
-  app.use('/v1/*', rateLimit({ limiter: perAddress, keyOf: clientAddress, scope: 'from this address' }));
+  app.use('/v1/*', byAddress);
   const signIn = authenticate(sql);
   // Accepting an invitation is how a new user gets a token: the invitation's own secret authenticates it.
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invitations/accept' ? next() : signIn(c, next)));
