@@ -23,6 +23,7 @@ import type { CoreActivities } from '../contracts/activities.ts';
 import type { BreakerSettings } from '../config/breakers.ts';
 import { createBreakers } from './breaker.ts';
 import { createBreakerActivities } from './breaker-admin.ts';
+import { createHousekeepingActivities } from './housekeeping.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -67,6 +68,7 @@ export function createActivities({
     ...createDeadLetterRecorder({ sql, logger: named('dead-letters'), codec }),
     ...createDeadLetterActivities({ sql, logger: named('dead-letters'), codec }),
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
+    ...createHousekeepingActivities({ sql, logger: named('housekeeping') }),
   } satisfies CoreActivities;
 }
 

@@ -61,6 +61,7 @@ import type {
 } from './webhooks.ts';
 
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
+import type { PrunedState } from './housekeeping.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
@@ -119,6 +120,7 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }>;
   operateSchedule(cmd: Run<OperateScheduleInput>): Promise<ScheduleOperated>;
   resetBreaker(cmd: Run<ResetBreakerInput>): Promise<BreakerReset>;
+  pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
 }
 
 interface App {

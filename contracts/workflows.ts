@@ -22,6 +22,7 @@ import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
 import { resetBreakerInput, type BreakerReset } from './breakers.ts';
+import { pruneExpiredStateInput, type PrunedState } from './housekeeping.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -429,6 +430,16 @@ export const workflows = {
     summary: () => 'Delete asset builds beyond retention and files no kept build references',
     executionTimeout: '1 hour',
     id: ({ key }: { key: string }) => `assets-gc:${key}`,
+  }),
+  pruneExpiredState: entry<PrunedState>()({
+    type: 'pruneExpiredState',
+    taskQueue: core,
+    input: pruneExpiredStateInput,
+    summary: (i) =>
+      `Delete expired request budgets and webhook-host breakers idle for ${i.breakerIdleHours ?? 24} hours`,
+    executionTimeout: WRITE_TIMEOUT,
+    /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+    id: ({ key }: { key: string }) => `prune-expired-state:${key}`,
   }),
 } as const;
 

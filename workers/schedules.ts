@@ -14,6 +14,7 @@ import type { z } from 'zod';
 export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
 export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
 export const ASSET_GC_SCHEDULE_ID = 'assets-gc';
+export const PRUNE_EXPIRED_STATE_SCHEDULE_ID = 'prune-expired-state';
 
 export interface ScheduleSettings {
   heartbeatIntervalMs: number;
@@ -32,6 +33,7 @@ export interface OwnedSchedule<S extends z.ZodType = z.ZodType> {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const own = <S extends z.ZodType>(s: OwnedSchedule<S>): OwnedSchedule => s as unknown as OwnedSchedule;
 
 /**
@@ -59,6 +61,13 @@ export const ownedSchedules = {
       entry: workflows.collectAssetGarbage,
       input: {},
       everyMs: s.assetGcIntervalMs,
+    }),
+  [PRUNE_EXPIRED_STATE_SCHEDULE_ID]: () =>
+    own({
+      note: 'Deletes expired request budgets, and the circuit breakers of webhook hosts no webhook targets.',
+      entry: workflows.pruneExpiredState,
+      input: {},
+      everyMs: HOUR_MS,
     }),
 } satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;
 

@@ -26,6 +26,7 @@ import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triag
 import { operateSchedule } from './schedules.ts';
 import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
+import { pruneExpiredState } from './housekeeping.ts';
 
 export {
   provisionAccount,
@@ -65,6 +66,7 @@ export {
   buildAssets,
   rollbackAssets,
   collectAssetGarbage,
+  pruneExpiredState,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -108,5 +110,6 @@ export type Implemented = Conforms<{
   buildAssets: typeof buildAssets;
   rollbackAssets: typeof rollbackAssets;
   collectAssetGarbage: typeof collectAssetGarbage;
+  pruneExpiredState: typeof pruneExpiredState;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

@@ -11,6 +11,7 @@ import {
   ensureSchedules,
   LICENCE_SCHEDULE_ID,
   ownedScheduleIds,
+  PRUNE_EXPIRED_STATE_SCHEDULE_ID,
 } from '../../workers/schedules.ts';
 
 const stack = useStack({ http: true });
@@ -57,6 +58,7 @@ describe('schedules', () => {
       [LICENCE_SCHEDULE_ID]: 'unchanged',
       [DEAD_LETTER_RETENTION_SCHEDULE_ID]: 'unchanged',
       [ASSET_GC_SCHEDULE_ID]: 'unchanged',
+      [PRUNE_EXPIRED_STATE_SCHEDULE_ID]: 'unchanged',
     });
     const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 });
     expect(changed[DEAD_LETTER_RETENTION_SCHEDULE_ID]).toBe('updated');
