@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
 import { apiMetrics } from '../../api/metrics/index.ts';
+import { localCodecServer } from '../local/codec-server.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
@@ -26,7 +27,6 @@ import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
-import { codecCorsOrigins, localUiOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { bundleWorkflows, prebuiltWorkflowBundle } from '../../workers/bundle.ts';
 import { breakerSettings } from '../../config/breakers.ts';
@@ -133,9 +133,7 @@ export async function upCommand(): Promise<void> {
         deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
         assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
       });
-      // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
-      const localUi = temporalServer.uiUrl ? localUiOrigins(env) : [];
-      const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
+      const codecServer = localCodecServer(env, access.codec);
       const metrics = apiMetrics({ sql, licence, logger });
       const api = await serveApi(
         createApp({
@@ -174,7 +172,7 @@ export async function upCommand(): Promise<void> {
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  Console       ${consoleStatus ? `${api.url}/console   (${consoleStatus})` : 'not built (no web/src/main.tsx)'}`,
-      `  Codec server  ${api.url}/codec   (history is encrypted; the local Web UI decodes through it, others send a platform token)`,
+      `  Codec server  ${api.url}/codec   (history is encrypted; the Web UI decodes once you sign in to the console, with its Data Encoder including credentials)`,
       `  PostgreSQL    ${redactPassword(database.url)}`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,

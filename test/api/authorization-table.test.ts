@@ -47,6 +47,8 @@ export const authorizationTable: AuthorizationTable = {
   'GET /openapi.json': { caller: 'public', openapi: false },
   'POST /codec/encode': { caller: 'platform', openapi: false },
   'POST /codec/decode': { caller: 'platform', openapi: false },
+  'POST /codec/session': { caller: 'platform', openapi: false },
+  'DELETE /codec/session': { caller: 'public', openapi: false },
 
   'POST /v1/accounts': 'platform',
   'GET /v1/accounts/{id}': 'member',
