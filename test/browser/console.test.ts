@@ -15,6 +15,7 @@ import { seedDemoData, settledDeliveries } from '../support/demo.ts';
 import { call } from '../support/http.ts';
 import { startReceiver, until } from '../support/receiver.ts';
 import { startStackWorkers, unique, useStack } from '../support/stack.ts';
+import { secureChromiumArgs } from '../support/browser.ts';
 
 const WEB_UI = 'http://127.0.0.1:8233';
 const SHOTS = 'test-results/screenshots';
@@ -76,6 +77,8 @@ beforeAll(async () => {
       licence: stack.licence,
       webUiUrl: WEB_UI,
       assets: assets.settings,
+      // As `capstan up` and `capstan api` serve it: the console opens its codec session on sign-in.
+      codecServer: { codec: stack.access.codec, allowedOrigins: [] },
     }),
     '127.0.0.1',
     0,
@@ -85,7 +88,7 @@ beforeAll(async () => {
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     headless: true,
-    args: chromium.args,
+    args: secureChromiumArgs(),
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
