@@ -107,8 +107,9 @@ function platformOnly(
 ): MiddlewareHandler {
   return async function requirePlatformToken(c, next) {
     const origin = c.req.header('origin');
-    // The console is served by the API itself: its own origin (opening the session) is always allowed.
-    if (origin && !allowedOrigins.includes(origin) && origin !== new URL(c.req.url).origin)
+    // The console is served by the API itself: its own host (opening the session) is always allowed. By host, not
+    // origin: behind a proxy that ends TLS the API sees http:// where the browser sent https://.
+    if (origin && !allowedOrigins.includes(origin) && !sameHost(origin, c.req.url))
       throw new ProblemError(
         'forbidden',
         `Origin ${origin} may not call the codec server; add it to CAPSTAN_CODEC_CORS_ORIGINS.`,
@@ -141,4 +142,12 @@ function platformOnly(
     c.set('principal', found.principal);
     await next();
   };
+}
+
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host;
+  } catch {
+    return false; // `Origin: null` and other non-URLs
+  }
 }

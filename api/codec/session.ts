@@ -32,7 +32,8 @@ export function codecSessions(sql: Sql) {
         sameSite: 'Strict',
         path: '/codec',
         maxAge: TTL_SECONDS,
-        secure: new URL(c.req.url).protocol === 'https:',
+        // Secure everywhere but a loopback host: behind a proxy that ends TLS the API itself sees http://.
+        secure: !['localhost', '127.0.0.1', '[::1]'].includes(new URL(c.req.url).hostname),
       });
     },
     close(c: Context): void {
