@@ -50,7 +50,7 @@ function bucket(address: Address): string {
 }
 
 /** A CIDR, or one address as the range of itself. */
-export function parseRange(text: string): [Address, number] {
+function parseRange(text: string): [Address, number] {
   if (text.includes('/')) return ipaddr.parseCIDR(text);
   const address = ipaddr.process(text);
   return [address, address.kind() === 'ipv4' ? 32 : 128];
