@@ -26,6 +26,7 @@ import { createBreakerActivities } from './breaker-admin.ts';
 import { createProofs } from './proofs.ts';
 import { createSignInLinkActivities } from './sign-in-links.ts';
 import { createBotActivities } from './bots.ts';
+import { createHousekeepingActivities } from './housekeeping.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -76,6 +77,7 @@ export function createActivities({
     ...createBreakGlassActivities({ sql, logger: named('break-glass') }),
     ...createSignInLinkActivities({ sql, logger: named('sign-in-links') }),
     ...createBotActivities({ sql, logger: named('bots') }),
+    ...createHousekeepingActivities({ sql, logger: named('housekeeping') }),
     pruneProofNonces: proofs.pruneProofNonces,
   } satisfies CoreActivities);
 }

@@ -15,6 +15,12 @@ export function addressAllowed(address: string, allowedRanges: readonly string[]
   return range === 'unicast' || allowedRanges.includes(range);
 }
 
+/**
+ * Every refusal of an address says this and nothing more: naming what a host resolves to (or that it does
+ * not resolve) would let a tenant map the installation's internal DNS one webhook at a time.
+ */
+export const notAllowed = 'is not an allowed address';
+
 export class UnsafeTargetError extends Error {
   override name = 'UnsafeTargetError';
 }
@@ -38,8 +44,7 @@ export function literalTargetProblem(
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'must be http or https' };
   if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && !addressAllowed(host, allowedRanges))
-    return { problem: `${host} is a ${ipaddr.process(host).range()} address that webhooks may not reach` };
+  if (isIP(host) && !addressAllowed(host, allowedRanges)) return { problem: notAllowed };
   return { host };
 }
 
@@ -47,16 +52,12 @@ export function literalTargetProblem(
 export async function targetProblem(url: string, allowedRanges: readonly string[]): Promise<string | undefined> {
   const { problem, host } = literalTargetProblem(url, allowedRanges);
   if (problem !== undefined || isIP(host!)) return problem;
-  let addresses: string[];
   try {
-    addresses = (await dns.lookup(host!, { all: true })).map((a) => a.address);
+    const addresses = await dns.lookup(host!, { all: true });
+    return addresses.every((a) => addressAllowed(a.address, allowedRanges)) ? undefined : notAllowed;
   } catch {
-    return `host ${host} does not resolve`;
+    return notAllowed; // "does not resolve" would tell an internal name from a missing one
   }
-  const refused = addresses.find((a) => !addressAllowed(a, allowedRanges));
-  return refused
-    ? `resolves to ${refused}, a ${ipaddr.process(refused).range()} address that webhooks may not reach`
-    : undefined;
 }
 
 /**
@@ -70,13 +71,10 @@ export function guardedLookup(allowedRanges: readonly string[]) {
     callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
   ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, []);
-      const refused = addresses.find((a) => !addressAllowed(a.address, allowedRanges));
-      if (refused)
-        return callback(
-          new UnsafeTargetError(`${hostname} resolves to ${refused.address}, which webhooks may not reach`),
-          [],
-        );
+      // A failed lookup may pass on a later attempt (retried), but says no more than a refusal does.
+      if (err) return callback(new Error(`${hostname} ${notAllowed}`), []);
+      if (!addresses.every((a) => addressAllowed(a.address, allowedRanges)))
+        return callback(new UnsafeTargetError(`${hostname} ${notAllowed}`), []);
       if ((options as { all?: boolean }).all) return callback(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });

@@ -29,9 +29,10 @@ import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
 import { loadEnv } from '../config/env.ts';
 import { rateLimits, type RateLimits } from '../config/limits.ts';
 import { postgresRateLimiter } from '../db/rate-limits.ts';
-import { clientAddress, rateLimit } from './rate-limit/index.ts';
+import { rateLimit } from './rate-limit/index.ts';
+import { clientAddressOf } from './rate-limit/client-address.ts';
 import { healthRoutes } from './health/routes.ts';
-import { apiMetrics } from './metrics/index.ts';
+import { apiMetrics, type ApiMetrics } from './metrics/index.ts';
 import { codecRoutes, type CodecServerOptions } from './codec/index.ts';
 import { requestLogging } from './logging/index.ts';
 import { methodNotAllowedFirst, notFoundOrMethodNotAllowed } from './method-not-allowed.ts';
@@ -65,6 +66,8 @@ export interface AppDeps {
   assets?: AssetSettings;
   /** The origin itself, when the caller already made one (default: from `assets.origin`). */
   assetOrigin?: AssetOrigin;
+  /** Request metrics; the caller serves `metrics.app` on its own port (default: counted, served nowhere). */
+  metrics?: ApiMetrics;
 }
 
 export function createApp({
@@ -80,10 +83,10 @@ export function createApp({
   bodyLimitBytes = loadEnv({}).API_BODY_LIMIT_BYTES,
   assets = assetSettings(loadEnv({})),
   assetOrigin = createOrigin(assets.origin),
+  metrics = apiMetrics({ sql, licence, logger: logger.child({ component: 'api' }) }),
 }: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   const apiLogger = logger.child({ component: 'api' });
-  const metrics = apiMetrics({ sql, licence, logger: apiLogger });
 
   app.use(metrics.middleware);
   app.use(requestId({ headerName: 'X-Request-Id' }));
@@ -99,10 +102,23 @@ export function createApp({
     bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }),
   );
 
+  // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
+  const window = { durationSeconds: budgets.windowSeconds };
+  const perAddress = postgresRateLimiter(sql, { ...window, points: budgets.perAddress, keyPrefix: 'address' });
+  const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
+  const byAddress = rateLimit({
+    limiter: perAddress,
+    keyOf: clientAddressOf(budgets.trustedProxies),
+    scope: 'from this address',
+  });
+
   app.route('/', healthRoutes({ sql, temporal }));
-  app.route('/', metrics.routes);
   app.route('/', assetServing({ sql, origin: assetOrigin, settings: assets }));
-  if (codecServer) app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
+  if (codecServer) {
+    // Decoding costs a key lookup and a decryption per payload: the same budget as the API's.
+    app.use('/codec/*', byAddress);
+    app.route('/codec', codecRoutes({ sql, logger, ...codecServer }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiAccessToken', {
@@ -119,11 +135,7 @@ export function createApp({
     },
   });
 
-  // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
-  const window = { durationSeconds: budgets.windowSeconds };
-  const perAddress = postgresRateLimiter(sql, { ...window, points: budgets.perAddress, keyPrefix: 'address' });
-  const perToken = postgresRateLimiter(sql, { ...window, points: budgets.perToken, keyPrefix: 'token' });
-  app.use('/v1/*', rateLimit({ limiter: perAddress, keyOf: clientAddress, scope: 'from this address' }));
+  app.use('/v1/*', byAddress);
   const signIn = authenticate(sql);
   // Accepting an invitation or redeeming a sign-in link is how a user gets a token: the link's secret authenticates it.
   const byLink = new Set(['/v1/invitations/accept', REDEEM_PATH]);

@@ -23,7 +23,7 @@ export const idempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .min(1)
-    .max(255)
+    .max(255, { abort: true })
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional()
     .openapi({ description: 'Makes the request safe to retry: the same key always answers with the first result.' }),

@@ -1,12 +1,13 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { CapstanApp } from './app.ts';
+import type { Hono } from 'hono';
 
 export interface RunningApi {
   url: string;
   close(): Promise<void>;
 }
 
-export function serveApi(app: CapstanApp, hostname: string, port: number): Promise<RunningApi> {
+/** Serves an app (the API, or its metrics on their own port) until `close()`. */
+export function serveApi(app: Pick<Hono, 'fetch'>, hostname: string, port: number): Promise<RunningApi> {
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {

@@ -5,15 +5,30 @@ const space = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\
 
 /** PostgreSQL text cannot hold NUL. */
 const noNul = new RegExp(String.raw`^[^\u0000]*$`);
-/** No NUL, and something left once trimmed: true of a string exactly when it is true of its trimmed self. */
-const notBlank = new RegExp(String.raw`^[^\u0000]*[^\u0000${space}][^\u0000]*$`);
+/**
+ * No NUL, and something left once trimmed: true of a string exactly when it is true of its trimmed self.
+ * Leading space, then the first other character, then the rest: each character has one place to go, so a
+ * refusal costs one pass (the old `[^\0]*[^\0\s][^\0]*` tried every split: quadratic, 18 s for 200,000 characters).
+ */
+const notBlank = new RegExp(String.raw`^[${space}]*[^\u0000${space}][^\u0000]*$`);
 
 /**
- * Enforces `pattern` and documents it as the field's one pattern (the OpenAPI
+ * The field with its length limit checked before anything else, and stopping validation when it fails:
+ * zod 4 runs every check by default, so a megabyte string would still meet the trim and every pattern.
+ * The limit applies to the string as sent, which is what the document's `maxLength` says.
+ */
+export function lengthFirst(field: z.ZodString): z.ZodString {
+  if (field.maxLength === null) return field;
+  const { def } = field._zod;
+  return field.clone({ ...def, checks: [z.maxLength(field.maxLength, { abort: true }), ...(def.checks ?? [])] });
+}
+
+/**
+ * Enforces `pattern`, after the length limit, and documents it as the field's one pattern (the OpenAPI
  * generator shows only a string's first regex, and the workflow's may come first).
  */
 export function withPattern(field: z.ZodString, pattern: RegExp, message: string): z.ZodString {
-  return field.regex(pattern, message).openapi({ pattern: pattern.source });
+  return lengthFirst(field).regex(pattern, message).openapi({ pattern: pattern.source });
 }
 
 /**
@@ -34,7 +49,7 @@ export function apiText(field: z.ZodString, { blank = false }: { blank?: boolean
  */
 export function apiEmail(field: z.ZodString): z.ZodString {
   // A copy: schemas built before @hono/zod-openapi loaded (contracts/ may load first) lack `.openapi()`.
-  return field.clone().openapi({
+  return lengthFirst(field.clone()).openapi({
     type: 'string',
     pattern: z.regexes.email.source,
     ...(field.maxLength !== null && { maxLength: field.maxLength }),

@@ -56,7 +56,7 @@ export function assetSettings(env: Env): AssetSettings {
     stagingDir: resolve(env.ASSETS_STAGING_DIR ?? join(dataDir, 'asset-staging')),
     retention: { keepPrevious: env.ASSETS_KEEP_PREVIOUS, keepYoungerThanMs: env.ASSETS_KEEP_YOUNGER_THAN_MS },
     gcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
-    cdnHost: (env.ASSET_CDN_HOST ?? '').replace(/\/+$/, ''),
+    cdnHost: (env.ASSET_CDN_HOST ?? '').replace(/(?<!\/)\/+$/, ''),
     consoleEntry: env.ASSETS_CONSOLE_ENTRY,
     sourceRoot: resolve(env.ASSETS_SOURCE_ROOT ?? '.'),
     pauseBeforeSwitchMs: env.ASSETS_TEST_PAUSE_BEFORE_SWITCH_MS,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { keyringOf } from './payload-keys.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -13,6 +14,7 @@ const list = z
       .map((r) => r.trim())
       .filter(Boolean),
   );
+const isRange = (text: string) => (text.includes('/') ? ipaddr.isValidCIDR(text) : ipaddr.isValid(text));
 
 /** Every setting Capstan reads from the environment, validated once at start. */
 export const envSchema = z
@@ -182,6 +184,16 @@ export const envSchema = z
     DATABASE_OWNER_URL: optionalUrl.describe(
       "The schema owner `capstan migrate` connects as; it then lets DATABASE_URL's role (capstan_app) sign in with DATABASE_URL's password",
     ),
+    API_METRICS_PORT: port
+      .optional()
+      .describe(
+        "The API's Prometheus /metrics, on HOST: a port of its own, never published with the API (unset: not served)",
+      ),
+    TRUSTED_PROXIES: list
+      .refine((ranges) => ranges.every(isRange), 'must be IP addresses or CIDRs, comma-separated')
+      .describe(
+        'Proxies in front of the API (CIDRs): from these peers the client is the right-most untrusted X-Forwarded-For hop',
+      ),
   })
   .superRefine(checkTemporalAccess);
 

@@ -19,6 +19,8 @@ export interface RateLimits {
   perToken: number;
   perAddress: number;
   windowSeconds: number;
+  /** Proxies whose `X-Forwarded-For` names the client (CIDRs); none: the socket's peer is the client. */
+  trustedProxies?: readonly string[];
 }
 
 export function rateLimits(env: Env): RateLimits {
@@ -26,5 +28,6 @@ export function rateLimits(env: Env): RateLimits {
     perToken: env.API_RATE_LIMIT_PER_TOKEN,
     perAddress: env.API_RATE_LIMIT_PER_ADDRESS,
     windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS,
+    trustedProxies: env.TRUSTED_PROXIES,
   };
 }

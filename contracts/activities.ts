@@ -68,6 +68,7 @@ import type {
 
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
 import type { IssueSignInLinkInput, RedeemSignInLinkInput, SignedIn, SignInLinkRecord } from './sign-in-links.ts';
+import type { PrunedState } from './housekeeping.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
@@ -147,6 +148,7 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   issueSignInLink(cmd: Run<IssueSignInLinkInput>): Promise<SignInLinkRecord>;
   redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
   createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
+  pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
 }
 
 interface App {

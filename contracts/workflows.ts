@@ -24,6 +24,7 @@ import * as webhooks from './webhooks.ts';
 import { resetBreakerInput, type BreakerReset } from './breakers.ts';
 import { pruneProofNoncesInput } from './proofs.ts';
 import * as signIn from './sign-in-links.ts';
+import { pruneExpiredStateInput, type PrunedState } from './housekeeping.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -487,6 +488,16 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `bot:${accountId}:${key}`,
+  }),
+  pruneExpiredState: entry<PrunedState>()({
+    type: 'pruneExpiredState',
+    taskQueue: core,
+    input: pruneExpiredStateInput,
+    summary: (i) =>
+      `Delete expired request budgets and webhook-host breakers idle for ${i.breakerIdleHours ?? 24} hours`,
+    executionTimeout: WRITE_TIMEOUT,
+    /** Scheduled runs are named by the schedule; this is for runs started by hand. */
+    id: ({ key }: { key: string }) => `prune-expired-state:${key}`,
   }),
 } as const;
 

@@ -123,3 +123,18 @@ export async function resetBreaker(tx: TransactionSql, name: string): Promise<Br
      where name = ${name}`;
   return before.state;
 }
+
+/**
+ * Deletes the breakers named `prefix…` that no longer name anything in `keep` and have not changed for
+ * `idleHours`: the breakers of webhook hosts no webhook targets, so their label set does not grow forever.
+ */
+export async function deleteIdleBreakers(
+  sql: Sql,
+  { prefix, keep, idleHours }: { prefix: string; keep: string[]; idleHours: number },
+): Promise<number> {
+  const deleted = await sql`
+    delete from breakers
+     where starts_with(name, ${prefix}) and name <> all(${keep}::text[])
+       and updated_at < now() - make_interval(hours => ${idleHours})`;
+  return deleted.count;
+}

@@ -32,3 +32,10 @@ export function postgresRateLimiter(sql: Sql, options: RateLimitOptions): RateLi
     duration: options.durationSeconds,
   });
 }
+
+/** Deletes the counters whose window has ended (`expire` is in ms since the epoch); how many went. */
+export async function deleteExpiredRateLimits(sql: Sql): Promise<number> {
+  const deleted = await sql`
+    delete from rate_limits where expire is not null and expire < (extract(epoch from now()) * 1000)::bigint`;
+  return deleted.count;
+}

@@ -16,6 +16,7 @@ export const LICENCE_SCHEDULE_ID = 'licence-heartbeat';
 export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
 export const ASSET_GC_SCHEDULE_ID = 'assets-gc';
 export const PROOF_NONCE_SCHEDULE_ID = 'proof-nonces';
+export const PRUNE_EXPIRED_STATE_SCHEDULE_ID = 'prune-expired-state';
 
 export interface ScheduleSettings {
   heartbeatIntervalMs: number;
@@ -69,6 +70,13 @@ export const ownedSchedules = {
       note: 'Deletes spent proof nonces whose proofs are past their age, in batches.',
       entry: workflows.pruneProofNonces,
       input: { batch: 1000 },
+      everyMs: HOUR_MS,
+    }),
+  [PRUNE_EXPIRED_STATE_SCHEDULE_ID]: () =>
+    own({
+      note: 'Deletes expired request budgets, and the circuit breakers of webhook hosts no webhook targets.',
+      entry: workflows.pruneExpiredState,
+      input: {},
       everyMs: HOUR_MS,
     }),
 } satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;

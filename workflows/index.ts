@@ -30,6 +30,7 @@ import { resetBreaker } from './breakers.ts';
 import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
 import { pruneProofNonces } from './proof-nonces.ts';
 import { issueSignInLink, redeemSignInLink } from './sign-in-links.ts';
+import { pruneExpiredState } from './housekeeping.ts';
 
 export {
   provisionAccount,
@@ -75,6 +76,7 @@ export {
   issueSignInLink,
   redeemSignInLink,
   createBot,
+  pruneExpiredState,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -124,5 +126,6 @@ export type Implemented = Conforms<{
   issueSignInLink: typeof issueSignInLink;
   redeemSignInLink: typeof redeemSignInLink;
   createBot: typeof createBot;
+  pruneExpiredState: typeof pruneExpiredState;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

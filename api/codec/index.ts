@@ -1,41 +1,33 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Logger } from '../../config/logger.ts';
 import type { Sql } from '../../db/pool.ts';
 import { lookupToken } from '../../db/tokens.ts';
+import { isScope } from '../../domain/scopes.ts';
 import { PayloadDecryptionError } from '../../workers/codec.ts';
 import { readToken } from '../auth/index.ts';
 import { requireScope } from '../auth/scope.ts';
 import { fieldErrors, ProblemError } from '../problem/index.ts';
 import { createErrorHandler } from '../problem/on-error.ts';
 import { fromJson, payloadsBody, toJson } from './payload-json.ts';
+import { codecSessions } from './session.ts';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
   /** Browser origins (the Temporal Web UI) that may call it, with credentials. */
   allowedOrigins: readonly string[];
-  /**
-   * The local stack's own Web UI (`capstan up`), which has no sign-in and so no token to send:
-   * its origin, from a loopback address, may decode without one. Never set in production.
-   */
-  localUiOrigins?: readonly string[];
 }
 
 /**
  * Temporal's codec server contract (`POST …/encode`, `POST …/decode`, `{payloads}` in
  * protobuf JSON) for the Web UI and `temporal --codec-endpoint`. Decoding shows customer
- * data, so it answers platform tokens only, whatever the rest of the API accepts.
+ * data, so it answers platform tokens only, whatever the rest of the API accepts: sent as
+ * `Authorization: Bearer`, or through the codec session the console opens (session.ts).
+ * An `Origin` header only narrows who may call; it never stands in for a credential.
  */
-export function codecRoutes({
-  sql,
-  logger,
-  codec,
-  allowedOrigins,
-  localUiOrigins = [],
-}: CodecServerOptions & { sql: Sql; logger: Logger }) {
+export function codecRoutes({ sql, logger, codec, allowedOrigins }: CodecServerOptions & { sql: Sql; logger: Logger }) {
   const app = new Hono();
   const log = logger.child({ component: 'codec-server' });
   app.onError(createErrorHandler(log));
@@ -48,8 +40,23 @@ export function codecRoutes({
       maxAge: 600,
     }),
   );
-  app.use(platformOnly(sql, allowedOrigins, localUiOrigins));
+  const sessions = codecSessions(sql);
+  app.use(platformOnly(sql, allowedOrigins, sessions));
   app.use(bodyLimit({ maxSize: 16 * 1024 * 1024 }));
+
+  // The console (same origin as the API) opens a session with its platform token, and closes it on sign-out.
+  app.post('/session', async (c) => {
+    const principal = c.get('principal');
+    if (!principal || c.get('codecSession'))
+      throw new ProblemError('unauthenticated', 'Open a codec session with `Authorization: Bearer <platform token>`.');
+    await sessions.open(c, principal.tokenId);
+    log.info({ tokenId: principal.tokenId }, 'codec session opened');
+    return c.body(null, 204);
+  });
+  app.delete('/session', (c) => {
+    sessions.close(c);
+    return c.body(null, 204);
+  });
 
   for (const action of ['encode', 'decode'] as const) {
     app.post(`/${action}`, async (c) => {
@@ -72,7 +79,8 @@ export function codecRoutes({
             action,
             count: payloads.length,
             namespace: c.req.header('x-namespace'),
-            tokenId: principal?.tokenId ?? 'local-web-ui',
+            tokenId: principal?.tokenId,
+            via: c.get('codecSession') ? 'session' : 'token',
           },
           'codec request',
         );
@@ -86,44 +94,65 @@ export function codecRoutes({
   return app;
 }
 
-/** A platform token, sent as `Authorization: Bearer`; and, from a browser, one of the allowed origins. */
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request was let in by a codec session cookie, not a token it carried. */
+    codecSession?: boolean;
+  }
+}
+
+/** A platform token, as `Authorization: Bearer` or a codec session; and, from a browser, one of the allowed origins. */
 function platformOnly(
   sql: Sql,
   allowedOrigins: readonly string[],
-  localUiOrigins: readonly string[],
+  sessions: ReturnType<typeof codecSessions>,
 ): MiddlewareHandler {
   return async function requirePlatformToken(c, next) {
     const origin = c.req.header('origin');
-    if (origin && !allowedOrigins.includes(origin))
+    // The console is served by the API itself: its own host (opening the session) is always allowed. By host, not
+    // origin: behind a proxy that ends TLS the API sees http:// where the browser sent https://.
+    if (origin && !allowedOrigins.includes(origin) && !sameHost(origin, c.req.url))
       throw new ProblemError(
         'forbidden',
         `Origin ${origin} may not call the codec server; add it to CAPSTAN_CODEC_CORS_ORIGINS.`,
       );
+    // Closing a session needs no credential: it only clears the caller's own cookie.
+    if (c.req.method === 'DELETE') return next();
     const token = readToken(c.req);
-    if (!token && origin && localUiOrigins.includes(origin) && fromLoopback(c)) return next();
-    if (!token) throw new ProblemError('unauthenticated', 'Send a platform token as `Authorization: Bearer <token>`.');
-    const found = await lookupToken(sql, token);
-    if (found.outcome !== 'ok')
-      throw new ProblemError(
-        'unauthenticated',
-        found.outcome === 'revoked' ? 'This access token has been revoked.' : 'This access token is not known.',
-      );
-    if (found.principal.kind !== 'platform' || !found.principal.operator)
+    if (!token) {
+      const holder = await sessions.holder(c);
+      if (!holder)
+        throw new ProblemError(
+          'unauthenticated',
+          'Send a platform token as `Authorization: Bearer <token>`, or sign in to the console first.',
+        );
+      // The session's token is held to the same rule as one sent: still the operator's, still carrying the scope.
+      c.set('principal', { kind: 'platform', ...holder, scopes: new Set(holder.scopes.filter(isScope)) });
+      c.set('codecSession', true);
+    } else {
+      const found = await lookupToken(sql, token);
+      if (found.outcome !== 'ok')
+        throw new ProblemError(
+          'unauthenticated',
+          found.outcome === 'revoked' ? 'This access token has been revoked.' : 'This access token is not known.',
+        );
+      c.set('principal', found.principal);
+    }
+    const principal = c.get('principal');
+    if (principal.kind !== 'platform' || !principal.operator)
       throw new ProblemError(
         'forbidden',
         "The codec server answers the operator's platform tokens only: decoding shows every account's data.",
       );
-    requireScope(found.principal, 'platform:codec');
-    c.set('principal', found.principal);
+    requireScope(principal, 'platform:codec');
     await next();
   };
 }
 
-function fromLoopback(c: Context): boolean {
+function sameHost(origin: string, url: string): boolean {
   try {
-    const address = getConnInfo(c).remote.address ?? '';
-    return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+    return new URL(origin).host === new URL(url).host;
   } catch {
-    return false; // not served over a socket (app.request in tests): no address to trust
+    return false; // `Origin: null` and other non-URLs
   }
 }

@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ProblemError } from '../problem/index.ts';
@@ -51,13 +50,4 @@ function headers(limiter: RateLimiterAbstract, state: RateLimiterRes): Record<st
     'RateLimit-Remaining': String(state.remainingPoints),
     'RateLimit-Reset': String(Math.ceil(state.msBeforeNext / 1000)),
   };
-}
-
-/** The peer's address; behind a proxy every client shares it, so put the proxy's own limit in front. */
-export function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // app.request() in tests: no socket
-  }
 }

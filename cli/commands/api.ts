@@ -1,6 +1,7 @@
 import { rateLimits } from '../../config/limits.ts';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
+import { apiMetrics } from '../../api/metrics/index.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { licenceSettings } from '../../config/licence.ts';
@@ -34,15 +35,18 @@ export async function apiCommand(): Promise<void> {
     const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
     shutdown.add('temporal client', () => temporal.connection.close());
     const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env) };
+    const licence = licenceSettings(env);
+    const metrics = apiMetrics({ sql, licence, logger });
     const api = await serveApi(
       createApp({
         sql,
         temporal,
         logger,
+        metrics,
         workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
         webUiUrl: env.TEMPORAL_WEB_UI_URL,
         deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
-        licence: licenceSettings(env),
+        licence,
         assets: assetSettings(env),
         codecServer,
         bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
@@ -53,6 +57,11 @@ export async function apiCommand(): Promise<void> {
     );
     shutdown.add('http server', () => api.close());
     logger.info({ url: api.url }, 'API listening');
+    if (env.API_METRICS_PORT !== undefined) {
+      const served = await serveApi(metrics.app, env.HOST, env.API_METRICS_PORT);
+      shutdown.add('metrics server', () => served.close());
+      logger.info({ url: `${served.url}/metrics` }, 'API metrics listening');
+    }
   });
   await shutdown.untilSignal();
 }

@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../api/app.ts';
 import { serveApi } from '../../api/serve.ts';
+import { apiMetrics } from '../../api/metrics/index.ts';
+import { localCodecServer } from '../local/codec-server.ts';
 import { loadEnv } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { webhookSettings } from '../../config/webhooks.ts';
@@ -27,7 +29,6 @@ import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
-import { codecCorsOrigins, localUiOrigins } from '../../config/temporal.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { bundleWorkflows, prebuiltWorkflowBundle } from '../../workers/bundle.ts';
 import { breakerSettings } from '../../config/breakers.ts';
@@ -139,14 +140,14 @@ export async function upCommand(): Promise<void> {
         },
         await actorSecret(sql),
       );
-      // Our own dev server's Web UI has no sign-in to pass a token with: it may decode from this machine.
-      const localUi = temporalServer.uiUrl ? localUiOrigins(env) : [];
-      const codecServer = { codec: access.codec, allowedOrigins: codecCorsOrigins(env), localUiOrigins: localUi };
+      const codecServer = localCodecServer(env, access.codec);
+      const metrics = apiMetrics({ sql, licence, logger });
       const api = await serveApi(
         createApp({
           sql,
           temporal,
           logger,
+          metrics,
           workflowWaitMs: env.API_WORKFLOW_WAIT_MS,
           webUiUrl: temporalServer.uiUrl,
           deployPollIntervalMs: env.DEPLOY_POLL_INTERVAL_MS,
@@ -160,6 +161,12 @@ export async function upCommand(): Promise<void> {
         env.PORT,
       ).catch(portAdvice('PORT'));
       shutdown.add('http server', () => api.close());
+      if (env.API_METRICS_PORT !== undefined) {
+        const served = await serveApi(metrics.app, env.HOST, env.API_METRICS_PORT).catch(
+          portAdvice('API_METRICS_PORT'),
+        );
+        shutdown.add('metrics server', () => served.close());
+      }
       const consoleStatus = await buildConsole(temporal, assets, logger);
       return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
     },
@@ -172,7 +179,7 @@ export async function upCommand(): Promise<void> {
       `  API           ${api.url}   (OpenAPI: ${api.url}/openapi.json)`,
       `  Temporal      ${temporalServer.address}${temporalServer.uiUrl ? `   Web UI: ${temporalServer.uiUrl}` : ''}`,
       `  Console       ${consoleStatus ? `${api.url}/console   (${consoleStatus})` : 'not built (no web/src/main.tsx)'}`,
-      `  Codec server  ${api.url}/codec   (history is encrypted; the local Web UI decodes through it, others send a platform token)`,
+      `  Codec server  ${api.url}/codec   (history is encrypted; the Web UI decodes once you sign in to the console, with its Data Encoder including credentials)`,
       `  PostgreSQL    ${redactPassword(database.url)}   (API and workers connect as ${APP_ROLE})`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,

@@ -12,7 +12,7 @@ export interface SandboxCredentials {
 
 function parseOAuthHeader(header: string): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const match of header.slice(6).matchAll(/([a-z_]+)="([^"]*)"/g))
+  for (const match of header.slice(6).matchAll(/(?<![a-z_])([a-z_]+)="([^"]*)"/g))
     params[match[1]!] = decodeURIComponent(match[2]!);
   return params;
 }

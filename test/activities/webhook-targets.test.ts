@@ -69,17 +69,17 @@ const lastAttempt = async (id: string) =>
 
 describe('a webhook whose host is an IP literal', () => {
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', ['loopback'], 'linkLocal'],
-    ['http://10.0.0.1/hooks', ['loopback'], 'private'],
-    ['http://0xa9.0xfe.0xa9.0xfe/', ['loopback'], 'linkLocal'],
-    ['http://[::ffff:10.0.0.1]/', ['loopback'], 'private'],
-    ['http://[fe80::1]/', ['loopback'], 'linkLocal'],
-    ['LOOPBACK/hooks', [], 'loopback'],
-    ['http://2130706433:PORT/hooks', [], 'loopback'],
-    ['http://0x7f.1:PORT/hooks', [], 'loopback'],
-    ['http://[::ffff:127.0.0.1]:PORT/hooks', [], 'loopback'],
-    ['http://[::1]:PORT/hooks', [], 'loopback'],
-  ])('%s (allowed: %j) is refused before any connection, for good', async (pattern, allowed, range) => {
+    ['http://169.254.169.254/latest/meta-data/', ['loopback']],
+    ['http://10.0.0.1/hooks', ['loopback']],
+    ['http://0xa9.0xfe.0xa9.0xfe/', ['loopback']],
+    ['http://[::ffff:10.0.0.1]/', ['loopback']],
+    ['http://[fe80::1]/', ['loopback']],
+    ['LOOPBACK/hooks', []],
+    ['http://2130706433:PORT/hooks', []],
+    ['http://0x7f.1:PORT/hooks', []],
+    ['http://[::ffff:127.0.0.1]:PORT/hooks', []],
+    ['http://[::1]:PORT/hooks', []],
+  ])('%s (allowed: %j) is refused before any connection, for good', async (pattern, allowed) => {
     // Any connection attempt fails the test instead of leaving the machine.
     const connect = vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(() => {
       throw new Error('a connection was attempted');
@@ -91,7 +91,8 @@ describe('a webhook whose host is an IP literal', () => {
     expect(err).toMatchObject({ type: 'UnsafeTarget', nonRetryable: true });
     expect(connect).not.toHaveBeenCalled();
     const attempt = await lastAttempt(id);
-    expect(attempt.error).toMatch(new RegExp(`^refused before connecting: .* is a ${range} address`));
+    // The range stays unsaid: the refusal names no address (issue 20).
+    expect(attempt.error).toBe('refused before connecting: is not an allowed address');
     expect(attempt.status_code).toBeNull();
     expect(attempt.duration_ms).toBeLessThan(50);
     expect(upstream.state.requests).toBe(0);

@@ -49,10 +49,11 @@ import type { PayloadCodec } from '@temporalio/common';
 export const authorizationTable: AuthorizationTable = {
   'GET /healthz': { caller: 'public', openapi: false },
   'GET /readyz': { caller: 'public', openapi: false },
-  'GET /metrics': { caller: 'public', openapi: false },
   'GET /openapi.json': { caller: 'public', openapi: false },
   'POST /codec/encode': { caller: 'platform', scope: 'platform:codec', openapi: false },
   'POST /codec/decode': { caller: 'platform', scope: 'platform:codec', openapi: false },
+  'POST /codec/session': { caller: 'platform', scope: 'platform:codec', openapi: false },
+  'DELETE /codec/session': { caller: 'public', openapi: false },
 
   'POST /v1/accounts': ['platform', 'platform:accounts'],
   'GET /v1/accounts/{id}': ['member', 'accounts:read'],

@@ -1,15 +1,12 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { CapstanApp } from '../../api/app.ts';
-import { codecRoutes } from '../../api/codec/index.ts';
-import { serveApi } from '../../api/serve.ts';
 import { toJson, fromJson } from '../../api/codec/payload-json.ts';
 import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
-import { useStack } from '../support/stack.ts';
+import { unique, useStack } from '../support/stack.ts';
+import { ensurePlatformToken, hashToken, issueToken } from '../../db/tokens.ts';
 
 const stack = useStack({ http: true });
 const UI = 'http://localhost:8233';
@@ -120,37 +117,72 @@ describe('the codec server', () => {
     expect(bad.body.errors).toEqual([{ field: 'payloads.0.data', message: 'must be base64' }]);
   });
 
-  it("lets the local stack's own Web UI decode without a token from this machine, and nobody else", async () => {
-    const local = new Hono().route(
-      '/codec',
-      codecRoutes({
-        sql: stack.sql,
-        logger: stack.logger,
-        codec: stack.access.codec,
-        allowedOrigins: [UI, 'https://ui.example'],
-        localUiOrigins: [UI],
-      }),
-    );
-    const server = await serveApi(local as unknown as CapstanApp, '127.0.0.1', 0);
-    try {
-      const payloads = [await sealed('shown in the Web UI')];
-      const fromLocalUi = await call(server.url, 'POST', '/codec/decode', { headers: fromUi, body: { payloads } });
-      expect(fromLocalUi.status).toBe(200);
-      expect(defaultPayloadConverter.fromPayload(fromJson(fromLocalUi.body.payloads[0]))).toBe('shown in the Web UI');
-      const otherUi = await call(server.url, 'POST', '/codec/decode', {
-        headers: { origin: 'https://ui.example' },
-        body: { payloads },
-      });
-      expect(otherUi.status).toBe(401);
-      const noOrigin = await call(server.url, 'POST', '/codec/decode', { body: { payloads } });
-      expect(noOrigin.status).toBe(401);
-    } finally {
-      await server.close();
-    }
-    const notLocal = await call(stack.api.url, 'POST', '/codec/decode', {
-      headers: fromUi,
-      body: { payloads: [await sealed('x')] },
+  it('decodes for an operator signed in to the console (its codec session), and for nobody else', async () => {
+    // The console, same origin as the API, opens the session with its platform token.
+    const opened = await call(stack.api.url, 'POST', '/codec/session', {
+      token: stack.platformToken,
+      headers: { origin: stack.api.url },
     });
-    expect(notLocal.status).toBe(401); // the shared test API, like production, trusts no origin without a token
+    expect(opened.status).toBe(204);
+    const setCookie = opened.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^capstan_codec_session=[^;]+;/);
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Strict/);
+    expect(setCookie).toMatch(/; Path=\/codec/);
+    const cookie = setCookie.split(';')[0]!;
+
+    // The Web UI, its Data Encoder including credentials, sends the cookie.
+    const payloads = [await sealed('shown in the Web UI')];
+    const decoded = await call(stack.api.url, 'POST', '/codec/decode', {
+      headers: { ...fromUi, cookie },
+      body: { payloads },
+    });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI);
+    expect(defaultPayloadConverter.fromPayload(fromJson(decoded.body.payloads[0]))).toBe('shown in the Web UI');
+
+    // No cookie: the Web UI's origin alone opens nothing.
+    expect((await call(stack.api.url, 'POST', '/codec/decode', { headers: fromUi, body: { payloads } })).status).toBe(
+      401,
+    );
+    // A cookie edited to name another token, or cut short, is refused.
+    const [id, rest] = [cookie.split('=')[1]!.split('.')[0]!, cookie.split('=')[1]!.split('.').slice(1).join('.')];
+    for (const forged of [`capstan_codec_session=${Number(id) + 1}.${rest}`, cookie.slice(0, -4)])
+      expect(
+        (
+          await call(stack.api.url, 'POST', '/codec/decode', {
+            headers: { ...fromUi, cookie: forged },
+            body: { payloads },
+          })
+        ).status,
+      ).toBe(401);
+    // The cookie is the codec's only: the API does not read it.
+    expect((await call(stack.api.url, 'GET', '/v1/accounts', { headers: { cookie } })).status).toBe(401);
+    // A user token opens no session.
+    const account = await newAccount(stack, 'codec-session');
+    const user = await call(stack.api.url, 'POST', '/codec/session', { token: account.adminToken });
+    expect(user.status).toBe(403);
+    expect(user.headers.get('set-cookie')).toBeNull();
+    // Signing out closes it.
+    const closed = await call(stack.api.url, 'DELETE', '/codec/session', { headers: { cookie } });
+    expect(closed.status).toBe(204);
+    expect(closed.headers.get('set-cookie')).toMatch(/^capstan_codec_session=;.*Max-Age=0/);
+  });
+
+  it('ends a codec session with the platform token it came from', async () => {
+    const plaintext = issueToken().plaintext;
+    await ensurePlatformToken(stack.sql, unique('codec-session'), plaintext);
+    const opened = await call(stack.api.url, 'POST', '/codec/session', { token: plaintext });
+    const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const decode = async () =>
+      (
+        await call(stack.api.url, 'POST', '/codec/decode', {
+          headers: { ...fromUi, cookie },
+          body: { payloads: [await sealed('x')] },
+        })
+      ).status;
+    expect(await decode()).toBe(200);
+    await stack.sql`update access_tokens set revoked_at = now() where token_sha256 = ${hashToken(plaintext)}`;
+    expect(await decode()).toBe(401);
   });
 });

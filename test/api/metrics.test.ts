@@ -1,11 +1,15 @@
 import { breakerPolicies } from '../../config/catalogue.ts';
 import { recordFailure } from '../../db/breakers.ts';
+import { activePromotionCount } from '../../db/promotions.ts';
+import { apiMetrics } from '../../api/metrics/index.ts';
+import { serveApi } from '../../api/serve.ts';
 import { describe, expect, it } from 'vitest';
 import { newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
-const stack = useStack({ http: true });
+// Its own database: the breaker and grant gauges count rows other files would add to.
+const stack = useStack({ http: true, ownDatabase: true });
 
 interface Sample {
   name: string;
@@ -24,7 +28,7 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const comment = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
+    const comment = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
     if (comment) {
       const [, kind = '', name = '', rest = ''] = comment;
       if (!metricName.test(name)) throw new Error(`bad metric name: ${line}`);
@@ -50,6 +54,9 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
   return { types, samples };
 }
 
+/** A scrape of the API's metrics port. */
+const scrape = async (url = stack.metrics.url) => parsePrometheus((await call(url, 'GET', '/metrics')).body as string);
+
 describe('GET /metrics', () => {
   it('answers Prometheus text with requests by route template and the business gauges', async () => {
     const account = await newAccount(stack, 'metrics');
@@ -58,7 +65,7 @@ describe('GET /metrics', () => {
     }
     expect((await call(stack.api.url, 'GET', '/v1/accounts/1/inboxes')).status).toBe(401);
 
-    const res = await call(stack.api.url, 'GET', '/metrics');
+    const res = await call(stack.metrics.url, 'GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const { types, samples } = parsePrometheus(res.body as string);
@@ -100,13 +107,28 @@ describe('GET /metrics', () => {
     expect(samples.find((s) => s.name === 'capstan_db_pool_max')?.value).toBe(10);
   });
 
-  it("carries the operators' figures: breakers by state, open dead letters, attempts, break-glass grants", async () => {
+  it("carries the operators' figures: breakers by kind and state, open dead letters, attempts, break-glass grants", async () => {
+    const openWebhookBreakers = async () =>
+      (await scrape()).samples.find(
+        (s) => s.name === 'capstan_breakers' && s.labels.kind === 'webhook' && s.labels.state === 'open',
+      )?.value;
+    const before = await openWebhookBreakers();
     const breaker = unique('webhook:metrics.test');
     for (let i = 0; i < breakerPolicies.webhook.failureThreshold; i++)
       await recordFailure(stack.sql, breaker, 'metrics-test', 'connection refused', breakerPolicies.webhook);
-    const { types, samples } = parsePrometheus((await call(stack.api.url, 'GET', '/metrics')).body as string);
+    expect(await openWebhookBreakers()).toBe(before! + 1);
+
+    const account = await newAccount(stack, 'metrics-grant');
+    const email = (await stack.sql`select email from users where id = ${account.adminId}`)[0]!.email as string;
+    const promoted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
+      token: stack.platformToken,
+      body: { email, reason: 'metrics test', ttl: '1h' },
+    });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+
+    const { types, samples } = await scrape();
     for (const name of [
-      'capstan_breaker_state',
+      'capstan_breakers',
       'capstan_breaker_calls_refused',
       'capstan_dead_letters_open',
       'capstan_webhook_attempts',
@@ -115,16 +137,43 @@ describe('GET /metrics', () => {
       'capstan_break_glass_grants_active',
     ])
       expect(types.get(name), name).toBe('gauge');
-    const states = samples.filter((s) => s.name === 'capstan_breaker_state' && s.labels.name === breaker);
-    expect(Object.fromEntries(states.map((s) => [s.labels.state, s.value]))).toEqual({
-      closed: 0,
-      open: 1,
-      half_open: 0,
-    });
-    expect(samples.find((s) => s.name === 'capstan_break_glass_grants_active')?.value).toBeGreaterThanOrEqual(0);
+    // Bounded labels: breakers by kind, never a tenant's host.
+    const breakerSamples = samples.filter((s) => s.name.startsWith('capstan_breaker'));
+    expect(new Set(breakerSamples.map((s) => s.labels.kind))).toEqual(
+      new Set(['clever-cloud', 'licensing', 'webhook']),
+    );
+    expect(breakerSamples.every((s) => s.labels.name === undefined)).toBe(true);
+    const grants = samples.find((s) => s.name === 'capstan_break_glass_grants_active')?.value;
+    expect(grants).toBe(await activePromotionCount(stack.sql));
+    expect(grants).toBeGreaterThanOrEqual(1);
   });
 
-  it('is not part of the OpenAPI document and needs no token', async () => {
+  it('reads the database once for scrapes closer together than its freshness', async () => {
+    const metrics = apiMetrics({ sql: stack.sql, licence: stack.licence, logger: stack.logger, freshForMs: 3_600_000 });
+    const served = await serveApi(metrics.app, '127.0.0.1', 0);
+    // Only the one line: a registry this young reports its event-loop lag as `Nan`, which the strict parser refuses.
+    const open = async (url: string) =>
+      Number(
+        /^capstan_breakers\{kind="webhook",state="open"\} (\d+)$/m.exec(
+          (await call(url, 'GET', '/metrics')).body as string,
+        )?.[1],
+      );
+    try {
+      const first = await open(served.url);
+      expect(first).toBe(await open(stack.metrics.url));
+      const breaker = unique('webhook:metrics.cache');
+      for (let i = 0; i < breakerPolicies.webhook.failureThreshold; i++)
+        await recordFailure(stack.sql, breaker, 'metrics-test', 'connection refused', breakerPolicies.webhook);
+      expect(await open(stack.metrics.url)).toBe(first + 1);
+      expect(await open(served.url), 'the second scrape queried nothing').toBe(first);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('is served on its own port only: the API answers 404, and the OpenAPI document leaves it out', async () => {
+    expect((await call(stack.api.url, 'GET', '/metrics')).status).toBe(404);
+    expect((await call(stack.metrics.url, 'GET', '/metrics')).status).toBe(200);
     const doc = (await call(stack.api.url, 'GET', '/openapi.json')).body as { paths: Record<string, unknown> };
     expect(doc.paths['/metrics']).toBeUndefined();
   });

@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
@@ -15,6 +14,7 @@ import { seedDemoData, settledDeliveries } from '../support/demo.ts';
 import { call } from '../support/http.ts';
 import { startReceiver, until } from '../support/receiver.ts';
 import { startStackWorkers, unique, useStack } from '../support/stack.ts';
+import { chromiumExecutable, secureChromiumArgs } from '../support/browser.ts';
 
 const WEB_UI = 'http://127.0.0.1:8233';
 const SHOTS = 'test-results/screenshots';
@@ -76,6 +76,8 @@ beforeAll(async () => {
       licence: stack.licence,
       webUiUrl: WEB_UI,
       assets: assets.settings,
+      // As `capstan up` and `capstan api` serve it: the console opens its codec session on sign-in.
+      codecServer: { codec: stack.access.codec, allowedOrigins: [] },
     }),
     '127.0.0.1',
     0,
@@ -83,9 +85,9 @@ beforeAll(async () => {
   consoleUrl = `${consoleApi.url}/console`;
   await mkdir(SHOTS, { recursive: true });
   browser = await playwright.launch({
-    executablePath: await chromium.executablePath(),
+    executablePath: await chromiumExecutable(),
     headless: true,
-    args: chromium.args,
+    args: secureChromiumArgs(),
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));

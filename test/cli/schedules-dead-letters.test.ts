@@ -13,6 +13,7 @@ import {
   LICENCE_SCHEDULE_ID,
   PROOF_NONCE_SCHEDULE_ID,
   ownedScheduleIds,
+  PRUNE_EXPIRED_STATE_SCHEDULE_ID,
 } from '../../workers/schedules.ts';
 
 const stack = useStack({ http: true });
@@ -61,6 +62,7 @@ describe('schedules', () => {
       [DEAD_LETTER_RETENTION_SCHEDULE_ID]: 'unchanged',
       [ASSET_GC_SCHEDULE_ID]: 'unchanged',
       [PROOF_NONCE_SCHEDULE_ID]: 'unchanged',
+      [PRUNE_EXPIRED_STATE_SCHEDULE_ID]: 'unchanged',
     });
     const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 }, secret);
     expect(changed[DEAD_LETTER_RETENTION_SCHEDULE_ID]).toBe('updated');

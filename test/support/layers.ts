@@ -33,7 +33,7 @@ export interface WrongImport {
   specifier: string;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT = /(?:^|\n)[^\S\n]*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every relative import that leaves its layer for one the table does not allow. */
 export function wrongImports(files: SourceFile[]): WrongImport[] {

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, type CapstanApp } from '../../api/app.ts';
 import { serveApi, type RunningApi } from '../../api/serve.ts';
+import { apiMetrics } from '../../api/metrics/index.ts';
 import { createLogger, type Logger } from '../../config/logger.ts';
 import type { WebhookSettings } from '../../config/webhooks.ts';
 import { actorSecret } from '../../db/installation.ts';
@@ -47,6 +48,8 @@ export interface TestStack {
   app: CapstanApp;
   /** Set when the stack was asked for real HTTP. */
   api: RunningApi;
+  /** The API's /metrics on a port of its own, set with `api`. */
+  metrics: RunningApi;
   platformToken: string;
   clever: { url: string; state: SandboxState; credentials: SandboxCredentials };
   licensing: Awaited<ReturnType<typeof startLicensingSandbox>>;
@@ -183,6 +186,8 @@ export function useStack(options: StackOptions = {}): TestStack {
       codec: stack.access.codec,
       allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
     };
+    // Every scrape reads afresh: a test scrapes right after the change it looks for.
+    const metrics = apiMetrics({ sql: stack.sql, licence: stack.licence, logger: stack.logger, freshForMs: 0 });
     stack.app = createApp({
       sql: stack.sql,
       temporal: stack.temporal,
@@ -191,12 +196,17 @@ export function useStack(options: StackOptions = {}): TestStack {
       codecServer,
       rateLimits: options.rateLimits ?? roomyRateLimits,
       webUiUrl: options.webUiUrl,
+      metrics,
     });
-    if (options.http) stack.api = await serveApi(stack.app, '127.0.0.1', 0);
+    if (options.http) {
+      stack.api = await serveApi(stack.app, '127.0.0.1', 0);
+      stack.metrics = await serveApi(metrics.app, '127.0.0.1', 0);
+    }
   });
 
   afterAll(async () => {
     await stack.api?.close();
+    await stack.metrics?.close();
     await workers?.shutdown();
     await stack.temporal?.connection.close();
     await stack.sql?.end({ timeout: 5 });

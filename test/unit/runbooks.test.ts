@@ -23,7 +23,7 @@ const failures = [
 
 /** Every `capstan …` command named in code (inline or fenced), as its first two words. */
 function commandsIn(markdown: string): string[] {
-  const code = [...markdown.matchAll(/```[^\n]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!);
+  const code = [...markdown.matchAll(/(?<!`)```[^\n]*\n([\s\S]*?)```|(?<!`)`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!);
   return code.flatMap((c) =>
     [...c.matchAll(/(?<![\w-])capstan +([a-z][\w-]*)(?: +([a-z][\w-]*))?/g)].map((m) =>
       [m[1], m[2]].filter(Boolean).join(' '),

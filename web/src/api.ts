@@ -4,8 +4,19 @@ const TOKEN_KEY = 'capstan.token';
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  signOut: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    void fetch('/codec/session', { method: 'DELETE' }).catch(() => {});
+  },
 };
+
+/**
+ * With a platform token, opens the codec session: the cookie the Temporal Web UI sends to `/codec` so it
+ * decodes for this operator (a user token is refused; an installation without a codec server answers 404).
+ */
+export function openCodecSession(token: string): void {
+  void fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
+}
 
 export class ApiError extends Error {
   constructor(

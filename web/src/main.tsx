@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { api, ApiError, session } from './api.ts';
+import { api, ApiError, openCodecSession, session } from './api.ts';
 import { SettingsContext } from './components.tsx';
 import { Accounts } from './pages/accounts.tsx';
 import { Conversations } from './pages/conversations.tsx';
@@ -23,10 +23,16 @@ function Console() {
   // A token kept from earlier in this tab is checked once; a refused one signs out.
   useEffect(() => {
     if (!session.token()) return;
-    api<Settings>('GET', '/v1/console/settings').then(setSettings, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) session.signOut();
-      setChecked(true);
-    });
+    api<Settings>('GET', '/v1/console/settings').then(
+      (answer) => {
+        if (answer.principal.kind === 'platform') openCodecSession(session.token()!);
+        setSettings(answer);
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) session.signOut();
+        setChecked(true);
+      },
+    );
   }, []);
 
   if (!settings) {
@@ -36,6 +42,7 @@ function Console() {
         <SignIn
           onSignedIn={(token, answer) => {
             session.signIn(token);
+            if (answer.principal.kind === 'platform') openCodecSession(token);
             setSettings(answer);
             if (route.page === 'signin') go('/accounts');
           }}

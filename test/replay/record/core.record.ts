@@ -222,4 +222,9 @@ describe('record the core workflows', () => {
     expect(await handle.result()).toMatchObject({ status: 'succeeded' });
     await saveHistory(stack, workflowId, { type: 'deployApplication' });
   });
+
+  it('housekeeping: expired budgets and idle breakers pruned', async () => {
+    await executeWorkflow(stack.temporal, workflows.pruneExpiredState, { key: unique('prune') }, {});
+    await saveLatest(stack, 'pruneExpiredState');
+  });
 });
