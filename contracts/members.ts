@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Scope, UserScope } from '../domain/scopes.ts';
+import type { UserScope } from '../domain/scopes.ts';
 import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 

@@ -31,9 +31,12 @@ const botTokenBody = createTokenBody.omit({ user_id: true }).openapi('CreateBotT
 const botParam = accountParam.extend({ botId: idParam('botId') });
 const view = (b: BotRecord) => ({ id: b.id, account_id: b.accountId, name: b.name });
 
-/** Bots are made and given tokens by an administrator with their own token, never by a platform token. */
+/**
+ * Bots are made and given tokens by an administrator with their own token (or a break-glass token, which acts as
+ * one and whose bots end with its grant), never by a platform token.
+ */
 function administrator(principal: Principal): Principal {
-  if (principal.kind !== 'user')
+  if (principal.kind === 'platform')
     throw new ProblemError('forbidden', "An account's administrators make its bots and their tokens.");
   return principal;
 }

@@ -61,7 +61,11 @@ describe("finding: a break-glass grant's effects outlive it", () => {
   it('an invitation, a membership, tokens, a webhook and a role change made during the grant end with its revocation; the one an operator keeps stays', async () => {
     const g = await grantInForce();
     const { pending, friend } = await makeWithGlass(g);
-    const minted = await g.glass('POST', '/access_tokens', { name: 'kept by ops', user_id: g.victim.adminId });
+    // Nobody makes a token for another person; a bot of the account is the one identity whose tokens an
+    // administrator (here the break-glass token) makes.
+    const bot = await g.glass('POST', '/bots', { name: 'ops bot' });
+    expect(bot.status, JSON.stringify(bot.body)).toBe(201);
+    const minted = await g.glass('POST', `/bots/${bot.body.id}/access_tokens`, { name: 'kept by ops' });
     expect(minted.status, JSON.stringify(minted.body)).toBe(201);
     // A subscription is a standing copy of the account's events: it ends with the grant too.
     const rx = await startReceiver();
@@ -77,6 +81,7 @@ describe("finding: a break-glass grant's effects outlive it", () => {
       'invitation',
       'invitation',
       'membership',
+      'membership',
       'role',
       'token',
       'token',
@@ -90,6 +95,14 @@ describe("finding: a break-glass grant's effects outlive it", () => {
     expect(kept.status, JSON.stringify(kept.body)).toBe(200);
     expect(kept.body).toMatchObject({ kept_reason: 'the admin asked for it' });
     expect(kept.body.kept_by).toMatch(/^PlatformApp:\d+$/);
+    // The bot the token belongs to is the grant's too: kept with it, or the token would end with its membership.
+    const [botMembership] = await stack.sql<{ id: number }[]>`
+      select id from account_users where account_id = ${g.victim.accountId} and user_id = ${bot.body.id}`;
+    const keepBot = listed.find((e) => e.kind === 'membership' && e.subject_id === botMembership!.id)!;
+    const keptBot = await platform('POST', `/v1/admin/grants/${g.grantId}/effects/${keepBot.id}/keep`, {
+      reason: 'the admin asked for the bot too',
+    });
+    expect(keptBot.status, JSON.stringify(keptBot.body)).toBe(200);
     const memberIds = async () =>
       ((await g.victim.api('GET', `${g.base}/members`)).body.payload as { user_id: number; role: string }[]).map(
         (m) => `${m.user_id}:${m.role}`,
@@ -118,6 +131,7 @@ describe("finding: a break-glass grant's effects outlive it", () => {
 
     const effects = await effectsOf(g.grantId);
     expect(effects.filter((e) => e.ended_at).length).toBe(6);
+    expect(effects.find((e) => e.id === keepBot.id)).toMatchObject({ ended_at: null });
     expect(effects.find((e) => e.id === keep.id)).toMatchObject({ ended_at: null });
     expect(effects.find((e) => e.id === keep.id)!.kept_at).not.toBeNull();
     const ended = effects.find((e) => e.kind === 'invitation')!;

@@ -14,7 +14,8 @@ describe("an invitation link never yields an existing user's credential", () => 
   it("A's administrator accepting the link sent to B's super admin gets nothing usable", async () => {
     const a = await newAccount(stack, 'attacker');
     const victim = await superAdminVictim(stack);
-    expect(await reachesAnyAccount(stack, victim.adminToken)).toBe(200); // the power the attacker is after
+    expect(await reachesAnyAccount(stack, victim.breakGlassToken)).toBe(200); // the power the attacker is after
+    expect(await reachesAnyAccount(stack, victim.adminToken)).toBe(403); // an ordinary token of theirs carries none
 
     const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, {
       body: { email: victim.email, role: 'administrator' },

@@ -6,11 +6,14 @@ import { unique, type TestStack } from './stack.ts';
 export interface SuperAdminVictim extends AccountFixture {
   email: string;
   name: string;
+  /** The grant's break-glass token, which the victim activated with their own: the power an attacker is after. */
+  breakGlassToken: string;
 }
 
 /**
- * Account B, whose administrator holds a break-glass grant in force: the person whose credential is worth
- * most to an attacker. The grant is made the real way (a platform operator's promotion) and checked to work.
+ * Account B, whose administrator holds a break-glass grant in force, activated: the person whose credentials are
+ * worth most to an attacker. The grant is made the real way (a platform operator's promotion, then the grantee's
+ * activation with their own token).
  */
 export async function superAdminVictim(stack: TestStack, label = 'victim'): Promise<SuperAdminVictim> {
   // A name of their own, so an answer that shows it is seen to.
@@ -27,6 +30,11 @@ export async function superAdminVictim(stack: TestStack, label = 'victim'): Prom
     body: { email, reason: 'on call', ttl: '1h' },
   });
   expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
+  const activated = await call(stack.api.url, 'POST', '/v1/break-glass/activate', {
+    token,
+    body: { reason: 'on call' },
+  });
+  expect(activated.status, JSON.stringify(activated.body)).toBe(201);
   return {
     accountId: made.body.account.id,
     adminId: made.body.admin.id,
@@ -34,6 +42,7 @@ export async function superAdminVictim(stack: TestStack, label = 'victim'): Prom
     api: (method, path, options = {}) => call(stack.api.url, method, path, { token, ...options }),
     email,
     name,
+    breakGlassToken: activated.body.token,
   };
 }
 
