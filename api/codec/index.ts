@@ -139,12 +139,15 @@ function platformOnly(
       c.set('principal', found.principal);
     }
     const principal = c.get('principal');
-    if (principal.kind !== 'platform' || !principal.operator)
+    if (principal.kind !== 'platform')
+      throw new ProblemError('forbidden', 'The codec server answers platform tokens only.');
+    // The scope first, so a refusal for it names it; then only the operator's app: decoding shows every account's data.
+    requireScope(principal, 'platform:codec');
+    if (!principal.operator)
       throw new ProblemError(
         'forbidden',
         "The codec server answers the operator's platform tokens only: decoding shows every account's data.",
       );
-    requireScope(principal, 'platform:codec');
     await next();
   };
 }
