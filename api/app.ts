@@ -101,6 +101,12 @@ export function createApp({
     '/v1/*',
     bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }),
   );
+  // The same for any answer given before the body was read (a refusal by authentication or access): the client
+  // must not send its next request down a connection still carrying the rest of this one's body.
+  app.use('/v1/*', async function closeIfBodyUnread(c, next) {
+    await next();
+    if (c.req.raw.body && !c.req.raw.bodyUsed) c.header('Connection', 'close');
+  });
 
   // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
   const window = { durationSeconds: budgets.windowSeconds };

@@ -125,3 +125,18 @@ describe('account access', () => {
     }
   });
 });
+
+describe('answers given before the body is read', () => {
+  it('close the connection, so the unread rest of a refused body never meets the next request', async () => {
+    const account = await newAccount(stack, 'unread');
+    const body = { email: `${unique('x')}@example.test`, role: 'agent', padding: 'a'.repeat(200_000) };
+    const path = `/v1/accounts/${account.accountId}/invitations`;
+    const refused = await call(stack.api.url, 'POST', path, { token: 'cap_not-a-token', body });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('connection')).toBe('close');
+    // An answer that read its body keeps the connection.
+    const read = await account.api('POST', path, { body: { email: 'not an email', role: 'agent' } });
+    expect(read.status).toBe(422);
+    expect(read.headers.get('connection')).not.toBe('close');
+  });
+});

@@ -23,6 +23,13 @@ let account: AccountFixture;
 let fields: TextField[];
 beforeAll(async () => {
   account = await newAccount(stack, 'text-fields');
+  // Its administrator holds a break-glass grant, so the activation route reaches its validation (not a 404).
+  const [admin] = await stack.sql<{ email: string }[]>`select email from users where id = ${account.adminId}`;
+  const granted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
+    token: stack.platformToken,
+    body: { email: admin!.email, reason: 'text fields', ttl: '1h' },
+  });
+  expect(granted.status, JSON.stringify(granted.body)).toBe(201);
   fields = textFields((await call(stack.api.url, 'GET', '/openapi.json')).body);
 });
 

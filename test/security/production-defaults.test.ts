@@ -22,7 +22,7 @@ const SECRET_VARIABLE = /PASSWORD|SECRET|TOKEN|_KEYS?\b/;
 describe('production defaults', () => {
   it('compose requires every password and key, and the application connects as capstan_app', () => {
     const compose = read('docker-compose.yml');
-    const substitutions = [...compose.matchAll(/\$\{(\w+)(:?[-?])?([^}]*)\}/g)];
+    const substitutions = [...compose.matchAll(/\$\{(\w+)(?:(:?[-?])([^}]*))?\}/g)];
     const secrets = substitutions.filter(([, name]) => SECRET_VARIABLE.test(name!));
     expect(secrets.map(([, name]) => name)).toEqual(
       expect.arrayContaining(['POSTGRES_PASSWORD', 'CAPSTAN_DB_PASSWORD']),

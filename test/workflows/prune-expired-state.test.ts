@@ -31,7 +31,14 @@ describe('pruneExpiredState', () => {
     ])
       await stack.sql.unsafe(`insert into breakers (name, state, updated_at) values ($1, 'open', ${updated})`, [name!]);
 
-    const pruned = await executeWorkflow(stack.temporal, workflows.pruneExpiredState, { key: unique('prune') }, {});
+    const pruned = await executeWorkflow(
+      stack.temporal,
+      workflows.pruneExpiredState,
+      { key: unique('prune') },
+      {
+        actor: { type: 'Operator', id: 'vitest' },
+      },
+    );
     expect(pruned).toEqual({ rateLimits: 1, breakers: 1 });
     expect(
       (await stack.sql`select key from rate_limits where key like 'address:198.51.100.%'`).map((r) => r.key),
