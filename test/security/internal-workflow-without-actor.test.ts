@@ -92,6 +92,13 @@ describe('internal destructive workflows started directly on Temporal', () => {
     expect(await stack.sql`select 1 from licence_heartbeats`).toHaveLength(0);
   });
 
+  it('pruneExpiredState without an actor is refused before it deletes a request budget', async () => {
+    await stack.sql`insert into rate_limits (key, points, expire) values ('address:203.0.113.77', 1, ${Date.now() - 3_600_000})`;
+    const failure = await start(workflows.pruneExpiredState.type, taskQueues.core, {});
+    expect(failure).toMatchObject({ type: 'Forbidden', nonRetryable: true });
+    expect(await stack.sql`select 1 from rate_limits where key = 'address:203.0.113.77'`).toHaveLength(1);
+  });
+
   it('collectAssetGarbage without an actor (keep nothing) is refused before it marks any build', async () => {
     const [build] = await stack.sql<{ id: number }[]>`
       insert into asset_builds (source_hash, entries, status, created_at, ready_at)
