@@ -77,10 +77,17 @@ function shutOut(run: SchemathesisRun): string[] {
 
 /**
  * Operations refused by design to one kind of token: only a platform token adds members directly or suspends;
- * only a user accepts an invitation or makes a token (for themselves).
+ * only a user accepts an invitation, makes a token (for themselves), makes the account's bots (its administrators)
+ * or activates their own break-glass grant.
  */
 const PLATFORM_ONLY = ['POST /v1/accounts/{id}/members', 'PATCH /v1/accounts/{id}'];
-const USER_ONLY = ['POST /v1/invitations/{invitationId}/accept', 'POST /v1/accounts/{id}/access_tokens'];
+const USER_ONLY = [
+  'POST /v1/invitations/{invitationId}/accept',
+  'POST /v1/accounts/{id}/access_tokens',
+  'POST /v1/accounts/{id}/bots',
+  'POST /v1/accounts/{id}/bots/{botId}/access_tokens',
+  'POST /v1/break-glass/activate',
+];
 
 function report(runs: SchemathesisRun[]): boolean {
   console.log('\nschemathesis summary');
