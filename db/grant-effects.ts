@@ -1,19 +1,5 @@
+import type { GrantEffect } from '../domain/grant-effect.ts';
 import type { Sql, TransactionSql } from './pool.ts';
-
-/** Something a grantee made with a break-glass token, or that grew out of it (a membership from its invitation). */
-export interface GrantEffect {
-  id: number;
-  grantId: number;
-  kind: 'invitation' | 'membership' | 'token' | 'webhook' | 'role';
-  /** The invitation's, membership's (`account_users`, also for a role change), token's or webhook's id. */
-  subjectId: number;
-  accountId: number;
-  createdAt: string;
-  keptAt: string | null;
-  keptBy: string | null;
-  keptReason: string | null;
-  endedAt: string | null;
-}
 
 interface EffectRow {
   id: number;
