@@ -1,9 +1,8 @@
-import { Client, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { workflows } from '../../contracts/workflows.ts';
 import { executeWorkflow, startOptions } from '../../workers/start.ts';
 import { issueToken } from '../../db/tokens.ts';
+import { failureOf, outsider } from '../support/outsider.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack();
@@ -25,26 +24,14 @@ describe('a break-glass promotion started outside the API', () => {
         actor: { type: 'Operator', id: 'vitest' },
       },
     );
-    // Whoever reaches Temporal with the payload keys but without the installation's actor secret.
-    const outsider = new Client({
-      connection: stack.temporal.connection,
-      namespace: stack.namespace,
-      dataConverter: stack.temporal.options.dataConverter,
-    });
     const input = { email, reason: 'self-service', ttlMs: 3_600_000, actor: { type: 'PlatformApp' as const, id: '1' } };
-    const run = outsider.workflow.execute(
+    // Whoever reaches Temporal with the payload keys but without the installation's actor secret.
+    const run = outsider(stack).workflow.execute(
       workflows.promoteSuperAdmin.type,
       startOptions(workflows.promoteSuperAdmin, { email, key: unique('k') }, input),
     );
 
-    const err = await run.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    let cause = (err as WorkflowFailedError).cause;
-    while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause as Error | undefined;
-    expect(cause).toMatchObject({ type: 'Forbidden' });
+    expect(await failureOf(run)).toMatchObject({ type: 'Forbidden' });
     const grants = await stack.sql`
       select 1 from super_admin_grants g join users u on u.id = g.user_id where u.email = ${email}`;
     expect(grants).toHaveLength(0);
