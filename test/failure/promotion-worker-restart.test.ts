@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { activeGrant } from '../support/break-glass.ts';
 import { join, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { until } from '../support/receiver.ts';
@@ -22,29 +23,20 @@ describe('a break-glass grant across a worker restart', () => {
     const email = `${unique('oncall')}@example.test`;
     const { token } = await join(stack, home, 'agent', email);
     const adminOnly = `/v1/accounts/${other.accountId}/access_tokens`;
-    const promoted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
-      token: stack.platformToken,
-      body: { email, reason: 'restart drill', ttl: '10s' },
-    });
-    expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
-    const activated = await call(stack.api.url, 'POST', '/v1/break-glass/activate', {
-      token,
-      body: { reason: 'restart drill' },
-    });
-    expect(activated.status, JSON.stringify(activated.body)).toBe(201);
-    const probe = async () => (await call(stack.api.url, 'GET', adminOnly, { token: activated.body.token })).status;
+    const active = await activeGrant(stack, { email, token }, { reason: 'restart drill', ttl: '10s' });
+    const probe = async () => (await call(stack.api.url, 'GET', adminOnly, { token: active.breakGlassToken })).status;
     expect(await probe()).toBe(200);
 
     await first.kill('SIGKILL');
     const grant = async () =>
       (
         await stack.sql<{ ended_at: Date | null; end_reason: string | null; expires_at: Date }[]>`
-          select ended_at, end_reason, expires_at from super_admin_grants where id = ${promoted.body.grant_id}`
+          select ended_at, end_reason, expires_at from super_admin_grants where id = ${active.grantId}`
       )[0]!;
 
     // No worker at all past the TTL: the break-glass token is refused at once (its lookup ignores a grant past
     // its expiry), and the row waits for the holder's timer to be handled by a worker.
-    await until('the TTL to pass', () => Date.now() > Date.parse(promoted.body.expires_at) + 1_000, 30_000);
+    await until('the TTL to pass', () => Date.now() > Date.parse(active.expiresAt) + 1_000, 30_000);
     expect(await probe()).toBe(401);
     expect((await grant()).ended_at).toBeNull();
 
@@ -68,11 +60,11 @@ describe('a break-glass grant across a worker restart', () => {
     expect(await probe()).toBe(401);
 
     const [row] = await stack.sql<{ actor_type: string; actor_id: string }[]>`
-      select actor_type, actor_id from audit_log where action = 'admin.promotion_expired' and subject_id = ${String(promoted.body.grant_id)}`;
+      select actor_type, actor_id from audit_log where action = 'admin.promotion_expired' and subject_id = ${String(active.grantId)}`;
     expect(row).toEqual({ actor_type: 'System', actor_id: 'break-glass-timer' });
 
-    const holder = stack.temporal.workflow.getHandle(promoted.body.workflow_id);
-    expect(await holder.result()).toMatchObject({ endReason: 'expired', grantId: promoted.body.grant_id });
+    const holder = stack.temporal.workflow.getHandle(active.workflowId);
+    expect(await holder.result()).toMatchObject({ endReason: 'expired', grantId: active.grantId });
     expect((await holder.describe()).status.name).toBe('COMPLETED');
   }, 240_000);
 });

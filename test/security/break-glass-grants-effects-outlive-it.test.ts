@@ -3,6 +3,7 @@ import { join, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
+import { activeGrant } from '../support/break-glass.ts';
 
 const stack = useStack({ http: true });
 const platform = (method: string, path: string, body?: unknown) =>
@@ -24,14 +25,11 @@ async function grantInForce(ttl = '1h') {
   const victim = await newAccount(stack, 'glass-victim');
   const email = `${unique('oncall')}@example.test`;
   const { token } = await join(stack, home, 'agent', email);
-  const promoted = await platform('POST', '/v1/admin/promotions', { email, reason: 'INC-9', ttl });
-  expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
-  const activated = await as(token, 'POST', '/v1/break-glass/activate', { reason: 'INC-9' });
-  expect(activated.status, JSON.stringify(activated.body)).toBe(201);
+  const active = await activeGrant(stack, { email, token }, { reason: 'INC-9', ttl });
   const base = `/v1/accounts/${victim.accountId}`;
   const glass = (method: string, path: string, body?: unknown) =>
-    as(activated.body.token, method, `${base}${path}`, body);
-  return { email, victim, base, glass, grantId: promoted.body.grant_id as number, holder: promoted.body.workflow_id };
+    as(active.breakGlassToken, method, `${base}${path}`, body);
+  return { email, victim, base, glass, grantId: active.grantId, holder: active.workflowId };
 }
 
 /** With the break-glass token: a pending invitation, an invitation someone accepted (a membership and its token). */

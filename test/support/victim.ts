@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { activeGrant } from './break-glass.ts';
 import { newAccount, type AccountFixture } from './fixtures.ts';
 import { call } from './http.ts';
 import { unique, type TestStack } from './stack.ts';
@@ -25,16 +26,7 @@ export async function superAdminVictim(stack: TestStack, label = 'victim'): Prom
   });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   const token: string = made.body.accessToken;
-  const promoted = await call(stack.api.url, 'POST', '/v1/admin/promotions', {
-    token: stack.platformToken,
-    body: { email, reason: 'on call', ttl: '1h' },
-  });
-  expect(promoted.status, JSON.stringify(promoted.body)).toBe(201);
-  const activated = await call(stack.api.url, 'POST', '/v1/break-glass/activate', {
-    token,
-    body: { reason: 'on call' },
-  });
-  expect(activated.status, JSON.stringify(activated.body)).toBe(201);
+  const { breakGlassToken } = await activeGrant(stack, { email, token });
   return {
     accountId: made.body.account.id,
     adminId: made.body.admin.id,
@@ -42,7 +34,7 @@ export async function superAdminVictim(stack: TestStack, label = 'victim'): Prom
     api: (method, path, options = {}) => call(stack.api.url, method, path, { token, ...options }),
     email,
     name,
-    breakGlassToken: activated.body.token,
+    breakGlassToken,
   };
 }
 
