@@ -87,8 +87,16 @@ export interface TokenFacts {
 }
 
 /** The facts of the token with this hash, or of every token shown by this prefix (at most 20). */
-export async function tokenFacts(sql: Sql, by: { sha256: string } | { prefix: string }): Promise<TokenFacts[]> {
-  const where = 'sha256' in by ? sql`t.token_sha256 = ${by.sha256}` : sql`t.prefix = ${by.prefix}`;
+export async function tokenFacts(
+  sql: Sql,
+  by: { sha256: string } | { prefix: string } | { id: number },
+): Promise<TokenFacts[]> {
+  const where =
+    'sha256' in by
+      ? sql`t.token_sha256 = ${by.sha256}`
+      : 'prefix' in by
+        ? sql`t.prefix = ${by.prefix}`
+        : sql`t.id = ${by.id}`;
   return sql<TokenFacts[]>`
     select t.id, t.prefix, t.owner_type, t.owner_id, t.account_id, t.revoked_at, u.credentials_reset_at,
            t.revoked_at is not null or coalesce(t.created_at <= u.credentials_reset_at, false) as revoked,
@@ -143,6 +151,12 @@ export async function lookupToken(sql: Sql, plaintext: string): Promise<TokenLoo
     return glass ? classifyBreakGlass(glass) : { outcome: 'unknown' };
   }
   const [row] = await tokenFacts(sql, { sha256: hashToken(plaintext) });
+  return row ? classifyToken(row) : { outcome: 'unknown' };
+}
+
+/** The same rule for a token named by its id (a codec session names the token it was opened with). */
+export async function lookupTokenById(sql: Sql, id: number): Promise<TokenLookup> {
+  const [row] = await tokenFacts(sql, { id });
   return row ? classifyToken(row) : { outcome: 'unknown' };
 }
 

@@ -26,7 +26,8 @@ export function readToken(headers: { header(name: string): string | undefined })
   return authorization ? bearer : chatwoot;
 }
 
-const refusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
+/** Why a token opens nothing, as the caller is told. */
+export const tokenRefusal: Record<Exclude<TokenLookup['outcome'], 'ok'>, string> = {
   unknown: 'This access token is not known.',
   revoked: 'This access token has been revoked.',
   expired: 'This access token has expired.',
@@ -56,7 +57,7 @@ export function authenticate(sql: Sql): MiddlewareHandler {
         grantId: glass.grantId,
       });
     }
-    if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', refusal[found.outcome]);
+    if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', tokenRefusal[found.outcome]);
     c.set('principal', found.principal);
     await next();
   };

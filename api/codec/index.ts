@@ -4,10 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Logger } from '../../config/logger.ts';
 import type { Sql } from '../../db/pool.ts';
-import { lookupToken } from '../../db/tokens.ts';
-import { isScope } from '../../domain/scopes.ts';
+import { lookupToken, lookupTokenById } from '../../db/tokens.ts';
 import { PayloadDecryptionError } from '../../workers/codec.ts';
-import { readToken } from '../auth/index.ts';
+import { readToken, tokenRefusal } from '../auth/index.ts';
 import { requireScope } from '../auth/scope.ts';
 import { fieldErrors, ProblemError } from '../problem/index.ts';
 import { createErrorHandler } from '../problem/on-error.ts';
@@ -119,26 +118,18 @@ function platformOnly(
     // Closing a session needs no credential: it only clears the caller's own cookie.
     if (c.req.method === 'DELETE') return next();
     const token = readToken(c.req);
-    if (!token) {
-      const holder = await sessions.holder(c);
-      if (!holder)
-        throw new ProblemError(
-          'unauthenticated',
-          'Send a platform token as `Authorization: Bearer <token>`, or sign in to the console first.',
-        );
-      // The session's token is held to the same rule as one sent: still the operator's, still carrying the scope.
-      c.set('principal', { kind: 'platform', ...holder, scopes: new Set(holder.scopes.filter(isScope)) });
-      c.set('codecSession', true);
-    } else {
-      const found = await lookupToken(sql, token);
-      if (found.outcome !== 'ok')
-        throw new ProblemError(
-          'unauthenticated',
-          found.outcome === 'revoked' ? 'This access token has been revoked.' : 'This access token is not known.',
-        );
-      c.set('principal', found.principal);
-    }
-    const principal = c.get('principal');
+    const sessionToken = token ? undefined : await sessions.tokenOf(c);
+    if (!token && sessionToken === undefined)
+      throw new ProblemError(
+        'unauthenticated',
+        'Send a platform token as `Authorization: Bearer <token>`, or sign in to the console first.',
+      );
+    // A session's token is looked up by the same rule as one sent: still live, still the operator's, with the scope.
+    const found = token ? await lookupToken(sql, token) : await lookupTokenById(sql, sessionToken!);
+    if (found.outcome !== 'ok') throw new ProblemError('unauthenticated', tokenRefusal[found.outcome]);
+    c.set('principal', found.principal);
+    c.set('codecSession', !token);
+    const principal = found.principal;
     if (principal.kind !== 'platform')
       throw new ProblemError('forbidden', 'The codec server answers platform tokens only.');
     // The scope first, so a refusal for it names it; then only the operator's app: decoding shows every account's data.

@@ -39,21 +39,15 @@ export function codecSessions(sql: Sql) {
     close(c: Context): void {
       deleteCookie(c, COOKIE, { path: '/codec' });
     },
-    /** The platform token a valid, unexpired cookie names, while that token still works; else undefined. */
-    async holder(
-      c: Context,
-    ): Promise<{ tokenId: number; appId: number; operator: boolean; scopes: string[] } | undefined> {
+    /** The id of the token a validly signed, unexpired cookie names; whether that token still works is the caller's. */
+    async tokenOf(c: Context): Promise<number | undefined> {
       const [id, expires, given] = (getCookie(c, COOKIE) ?? '').split('.');
       const tokenId = Number(id);
       if (!Number.isSafeInteger(tokenId) || !given || !(Number(expires) > Date.now() / 1000)) return undefined;
       const expected = Buffer.from(await mac(tokenId, Number(expires)));
       const sent = Buffer.from(given);
       if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) return undefined;
-      const [live] = await sql<{ owner_id: number; operator: boolean; scopes: string[] }[]>`
-        select t.owner_id, p.operator, t.scopes from access_tokens t join platform_apps p on p.id = t.owner_id
-         where t.id = ${tokenId} and t.owner_type = 'PlatformApp' and t.revoked_at is null
-           and (t.expires_at is null or t.expires_at > now())`;
-      return live ? { tokenId, appId: live.owner_id, operator: live.operator, scopes: live.scopes } : undefined;
+      return tokenId;
     },
   };
 }
