@@ -14,7 +14,8 @@ import { createLogger } from '../config/logger.ts';
 import { webhookSettings } from '../config/webhooks.ts';
 import { licenceSettings } from '../config/licence.ts';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
-import { migrate } from '../db/migrate.ts';
+import { newAppRolePassword } from '../db/app-role.ts';
+import { migrateForApp } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../db/tokens.ts';
 import { failureConverterPath, quietBundlerLogger } from '../workers/bundle.ts';
@@ -58,9 +59,13 @@ export async function startBenchStack(
             : startTemporalDevServer(),
           startDatabase(),
         ]);
-  await migrate(database.url);
-  const sql = createPool({ url: database.url, max: 40 });
-  await sql`create table if not exists bench_rows (id bigint generated always as identity primary key, label text not null)`;
+  // The API and workers connect as the application role, as in production; the owner migrates and makes the
+  // floor's table (the role gets rights on it by the migrations' default privileges).
+  const { appUrl } = await migrateForApp(database.url, newAppRolePassword());
+  const owner = createPool({ url: database.url, max: 1 });
+  await owner`create table if not exists bench_rows (id bigint generated always as identity primary key, label text not null)`;
+  await owner.end({ timeout: 5 });
+  const sql = createPool({ url: appUrl, max: 40 });
   const platformToken = issueToken().plaintext;
   await ensurePlatformToken(sql, `bench-${randomUUID()}`, platformToken);
 
@@ -96,7 +101,7 @@ export async function startBenchStack(
   const floorRun = floorWorker.run();
   const temporal = await connectClient(access, { actorSecret: await actorSecret(sql) });
   const api = await startApiProcess({
-    databaseUrl: database.url,
+    databaseUrl: appUrl,
     temporalAddress: temporalServer.address,
     payloadKeys,
   });
@@ -107,7 +112,7 @@ export async function startBenchStack(
     api,
     platformToken,
     temporalAddress: temporalServer.address,
-    databaseUrl: database.url,
+    databaseUrl: appUrl,
     payloadKeys,
     access,
     workers,
