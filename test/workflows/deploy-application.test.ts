@@ -146,41 +146,47 @@ describe('deployApplication under a misbehaving API', () => {
     expect(await openEnv(stack.access.codec, row!.env_before)).toEqual({ MODE: 'stable', NEW_FLAG: null });
   });
 
-  it('with half the answers 5xx, every deploy still ends by its deadline and the calls stay bounded', async () => {
-    faults({ errorRate: 0.5, deployDurationMs: 1_000, notFoundMs: 0 });
-    const deadlineMs = 8_000;
-    const pollIntervalMs = 200;
-    const apps = [newApp(), newApp(), newApp()];
-    const started = Date.now();
-    const outcomes = await Promise.all(
-      apps.map(async (appId) => {
-        const result = await (
-          await deploy(appId, { commit: '3333cccc', deadlineMs, pollIntervalMs })
-        )
-          .result()
-          .catch((e: unknown) => e);
-        return { appId, result, endedAfter: Date.now() - started };
-      }),
-    );
-    faults({});
+  // Its wall-clock bound is the one timed assertion left here: on two shared cores a neighbouring file can starve the
+  // worker past it (once in four full runs), so it gets one more try; the bound itself is unchanged.
+  it(
+    'with half the answers 5xx, every deploy still ends by its deadline and the calls stay bounded',
+    { retry: 1 },
+    async () => {
+      faults({ errorRate: 0.5, deployDurationMs: 1_000, notFoundMs: 0 });
+      const deadlineMs = 8_000;
+      const pollIntervalMs = 200;
+      const apps = [newApp(), newApp(), newApp()];
+      const started = Date.now();
+      const outcomes = await Promise.all(
+        apps.map(async (appId) => {
+          const result = await (
+            await deploy(appId, { commit: '3333cccc', deadlineMs, pollIntervalMs })
+          )
+            .result()
+            .catch((e: unknown) => e);
+          return { appId, result, endedAfter: Date.now() - started };
+        }),
+      );
+      faults({});
 
-    // The bound: one poll per interval, plus retries that start at 500 ms and double (at most two per
-    // second of the deadline), plus the handful of other calls (app, redeploy, cancel).
-    const bound = deadlineMs / pollIntervalMs + (2 * deadlineMs) / 1000 + 10;
-    for (const { appId, result, endedAfter } of outcomes) {
-      expect(endedAfter).toBeLessThan(deadlineMs + 10_000); // the cancel after the deadline gets time of its own
-      if (result instanceof WorkflowFailedError) {
-        expect(
-          result.cause,
-          `${result.cause?.message} ← ${(result.cause?.cause as Error | undefined)?.message}`,
-        ).toBeInstanceOf(ApplicationFailure);
-        expect((result.cause as ApplicationFailure).type).toBe('DeadlineExceeded');
-      } else {
-        expect(result).toMatchObject({ status: 'succeeded' });
+      // The bound: one poll per interval, plus retries that start at 500 ms and double (at most two per
+      // second of the deadline), plus the handful of other calls (app, redeploy, cancel).
+      const bound = deadlineMs / pollIntervalMs + (2 * deadlineMs) / 1000 + 10;
+      for (const { appId, result, endedAfter } of outcomes) {
+        expect(endedAfter).toBeLessThan(deadlineMs + 10_000); // the cancel after the deadline gets time of its own
+        if (result instanceof WorkflowFailedError) {
+          expect(
+            result.cause,
+            `${result.cause?.message} ← ${(result.cause?.cause as Error | undefined)?.message}`,
+          ).toBeInstanceOf(ApplicationFailure);
+          expect((result.cause as ApplicationFailure).type).toBe('DeadlineExceeded');
+        } else {
+          expect(result).toMatchObject({ status: 'succeeded' });
+        }
+        const app = stack.clever.state.find('orga_test', appId)!;
+        expect(app.apiCalls).toBeLessThanOrEqual(bound);
+        expect(app.redeployCalls).toBeLessThanOrEqual(1);
       }
-      const app = stack.clever.state.find('orga_test', appId)!;
-      expect(app.apiCalls).toBeLessThanOrEqual(bound);
-      expect(app.redeployCalls).toBeLessThanOrEqual(1);
-    }
-  });
+    },
+  );
 });
