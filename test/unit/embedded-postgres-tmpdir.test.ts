@@ -26,7 +26,7 @@ test('initialises a new database while TMPDIR is a folder only its owner can ent
     });
     const sql = postgres(database.url, { max: 1 });
     try {
-      expect((await sql`select 1 as one`)[0].one).toBe(1);
+      expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
     } finally {
       await sql.end();
       await database.stop();
