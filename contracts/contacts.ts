@@ -31,22 +31,24 @@ export const contactFields = lazySchema(() =>
 );
 export type ContactFields = z.infer<typeof contactFields>;
 
-const accountId = z.number().int().positive();
-const contactId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const accountId = () => z.number().int().positive();
+const contactId = () => z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const createContactInput = lazySchema(() => z.object({ accountId, fields: contactFields, actor }));
+export const createContactInput = lazySchema(() => z.object({ accountId: accountId(), fields: contactFields, actor }));
 export type CreateContactInput = z.infer<typeof createContactInput>;
 
-export const updateContactInput = lazySchema(() => z.object({ accountId, contactId, fields: contactFields, actor }));
+export const updateContactInput = lazySchema(() =>
+  z.object({ accountId: accountId(), contactId: contactId(), fields: contactFields, actor }),
+);
 export type UpdateContactInput = z.infer<typeof updateContactInput>;
 
-export const deleteContactInput = lazySchema(() => z.object({ accountId, contactId, actor }));
+export const deleteContactInput = lazySchema(() => z.object({ accountId: accountId(), contactId: contactId(), actor }));
 export type DeleteContactInput = z.infer<typeof deleteContactInput>;
 
 /** Chatwoot's `contact_merge`: the base keeps its values and gains the mergee's conversations, messages and blanks. */
 export const mergeContactsInput = lazySchema(() =>
   z
-    .object({ accountId, baseContactId: contactId, mergeeContactId: contactId, actor })
+    .object({ accountId: accountId(), baseContactId: contactId(), mergeeContactId: contactId(), actor })
     .refine((m) => m.baseContactId !== m.mergeeContactId, {
       message: 'a contact cannot be merged into itself',
       path: ['mergeeContactId'],

@@ -77,8 +77,10 @@ describe('contacts', () => {
         { custom_attributes: { previous_value: { plan: 'gold' }, current_value: { plan: 'gold', tier: 2 } } },
       ],
     });
-    const [{ n }] = await stack.sql`
-      select count(*)::int as n from audit_log where account_id = ${account.accountId} and action like 'contact.%'`;
+    const [{ n }] = (await stack.sql`
+      select count(*)::int as n from audit_log where account_id = ${account.accountId} and action like 'contact.%'`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(2); // created, updated; the update that changed nothing is not a change
 
     const second = await create(account, { identifier: unique('b') });
@@ -140,7 +142,10 @@ describe('contacts', () => {
       expect(bad.status, JSON.stringify(body)).toBe(422);
       expect(bad.body.errors[0].field).toBe(Object.keys(body)[0]);
     }
-    const [{ n }] = await stack.sql`select count(*)::int as n from contacts where account_id = ${account.accountId}`;
+    const [{ n }] =
+      (await stack.sql`select count(*)::int as n from contacts where account_id = ${account.accountId}`) as unknown as [
+        { n: number },
+      ];
     expect(n).toBe(2);
     expect((await account.api('GET', `${contactsOf(account)}/${first.id}`)).body.email).toBe(email);
   });
@@ -153,7 +158,9 @@ describe('contacts', () => {
       await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
         body: { contact: { identifier }, content: 'hello' },
       });
-    const [{ id }] = await stack.sql`select id from contacts where account_id = ${account.accountId}`;
+    const [{ id }] = (await stack.sql`select id from contacts where account_id = ${account.accountId}`) as unknown as [
+      { id: number },
+    ];
     const conversations = await account.api('GET', `${contactsOf(account)}/${id}/conversations`);
     expect(conversations.body.payload.map((c: { id: number }) => c.id)).toEqual([2, 1]);
     expect((await account.api('GET', `${contactsOf(account)}/${id}`)).body.last_activity_at).toEqual(
