@@ -3,7 +3,9 @@
  * a page of an account's contacts, a contact's conversations, and search by name, email, phone
  * number or identifier anywhere in the value, case-insensitive — trigram GIN indexes, which serve
  * `ilike '%…%'` (a btree serves only prefixes). pg_trgm is a trusted extension: the database's
- * owner, who migrates, may create it.
+ * owner, who migrates, may create it. `fastupdate = off`: with a pending list (the default) the planner
+ * prices these indexes far above a sequential scan until a VACUUM flushes it (measured: a 40,000-row
+ * table's search ran 335 ms as a scan, 0.24 ms on the indexes); a contact insert pays the index at once instead.
  */
 const searched = ['name', 'email', 'phone_number', 'identifier'];
 
@@ -18,7 +20,9 @@ export async function up(sql) {
   await sql`create index conversations_contact on conversations (contact_id, display_id)`;
   await sql`create extension if not exists pg_trgm`;
   for (const column of searched)
-    await sql.unsafe(`create index contacts_${column}_trgm on contacts using gin (${column} gin_trgm_ops)`);
+    await sql.unsafe(
+      `create index contacts_${column}_trgm on contacts using gin (${column} gin_trgm_ops) with (fastupdate = off)`,
+    );
 }
 
 export async function down(sql) {
