@@ -42,7 +42,7 @@ function view(r: ConversationRow) {
 
 export async function listConversations(
   sql: Sql,
-  q: { accountId: number; status?: string; inboxId?: number; before?: number; limit: number },
+  q: { accountId: number; status?: string; inboxId?: number; contactId?: number; before?: number; limit: number },
 ) {
   const rows = await sql<ConversationRow[]>`
     select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
@@ -51,6 +51,7 @@ export async function listConversations(
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
        ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
+       ${q.contactId ? sql`and c.contact_id = ${q.contactId}` : sql``}
        ${q.before ? sql`and c.display_id < ${q.before}::bigint` : sql``}
      order by c.display_id desc limit ${q.limit}`;
   return rows.map(view);
