@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-const secretHash = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
-  prefix: z.string().min(1).max(32),
-});
+const secretHash = () =>
+  z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+    prefix: z.string().min(1).max(32),
+  });
 
 /**
  * What `provisionAccount` takes. Secrets never enter: the administrator's one-time sign-in link arrives as its hash.
@@ -21,8 +22,10 @@ export const provisionAccountInput = lazySchema(() =>
         name: z.string().trim().min(1).max(255),
         email: z.string().trim().toLowerCase().email().max(320),
       }),
-      signInLink: secretHash.extend({ expiresAt: z.string().datetime({ offset: true }) }).optional(),
-      token: secretHash.optional(),
+      signInLink: secretHash()
+        .extend({ expiresAt: z.string().datetime({ offset: true }) })
+        .optional(),
+      token: secretHash().optional(),
       actor,
     })
     .refine((input) => (input.signInLink === undefined) !== (input.token === undefined), {
