@@ -25,7 +25,7 @@ import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { APP_ROLE } from '../../db/app-role.ts';
 import { migrateForApp } from '../../db/migrate.ts';
 import { localAppRolePassword } from '../local/app-role-password.ts';
-import { createPool } from '../../db/pool.ts';
+import { createPool, UP_APPLICATION_NAME } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
@@ -95,7 +95,7 @@ export async function upCommand(): Promise<void> {
       );
       if (applied.length) logger.info({ applied }, 'migrations applied');
 
-      const sql = createPool({ url: appUrl, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
+      const sql = createPool({ url: appUrl, max: env.DATABASE_POOL_MAX, applicationName: UP_APPLICATION_NAME });
       shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
       const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
       await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
