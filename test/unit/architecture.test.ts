@@ -39,7 +39,7 @@ describe('the one-way architecture', () => {
 
   it('has a rule for every top-level folder, and code only where a layer rule applies', () => {
     expect(unruledFolders('.')).toEqual([]);
-    const layers = new Set(sources.map((f) => f.path.split('/')[0]));
+    const layers = new Set(sources.map((f) => f.path.split('/')[0]!));
     expect([...layers].filter((l) => !(l in allowedImports))).toEqual([]);
     expect(sources.filter((f) => codeFreeFolders.some((c) => f.path.startsWith(`${c}/`))).map((f) => f.path)).toEqual(
       [],
@@ -85,6 +85,19 @@ describe('the catalogue', () => {
       .filter((f) => byName.test(f.text) || (retryPolicy.test(f.text) && f.path !== 'config/catalogue.ts'))
       .map((f) => f.path);
     expect(offenders).toEqual([]);
+  });
+
+  it("starts every child workflow with its entry's options (queue, timeout, search attributes, Web UI summary)", () => {
+    const calls = sources
+      .filter((f) => f.path.startsWith('workflows/'))
+      .flatMap((f) =>
+        [...f.text.matchAll(/\b(?:startChild|executeChild)(?:<[^(]*?>)?\(/g)].map((m) => ({
+          path: f.path,
+          call: f.text.slice(m.index, m.index + 200),
+        })),
+      );
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.filter((c) => !c.call.includes('childOptions(')).map((c) => c.path)).toEqual([]);
   });
 
   it('builds contract schemas lazily, so a workflow run builds only the ones it parses', () => {
