@@ -140,6 +140,8 @@ export async function upCommand(): Promise<void> {
         },
         await actorSecret(sql),
       );
+      // The console builds on the assets worker while the API starts: neither waits for the other.
+      const consoleBuild = buildConsole(temporal, assets, logger);
       const codecServer = localCodecServer(env, access.codec);
       const metrics = apiMetrics({ sql, licence, logger });
       const api = await serveApi(
@@ -167,7 +169,7 @@ export async function upCommand(): Promise<void> {
         );
         shutdown.add('metrics server', () => served.close());
       }
-      const consoleStatus = await buildConsole(temporal, assets, logger);
+      const consoleStatus = await consoleAnswer(api.url, await consoleBuild);
       return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
     },
   );
@@ -245,6 +247,19 @@ function portsToFree(env: ReturnType<typeof loadEnv>): string {
     .filter(([, port]) => port !== undefined)
     .map(([name, port]) => `, and that ${name} ${port} is free`)
     .join('');
+}
+
+/** Ready means `/console` answers: the banner says so, or why not yet, from the API's own answer. */
+async function consoleAnswer(apiUrl: string, built: string | undefined): Promise<string | undefined> {
+  if (built === undefined) return undefined;
+  const status = await fetch(`${apiUrl}/console`).then(
+    (res) => {
+      void res.body?.cancel();
+      return res.status;
+    },
+    () => 0,
+  );
+  return status === 200 ? `${built}, serving` : `${built}; answers ${status || 'nothing'} until a build is live`;
 }
 
 /**
