@@ -4,7 +4,7 @@ import type { Run } from '../contracts/activities.ts';
 import type { BotRecord, CreateBotInput } from '../contracts/members.ts';
 import type { Sql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 import { noteGrantEffect } from './grant-effects.ts';
 
 /**

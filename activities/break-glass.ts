@@ -9,7 +9,7 @@ import type {
 import { grantEffects } from '../db/grant-effects.ts';
 import type { Sql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 interface ActivationRow {
   grant_id: number;

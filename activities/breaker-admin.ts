@@ -4,7 +4,7 @@ import type { CoreActivities, Run } from '../contracts/activities.ts';
 import { resetBreaker as closeBreaker } from '../db/breakers.ts';
 import type { Sql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 /** An operator's reset: the breaker closes and the audit row says who and why, in one transaction. */
 export function createBreakerActivities({ sql, logger }: { sql: Sql; logger: Logger }) {

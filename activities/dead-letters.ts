@@ -10,7 +10,7 @@ import { unsignedArgs } from '../domain/actor-proof.ts';
 import { findDeadLetter, openLettersMatching } from '../db/dead-letters.ts';
 import type { Sql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 import { openArgs, sealArgs } from './sealed-input.ts';
 
 interface Deps {

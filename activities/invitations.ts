@@ -15,7 +15,8 @@ import type { Sql, TransactionSql } from '../db/pool.ts';
 import { scopesFor } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { noteAcceptedInvitation, noteGrantEffect } from './grant-effects.ts';
-import { audit, takeSeat } from './membership.ts';
+import { audit } from './audit.ts';
+import { takeSeat } from './membership.ts';
 
 interface InvitationRow {
   id: number;

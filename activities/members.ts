@@ -16,7 +16,8 @@ import type { Role } from '../db/tokens.ts';
 import type { UserScope } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { noteGrantEffect } from './grant-effects.ts';
-import { audit, takeSeat } from './membership.ts';
+import { audit } from './audit.ts';
+import { takeSeat } from './membership.ts';
 import { tokenScopes } from './token-scopes.ts';
 
 type WithWorkflow<T> = T & { workflowId: string };

@@ -13,7 +13,7 @@ import { platformTokens } from '../db/platform-tokens.ts';
 import { scopesFor } from '../domain/scopes.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 const tokenById = async (tx: TransactionSql, id: number): Promise<PlatformTokenRecord> =>
   (await platformTokens(tx, id))[0]!;

@@ -5,7 +5,7 @@ import type { Sql, TransactionSql } from '../db/pool.ts';
 import { promotions } from '../db/promotions.ts';
 import { refuse } from './failures.ts';
 import { endGrantEffects } from './grant-effects.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 const MAX_REMAINING_MS = 24 * 3_600_000;
 const TIMER = { type: 'System', id: 'break-glass-timer' };

@@ -4,7 +4,7 @@ import type { Run } from '../contracts/activities.ts';
 import type { OperateScheduleInput, ScheduleOperated } from '../contracts/schedules.ts';
 import type { Sql } from '../db/pool.ts';
 import { refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 /**
  * An operator's pause, unpause, trigger or backfill of a schedule, audited with

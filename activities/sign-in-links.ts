@@ -8,7 +8,7 @@ import type {
 } from '../contracts/sign-in-links.ts';
 import type { Sql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 import { scopesFor } from '../domain/scopes.ts';
 
 interface LinkRow {

@@ -6,7 +6,7 @@ import { breakGlassFacts } from '../db/break-glass.ts';
 import { tokenFacts } from '../db/tokens.ts';
 import { refuse } from './failures.ts';
 import { endGrantEffects } from './grant-effects.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 import { diagnose, diagnoseBreakGlass } from './token-diagnosis.ts';
 
 /** Chatwoot's `force_reset` / `mfa:reset` and `debug_auth` scripts, as audited activities. */

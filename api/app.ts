@@ -43,6 +43,7 @@ import { createErrorHandler } from './problem/on-error.ts';
 import { validationHook } from './validation.ts';
 import { assetRoutes } from './assets/routes.ts';
 import { assetServing } from './assets/serve.ts';
+import { referenceRoutes } from './reference/routes.ts';
 import { assetSettings, type AssetSettings } from '../config/assets.ts';
 import { createOrigin, type AssetOrigin } from '../db/asset-origins.ts';
 
@@ -121,6 +122,7 @@ export function createApp({
 
   app.route('/', healthRoutes({ sql, temporal }));
   app.route('/', assetServing({ sql, origin: assetOrigin, settings: assets }));
+  app.route('/', referenceRoutes());
   if (codecServer) {
     // Decoding costs a key lookup and a decryption per payload: the same budget as the API's.
     app.use('/codec/*', byAddress);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.ts';
 import { deadLettersCommand } from './commands/dead-letters.ts';
 import { schedulesCommand } from './commands/schedules.ts';
+import { WORKER_QUEUE_NAMES } from '../workers/queue-names.ts';
 
 /**
  * A command's module loads only when it runs: importing them all (the API, the
@@ -39,16 +40,22 @@ program
   .command('cluster')
   .description('Run Capstan on the real Temporal server on PostgreSQL: API and one worker per queue as processes')
   .action(lazy(() => import('./commands/cluster.ts'), 'clusterCommand'));
-program
+const migrate = program
   .command('migrate')
-  .description('Apply pending database migrations (DATABASE_URL)')
+  .description('Apply pending database migrations (DATABASE_URL); migrate down rolls them back')
   .action(lazy(() => import('./commands/migrate.ts'), 'migrateCommand'));
+migrate
+  .command('down')
+  .description('Roll back the newest migration, or every one after --to')
+  .option('--to <number>', 'the last migration to keep applied, e.g. 18 (0 rolls back all)')
+  .option('--force', 'roll back even while workers (capstan worker, capstan up) are connected to the database')
+  .action(lazy(() => import('./commands/migrate.ts'), 'migrateDownCommand'));
 program
   .command('worker')
   .description('Run the workers (DATABASE_URL, TEMPORAL_ADDRESS)')
   .option(
     '--queue <name...>',
-    'task queues to poll: core, deploy (repeatable or comma-separated; default every queue configured)',
+    `task queues to poll: ${WORKER_QUEUE_NAMES.join(', ')} (repeatable or comma-separated; default every queue configured)`,
   )
   .action(lazy(() => import('./commands/worker.ts'), 'workerCommand'));
 program

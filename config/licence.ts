@@ -42,7 +42,11 @@ export interface LicenceSettings {
   publicUrl?: string;
 }
 
-/** The vendor's production key and issuer. Tests and the local stack pin the sandbox's instead. */
+/**
+ * Placeholders, not a vendor's: no licensing service anywhere holds this key's private half, and the
+ * issuer and server are at a reserved `.example` name. An installation that takes licences sets
+ * LICENCE_PUBLIC_KEYS, LICENCE_ISSUER and LICENSING_SERVER_URL; tests and the local stack pin the sandbox's.
+ */
 const VENDOR_KEYS: PinnedKey[] = [
   { kid: 'capstan-2026', kty: 'OKP', crv: 'Ed25519', x: 'j9ejwP45o6HVZdFr_ZYTVyBJYozxhj5noJzustwpg4s' },
 ];

@@ -3,6 +3,11 @@ import postgres from 'postgres';
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
 
+/** The application_name of each process that runs workers: `capstan worker`, and `capstan up` (workers in-process). */
+export const WORKER_APPLICATION_NAME = 'capstan-worker';
+export const UP_APPLICATION_NAME = 'capstan-up';
+export const PROCESSES_RUNNING_WORKERS = [WORKER_APPLICATION_NAME, UP_APPLICATION_NAME];
+
 export interface PoolOptions {
   url: string;
   max: number;

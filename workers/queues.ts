@@ -4,6 +4,7 @@ import { createCoreWorker, type CoreWorkerOptions } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
 import { createAssetsWorker } from './assets.ts';
 import type { AssetSettings } from '../config/assets.ts';
+import type { WorkerQueue } from './queue-names.ts';
 
 /** What every queue's worker may draw on; each factory takes what it needs. */
 export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOptions; assets?: AssetSettings };
@@ -17,9 +18,9 @@ export const workerQueues = {
   core: (o: QueueWorkerOptions) => createCoreWorker(o),
   deploy: (o: QueueWorkerOptions) => (o.clever ? createDeployWorker({ ...o, clever: o.clever }) : undefined),
   assets: (o: QueueWorkerOptions) => (o.assets ? createAssetsWorker({ ...o, assets: o.assets }) : undefined),
-} satisfies Record<string, (o: QueueWorkerOptions) => Promise<Worker> | undefined>;
+} satisfies Record<WorkerQueue, (o: QueueWorkerOptions) => Promise<Worker> | undefined>;
 
-export type WorkerQueue = keyof typeof workerQueues;
+export type { WorkerQueue };
 
 /** Parses `--queue core,deploy --queue assets` into known queue names; throws on an unknown one. */
 export function parseQueues(values: readonly string[]): WorkerQueue[] {

@@ -13,7 +13,8 @@ import { failure } from '../config/failures.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { Actor } from '../contracts/common.ts';
 import type { BulkRetryResult, RetriedLetter } from '../contracts/dead-letters.ts';
-import { entryOfType, searchAttributesOf, workflows, type WorkflowInput } from '../contracts/workflows.ts';
+import { entryOfType, workflows, type WorkflowInput } from '../contracts/workflows.ts';
+import { childOptions } from './child.ts';
 import { actingFor } from './acting-for.ts';
 import { singleWrite } from './single-write.ts';
 import { parseInput } from './validation.ts';
@@ -42,13 +43,10 @@ async function retryOne(letterId: number, actor: Actor): Promise<RetriedLetter> 
   const input: unknown = claim.args[0];
   let child;
   try {
+    // The args as the failed run recorded them: its input and anything after it.
     child = await startChild(entry.type, {
-      workflowId: claim.workflowId,
-      taskQueue: entry.taskQueue,
+      ...childOptions(entry, claim.workflowId, input as never, { parentClosePolicy: ParentClosePolicy.ABANDON }),
       args: claim.args,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: searchAttributesOf(entry, input as never),
-      ...(entry.executionTimeout && { workflowExecutionTimeout: entry.executionTimeout }),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

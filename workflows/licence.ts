@@ -8,7 +8,8 @@ import {
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { HeartbeatResult, ReconcileResult } from '../contracts/licence.ts';
-import { searchAttributesOf, workflows, type WorkflowFn, type WorkflowInput } from '../contracts/workflows.ts';
+import { workflows, type WorkflowFn, type WorkflowInput } from '../contracts/workflows.ts';
+import { childOptions } from './child.ts';
 import { actingFor } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
@@ -36,12 +37,10 @@ export async function licenceHeartbeat(
     if (!(err instanceof ActivityFailure)) throw err;
     heartbeat = { outcome: 'failed', error: err.cause?.message ?? err.message };
   }
-  const reconciled = await executeChild<WorkflowFn<typeof reconcileEntry>>(reconcileEntry.type, {
-    workflowId: reconcileEntry.id({ cause: workflowId }),
-    taskQueue: reconcileEntry.taskQueue,
-    args: [{}],
-    typedSearchAttributes: searchAttributesOf(reconcileEntry, {}),
-  });
+  const reconciled = await executeChild<WorkflowFn<typeof reconcileEntry>>(
+    reconcileEntry.type,
+    childOptions(reconcileEntry, reconcileEntry.id({ cause: workflowId }), {}),
+  );
   return { heartbeat, status: reconciled.status, features: reconciled.features };
 }
 

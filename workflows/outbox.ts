@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { Outbox } from '../contracts/webhooks.ts';
-import { searchAttributesOf, workflows, type WorkflowFn } from '../contracts/workflows.ts';
+import { workflows, type WorkflowFn } from '../contracts/workflows.ts';
+import { childOptions } from './child.ts';
 
 const delivery = workflows.deliverWebhook;
 
@@ -15,13 +16,10 @@ export async function startDeliveries(accountId: number, outbox: Outbox): Promis
     outbox.deliveries.map(async (deliveryId) => {
       const input = { deliveryId, accountId, policy: outbox.policy };
       try {
-        await startChild<WorkflowFn<typeof delivery>>(delivery.type, {
-          workflowId: delivery.id({ deliveryId }),
-          taskQueue: delivery.taskQueue,
-          args: [input],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: searchAttributesOf(delivery, input),
-        });
+        await startChild<WorkflowFn<typeof delivery>>(
+          delivery.type,
+          childOptions(delivery, delivery.id({ deliveryId }), input, { parentClosePolicy: ParentClosePolicy.ABANDON }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }

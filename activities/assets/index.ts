@@ -25,7 +25,7 @@ import {
 import type { Sql } from '../../db/pool.ts';
 import { createProofs } from '../proofs.ts';
 import { finalIfPermanent, refuse } from '../failures.ts';
-import { audit } from '../membership.ts';
+import { audit } from '../audit.ts';
 import { eachHeartbeating } from './heartbeat.ts';
 import { bundle, hashSources, outDirOf, precompress, writeManifest } from './stage.ts';
 

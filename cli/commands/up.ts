@@ -25,7 +25,7 @@ import { startEmbeddedDatabase } from '../../db/embedded.ts';
 import { APP_ROLE } from '../../db/app-role.ts';
 import { migrateForApp } from '../../db/migrate.ts';
 import { localAppRolePassword } from '../local/app-role-password.ts';
-import { createPool } from '../../db/pool.ts';
+import { createPool, UP_APPLICATION_NAME } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
@@ -95,7 +95,7 @@ export async function upCommand(): Promise<void> {
       );
       if (applied.length) logger.info({ applied }, 'migrations applied');
 
-      const sql = createPool({ url: appUrl, max: env.DATABASE_POOL_MAX, applicationName: 'capstan-up' });
+      const sql = createPool({ url: appUrl, max: env.DATABASE_POOL_MAX, applicationName: UP_APPLICATION_NAME });
       shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
       const platformToken = env.CAPSTAN_BOOTSTRAP_TOKEN ?? (await localPlatformToken(dataDir));
       await ensurePlatformToken(sql, 'local-bootstrap', platformToken);
@@ -140,6 +140,8 @@ export async function upCommand(): Promise<void> {
         },
         await actorSecret(sql),
       );
+      // The console builds on the assets worker while the API starts: neither waits for the other.
+      const consoleBuild = buildConsole(temporal, assets, logger);
       const codecServer = localCodecServer(env, access.codec);
       const metrics = apiMetrics({ sql, licence, logger });
       const api = await serveApi(
@@ -167,7 +169,7 @@ export async function upCommand(): Promise<void> {
         );
         shutdown.add('metrics server', () => served.close());
       }
-      const consoleStatus = await buildConsole(temporal, assets, logger);
+      const consoleStatus = await consoleAnswer(api.url, await consoleBuild);
       return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
     },
   );
@@ -245,6 +247,19 @@ function portsToFree(env: ReturnType<typeof loadEnv>): string {
     .filter(([, port]) => port !== undefined)
     .map(([name, port]) => `, and that ${name} ${port} is free`)
     .join('');
+}
+
+/** Ready means `/console` answers: the banner says so, or why not yet, from the API's own answer. */
+async function consoleAnswer(apiUrl: string, built: string | undefined): Promise<string | undefined> {
+  if (built === undefined) return undefined;
+  const status = await fetch(`${apiUrl}/console`).then(
+    (res) => {
+      void res.body?.cancel();
+      return res.status;
+    },
+    () => 0,
+  );
+  return status === 200 ? `${built}, serving` : `${built}; answers ${status || 'nothing'} until a build is live`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { breakerSettings } from '../../config/breakers.ts';
 import { assetSettings } from '../../config/assets.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
-import { createPool, waitForDatabase } from '../../db/pool.ts';
+import { createPool, waitForDatabase, WORKER_APPLICATION_NAME } from '../../db/pool.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { startWorkers } from '../../workers/run.ts';
 import { parseQueues } from '../../workers/queues.ts';
@@ -26,7 +26,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
     const sql = createPool({
       url: requireSetting(env, 'DATABASE_URL'),
       max: env.DATABASE_POOL_MAX,
-      applicationName: 'capstan-worker',
+      applicationName: WORKER_APPLICATION_NAME,
     });
     shutdown.add('postgres pool', () => sql.end({ timeout: 5 }));
     await waitForDatabase(sql, { onWait: (ms) => logger.warn({ waitedMs: ms }, 'waiting for PostgreSQL') });

@@ -280,6 +280,7 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['/v1/schedules/', 'id', () => 'licence-heartbeat'],
   ['/v1/schedules/', 'operation', () => 'pause'],
   ['/v1/breakers/', 'name', () => 'clever-cloud'],
+  ['/docs/', 'file', () => 'swagger-ui.css'],
   ['/v1/admin/', 'email', () => 'nobody@example.test'],
   ['/v1/apps/', 'appId', () => 'app_authz'],
   ['/v1/accounts/{id}', 'id', (_, of) => of.accountId],

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
@@ -6,6 +6,9 @@ import { dirname, join, relative, resolve } from 'node:path';
  * `cli`/`api` → `workers` → `workflows` → `contracts` ← `activities` → `db`,
  * with `config` beneath all and `domain` (pure logic) beside it.
  */
+/** What a file at the repository's root (vitest.config.ts, eslint.config.js) counts as when imported. */
+export const ROOT_FILES = '(root files)';
+
 export const allowedImports: Record<string, readonly string[]> = {
   config: [],
   domain: ['config'],
@@ -19,7 +22,54 @@ export const allowedImports: Record<string, readonly string[]> = {
   cli: ['api', 'workers', 'contracts', 'db', 'config', 'domain', 'sandbox'],
   // The browser console talks to the server over HTTP only: its bundle carries none of the server's code.
   web: [],
+  bin: ['cli'],
+  // The production build bundles the workflows; the rest of deploy/ is manifests.
+  deploy: ['workers', 'config'],
+  // Benchmarks drive the whole stack as the tests do, and share the tests' helpers.
+  bench: ['cli', 'api', 'workers', 'workflows', 'activities', 'contracts', 'db', 'config', 'domain', 'sandbox', 'test'],
+  test: [
+    'cli',
+    'api',
+    'workers',
+    'workflows',
+    'activities',
+    'contracts',
+    'db',
+    'config',
+    'domain',
+    'sandbox',
+    'web',
+    'deploy',
+    ROOT_FILES,
+  ],
 };
+
+/** Top-level folders that hold no code (the check fails when one gains a source file). */
+export const codeFreeFolders: readonly string[] = ['docs', 'patches', '.ci'];
+
+/** Folders nobody commits: installed, built or written by a run, each ignored by .gitignore. */
+export const generatedFolders: readonly string[] = [
+  '.git',
+  'node_modules',
+  '.capstan',
+  'coverage',
+  'dist',
+  'test-results',
+];
+
+/** Top-level folders under `root` that the check has no rule for: a layer, a code-free folder or a generated one. */
+export function unruledFolders(root: string): string[] {
+  return topFolders(root).filter(
+    (name) => !(name in allowedImports) && !codeFreeFolders.includes(name) && !generatedFolders.includes(name),
+  );
+}
+
+function topFolders(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e: Dirent) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
 
 export interface SourceFile {
   /** Path from the repository root, with `/`. */
@@ -48,7 +98,7 @@ export function wrongImports(files: SourceFile[]): WrongImport[] {
       const target = relative('.', join(dirname(file.path), specifier))
         .split('\\')
         .join('/');
-      const targetLayer = target.split('/')[0]!;
+      const targetLayer = target.includes('/') ? target.split('/')[0]! : ROOT_FILES;
       if (targetLayer !== layer && !allowed.includes(targetLayer))
         wrong.push({ from: file.path, to: target, specifier });
     }
@@ -56,7 +106,7 @@ export function wrongImports(files: SourceFile[]): WrongImport[] {
   return wrong;
 }
 
-/** The TypeScript sources of the layers, read from disk. */
+/** The TypeScript and JavaScript sources under `root`'s folders, generated ones aside; code-free folders included, so code there shows. */
 export function layerSources(root: string): SourceFile[] {
   const files: SourceFile[] = [];
   const walk = (dir: string) => {
@@ -66,6 +116,6 @@ export function layerSources(root: string): SourceFile[] {
       else if (/\.(ts|tsx|js)$/.test(entry.name)) files.push({ path, text: readFileSync(resolve(root, path), 'utf8') });
     }
   };
-  for (const layer of Object.keys(allowedImports)) walk(layer);
+  for (const folder of topFolders(root)) if (!generatedFolders.includes(folder)) walk(folder);
   return files;
 }

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capstanCommands, commandsIn, missingCommand, type CommandNode } from '../support/docs.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = join(root, 'docs/runbooks');
@@ -21,29 +20,12 @@ const failures = [
   'postgresql-full.md',
 ];
 
-/** Every `capstan …` command named in code (inline or fenced), as its first two words. */
-function commandsIn(markdown: string): string[] {
-  const code = [...markdown.matchAll(/(?<!`)```[^\n]*\n([\s\S]*?)```|(?<!`)`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]!);
-  return code.flatMap((c) =>
-    [...c.matchAll(/(?<![\w-])capstan +([a-z][\w-]*)(?: +([a-z][\w-]*))?/g)].map((m) =>
-      [m[1], m[2]].filter(Boolean).join(' '),
-    ),
-  );
-}
-
 const named = [...new Set(pages.flatMap((p) => commandsIn(text(p))))].sort();
 
-interface CommandNode {
-  name: string;
-  subcommands: CommandNode[];
-}
 let program: CommandNode;
 
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/support/cli-tree.ts'], {
-    cwd: root,
-  });
-  program = JSON.parse(stdout) as CommandNode;
+  program = await capstanCommands();
 }, 120_000);
 
 describe('runbooks', () => {
@@ -68,13 +50,6 @@ describe('runbooks', () => {
 
   // A command another branch adds fails here until it is merged: the failures name exactly those.
   it.each(named)('`capstan %s` exists in the CLI', (command) => {
-    const [top, sub] = command.split(' ');
-    const found = program.subcommands.find((c) => c.name === top);
-    expect(found, `no command "${top}" in capstan's help`).toBeDefined();
-    if (sub && found!.subcommands.length)
-      expect(
-        found!.subcommands.map((c) => c.name),
-        `no "${command}"`,
-      ).toContain(sub);
+    expect(missingCommand(program, command)).toBeUndefined();
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { parseQueues, workerQueues } from '../../workers/queues.ts';
+import { WORKER_QUEUE_NAMES } from '../../workers/queue-names.ts';
 
 describe('capstan worker --queue', () => {
   it('takes repeated and comma-separated names, once each', () => {
@@ -12,5 +16,12 @@ describe('capstan worker --queue', () => {
 
   it('has no deploy worker without Clever Cloud settings', () => {
     expect(workerQueues.deploy({ clever: undefined } as never)).toBeUndefined();
+  });
+
+  it('help names every queue there is a worker for', async () => {
+    expect(Object.keys(workerQueues)).toEqual([...WORKER_QUEUE_NAMES]);
+    const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'worker', '--help']);
+    expect(stdout.replace(/\s+/g, ' ')).toContain(`task queues to poll: ${Object.keys(workerQueues).join(', ')} (`);
   });
 });

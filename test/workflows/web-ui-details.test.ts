@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { workflows } from '../../contracts/workflows.ts';
 import { defaultFaults } from '../../sandbox/clever-cloud/state.ts';
 import { startWorkflow, workflowHandle } from '../../workers/start.ts';
+import { newAccount, newInbox } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
+import { startReceiver, until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true, clever: true });
@@ -53,5 +55,29 @@ describe('what the Web UI shows of a run without a query', () => {
     const after = (await handle.query<WorkflowMetadata>('__temporal_workflow_metadata')).currentDetails;
     expect(after).toMatch(/^\*\*Finished\*\*/);
     expect(after).toContain('(OK)');
+  });
+
+  it('a child a workflow starts has its catalogue summary too: a webhook delivery', async () => {
+    const account = await newAccount(stack, 'summaries');
+    const inboxId = await newInbox(account);
+    const rx = await startReceiver();
+    try {
+      const hook = await account.api('POST', `/v1/accounts/${account.accountId}/webhooks`, {
+        body: { url: rx.url, subscriptions: ['message_created'] },
+      });
+      expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+      await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+        body: { contact: { email: `${unique('ana')}@example.test`, name: 'Ana' }, content: 'Hello' },
+      });
+      await until('the delivery', () => rx.received.length >= 1);
+      const deliveryId = String(rx.received[0]!.headers['x-capstan-delivery']);
+      const described = await workflowHandle(stack.temporal, workflows.deliverWebhook, { deliveryId }).describe();
+      expect(await described.staticSummary()).toBe(
+        `Deliver webhook event ${deliveryId} of account ${account.accountId}`,
+      );
+      expect(await described.staticDetails()).toContain(`**Account:** ${account.accountId}`);
+    } finally {
+      await rx.close();
+    }
   });
 });

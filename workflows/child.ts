@@ -1,0 +1,26 @@
+import type { ChildWorkflowOptions } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { detailsOf, searchAttributesOf, summaryOf, type WorkflowEntry } from '../contracts/workflows.ts';
+
+/**
+ * A child's start options from its catalogue entry, as workers/start.ts makes a client's: queue,
+ * timeout, search attributes and the Web UI's summary and details. The id comes from the entry's
+ * scheme (`entry.id(key)`) or, for a run started again, from the run itself.
+ */
+export function childOptions<T extends string, S extends z.ZodType, R, K>(
+  entry: WorkflowEntry<T, S, R, K>,
+  workflowId: string,
+  input: z.input<S>,
+  extras: Omit<ChildWorkflowOptions, 'workflowId' | 'taskQueue' | 'args' | 'typedSearchAttributes'> = {},
+): ChildWorkflowOptions & { workflowId: string; args: [z.input<S>] } {
+  return {
+    workflowId,
+    taskQueue: entry.taskQueue,
+    args: [input],
+    typedSearchAttributes: searchAttributesOf(entry, input),
+    staticSummary: summaryOf(entry, input),
+    staticDetails: detailsOf(entry, input),
+    ...(entry.executionTimeout && { workflowExecutionTimeout: entry.executionTimeout }),
+    ...extras,
+  };
+}
