@@ -9,7 +9,7 @@ import type { Sql, TransactionSql } from '../db/pool.ts';
 import { changesOf, clashOrFinal, writeColumns } from './contacts.ts';
 import { deliveriesOf, writeDeliveries } from './deliveries.ts';
 import { refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 import type { EventSubject } from './webhook-payloads.ts';
 
 /** Rails' `blank?` for the values a contact holds. */

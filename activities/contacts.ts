@@ -16,7 +16,7 @@ import type { Sql, TransactionSql } from '../db/pool.ts';
 import type { ChangedAttributes } from './contact-payloads.ts';
 import { deliveriesOf, writeDeliveries } from './deliveries.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
-import { audit } from './membership.ts';
+import { audit } from './audit.ts';
 
 /** The unique index of 0002 each field meets, and what a clash on it is called. */
 const uniqueFields: Record<string, string> = {
