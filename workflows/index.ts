@@ -20,6 +20,16 @@ import {
 } from './members.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
+import {
+  assignConversation,
+  createLabel,
+  deleteLabel,
+  markConversationSeen,
+  setContactLabels,
+  setConversationLabels,
+  updateLabel,
+  wakeSnoozedConversation,
+} from './conversations.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
@@ -49,6 +59,14 @@ export {
   createInbox,
   ingestMessage,
   changeConversationStatus,
+  assignConversation,
+  setConversationLabels,
+  setContactLabels,
+  markConversationSeen,
+  wakeSnoozedConversation,
+  createLabel,
+  updateLabel,
+  deleteLabel,
   createWebhook,
   updateWebhook,
   deleteWebhook,
@@ -97,6 +115,14 @@ export type Implemented = Conforms<{
   createInbox: typeof createInbox;
   ingestMessage: typeof ingestMessage;
   changeConversationStatus: typeof changeConversationStatus;
+  assignConversation: typeof assignConversation;
+  setConversationLabels: typeof setConversationLabels;
+  setContactLabels: typeof setContactLabels;
+  markConversationSeen: typeof markConversationSeen;
+  wakeSnoozedConversation: typeof wakeSnoozedConversation;
+  createLabel: typeof createLabel;
+  updateLabel: typeof updateLabel;
+  deleteLabel: typeof deleteLabel;
   createWebhook: typeof createWebhook;
   updateWebhook: typeof updateWebhook;
   deleteWebhook: typeof deleteWebhook;
