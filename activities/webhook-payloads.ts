@@ -1,3 +1,4 @@
+import { canReply, unreadCount } from '../db/conversations.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 
 type Db = Sql | TransactionSql;
@@ -25,16 +26,6 @@ interface Row {
   };
   assignee: { id: number; name: string; email: string } | null;
 }
-
-/** Chatwoot counts at most the last 10 unread incoming messages. */
-export const UNREAD_CAP = 10;
-
-/**
- * Whether an agent's reply can reach the contact. Capstan's only channel is Chatwoot's API channel, which
- * has no messaging window (Chatwoot: `Channel::Api` always can reply); a channel Capstan cannot send
- * through answers false rather than a promise nothing keeps.
- */
-export const canReply = (channelType: string): boolean => channelType === 'Channel::Api';
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -64,7 +55,15 @@ function contactPush(r: Row) {
 function assigneePush(r: Row) {
   if (!r.assignee) return null;
   const { id, name } = r.assignee;
-  return { id, name, available_name: name, avatar_url: '', type: 'user', availability_status: 'offline', thumbnail: '' };
+  return {
+    id,
+    name,
+    available_name: name,
+    avatar_url: '',
+    type: 'user',
+    availability_status: 'offline',
+    thumbnail: '',
+  };
 }
 
 function conversationData(r: Row, lastMessage?: MessageRow) {
@@ -131,7 +130,11 @@ function messagePush(r: Row, m: MessageRow) {
     content_attributes: {},
     additional_attributes: {},
     sender: contactPush(r),
-    conversation: { assignee_id: r.assignee?.id ?? null, unread_count: r.conversation.unread_count, last_activity_at: unix(r.conversation.last_activity_at) },
+    conversation: {
+      assignee_id: r.assignee?.id ?? null,
+      unread_count: r.conversation.unread_count,
+      last_activity_at: unix(r.conversation.last_activity_at),
+    },
   };
 }
 
@@ -187,17 +190,6 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
     assignee:
       row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name!, email: row.assignee_email! },
   };
-}
-
-/**
- * Chatwoot's `unread_count`: incoming messages after the agent last saw the conversation (all of them
- * before any agent did), at most UNREAD_CAP. A fragment for a query whose conversation is aliased `c`.
- */
-export function unreadCount(sql: Db) {
-  return sql`(select count(*)::int from (select 1 from messages um
-                where um.conversation_id = c.id and um.message_type = 'incoming'
-                  and (c.agent_last_seen_at is null or um.created_at > c.agent_last_seen_at)
-                limit ${UNREAD_CAP}) unread)`;
 }
 
 /** Chatwoot's `changed_attributes`: one-key objects of previous and current values, or null when empty. */

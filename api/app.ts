@@ -11,6 +11,8 @@ import { REDEEM_PATH, signInLinkRoutes } from './sign-in-links/routes.ts';
 import { botRoutes } from './bots/routes.ts';
 import { authenticate } from './auth/index.ts';
 import { conversationRoutes } from './conversations/routes.ts';
+import { conversationLifecycleRoutes } from './conversations/lifecycle-routes.ts';
+import { labelRoutes } from './labels/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
@@ -167,6 +169,8 @@ export function createApp({
   app.route('/', breakerRoutes(deps));
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
+  app.route('/', conversationLifecycleRoutes(deps));
+  app.route('/', labelRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));
