@@ -71,7 +71,9 @@ export function createConversationActivities({
         const row = await lockConversation(tx, cmd.accountId, cmd.displayId);
         const [done] = await tx`select 1 from audit_log where workflow_id = ${cmd.workflowId} and action = ${action}`;
         const changed = done ? null : await apply(tx, row);
-        const events: EventSubject[] = changed ? [{ event: 'conversation_updated', conversationId: row.id, changed }] : [];
+        const events: EventSubject[] = changed
+          ? [{ event: 'conversation_updated', conversationId: row.id, changed }]
+          : [];
         let outbox = await outboxOf(tx, cmd.workflowId);
         if (changed) {
           await audit(tx, {
@@ -86,7 +88,9 @@ export function createConversationActivities({
           const deliveries = await writeDeliveries(tx, { accountId: cmd.accountId, sourceKey: cmd.workflowId, events });
           outbox = { deliveries, policy: webhooks.policy };
         }
-        const [now] = await tx<ConversationRow[]>`select id, display_id, assignee_id, label_list from conversations where id = ${row.id}`;
+        const [now] = await tx<
+          ConversationRow[]
+        >`select id, display_id, assignee_id, label_list from conversations where id = ${row.id}`;
         const result = {
           conversationId: row.id,
           displayId: row.display_id,
@@ -134,7 +138,8 @@ export function createConversationActivities({
         const [row] = await tx<{ label_list: string[] }[]>`
           select label_list from contacts where id = ${cmd.contactId} and account_id = ${cmd.accountId} for update`;
         if (!row) refuse('NotFound', `Contact ${cmd.contactId} does not exist in account ${cmd.accountId}.`);
-        const [done] = await tx`select 1 from audit_log where workflow_id = ${cmd.workflowId} and action = 'contact.labelled'`;
+        const [done] =
+          await tx`select 1 from audit_log where workflow_id = ${cmd.workflowId} and action = 'contact.labelled'`;
         if (done || same(row.label_list, labels)) return { contactId: cmd.contactId, labels: row.label_list };
         await tx`update contacts set label_list = ${labels}, updated_at = now() where id = ${cmd.contactId}`;
         await audit(tx, {
@@ -188,7 +193,8 @@ export function createConversationActivities({
           select status, snoozed_until from conversations where id = ${input.conversationId} for update`;
         const until = new Date(input.snoozedUntil).toISOString();
         if (!row || row.status !== 'snoozed' || row.snoozed_until?.toISOString() !== until) {
-          const reopened = await tx`select 1 from audit_log where workflow_id = ${input.workflowId} and action = 'conversation.woken'`;
+          const reopened =
+            await tx`select 1 from audit_log where workflow_id = ${input.workflowId} and action = 'conversation.woken'`;
           return {
             result: { outcome: reopened.length ? 'reopened' : 'stale', status: row?.status ?? 'deleted' },
             outbox: await outboxOf(tx, input.workflowId),

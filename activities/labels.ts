@@ -23,7 +23,8 @@ const columns = (tx: TransactionSql) => tx`id, title, description, color, show_o
 
 /** A title the account already has is a conflict (409), as Chatwoot's uniqueness validation refuses it. */
 async function titleFree(tx: TransactionSql, accountId: number, title: string, except = 0): Promise<void> {
-  const [taken] = await tx`select 1 from labels where account_id = ${accountId} and title = ${title} and id <> ${except}`;
+  const [taken] =
+    await tx`select 1 from labels where account_id = ${accountId} and title = ${title} and id <> ${except}`;
   if (taken) refuse('Conflict', `Account ${accountId} already has a label “${title}”.`);
 }
 
@@ -86,7 +87,8 @@ export function createLabelActivities({ sql, logger }: { sql: Sql; logger: Logge
   async function deleteLabel(cmd: Run<DeleteLabelInput>): Promise<{ deleted: boolean }> {
     return sql
       .begin(async (tx) => {
-        const [done] = await tx`select 1 from audit_log where workflow_id = ${cmd.workflowId} and action = 'label.deleted'`;
+        const [done] =
+          await tx`select 1 from audit_log where workflow_id = ${cmd.workflowId} and action = 'label.deleted'`;
         if (done) return { deleted: true };
         const [row] = await tx<{ title: string }[]>`
           delete from labels where id = ${cmd.labelId} and account_id = ${cmd.accountId} returning title`;

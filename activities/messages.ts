@@ -105,7 +105,10 @@ export function createMessageActivities({
         // A retry after commit answers what this run did, from its audit row.
         const [done] = await tx<{ details: { from: string; to: string; snoozed_until?: string | null } }[]>`
           select details from audit_log where workflow_id = ${cmd.workflowId} and action = 'conversation.status_changed'`;
-        const outboxSoFar = async () => ({ deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy });
+        const outboxSoFar = async () => ({
+          deliveries: await deliveriesOf(tx, cmd.workflowId),
+          policy: webhooks.policy,
+        });
         if (done) {
           const change = {
             conversationId: row.id,

@@ -164,9 +164,7 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
   pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
   assignConversation(cmd: Run<AssignConversationInput>): Promise<{ result: ConversationChange; outbox: Outbox }>;
-  setConversationLabels(
-    cmd: Run<SetConversationLabelsInput>,
-  ): Promise<{ result: ConversationChange; outbox: Outbox }>;
+  setConversationLabels(cmd: Run<SetConversationLabelsInput>): Promise<{ result: ConversationChange; outbox: Outbox }>;
   setContactLabels(cmd: Run<SetContactLabelsInput>): Promise<ContactLabels>;
   markConversationSeen(cmd: Run<MarkSeenInput>): Promise<{ agentLastSeenAt: string }>;
   /** Starts (or restarts, for a new time) the conversation's wake-up run. */

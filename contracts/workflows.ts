@@ -303,7 +303,8 @@ export const workflows = {
     summary: (i) => `Update label ${i.labelId} of account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
-    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) => `label-update:${accountId}:${labelId}:${key}`,
+    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) =>
+      `label-update:${accountId}:${labelId}:${key}`,
   }),
   deleteLabel: entry<{ deleted: boolean }>()({
     type: 'deleteLabel',
@@ -312,7 +313,8 @@ export const workflows = {
     summary: (i) => `Delete label ${i.labelId} of account ${i.accountId}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
-    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) => `label-delete:${accountId}:${labelId}:${key}`,
+    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) =>
+      `label-delete:${accountId}:${labelId}:${key}`,
   }),
   createWebhook: entry<webhooks.WebhookRecord>()({
     type: 'createWebhook',

@@ -35,7 +35,9 @@ export function labelRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const rows = await sql<{ id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean }[]>`
+      const rows = await sql<
+        { id: number; title: string; description: string | null; color: string; show_on_sidebar: boolean }[]
+      >`
         select id, title, description, color, show_on_sidebar from labels where account_id = ${id} order by title`;
       return c.json({ payload: rows }, 200);
     },
@@ -161,7 +163,11 @@ export function labelRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
       security,
       middleware: accountAccess({ sql, scope: 'labels:apply' }),
       request: { params: contactParam, headers: idempotencyHeader, body: jsonBody(labelList) },
-      responses: { 200: jsonContent(labelsAnswer, 'Its labels now'), ...writeAnswers, 404: { description: 'No such contact' } },
+      responses: {
+        200: jsonContent(labelsAnswer, 'Its labels now'),
+        ...writeAnswers,
+        404: { description: 'No such contact' },
+      },
     }),
     async (c) => {
       const { id, contactId } = c.req.valid('param');

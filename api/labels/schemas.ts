@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { accountParam, idParam, rowId } from '../common-schemas.ts';
+import { apiText } from '../text-rules.ts';
 
 /** Chatwoot's rule (letters, digits, `_`, `-`); checked by refine so the document carries no Unicode-class regex. */
 export const labelTitle = z
@@ -29,13 +30,15 @@ const color = z
   .string()
   .regex(/^#[0-9A-Fa-f]{6}$/, 'a colour like #1f93ff')
   .openapi({ pattern: '^#[0-9A-Fa-f]{6}$', example: '#1f93ff' });
-const description = z
-  .string()
-  .max(1000, { abort: true })
-  .regex(/^[^\u0000]*$/, 'must not contain NUL');
+const description = apiText(z.string().max(1000), { blank: true });
 
 export const createLabelBody = z
-  .object({ title: labelTitle, description: description.optional(), color: color.optional(), show_on_sidebar: z.boolean().optional() })
+  .object({
+    title: labelTitle,
+    description: description.optional(),
+    color: color.optional(),
+    show_on_sidebar: z.boolean().optional(),
+  })
   .strict()
   .openapi('CreateLabelRequest');
 export const updateLabelBody = z
@@ -51,7 +54,13 @@ export const updateLabelBody = z
 export const labelParam = accountParam.extend({ labelId: idParam('labelId') });
 export const contactParam = accountParam.extend({ contactId: idParam('contactId') });
 
-export const labelView = (l: { id: number; title: string; description: string | null; color: string; showOnSidebar: boolean }) => ({
+export const labelView = (l: {
+  id: number;
+  title: string;
+  description: string | null;
+  color: string;
+  showOnSidebar: boolean;
+}) => ({
   id: l.id,
   title: l.title,
   description: l.description,

@@ -118,6 +118,23 @@ describe("incoming messages follow Chatwoot's reopen rule", () => {
     expect(await c.read()).toMatchObject({ status: 'resolved' });
   });
 
+  it('concurrent first messages of a new contact meet in one conversation when the inbox is locked', async () => {
+    const account = await newAccount(stack, 'locked-race');
+    const inboxId = await inbox(account, true);
+    const contact = { identifier: unique('racer') };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inboxId}/messages`, {
+          body: { contact, content: `first ${i}` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    expect(new Set(answers.map((a) => a.body.conversation_id))).toEqual(new Set([1]));
+    const rows = await stack.sql`select 1 from conversations where account_id = ${account.accountId}`;
+    expect(rows).toHaveLength(1);
+  });
+
   it('leave a pending conversation pending', async () => {
     for (const lock of [true, false]) {
       const c = await conversation(`pending-${lock}`, lock);
