@@ -13,12 +13,13 @@ export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logge
           select subject_id from audit_log where workflow_id = ${cmd.workflowId} and action = 'inbox.created'`;
         if (!earlier) await withinCap(tx, cmd.accountId);
         const [row] = earlier
-          ? await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
-              select id, name, channel_type, webhook_url from inboxes where id = ${Number(earlier.subject_id)}`
-          : await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null }[]>`
-              insert into inboxes (account_id, name, webhook_url)
-              select ${cmd.accountId}, ${cmd.name}, ${cmd.webhookUrl ?? null} where exists (select 1 from accounts where id = ${cmd.accountId})
-              returning id, name, channel_type, webhook_url`;
+          ? await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]>`
+              select id, name, channel_type, webhook_url, lock_to_single_conversation as lock from inboxes where id = ${Number(earlier.subject_id)}`
+          : await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]>`
+              insert into inboxes (account_id, name, webhook_url, lock_to_single_conversation)
+              select ${cmd.accountId}, ${cmd.name}, ${cmd.webhookUrl ?? null}, ${cmd.lockToSingleConversation ?? false}
+               where exists (select 1 from accounts where id = ${cmd.accountId})
+              returning id, name, channel_type, webhook_url, lock_to_single_conversation as lock`;
         if (!row) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
         if (!earlier) {
           await tx`
@@ -32,6 +33,7 @@ export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logge
           name: row.name,
           channelType: row.channel_type,
           webhookUrl: row.webhook_url,
+          lockToSingleConversation: row.lock,
         };
       })
       .catch(finalIfPermanent);

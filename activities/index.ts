@@ -17,6 +17,8 @@ import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
 import { createContactActivities } from './contacts.ts';
 import { createContactMerge } from './contact-merge.ts';
+import { createConversationActivities } from './conversations.ts';
+import { createLabelActivities } from './labels.ts';
 import { createWebhookActivities } from './webhooks.ts';
 import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -67,6 +69,8 @@ export function createActivities({
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
     ...createContactActivities({ sql, logger: named('contacts'), webhooks }),
     ...createContactMerge({ sql, logger: named('contacts'), webhooks }),
+    ...createConversationActivities({ sql, logger: named('conversations'), webhooks, temporal }),
+    ...createLabelActivities({ sql, logger: named('labels') }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),

@@ -6,7 +6,7 @@ import type { ChangeStatusInput, IngestMessageInput, IngestedMessage, StatusChan
 import type { Outbox } from '../contracts/webhooks.ts';
 import { deliveriesOf, writeDeliveries } from './deliveries.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
-import type { EventSubject } from './webhook-payloads.ts';
+import { statusEvents, type EventSubject } from './webhook-payloads.ts';
 
 type Ingest = IngestMessageInput & { workflowId: string };
 
@@ -69,6 +69,7 @@ export function createMessageActivities({
     if (contact.created) events.push({ event: 'contact_created', conversationId: conversation.id });
     if (conversation.created) events.push({ event: 'conversation_created', conversationId: conversation.id });
     events.push({ event: 'message_created', conversationId: conversation.id, messageId: message!.id });
+    events.push(...conversation.events);
     const deliveries = await writeDeliveries(tx, { accountId: cmd.accountId, sourceKey: cmd.workflowId, events });
     return {
       result: {
@@ -90,14 +91,24 @@ export function createMessageActivities({
   async function changeConversationStatus(
     cmd: ChangeStatusInput & { workflowId: string },
   ): Promise<{ result: StatusChange; outbox: Outbox }> {
+    if (cmd.snoozedUntil && cmd.status !== 'snoozed')
+      refuse('ValidationError', '`snoozed_until` goes only with the status `snoozed`.', {
+        details: [{ snoozed_until: ['goes only with the status snoozed'] }],
+      });
+    const snoozedUntil = cmd.status === 'snoozed' && cmd.snoozedUntil ? new Date(cmd.snoozedUntil).toISOString() : null;
     return sql
       .begin(async (tx) => {
-        const [row] = await tx<{ id: number; status: string }[]>`
-          select id, status from conversations where account_id = ${cmd.accountId} and display_id = ${cmd.displayId} for update`;
+        const [row] = await tx<{ id: number; status: string; snoozed_until: Date | null }[]>`
+          select id, status, snoozed_until from conversations
+           where account_id = ${cmd.accountId} and display_id = ${cmd.displayId} for update`;
         if (!row) refuse('NotFound', `Conversation ${cmd.displayId} does not exist in account ${cmd.accountId}.`);
         // A retry after commit answers what this run did, from its audit row.
-        const [done] = await tx<{ details: { from: string; to: string } }[]>`
+        const [done] = await tx<{ details: { from: string; to: string; snoozed_until?: string | null } }[]>`
           select details from audit_log where workflow_id = ${cmd.workflowId} and action = 'conversation.status_changed'`;
+        const outboxSoFar = async () => ({
+          deliveries: await deliveriesOf(tx, cmd.workflowId),
+          policy: webhooks.policy,
+        });
         if (done) {
           const change = {
             conversationId: row.id,
@@ -105,34 +116,30 @@ export function createMessageActivities({
             previousStatus: done.details.from,
             status: done.details.to,
             changed: true,
+            snoozedUntil: done.details.snoozed_until ?? null,
           };
-          return {
-            result: change,
-            outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
-          };
+          return { result: change, outbox: await outboxSoFar() };
         }
+        const before = { status: row.status, snoozedUntil: row.snoozed_until?.toISOString() ?? null };
+        const after = { status: cmd.status, snoozedUntil };
+        const events = statusEvents(row.id, before, after);
         const change = {
           conversationId: row.id,
           displayId: cmd.displayId,
           previousStatus: row.status,
           status: cmd.status,
-          changed: row.status !== cmd.status,
+          changed: events.length > 0,
+          snoozedUntil,
         };
-        if (!change.changed)
-          return {
-            result: change,
-            outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
-          };
-        await tx`update conversations set status = ${cmd.status}, updated_at = now() where id = ${row.id}`;
+        if (!change.changed) return { result: change, outbox: await outboxSoFar() };
+        await tx`
+          update conversations set status = ${cmd.status}, snoozed_until = ${snoozedUntil}, updated_at = now()
+           where id = ${row.id}`;
         await tx`
           insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
           values (${cmd.accountId}, ${cmd.actor.type}, ${cmd.actor.id}, 'conversation.status_changed', 'Conversation', ${String(cmd.displayId)},
-                  ${tx.json({ from: row.status, to: cmd.status })}, ${cmd.workflowId})`;
-        const deliveries = await writeDeliveries(tx, {
-          accountId: cmd.accountId,
-          sourceKey: cmd.workflowId,
-          events: [{ event: 'conversation_status_changed', conversationId: row.id, previousStatus: row.status }],
-        });
+                  ${tx.json({ from: row.status, to: cmd.status, snoozed_until: snoozedUntil })}, ${cmd.workflowId})`;
+        const deliveries = await writeDeliveries(tx, { accountId: cmd.accountId, sourceKey: cmd.workflowId, events });
         return { result: change, outbox: { deliveries, policy: webhooks.policy } };
       })
       .catch(finalIfPermanent);
@@ -201,25 +208,48 @@ async function findOrCreateContact(
   }
 }
 
+/**
+ * The conversation an incoming message joins, by Chatwoot's rules: with the inbox's
+ * `lock_to_single_conversation`, the contact's latest conversation whatever its status; without it, the
+ * latest one not resolved; else a new one. Then Chatwoot's `reopen_conversation`: a snoozed or resolved
+ * conversation opens again, a pending one stays pending (a bot is handling it).
+ */
 async function findOrOpenConversation(tx: TransactionSql, accountId: number, inboxId: number, contactId: number) {
-  const open = async () => {
-    const [row] = await tx<{ id: number; display_id: number }[]>`
-      select id, display_id from conversations where inbox_id = ${inboxId} and contact_id = ${contactId} and status = 'open' for update`;
+  const [inbox] = await tx<{ lock: boolean }[]>`
+    select lock_to_single_conversation as lock from inboxes where id = ${inboxId}`;
+  const latest = async () => {
+    const [row] = await tx<{ id: number; display_id: number; status: string; snoozed_until: Date | null }[]>`
+      select id, display_id, status, snoozed_until from conversations
+       where inbox_id = ${inboxId} and contact_id = ${contactId} ${inbox?.lock ? tx`` : tx`and status <> 'resolved'`}
+       order by id desc limit 1 for update`;
     return row;
   };
-  const existing = await open();
-  if (existing) return { ...existing, created: false };
   // The account row lock serialises openings within the account; whoever waited finds the winner's conversation.
   // NO KEY UPDATE, not UPDATE: the foreign-key checks of concurrent inserts hold KEY SHARE on this row,
   // and FOR UPDATE would wait on them while they wait on us (a deadlock seen under load).
-  await tx`select 1 from accounts where id = ${accountId} for no key update`;
-  const raced = await open();
-  if (raced) return { ...raced, created: false };
+  let existing = await latest();
+  if (!existing) {
+    await tx`select 1 from accounts where id = ${accountId} for no key update`;
+    existing = await latest();
+  }
+  if (existing) {
+    const events =
+      existing.status === 'snoozed' || existing.status === 'resolved'
+        ? statusEvents(
+            existing.id,
+            { status: existing.status, snoozedUntil: existing.snoozed_until?.toISOString() ?? null },
+            { status: 'open', snoozedUntil: null },
+          )
+        : [];
+    if (events.length)
+      await tx`update conversations set status = 'open', snoozed_until = null, updated_at = now() where id = ${existing.id}`;
+    return { id: existing.id, display_id: existing.display_id, created: false, events };
+  }
   const [{ display_id } = { display_id: 0 }] = await tx<{ display_id: number }[]>`
     update accounts set last_conversation_display_id = last_conversation_display_id + 1
      where id = ${accountId} returning last_conversation_display_id as display_id`;
   const [row] = await tx<{ id: number; display_id: number }[]>`
     insert into conversations (account_id, inbox_id, contact_id, display_id)
     values (${accountId}, ${inboxId}, ${contactId}, ${display_id}) returning id, display_id`;
-  return { ...row!, created: true };
+  return { ...row!, created: true, events: [] as EventSubject[] };
 }

@@ -1,3 +1,4 @@
+import { canReply, unreadCount } from '../db/conversations.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { contactPayload, type ContactEventSubject } from './contact-payloads.ts';
 
@@ -19,7 +20,12 @@ interface Row {
     created_at: Date;
     updated_at: Date;
     last_activity_at: Date;
+    snoozed_until: Date | null;
+    agent_last_seen_at: Date | null;
+    label_list: string[];
+    unread_count: number;
   };
+  assignee: { id: number; name: string; email: string } | null;
 }
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -46,25 +52,46 @@ function contactPush(r: Row) {
   return { ...rest, type: 'contact' };
 }
 
+/** Chatwoot's user `push_event_data`; Capstan has no avatars or availability, so those are empty/offline. */
+function assigneePush(r: Row) {
+  if (!r.assignee) return null;
+  const { id, name } = r.assignee;
+  return {
+    id,
+    name,
+    available_name: name,
+    avatar_url: '',
+    type: 'user',
+    availability_status: 'offline',
+    thumbnail: '',
+  };
+}
+
 function conversationData(r: Row, lastMessage?: MessageRow) {
   const c = r.conversation;
   return {
     additional_attributes: {},
-    can_reply: true,
+    can_reply: canReply(r.inbox.channel_type),
     channel: r.inbox.channel_type,
     id: c.display_id,
     inbox_id: r.inbox.id,
     messages: lastMessage ? [messagePush(r, lastMessage)] : [],
-    labels: [],
-    meta: { sender: contactPush(r), assignee: null, assignee_type: null, team: null, hmac_verified: false },
+    labels: c.label_list,
+    meta: {
+      sender: contactPush(r),
+      assignee: assigneePush(r),
+      assignee_type: r.assignee ? 'User' : null,
+      team: null,
+      hmac_verified: false,
+    },
     status: c.status,
     custom_attributes: {},
-    snoozed_until: null,
-    unread_count: lastMessage ? 1 : 0,
+    snoozed_until: c.snoozed_until?.toISOString() ?? null,
+    unread_count: c.unread_count,
     first_reply_created_at: null,
     priority: null,
     waiting_since: unix(c.created_at),
-    agent_last_seen_at: 0,
+    agent_last_seen_at: c.agent_last_seen_at ? unix(c.agent_last_seen_at) : 0,
     contact_last_seen_at: 0,
     last_activity_at: unix(c.last_activity_at),
     timestamp: unix(c.last_activity_at),
@@ -104,6 +131,11 @@ function messagePush(r: Row, m: MessageRow) {
     content_attributes: {},
     additional_attributes: {},
     sender: contactPush(r),
+    conversation: {
+      assignee_id: r.assignee?.id ?? null,
+      unread_count: r.conversation.unread_count,
+      last_activity_at: unix(r.conversation.last_activity_at),
+    },
   };
 }
 
@@ -120,13 +152,18 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
       email: string | null;
       phone_number: string | null;
       identifier: string | null;
+      assignee_id: number | null;
+      assignee_name: string | null;
+      assignee_email: string | null;
     })[]
   >`
-    select c.id, c.display_id, c.status, c.created_at, c.updated_at, c.last_activity_at,
+    select c.id, c.display_id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.snoozed_until,
+           c.agent_last_seen_at, c.label_list, ${unreadCount(sql)} as unread_count,
            a.id as account_id, a.name as account_name, i.id as inbox_id, i.name as inbox_name, i.channel_type,
-           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
+           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
+           u.id as assignee_id, u.name as assignee_name, u.email as assignee_email
       from conversations c join accounts a on a.id = c.account_id join inboxes i on i.id = c.inbox_id
-      join contacts ct on ct.id = c.contact_id
+      join contacts ct on ct.id = c.contact_id left join users u on u.id = c.assignee_id
      where c.id = ${conversationId}`;
   if (!row) throw new Error(`conversation ${conversationId} not found`);
   return {
@@ -146,16 +183,51 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
       created_at: row.created_at,
       updated_at: row.updated_at,
       last_activity_at: row.last_activity_at,
+      snoozed_until: row.snoozed_until,
+      agent_last_seen_at: row.agent_last_seen_at,
+      label_list: row.label_list,
+      unread_count: row.unread_count,
     },
+    assignee:
+      row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name!, email: row.assignee_email! },
   };
 }
+
+/** Chatwoot's `changed_attributes`: one-key objects of previous and current values, or null when empty. */
+export type ChangedAttributes = Record<string, { previous_value: unknown; current_value: unknown }>[] | null;
 
 export type EventSubject =
   | { event: 'contact_created'; conversationId: number }
   | { event: 'conversation_created'; conversationId: number }
   | { event: 'conversation_status_changed'; conversationId: number; previousStatus: string }
+  | { event: 'conversation_updated'; conversationId: number; changed: ChangedAttributes }
+  | { event: 'conversation_opened' | 'conversation_resolved'; conversationId: number }
   | { event: 'message_created'; conversationId: number; messageId: number }
   | ContactEventSubject;
+
+/**
+ * The events a status change sends, as Chatwoot's Conversation model does: `conversation_status_changed`,
+ * `conversation_updated` with what changed, and `conversation_opened` or `conversation_resolved`.
+ */
+export function statusEvents(
+  conversationId: number,
+  from: { status: string; snoozedUntil: string | null },
+  to: { status: string; snoozedUntil: string | null },
+): EventSubject[] {
+  const changed: NonNullable<ChangedAttributes> = [];
+  if (from.status !== to.status) changed.push({ status: { previous_value: from.status, current_value: to.status } });
+  if (from.snoozedUntil !== to.snoozedUntil)
+    changed.push({ snoozed_until: { previous_value: from.snoozedUntil, current_value: to.snoozedUntil } });
+  if (!changed.length) return [];
+  const events: EventSubject[] = [];
+  if (from.status !== to.status)
+    events.push({ event: 'conversation_status_changed', conversationId, previousStatus: from.status });
+  events.push({ event: 'conversation_updated', conversationId, changed });
+  if (from.status !== to.status && to.status === 'open') events.push({ event: 'conversation_opened', conversationId });
+  if (from.status !== to.status && to.status === 'resolved')
+    events.push({ event: 'conversation_resolved', conversationId });
+  return events;
+}
 
 /** The body of one event, built from the rows as they are now. */
 export async function buildPayload(sql: Db, subject: EventSubject): Promise<Record<string, unknown>> {
@@ -174,6 +246,11 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
           { status: { previous_value: subject.previousStatus, current_value: row.conversation.status } },
         ],
       };
+    case 'conversation_updated':
+      return { event: subject.event, ...conversationData(row), changed_attributes: subject.changed };
+    case 'conversation_opened':
+    case 'conversation_resolved':
+      return { event: subject.event, ...conversationData(row) };
     case 'message_created': {
       const [m] = await sql<MessageRow[]>`
         select id, seq, content, content_type, message_type, source_id, created_at from messages where id = ${subject.messageId}`;

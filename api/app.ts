@@ -12,6 +12,8 @@ import { botRoutes } from './bots/routes.ts';
 import { authenticate } from './auth/index.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
+import { conversationLifecycleRoutes } from './conversations/lifecycle-routes.ts';
+import { labelRoutes } from './labels/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
@@ -171,6 +173,8 @@ export function createApp({
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', contactRoutes(deps));
+  app.route('/', conversationLifecycleRoutes(deps));
+  app.route('/', labelRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));

@@ -30,6 +30,10 @@ export function webhookSettings(env: Env): WebhookSettings {
 export const webhookEvents = [
   'conversation_created',
   'conversation_status_changed',
+  'conversation_updated',
+  /** Chatwoot dispatches these two internally only; Capstan lets a webhook subscribe to them. */
+  'conversation_opened',
+  'conversation_resolved',
   'message_created',
   'contact_created',
   'contact_updated',

@@ -78,6 +78,20 @@ import type {
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
 import type { IssueSignInLinkInput, RedeemSignInLinkInput, SignedIn, SignInLinkRecord } from './sign-in-links.ts';
 import type { PrunedState } from './housekeeping.ts';
+import type {
+  AssignConversationInput,
+  ContactLabels,
+  ConversationChange,
+  CreateLabelInput,
+  DeleteLabelInput,
+  LabelRecord,
+  MarkSeenInput,
+  SetContactLabelsInput,
+  SetConversationLabelsInput,
+  UpdateLabelInput,
+  WakeConversationInput,
+  Wakened,
+} from './conversations.ts';
 
 /** A write's input, with the id of the workflow that runs it: its audit and idempotency key. */
 export type Run<T> = T & { workflowId: string };
@@ -162,6 +176,16 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
   createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
   pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
+  assignConversation(cmd: Run<AssignConversationInput>): Promise<{ result: ConversationChange; outbox: Outbox }>;
+  setConversationLabels(cmd: Run<SetConversationLabelsInput>): Promise<{ result: ConversationChange; outbox: Outbox }>;
+  setContactLabels(cmd: Run<SetContactLabelsInput>): Promise<ContactLabels>;
+  markConversationSeen(cmd: Run<MarkSeenInput>): Promise<{ agentLastSeenAt: string }>;
+  /** Starts (or restarts, for a new time) the conversation's wake-up run. */
+  armSnoozeWakeUp(input: WakeConversationInput): Promise<void>;
+  wakeSnoozedConversation(input: Run<WakeConversationInput>): Promise<{ result: Wakened; outbox: Outbox }>;
+  createLabel(cmd: Run<CreateLabelInput>): Promise<LabelRecord>;
+  updateLabel(cmd: Run<UpdateLabelInput>): Promise<LabelRecord>;
+  deleteLabel(cmd: Run<DeleteLabelInput>): Promise<{ deleted: boolean }>;
 }
 
 interface App {

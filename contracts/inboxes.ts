@@ -7,6 +7,8 @@ export const createInboxInput = lazySchema(() =>
     accountId: z.number().int().positive(),
     name: z.string().trim().min(1).max(255),
     webhookUrl: z.string().url().max(2048).optional(),
+    /** Chatwoot's: every incoming message of a contact joins its latest conversation, even a resolved one. */
+    lockToSingleConversation: z.boolean().optional(),
     actor,
   }),
 );
@@ -18,4 +20,5 @@ export interface InboxRecord {
   name: string;
   channelType: string;
   webhookUrl: string | null;
+  lockToSingleConversation: boolean;
 }

@@ -47,6 +47,8 @@ export const changeStatusInput = lazySchema(() =>
     accountId: z.number().int().positive(),
     displayId: z.number().int().positive(),
     status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
+    /** Only with `snoozed`: the time a durable timer reopens it. Without it, the next incoming message does. */
+    snoozedUntil: z.iso.datetime({ offset: true }).optional(),
     actor,
   }),
 );
@@ -58,4 +60,6 @@ export interface StatusChange {
   previousStatus: string;
   status: string;
   changed: boolean;
+  /** Set when the conversation is snoozed until a time: the wake-up to arm. Absent in runs before snoozes. */
+  snoozedUntil?: string | null;
 }

@@ -19,6 +19,7 @@ import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type Recon
 import * as members from './members.ts';
 import * as messages from './messages.ts';
 import * as contacts from './contacts.ts';
+import * as conversations from './conversations.ts';
 import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
@@ -269,6 +270,90 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `contact-merge:${accountId}:${key}`,
+  }),
+  assignConversation: entry<conversations.ConversationChange>()({
+    type: 'assignConversation',
+    taskQueue: core,
+    input: conversations.assignConversationInput,
+    summary: (i) =>
+      `${i.assigneeId === null ? 'Unassign' : `Assign user ${i.assigneeId} to`} conversation ${i.displayId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
+      `conversation-assign:${accountId}:${displayId}:${key}`,
+  }),
+  setConversationLabels: entry<conversations.ConversationChange>()({
+    type: 'setConversationLabels',
+    taskQueue: core,
+    input: conversations.setConversationLabelsInput,
+    summary: (i) => `Label conversation ${i.displayId} of account ${i.accountId}: ${i.labels.join(', ') || 'none'}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
+      `conversation-labels:${accountId}:${displayId}:${key}`,
+  }),
+  setContactLabels: entry<conversations.ContactLabels>()({
+    type: 'setContactLabels',
+    taskQueue: core,
+    input: conversations.setContactLabelsInput,
+    summary: (i) => `Label contact ${i.contactId} of account ${i.accountId}: ${i.labels.join(', ') || 'none'}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, contactId, key }: AccountKey & { contactId: number }) =>
+      `contact-labels:${accountId}:${contactId}:${key}`,
+  }),
+  markConversationSeen: entry<{ agentLastSeenAt: string }>()({
+    type: 'markConversationSeen',
+    taskQueue: core,
+    input: conversations.markSeenInput,
+    summary: (i) => `Agent read conversation ${i.displayId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
+      `conversation-seen:${accountId}:${displayId}:${key}`,
+  }),
+  /**
+   * A snooze's durable timer. One id per conversation: a new snooze replaces the running timer
+   * (activities/conversations.ts). No execution timeout: a snooze may last months.
+   */
+  wakeSnoozedConversation: entry<conversations.Wakened>()({
+    type: 'wakeSnoozedConversation',
+    kind: 'snooze',
+    taskQueue: core,
+    input: conversations.wakeConversationInput,
+    summary: (i) => `Reopen conversation ${i.displayId} of account ${i.accountId} at ${i.snoozedUntil}`,
+    tags: byAccount,
+    id: ({ accountId, conversationId }: { accountId: number; conversationId: number }) =>
+      `conversation-snooze:${accountId}:${conversationId}`,
+  }),
+  createLabel: entry<conversations.LabelRecord>()({
+    type: 'createLabel',
+    taskQueue: core,
+    input: conversations.createLabelInput,
+    summary: (i) => `Create label “${i.title}” in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `label:${accountId}:${key}`,
+  }),
+  updateLabel: entry<conversations.LabelRecord>()({
+    type: 'updateLabel',
+    taskQueue: core,
+    input: conversations.updateLabelInput,
+    summary: (i) => `Update label ${i.labelId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) =>
+      `label-update:${accountId}:${labelId}:${key}`,
+  }),
+  deleteLabel: entry<{ deleted: boolean }>()({
+    type: 'deleteLabel',
+    taskQueue: core,
+    input: conversations.deleteLabelInput,
+    summary: (i) => `Delete label ${i.labelId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) =>
+      `label-delete:${accountId}:${labelId}:${key}`,
   }),
   createWebhook: entry<webhooks.WebhookRecord>()({
     type: 'createWebhook',

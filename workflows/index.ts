@@ -21,6 +21,16 @@ import {
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { createContact, deleteContact, mergeContacts, updateContact } from './contacts.ts';
+import {
+  assignConversation,
+  createLabel,
+  deleteLabel,
+  markConversationSeen,
+  setContactLabels,
+  setConversationLabels,
+  updateLabel,
+  wakeSnoozedConversation,
+} from './conversations.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
@@ -54,6 +64,14 @@ export {
   updateContact,
   deleteContact,
   mergeContacts,
+  assignConversation,
+  setConversationLabels,
+  setContactLabels,
+  markConversationSeen,
+  wakeSnoozedConversation,
+  createLabel,
+  updateLabel,
+  deleteLabel,
   createWebhook,
   updateWebhook,
   deleteWebhook,
@@ -106,6 +124,14 @@ export type Implemented = Conforms<{
   updateContact: typeof updateContact;
   deleteContact: typeof deleteContact;
   mergeContacts: typeof mergeContacts;
+  assignConversation: typeof assignConversation;
+  setConversationLabels: typeof setConversationLabels;
+  setContactLabels: typeof setContactLabels;
+  markConversationSeen: typeof markConversationSeen;
+  wakeSnoozedConversation: typeof wakeSnoozedConversation;
+  createLabel: typeof createLabel;
+  updateLabel: typeof updateLabel;
+  deleteLabel: typeof deleteLabel;
   createWebhook: typeof createWebhook;
   updateWebhook: typeof updateWebhook;
   deleteWebhook: typeof deleteWebhook;

@@ -1,4 +1,4 @@
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
@@ -7,9 +7,14 @@ import { startDeliveries } from './outbox.ts';
 import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyLocalActivities<CoreActivities>(
-  activityOptions.databaseWrite,
-);
+const {
+  appendInboundMessage,
+  changeConversationStatus: changeStatus,
+  armSnoozeWakeUp,
+} = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
+
+/** Runs recorded before snoozes had a timer never armed one (docs/upgrading-workflows.md). */
+export const SNOOZE_TIMER_PATCH = 'snooze-arms-timer';
 
 /**
  * An inbound message: one transaction stores contact, conversation, message and
@@ -27,6 +32,11 @@ export async function ingestMessage(input: IngestMessageInput): Promise<Ingested
   return result;
 }
 
+/**
+ * A status change; a snooze with a time also arms the conversation's wake-up run, after the row is
+ * committed, so the timer never reads a snooze that is not there yet (a stale timer is harmless: see
+ * wakeSnoozedConversation).
+ */
 export async function changeConversationStatus(input: ChangeStatusInput): Promise<StatusChange> {
   const command = parseInput(workflows.changeConversationStatus.input, input);
   const { result, outbox } = await vouchedWrite(input, command.actor, changeStatus, {
@@ -34,5 +44,12 @@ export async function changeConversationStatus(input: ChangeStatusInput): Promis
     workflowId: workflowInfo().workflowId,
   });
   await startDeliveries(command.accountId, outbox);
+  if (result.status === 'snoozed' && result.snoozedUntil && patched(SNOOZE_TIMER_PATCH))
+    await armSnoozeWakeUp({
+      accountId: command.accountId,
+      conversationId: result.conversationId,
+      displayId: result.displayId,
+      snoozedUntil: result.snoozedUntil,
+    });
   return result;
 }

@@ -1,5 +1,6 @@
 import { workflows } from '../../contracts/workflows.ts';
 import type { Sql } from '../../db/pool.ts';
+import { canReply, unreadCount } from '../../db/conversations.ts';
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -16,6 +17,14 @@ interface ConversationRow {
   email: string | null;
   phone_number: string | null;
   identifier: string | null;
+  channel_type: string;
+  snoozed_until: Date | null;
+  agent_last_seen_at: Date | null;
+  label_list: string[];
+  unread_count: number;
+  assignee_id: number | null;
+  assignee_name: string | null;
+  assignee_email: string | null;
 }
 
 /** Chatwoot's conversation JSON: `id` is the display id; times are Unix seconds. */
@@ -27,6 +36,12 @@ function view(r: ConversationRow) {
     messages_count: r.messages_count,
     created_at: unix(r.created_at),
     last_activity_at: unix(r.last_activity_at),
+    snoozed_until: r.snoozed_until?.toISOString() ?? null,
+    agent_last_seen_at: r.agent_last_seen_at ? unix(r.agent_last_seen_at) : 0,
+    unread_count: r.unread_count,
+    can_reply: canReply(r.channel_type),
+    labels: r.label_list,
+    assignee_id: r.assignee_id,
     meta: {
       sender: {
         id: r.contact_id,
@@ -36,22 +51,47 @@ function view(r: ConversationRow) {
         identifier: r.identifier,
         type: 'contact',
       },
+      assignee:
+        r.assignee_id === null
+          ? null
+          : { id: r.assignee_id, name: r.assignee_name, email: r.assignee_email, type: 'user' },
+      assignee_type: r.assignee_id === null ? null : 'User',
     },
   };
 }
 
+/** The columns `view` reads; the conversation is `c`. */
+const selected = (sql: Sql) => sql`
+  c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
+  c.snoozed_until, c.agent_last_seen_at, c.label_list, ${unreadCount(sql)} as unread_count, i.channel_type,
+  ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
+  c.assignee_id, u.name as assignee_name, u.email as assignee_email`;
+const joined = (sql: Sql) => sql`
+  conversations c join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
+  left join users u on u.id = c.assignee_id`;
+
 export async function listConversations(
   sql: Sql,
-  q: { accountId: number; status?: string; inboxId?: number; contactId?: number; before?: number; limit: number },
+  q: {
+    accountId: number;
+    status?: string;
+    inboxId?: number;
+    contactId?: number;
+    /** A user id, or `none` for unassigned conversations. */
+    assigneeId?: number | 'none';
+    label?: string;
+    before?: number;
+    limit: number;
+  },
 ) {
   const rows = await sql<ConversationRow[]>`
-    select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
-           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
-      from conversations c join contacts ct on ct.id = c.contact_id
+    select ${selected(sql)} from ${joined(sql)}
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
        ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
        ${q.contactId ? sql`and c.contact_id = ${q.contactId}` : sql``}
+       ${q.assigneeId === 'none' ? sql`and c.assignee_id is null` : q.assigneeId ? sql`and c.assignee_id = ${q.assigneeId}` : sql``}
+       ${q.label ? sql`and ${q.label} = any(c.label_list)` : sql``}
        ${q.before ? sql`and c.display_id < ${q.before}::bigint` : sql``}
      order by c.display_id desc limit ${q.limit}`;
   return rows.map(view);
@@ -59,10 +99,7 @@ export async function listConversations(
 
 export async function findConversation(sql: Sql, accountId: number, displayId: number) {
   const [row] = await sql<ConversationRow[]>`
-    select c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
-           ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier
-      from conversations c join contacts ct on ct.id = c.contact_id
-     where c.account_id = ${accountId} and c.display_id = ${displayId}`;
+    select ${selected(sql)} from ${joined(sql)} where c.account_id = ${accountId} and c.display_id = ${displayId}`;
   return row ? view(row) : undefined;
 }
 

@@ -103,6 +103,8 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
         accountId: id,
         status: q.status,
         inboxId: q.inbox_id,
+        assigneeId: q.assignee_id,
+        label: q.label,
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });
@@ -172,9 +174,12 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       summary: "Set a conversation's status",
       security,
       middleware: accountAccess({ sql, scope: 'conversations:write' }),
-      request: { params: conversationParam, body: jsonBody(toggleStatusBody) },
+      request: { params: conversationParam, headers: idempotencyHeader, body: jsonBody(toggleStatusBody) },
       responses: {
-        200: jsonContent(statusChange, 'Done; emits conversation_status_changed when it changed'),
+        200: jsonContent(
+          statusChange,
+          'Done; emits conversation_status_changed, conversation_updated and conversation_opened or conversation_resolved when it changed',
+        ),
         ...writeAnswers,
         404: { description: 'No such conversation' },
       },
@@ -182,10 +187,21 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
     async (c) => {
       const { id, displayId } = c.req.valid('param');
       const principal = c.get('principal');
+      const body = c.req.valid('json');
+      if (body.snoozed_until && body.status !== 'snoozed')
+        throw new ProblemError('validation', '`snoozed_until` goes only with the status `snoozed`.', {
+          errors: [{ field: 'snoozed_until', message: 'goes only with the status snoozed' }],
+        });
       const { result } = await runWrite(temporal, {
         entry: workflows.changeConversationStatus,
-        key: { accountId: id, displayId, key: keyOrFresh(undefined) },
-        input: { accountId: id, displayId, status: c.req.valid('json').status, actor: actorOf(principal) },
+        key: { accountId: id, displayId, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: {
+          accountId: id,
+          displayId,
+          status: body.status,
+          snoozedUntil: body.snoozed_until,
+          actor: actorOf(principal),
+        },
         waitMs: workflowWaitMs,
       });
       return c.json(
@@ -193,6 +209,7 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
           id: result.displayId,
           status: result.status as z.infer<typeof status>,
           previous_status: result.previousStatus as z.infer<typeof status>,
+          snoozed_until: result.snoozedUntil ?? null,
         },
         200,
       );

@@ -24,6 +24,11 @@ export const messagesQuery = pageQuery.extend({
 export const conversationQuery = pageQuery.extend({
   status: conversationStatus.optional(),
   inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  assignee_id: z
+    .union([z.literal('none'), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
+    .optional()
+    .openapi({ description: 'A user id, or `none` for unassigned conversations' }),
+  label: z.string().min(1).max(255).optional().openapi({ description: 'Only conversations carrying this label' }),
 });
 
 /** The workflow's contact key with its text rules stated, and its "at least one of" as anyOf. */
@@ -68,12 +73,37 @@ export const ingested = z
   })
   .openapi('IngestedMessage');
 
-export const toggleStatusBody = changeStatusInput.pick({ status: true }).strict().openapi('ToggleStatusRequest');
+export const toggleStatusBody = changeStatusInput
+  .pick({ status: true })
+  .extend({
+    snoozed_until: z.iso.datetime({ offset: true }).optional().openapi({
+      description:
+        'Only with `snoozed`: a durable timer reopens the conversation then. Without it, the next incoming message reopens it',
+    }),
+  })
+  .strict()
+  .openapi('ToggleStatusRequest');
 export const statusChange = z.object({
   id: z.number().int(),
   status: conversationStatus,
   previous_status: conversationStatus,
+  snoozed_until: z.string().nullable(),
 });
+
+export const assignmentBody = z
+  .object({
+    assignee_id: z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .nullable()
+      .openapi({ description: 'An agent or administrator of the account; null unassigns' }),
+  })
+  .strict()
+  .openapi('AssignmentRequest');
+export const assignmentAnswer = z.object({ id: z.number().int(), assignee_id: z.number().int().nullable() });
+export const lastSeenAnswer = z.object({ id: z.number().int(), agent_last_seen_at: z.number().int() });
 
 const conversationTarget = { id: '$request.path.id', displayId: '$response.body#/conversation_id' };
 export const ingestedLinks = {

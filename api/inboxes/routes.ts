@@ -18,12 +18,17 @@ const inbox = z
     name: z.string(),
     channel_type: z.string(),
     webhook_url: z.string().nullable(),
+    lock_to_single_conversation: z.boolean(),
   })
   .openapi('Inbox');
 const createInboxBody = z
   .object({
     name: apiText(createInboxInput.shape.name),
     webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).optional(),
+    lock_to_single_conversation: z.boolean().optional().openapi({
+      description:
+        "Chatwoot's: a contact's incoming messages always join its latest conversation, reopening it when resolved (default false: a resolved conversation stays closed and a new one starts)",
+    }),
   })
   .strict()
   .openapi('CreateInboxRequest');
@@ -43,6 +48,7 @@ const view = (i: InboxRecord) => ({
   name: i.name,
   channel_type: i.channelType,
   webhook_url: i.webhookUrl,
+  lock_to_single_conversation: i.lockToSingleConversation,
 });
 
 export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
@@ -62,9 +68,17 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
     async (c) => {
       const { id } = c.req.valid('param');
       const rows = await sql<
-        { id: number; account_id: number; name: string; channel_type: string; webhook_url: string | null }[]
+        {
+          id: number;
+          account_id: number;
+          name: string;
+          channel_type: string;
+          webhook_url: string | null;
+          lock_to_single_conversation: boolean;
+        }[]
       >`
-        select id, account_id, name, channel_type, webhook_url from inboxes where account_id = ${id} order by id`;
+        select id, account_id, name, channel_type, webhook_url, lock_to_single_conversation
+          from inboxes where account_id = ${id} order by id`;
       return c.json({ payload: rows }, 200);
     },
   );
@@ -87,7 +101,13 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
       const { result } = await runWrite(temporal, {
         entry: workflows.createInbox,
         key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
-        input: { accountId: id, name: body.name, webhookUrl: body.webhook_url, actor: actorOf(principal) },
+        input: {
+          accountId: id,
+          name: body.name,
+          webhookUrl: body.webhook_url,
+          lockToSingleConversation: body.lock_to_single_conversation,
+          actor: actorOf(principal),
+        },
         waitMs: workflowWaitMs,
       });
       return c.json(view(result), 201);

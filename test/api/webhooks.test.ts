@@ -141,7 +141,7 @@ describe('account webhooks', () => {
     const res = await account.api('POST', `/v1/accounts/${account.accountId}/conversations/1/toggle_status`, {
       body: { status: 'resolved' },
     });
-    expect(res.body).toEqual({ id: 1, status: 'resolved', previous_status: 'open' });
+    expect(res.body).toEqual({ id: 1, status: 'resolved', previous_status: 'open', snoozed_until: null });
     await until('the status event', () => rx.received.length >= 1);
     expect(JSON.parse(rx.received[0]!.body)).toMatchObject({
       event: 'conversation_status_changed',

@@ -113,6 +113,7 @@ export interface World {
     tokenId: number;
     botId: number;
     contactId: number;
+    labelId: number;
   };
   /** Another account, built the same way: its administrator, and its objects for cross-tenant paths. */
   b: World['a'];
@@ -140,7 +141,10 @@ export async function objectsOf(sql: TestStack['sql'], of: World['a']) {
            (select count(*)::int from webhooks where id = ${of.webhookId}) as webhooks,
            (select count(*)::int from inboxes where id = ${of.inboxId}) as inboxes,
            (select count(*)::int from contacts where id = ${of.contactId}) as contacts,
-           (select status from conversations where account_id = ${of.accountId} and display_id = ${of.displayId}) as conversation,
+           (select row(status, assignee_id, label_list, agent_last_seen_at)::text from conversations
+             where account_id = ${of.accountId} and display_id = ${of.displayId}) as conversation,
+           (select label_list from contacts where id = ${of.contactId}) as contact_labels,
+           (select row(title, color, show_on_sidebar)::text from labels where id = ${of.labelId}) as label,
            (select count(*)::int from access_tokens where owner_type = 'User' and owner_id = ${of.agentId}) as agent_tokens`;
 }
 
@@ -159,6 +163,8 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
   expect(posted.status, JSON.stringify(posted.body)).toBe(201);
   const [conversation] = await stack.sql<{ display_id: number; contact_id: number }[]>`
     select display_id, contact_id from conversations where account_id = ${account.accountId}`;
+  const madeLabel = await account.api('POST', `${base}/labels`, { body: { title: 'probe' } });
+  expect(madeLabel.status, JSON.stringify(madeLabel.body)).toBe(201);
   const delivery = await until('a webhook delivery', async () => {
     const [row] = await stack.sql<
       { id: string }[]
@@ -189,6 +195,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     tokenId: token.body.id,
     botId: bot.body.id,
     contactId: conversation!.contact_id,
+    labelId: madeLabel.body.id,
   };
 }
 
@@ -293,6 +300,8 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['', 'displayId', (_, of) => of.displayId],
   ['', 'webhookId', (_, of) => of.webhookId],
   ['', 'deliveryId', (_, of) => of.deliveryId],
+  ['', 'contactId', (_, of) => of.contactId],
+  ['', 'labelId', (_, of) => of.labelId],
   ['/v1/admin/', 'grantId', () => 1],
   ['/v1/admin/', 'effectId', () => 1],
 ];
