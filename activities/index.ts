@@ -15,6 +15,7 @@ import { createTriageActivities } from './triage.ts';
 import { createBreakGlassActivities } from './break-glass.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
+import { createOutgoingActivities } from './outgoing.ts';
 import { createWebhookActivities } from './webhooks.ts';
 import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -61,8 +62,9 @@ export function createActivities({
     ...proofs.activities,
     ...createAccountActivities({ sql, logger: named('accounts') }),
     ...createMemberActivities({ sql, logger: named('members'), licence }),
-    ...createInboxActivities({ sql, logger: named('inboxes'), limits }),
+    ...createInboxActivities({ sql, logger: named('inboxes'), limits, webhooks }),
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
+    ...createOutgoingActivities({ sql, logger: named('outgoing'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),

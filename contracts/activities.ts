@@ -57,6 +57,7 @@ import type {
   SetAccountStatusInput,
 } from './platform.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
+import type { InboxSecretRotated, OutgoingMessage, PostOutgoingMessageInput, RotateInboxSecretInput } from './outgoing.ts';
 import type {
   CreateWebhookInput,
   DeleteWebhookInput,
@@ -121,6 +122,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   createInbox(cmd: Run<CreateInboxInput>): Promise<InboxRecord>;
   appendInboundMessage(cmd: Run<IngestMessageInput>): Promise<{ result: IngestedMessage; outbox: Outbox }>;
   changeConversationStatus(cmd: Run<ChangeStatusInput>): Promise<{ result: StatusChange; outbox: Outbox }>;
+  appendOutgoingMessage(cmd: Run<PostOutgoingMessageInput>): Promise<{ result: OutgoingMessage; outbox: Outbox }>;
+  rotateInboxSecret(cmd: Run<RotateInboxSecretInput>): Promise<InboxSecretRotated>;
   createWebhook(cmd: Run<CreateWebhookInput>): Promise<WebhookRecord>;
   updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
   deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;

@@ -5,7 +5,7 @@ import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters 
 import { buildAssets, collectAssetGarbage, rollbackAssets } from './assets.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
-import { createInbox } from './inboxes.ts';
+import { createInbox, rotateInboxSecret } from './inboxes.ts';
 import { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';
 import {
   acceptInvitation,
@@ -19,7 +19,7 @@ import {
   revokeInvitation,
 } from './members.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
-import { changeConversationStatus, ingestMessage } from './messages.ts';
+import { changeConversationStatus, ingestMessage, postOutgoingMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
@@ -49,6 +49,8 @@ export {
   createInbox,
   ingestMessage,
   changeConversationStatus,
+  postOutgoingMessage,
+  rotateInboxSecret,
   createWebhook,
   updateWebhook,
   deleteWebhook,
@@ -97,6 +99,8 @@ export type Implemented = Conforms<{
   createInbox: typeof createInbox;
   ingestMessage: typeof ingestMessage;
   changeConversationStatus: typeof changeConversationStatus;
+  postOutgoingMessage: typeof postOutgoingMessage;
+  rotateInboxSecret: typeof rotateInboxSecret;
   createWebhook: typeof createWebhook;
   updateWebhook: typeof updateWebhook;
   deleteWebhook: typeof deleteWebhook;

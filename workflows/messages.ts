@@ -2,12 +2,17 @@ import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
+import type { OutgoingMessage, PostOutgoingMessageInput } from '../contracts/outgoing.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { startDeliveries } from './outbox.ts';
 import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
 
-const { appendInboundMessage, changeConversationStatus: changeStatus } = proxyLocalActivities<CoreActivities>(
+const {
+  appendInboundMessage,
+  appendOutgoingMessage,
+  changeConversationStatus: changeStatus,
+} = proxyLocalActivities<CoreActivities>(
   activityOptions.databaseWrite,
 );
 
@@ -30,6 +35,20 @@ export async function ingestMessage(input: IngestMessageInput): Promise<Ingested
 export async function changeConversationStatus(input: ChangeStatusInput): Promise<StatusChange> {
   const command = parseInput(workflows.changeConversationStatus.input, input);
   const { result, outbox } = await vouchedWrite(input, command.actor, changeStatus, {
+    ...command,
+    workflowId: workflowInfo().workflowId,
+  });
+  await startDeliveries(command.accountId, outbox);
+  return result;
+}
+
+/**
+ * A reply or a private note: one transaction numbers it in the conversation's sequence and writes its
+ * outbox (account webhooks, and the API channel's callback for a public reply); then the deliveries start.
+ */
+export async function postOutgoingMessage(input: PostOutgoingMessageInput): Promise<OutgoingMessage> {
+  const command = parseInput(workflows.postOutgoingMessage.input, input);
+  const { result, outbox } = await vouchedWrite(input, command.actor, appendOutgoingMessage, {
     ...command,
     workflowId: workflowInfo().workflowId,
   });
