@@ -176,7 +176,14 @@ export function createDeliveryActivities({
          where id = ${id} returning attempts`;
     });
     logger.info(
-      { deliveryId: id, webhookId: d.webhook_id, inboxId: d.inbox_id, status: result.status, durationMs, attempt: attempts },
+      {
+        deliveryId: id,
+        webhookId: d.webhook_id,
+        inboxId: d.inbox_id,
+        status: result.status,
+        durationMs,
+        attempt: attempts,
+      },
       delivered ? 'webhook delivered' : 'webhook attempt failed',
     );
     if (delivered) return { status: 'delivered', attempts };

@@ -29,7 +29,10 @@ export function createInboxActivities({
     if (cmd.webhookUrl) {
       // The SSRF rule of account webhooks; checked again on the address each delivery connects to.
       const problem = await targetProblem(cmd.webhookUrl, webhooks.allowedRanges);
-      if (problem) refuse('ValidationError', `webhook_url ${problem}`, { details: [[{ field: 'webhook_url', message: problem }]] });
+      if (problem)
+        refuse('ValidationError', `webhook_url ${problem}`, {
+          details: [[{ field: 'webhook_url', message: problem }]],
+        });
     }
     return sql
       .begin(async (tx) => {

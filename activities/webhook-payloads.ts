@@ -53,7 +53,8 @@ function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: S
     channel: r.inbox.channel_type,
     id: c.display_id,
     inbox_id: r.inbox.id,
-    messages: lastMessage && !lastMessage.message.private ? [messagePush(r, lastMessage.message, lastMessage.sender)] : [],
+    messages:
+      lastMessage && !lastMessage.message.private ? [messagePush(r, lastMessage.message, lastMessage.sender)] : [],
     labels: [],
     meta: { sender: contactPush(r), assignee: null, assignee_type: null, team: null, hmac_verified: false },
     status: c.status,

@@ -57,7 +57,12 @@ import type {
   SetAccountStatusInput,
 } from './platform.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
-import type { InboxSecretRotated, OutgoingMessage, PostOutgoingMessageInput, RotateInboxSecretInput } from './outgoing.ts';
+import type {
+  InboxSecretRotated,
+  OutgoingMessage,
+  PostOutgoingMessageInput,
+  RotateInboxSecretInput,
+} from './outgoing.ts';
 import type {
   CreateWebhookInput,
   DeleteWebhookInput,

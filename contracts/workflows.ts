@@ -240,8 +240,7 @@ export const workflows = {
       `${i.private ? 'Private note' : 'Reply'} on conversation ${i.displayId} of account ${i.accountId} by ${i.actor.type} ${i.actor.id}`,
     executionTimeout: WRITE_TIMEOUT,
     tags: byAccount,
-    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
-      `reply:${accountId}:${displayId}:${key}`,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) => `reply:${accountId}:${displayId}:${key}`,
   }),
   rotateInboxSecret: entry<outgoing.InboxSecretRotated>()({
     type: 'rotateInboxSecret',

@@ -12,9 +12,7 @@ const {
   appendInboundMessage,
   appendOutgoingMessage,
   changeConversationStatus: changeStatus,
-} = proxyLocalActivities<CoreActivities>(
-  activityOptions.databaseWrite,
-);
+} = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /**
  * An inbound message: one transaction stores contact, conversation, message and

@@ -193,7 +193,13 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       const { result } = await runWrite(temporal, {
         entry: workflows.postOutgoingMessage,
         key: { accountId: id, displayId, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
-        input: { accountId: id, displayId, content: body.content, private: body.private, actor: actorOf(c.get('principal')) },
+        input: {
+          accountId: id,
+          displayId,
+          content: body.content,
+          private: body.private,
+          actor: actorOf(c.get('principal')),
+        },
         waitMs: workflowWaitMs,
       });
       const m = result.message;

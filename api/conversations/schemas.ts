@@ -99,7 +99,10 @@ export const messageStatus = z.enum(['sent', 'delivered', 'read', 'failed']).ope
 export const outgoingMessage = z
   .object({
     id: z.number().int(),
-    seq: z.number().int().openapi({ description: 'Position in the conversation, in the same sequence as incoming ones' }),
+    seq: z
+      .number()
+      .int()
+      .openapi({ description: 'Position in the conversation, in the same sequence as incoming ones' }),
     content: z.string(),
     message_type: z.literal('outgoing'),
     private: z.boolean(),

@@ -26,18 +26,16 @@ const inbox = z
 const createInboxBody = z
   .object({
     name: apiText(createInboxInput.shape.name),
-    webhook_url: webhookUrl(createInboxInput.shape.webhookUrl.unwrap())
-      .optional()
-      .openapi({
-        description:
-          "The API channel's callback: every public outgoing message is POSTed there, signed with the inbox's secret",
-      }),
+    webhook_url: webhookUrl(createInboxInput.shape.webhookUrl.unwrap()).optional().openapi({
+      description:
+        "The API channel's callback: every public outgoing message is POSTed there, signed with the inbox's secret",
+    }),
   })
   .strict()
   .openapi('CreateInboxRequest');
 const secret = z.string().openapi({
   description:
-    'HMAC key of the callback\'s X-Capstan-Signature. Shown here only: keep it, or rotate it (`rotateInboxSecret`).',
+    "HMAC key of the callback's X-Capstan-Signature. Shown here only: keep it, or rotate it (`rotateInboxSecret`).",
 });
 const createdInbox = inbox.extend({ webhook_secret: secret }).openapi('CreatedInbox');
 const rotatedSecret = z
