@@ -27,7 +27,7 @@ export function ReplyForm({ path, onSent }: { path: string; onSent: () => void }
   }
 
   return (
-    <form class="reply" aria-label="Reply" onSubmit={(e) => void submit(e)}>
+    <form class="reply" aria-label="Write a reply" onSubmit={(e) => void submit(e)}>
       <label for="reply-content">Reply</label>
       <textarea
         id="reply-content"
