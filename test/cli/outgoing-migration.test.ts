@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { down, up } from '../../db/migrations/0020_outgoing_messages.js';
 import { useStack } from '../support/stack.ts';
 
 const stack = useStack({ ownDatabase: true, worker: false });
+type Step = (sql: unknown) => Promise<void>;
+// Migrations are plain JavaScript for ley: loaded by URL, typed here.
+const migration = new URL('../../db/migrations/0020_outgoing_messages.js', import.meta.url).href;
 
 const columns = async (table: string) =>
   (
@@ -18,6 +20,7 @@ describe('migration 0020 (outgoing messages)', () => {
       returning id, webhook_secret`;
     expect(new Set(inboxes.map((i) => i.webhook_secret)).size).toBe(2);
 
+    const { up, down } = (await import(migration)) as { up: Step; down: Step };
     await stack.ownerSql.begin((tx) => down(tx));
     expect(await columns('messages')).not.toContain('status');
     expect(await columns('inboxes')).not.toContain('webhook_secret');
