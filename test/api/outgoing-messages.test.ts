@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { installationUsage } from '../../activities/licence.ts';
 import { verifyWebhook } from '../../activities/webhook-signature.ts';
 import { join, newAccount, type AccountFixture } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
@@ -74,6 +75,7 @@ describe('outgoing messages and the API channel callback', () => {
     const listed = await account.api('GET', `/v1/accounts/${account.accountId}/inboxes`);
     expect(JSON.stringify(listed.body)).not.toContain(c.inbox.webhook_secret); // shown once, at creation
 
+    const before = await installationUsage(stack.sql);
     const reply = await c.reply('It ships today.', { token: agent.token });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
     expect(reply.body).toMatchObject({
@@ -89,6 +91,10 @@ describe('outgoing messages and the API channel callback', () => {
     const note = await c.reply('Customer is a VIP', { private: true });
     expect(note.status, JSON.stringify(note.body)).toBe(201);
     expect(note.body).toMatchObject({ seq: 3, private: true, to_callback: false });
+
+    // The licence heartbeat's usage counts real rows: the reply and the note (Chatwoot's Message.outgoing has both).
+    const after = await installationUsage(stack.sql);
+    expect(after.outgoing_messages_count).toBeGreaterThanOrEqual(before.outgoing_messages_count! + 2);
 
     const [delivered] = await until('the callback', () => rx.accepted.length > 0 && rx.accepted);
     expect(signedBy(c.inbox.webhook_secret, delivered!)).toBe(true);
