@@ -29,7 +29,14 @@ try {
     admin: { name: 'Agent', email: `${randomUUID()}@bench.test` },
   });
   const accountId = provisioned.account.id as number;
-  const agentToken = provisioned.accessToken as string;
+  // The administrator redeems the one-time sign-in link for a token of their own: the agent who replies.
+  const redeemed = await fetch(`${stack.api.url}/v1/sign-in-links/redeem`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: provisioned.sign_in_token }),
+  });
+  if (redeemed.status !== 201) throw new Error(`redeem answered ${redeemed.status}: ${await redeemed.text()}`);
+  const agentToken = (await redeemed.json()).access_token as string;
   const inbox = await send(agentToken, `/v1/accounts/${accountId}/inboxes`, {
     name: 'Bench API',
     webhook_url: receiver.url,
