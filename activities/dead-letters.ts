@@ -33,9 +33,11 @@ export function createDeadLetterRecorder({ sql, logger, codec }: Deps): DeadLett
     const sealed = await sealArgs(codec, unsignedArgs(letter.args));
     const ids = { ...letter.ids };
     if (ids.deliveryId !== undefined && ids.webhookId === undefined) {
-      const [d] = await sql<{ webhook_id: number }[]>`
-        select webhook_id from webhook_deliveries where id = ${String(ids.deliveryId)}`;
-      if (d) ids.webhookId = d.webhook_id;
+      const [d] = await sql<{ webhook_id: number | null; inbox_id: number | null; message_id: number | null }[]>`
+        select webhook_id, inbox_id, message_id from webhook_deliveries where id = ${String(ids.deliveryId)}`;
+      if (d?.webhook_id) ids.webhookId = d.webhook_id;
+      if (d?.inbox_id) ids.inboxId = d.inbox_id;
+      if (d?.message_id) ids.messageId = d.message_id;
     }
     const path = `/namespaces/${encodeURIComponent(letter.namespace)}/workflows/${encodeURIComponent(letter.workflowId)}/${letter.runId}/history`;
     const [row] = await sql<{ id: number }[]>`

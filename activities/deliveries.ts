@@ -41,6 +41,8 @@ export function jitteredDelay(policy: DeliveryPolicy, attempt: number, random = 
  * The outbox: one pending delivery per subscribed webhook and event, written in
  * the caller's transaction, so an event exists exactly when its change does.
  * Ids derive from the source, so a retried transaction finds the same rows.
+ * A public outgoing message of an API-channel inbox also goes to the inbox's
+ * `webhook_url` (Chatwoot's callback), a delivery that decides the message's status.
  */
 export async function writeDeliveries(
   tx: TransactionSql,
@@ -50,18 +52,37 @@ export async function writeDeliveries(
   for (const [index, subject] of input.events.entries()) {
     const targets = await tx<{ id: number }[]>`
       select id from webhooks where account_id = ${input.accountId} and status = 'enabled' and ${subject.event} = any(subscriptions) order by id`;
-    if (!targets.length) continue;
-    const payload = await buildPayload(tx, subject);
+    const callback = subject.event === 'message_created' ? await callbackOf(tx, subject.messageId) : undefined;
+    if (!targets.length && !callback) continue;
+    const payload = tx.json((await buildPayload(tx, subject)) as never);
     for (const target of targets) {
       const id = deliveryId(input.sourceKey, index, subject.event, target.id);
       await tx`
         insert into webhook_deliveries (id, webhook_id, account_id, event, payload, workflow_id, source_key)
-        values (${id}, ${target.id}, ${input.accountId}, ${subject.event}, ${tx.json(payload as never)}, ${`delivery:${id}`}, ${input.sourceKey})
+        values (${id}, ${target.id}, ${input.accountId}, ${subject.event}, ${payload}, ${`delivery:${id}`}, ${input.sourceKey})
+        on conflict (id) do nothing`;
+      ids.push(id);
+    }
+    if (callback) {
+      const id = deliveryId(input.sourceKey, index, `inbox:${subject.event}`, callback.inbox_id);
+      await tx`
+        insert into webhook_deliveries (id, inbox_id, message_id, account_id, event, payload, workflow_id, source_key)
+        values (${id}, ${callback.inbox_id}, ${callback.message_id}, ${input.accountId}, ${subject.event}, ${payload},
+                ${`delivery:${id}`}, ${input.sourceKey})
         on conflict (id) do nothing`;
       ids.push(id);
     }
   }
   return ids;
+}
+
+/** The inbox whose callback receives this message: outgoing, not private, in an API channel with a `webhook_url`. */
+async function callbackOf(tx: TransactionSql, messageId: number) {
+  const [row] = await tx<{ inbox_id: number; message_id: number }[]>`
+    select i.id as inbox_id, m.id as message_id from messages m join inboxes i on i.id = m.inbox_id
+     where m.id = ${messageId} and m.message_type = 'outgoing' and not m.private
+       and i.channel_type = 'Channel::Api' and i.webhook_url is not null`;
+  return row;
 }
 
 export async function deliveriesOf(sql: Sql | TransactionSql, sourceKey: string): Promise<string[]> {
@@ -93,16 +114,27 @@ export function createDeliveryActivities({
         url: string;
         secret: string;
         webhook_status: string;
-        webhook_id: number;
+        webhook_id: number | null;
+        inbox_id: number | null;
+        message_id: number | null;
         account_status: string;
       }[]
     >`
-      select d.status, d.attempts, d.payload, d.event, w.url, w.secret, w.status as webhook_status, w.id as webhook_id, a.status as account_status
-        from webhook_deliveries d join webhooks w on w.id = d.webhook_id join accounts a on a.id = d.account_id where d.id = ${id}`;
+      select d.status, d.attempts, d.payload, d.event, d.webhook_id, d.inbox_id, d.message_id, a.status as account_status,
+             coalesce(w.url, i.webhook_url) as url, coalesce(w.secret, i.webhook_secret) as secret,
+             case when w.id is not null then w.status when i.webhook_url is not null then 'enabled' else 'disabled' end as webhook_status
+        from webhook_deliveries d left join webhooks w on w.id = d.webhook_id left join inboxes i on i.id = d.inbox_id
+        join accounts a on a.id = d.account_id where d.id = ${id}`;
     if (!d) refuse('NotFound', `Delivery ${id} does not exist.`);
     if (d.status === 'delivered') return { status: 'delivered', attempts: d.attempts };
     const skip =
-      d.account_status !== 'active' ? 'account suspended' : d.webhook_status !== 'enabled' ? 'webhook disabled' : null;
+      d.account_status !== 'active'
+        ? 'account suspended'
+        : d.webhook_status !== 'enabled'
+          ? d.inbox_id === null
+            ? 'webhook disabled'
+            : 'inbox has no webhook_url'
+          : null;
     if (skip) {
       await sql`update webhook_deliveries set status = 'skipped', finished_at = now(), last_error = ${skip} where id = ${id}`;
       return { status: 'skipped', attempts: d.attempts };
@@ -134,6 +166,9 @@ export function createDeliveryActivities({
       await tx`
         insert into webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, started_at)
         values (${id}, (select attempts + 1 from webhook_deliveries where id = ${id}), ${result.status ?? null}, ${durationMs}, ${error}, ${startedAt})`;
+      // A callback delivered after its message was marked failed (a retried dead letter) makes it sent again.
+      if (delivered && d.message_id !== null)
+        await tx`update messages set status = 'sent', external_error = null where id = ${d.message_id} and status = 'failed'`;
       return tx<{ attempts: number }[]>`
         update webhook_deliveries set attempts = attempts + 1, last_error = ${error},
                status = case when ${delivered} then 'delivered' else status end,
@@ -141,28 +176,46 @@ export function createDeliveryActivities({
          where id = ${id} returning attempts`;
     });
     logger.info(
-      { deliveryId: id, webhookId: d.webhook_id, status: result.status, durationMs, attempt: attempts },
+      {
+        deliveryId: id,
+        webhookId: d.webhook_id,
+        inboxId: d.inbox_id,
+        status: result.status,
+        durationMs,
+        attempt: attempts,
+      },
       delivered ? 'webhook delivered' : 'webhook attempt failed',
     );
     if (delivered) return { status: 'delivered', attempts };
 
-    if (result.status === 410) {
+    if (result.status === 410 && d.webhook_id !== null) {
       await sql`update webhooks set status = 'disabled', disabled_reason = 'receiver answered 410 Gone', updated_at = now() where id = ${d.webhook_id}`;
       refuse('WebhookGone', 'receiver answered 410 Gone: subscription disabled');
     }
+    if (result.status === 410) refuse('WebhookGone', 'receiver answered 410 Gone');
     if (result.unsafe) refuse('UnsafeTarget', error!);
     refuse('WebhookAttemptFailed', error!, {
       nextRetryDelay: jitteredDelay(webhooks.policy, Context.current().info.attempt),
     });
   }
 
-  /** Ends a delivery that will not be retried any more, keeping what is needed to retry it by hand. */
+  /**
+   * Ends a delivery that will not be retried any more, keeping what is needed to retry it by hand. A callback's
+   * message is marked failed with the reason, Chatwoot's `external_error`.
+   */
   async function markDeliveryDead(input: { deliveryId: string; reason: string }): Promise<DeliveryOutcome> {
-    const [row] = await sql<{ status: DeliveryOutcome['status']; attempts: number }[]>`
-      update webhook_deliveries set status = case when status = 'pending' then 'dead' else status end,
-             last_error = case when status = 'pending' then ${input.reason} else last_error end,
-             finished_at = coalesce(finished_at, now())
-       where id = ${input.deliveryId} returning status, attempts`;
+    const [row] = await sql.begin(async (tx) => {
+      const rows = await tx<{ status: DeliveryOutcome['status']; attempts: number; message_id: number | null }[]>`
+        update webhook_deliveries set status = case when status = 'pending' then 'dead' else status end,
+               last_error = case when status = 'pending' then ${input.reason} else last_error end,
+               finished_at = coalesce(finished_at, now())
+         where id = ${input.deliveryId} returning status, attempts, message_id`;
+      const messageId = rows[0]?.status === 'dead' ? rows[0].message_id : null;
+      if (messageId !== null)
+        await tx`update messages set status = 'failed', external_error = ${input.reason.slice(0, 1000)}
+                  where id = ${messageId} and status in ('sent', 'failed')`;
+      return rows;
+    });
     if (row?.status === 'dead')
       logger.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery dead');
     return { status: row?.status ?? 'dead', attempts: row?.attempts ?? 0, error: input.reason };

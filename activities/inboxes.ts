@@ -1,12 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import type { AccountLimits } from '../config/limits.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
+import type { WebhookSettings } from '../config/webhooks.ts';
+import type { Run } from '../contracts/activities.ts';
 import type { CreateInboxInput, InboxRecord } from '../contracts/inboxes.ts';
+import type { InboxSecretRotated, RotateInboxSecretInput } from '../contracts/outgoing.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
+import { audit } from './audit.ts';
+import { targetProblem } from './webhook-target.ts';
 
-export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logger: Logger; limits: AccountLimits }) {
-  /** An API-channel inbox. The audit row carries the workflow id, so a retried attempt finds its inbox. */
+export function createInboxActivities({
+  sql,
+  logger,
+  limits,
+  webhooks,
+}: {
+  sql: Sql;
+  logger: Logger;
+  limits: AccountLimits;
+  webhooks: WebhookSettings;
+}) {
+  /**
+   * An API-channel inbox. The audit row carries the workflow id, so a retried attempt finds its inbox. Its
+   * callback secret is made by PostgreSQL (the column's default) and read from there, never carried in history.
+   */
   async function createInbox(cmd: CreateInboxInput & { workflowId: string }): Promise<InboxRecord> {
+    if (cmd.webhookUrl) {
+      // The SSRF rule of account webhooks; checked again on the address each delivery connects to.
+      const problem = await targetProblem(cmd.webhookUrl, webhooks.allowedRanges);
+      if (problem)
+        refuse('ValidationError', `webhook_url ${problem}`, {
+          details: [[{ field: 'webhook_url', message: problem }]],
+        });
+    }
     return sql
       .begin(async (tx) => {
         const [earlier] = await tx<{ subject_id: string }[]>`
@@ -46,5 +73,31 @@ export function createInboxActivities({ sql, logger, limits }: { sql: Sql; logge
       refuse('LimitExceeded', `Account ${accountId} already has ${account.inboxes} inboxes, its limit.`);
   }
 
-  return { createInbox };
+  /** A new secret, once per run: a retried attempt finds its audit row and leaves the secret it made. */
+  async function rotateInboxSecret(cmd: Run<RotateInboxSecretInput>): Promise<InboxSecretRotated> {
+    return sql
+      .begin(async (tx) => {
+        const [done] = await tx<{ created_at: Date }[]>`
+          select created_at from audit_log where workflow_id = ${cmd.workflowId} and action = 'inbox.secret_rotated'`;
+        if (done) return { inboxId: cmd.inboxId, rotatedAt: done.created_at.toISOString() };
+        const [row] = await tx<{ id: number }[]>`
+          update inboxes set webhook_secret = ${randomBytes(32).toString('base64url')}, updated_at = now()
+           where id = ${cmd.inboxId} and account_id = ${cmd.accountId} returning id`;
+        if (!row) refuse('NotFound', `Inbox ${cmd.inboxId} does not exist in account ${cmd.accountId}.`);
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'inbox.secret_rotated',
+          subject: 'Inbox',
+          subjectId: cmd.inboxId,
+          details: {},
+          workflowId: cmd.workflowId,
+        });
+        logger.info({ accountId: cmd.accountId, inboxId: cmd.inboxId }, 'inbox secret rotated');
+        return { inboxId: cmd.inboxId, rotatedAt: new Date().toISOString() };
+      })
+      .catch(finalIfPermanent);
+  }
+
+  return { createInbox, rotateInboxSecret };
 }

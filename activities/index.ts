@@ -19,6 +19,7 @@ import { createContactActivities } from './contacts.ts';
 import { createContactMerge } from './contact-merge.ts';
 import { createConversationActivities } from './conversations.ts';
 import { createLabelActivities } from './labels.ts';
+import { createOutgoingActivities } from './outgoing.ts';
 import { createWebhookActivities } from './webhooks.ts';
 import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -65,12 +66,13 @@ export function createActivities({
     ...proofs.activities,
     ...createAccountActivities({ sql, logger: named('accounts') }),
     ...createMemberActivities({ sql, logger: named('members'), licence }),
-    ...createInboxActivities({ sql, logger: named('inboxes'), limits }),
+    ...createInboxActivities({ sql, logger: named('inboxes'), limits, webhooks }),
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
     ...createContactActivities({ sql, logger: named('contacts'), webhooks }),
     ...createContactMerge({ sql, logger: named('contacts'), webhooks }),
     ...createConversationActivities({ sql, logger: named('conversations'), webhooks, temporal }),
     ...createLabelActivities({ sql, logger: named('labels') }),
+    ...createOutgoingActivities({ sql, logger: named('outgoing'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),

@@ -15,6 +15,19 @@ import type { Breakers } from './breaker.ts';
 
 const VERSION = '0.1.0';
 
+/** Chatwoot's hub fields: what the installation reports each heartbeat. */
+export async function installationUsage(sql: Sql) {
+  const [u] = await sql<Record<string, number>[]>`
+    select (select count(*) from accounts)::int as accounts_count,
+           (select count(*) from users)::int as users_count,
+           (select count(*) from inboxes)::int as inboxes_count,
+           (select count(*) from conversations)::int as conversations_count,
+           (select count(*) from messages where message_type = 'incoming')::int as incoming_messages_count,
+           (select count(*) from messages where message_type = 'outgoing')::int as outgoing_messages_count,
+           (select count(distinct user_id) from account_users)::int as seats_used`;
+  return u!;
+}
+
 export function createLicenceActivities({
   sql,
   logger,
@@ -26,18 +39,7 @@ export function createLicenceActivities({
   settings: LicenceSettings;
   breakers: Breakers;
 }) {
-  /** Chatwoot's hub fields: what the installation reports each heartbeat. */
-  async function usage() {
-    const [u] = await sql<Record<string, number>[]>`
-      select (select count(*) from accounts)::int as accounts_count,
-             (select count(*) from users)::int as users_count,
-             (select count(*) from inboxes)::int as inboxes_count,
-             (select count(*) from conversations)::int as conversations_count,
-             (select count(*) from messages where message_type = 'incoming')::int as incoming_messages_count,
-             (select count(*) from messages where message_type = 'outgoing')::int as outgoing_messages_count,
-             (select count(distinct user_id) from account_users)::int as seats_used`;
-    return u!;
-  }
+  const usage = () => installationUsage(sql);
 
   /**
    * One heartbeat attempt. The licence key is read here and sent as the bearer

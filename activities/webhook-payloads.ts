@@ -67,7 +67,7 @@ function assigneePush(r: Row) {
   };
 }
 
-function conversationData(r: Row, lastMessage?: MessageRow) {
+function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: Sender }) {
   const c = r.conversation;
   return {
     additional_attributes: {},
@@ -75,7 +75,8 @@ function conversationData(r: Row, lastMessage?: MessageRow) {
     channel: r.inbox.channel_type,
     id: c.display_id,
     inbox_id: r.inbox.id,
-    messages: lastMessage ? [messagePush(r, lastMessage)] : [],
+    messages:
+      lastMessage && !lastMessage.message.private ? [messagePush(r, lastMessage.message, lastMessage.sender)] : [],
     labels: c.label_list,
     meta: {
       sender: contactPush(r),
@@ -107,12 +108,46 @@ interface MessageRow {
   content_type: string;
   message_type: string;
   source_id: string | null;
+  private: boolean;
+  status: string;
+  external_error: string | null;
+  sender_type: string;
+  sender_id: number | null;
   created_at: Date;
+}
+
+/** A message's sender in both of Chatwoot's forms: `webhook_data` (message events) and `push_event_data` (nested). */
+interface Sender {
+  webhook: Record<string, unknown> | null;
+  push: Record<string, unknown> | null;
+}
+
+async function senderOf(sql: Db, r: Row, m: MessageRow): Promise<Sender> {
+  if (m.sender_type === 'Contact') return { webhook: contactData(r), push: contactPush(r) };
+  const [user] = await sql<{ id: number; name: string; email: string }[]>`
+    select id, name, email from users where id = ${m.sender_id}`;
+  if (!user) return { webhook: null, push: null };
+  if (m.sender_type === 'AgentBot') {
+    const bot = { id: user.id, name: user.name, type: 'agent_bot' };
+    return { webhook: bot, push: { ...bot, avatar_url: '' } };
+  }
+  return {
+    webhook: { id: user.id, name: user.name, email: user.email, type: 'user' },
+    push: {
+      id: user.id,
+      name: user.name,
+      available_name: user.name,
+      avatar_url: '',
+      type: 'user',
+      availability_status: 'online',
+      thumbnail: '',
+    },
+  };
 }
 
 const messageTypeCodes: Record<string, number> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
 
-function messagePush(r: Row, m: MessageRow) {
+function messagePush(r: Row, m: MessageRow, sender: Sender) {
   return {
     id: m.id,
     content: m.content,
@@ -121,16 +156,16 @@ function messagePush(r: Row, m: MessageRow) {
     conversation_id: r.conversation.display_id,
     message_type: messageTypeCodes[m.message_type] ?? 0,
     content_type: m.content_type,
-    status: 'sent',
-    private: false,
+    status: m.status,
+    private: m.private,
     source_id: m.source_id,
     created_at: unix(m.created_at),
     updated_at: m.created_at.toISOString(),
-    sender_type: 'Contact',
-    sender_id: r.contact.id,
-    content_attributes: {},
+    sender_type: m.sender_type,
+    sender_id: m.sender_id,
+    content_attributes: m.external_error ? { external_error: m.external_error } : {},
     additional_attributes: {},
-    sender: contactPush(r),
+    sender: sender.push,
     conversation: {
       assignee_id: r.assignee?.id ?? null,
       unread_count: r.conversation.unread_count,
@@ -253,8 +288,10 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
       return { event: subject.event, ...conversationData(row) };
     case 'message_created': {
       const [m] = await sql<MessageRow[]>`
-        select id, seq, content, content_type, message_type, source_id, created_at from messages where id = ${subject.messageId}`;
+        select id, seq, content, content_type, message_type, source_id, private, status, external_error, sender_type, sender_id, created_at
+          from messages where id = ${subject.messageId}`;
       if (!m) throw new Error(`message ${subject.messageId} not found`);
+      const sender = await senderOf(sql, row, m);
       return {
         event: subject.event,
         account: row.account,
@@ -262,13 +299,13 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
         content_attributes: {},
         content_type: m.content_type,
         content: m.content,
-        conversation: conversationData(row, m),
+        conversation: conversationData(row, { message: m, sender }),
         created_at: m.created_at.toISOString(),
         id: m.id,
         inbox: { id: row.inbox.id, name: row.inbox.name },
         message_type: m.message_type,
-        private: false,
-        sender: contactData(row),
+        private: m.private,
+        sender: sender.webhook,
         source_id: m.source_id,
       };
     }

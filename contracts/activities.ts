@@ -67,6 +67,12 @@ import type {
 } from './contacts.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
 import type {
+  InboxSecretRotated,
+  OutgoingMessage,
+  PostOutgoingMessageInput,
+  RotateInboxSecretInput,
+} from './outgoing.ts';
+import type {
   CreateWebhookInput,
   DeleteWebhookInput,
   DeliveryOutcome,
@@ -148,6 +154,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   updateContact(cmd: Run<UpdateContactInput>): Promise<{ result: ContactRecord; outbox: Outbox }>;
   deleteContact(cmd: Run<DeleteContactInput>): Promise<ContactDeleted>;
   mergeContacts(cmd: Run<MergeContactsInput>): Promise<{ result: ContactsMerged; outbox: Outbox }>;
+  appendOutgoingMessage(cmd: Run<PostOutgoingMessageInput>): Promise<{ result: OutgoingMessage; outbox: Outbox }>;
+  rotateInboxSecret(cmd: Run<RotateInboxSecretInput>): Promise<InboxSecretRotated>;
   createWebhook(cmd: Run<CreateWebhookInput>): Promise<WebhookRecord>;
   updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
   deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;

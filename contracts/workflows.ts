@@ -20,6 +20,7 @@ import * as members from './members.ts';
 import * as messages from './messages.ts';
 import * as contacts from './contacts.ts';
 import * as conversations from './conversations.ts';
+import * as outgoing from './outgoing.ts';
 import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
@@ -354,6 +355,26 @@ export const workflows = {
     tags: byAccount,
     id: ({ accountId, labelId, key }: AccountKey & { labelId: number }) =>
       `label-delete:${accountId}:${labelId}:${key}`,
+  }),
+  postOutgoingMessage: entry<outgoing.OutgoingMessage>()({
+    type: 'postOutgoingMessage',
+    taskQueue: core,
+    input: outgoing.postOutgoingMessageInput,
+    summary: (i) =>
+      `${i.private ? 'Private note' : 'Reply'} on conversation ${i.displayId} of account ${i.accountId} by ${i.actor.type} ${i.actor.id}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) => `reply:${accountId}:${displayId}:${key}`,
+  }),
+  rotateInboxSecret: entry<outgoing.InboxSecretRotated>()({
+    type: 'rotateInboxSecret',
+    taskQueue: core,
+    input: outgoing.rotateInboxSecretInput,
+    summary: (i) => `Rotate the callback secret of inbox ${i.inboxId} in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, inboxId, key }: AccountKey & { inboxId: number }) =>
+      `inbox-secret:${accountId}:${inboxId}:${key}`,
   }),
   createWebhook: entry<webhooks.WebhookRecord>()({
     type: 'createWebhook',

@@ -7,3 +7,4 @@ import { singleWrite } from './single-write.ts';
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 export const createInbox = singleWrite(workflows.createInbox, a.createInbox);
+export const rotateInboxSecret = singleWrite(workflows.rotateInboxSecret, a.rotateInboxSecret);

@@ -5,7 +5,7 @@ import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters 
 import { buildAssets, collectAssetGarbage, rollbackAssets } from './assets.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
-import { createInbox } from './inboxes.ts';
+import { createInbox, rotateInboxSecret } from './inboxes.ts';
 import { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';
 import {
   acceptInvitation,
@@ -19,7 +19,6 @@ import {
   revokeInvitation,
 } from './members.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
-import { changeConversationStatus, ingestMessage } from './messages.ts';
 import { createContact, deleteContact, mergeContacts, updateContact } from './contacts.ts';
 import {
   assignConversation,
@@ -31,6 +30,7 @@ import {
   updateLabel,
   wakeSnoozedConversation,
 } from './conversations.ts';
+import { changeConversationStatus, ingestMessage, postOutgoingMessage } from './messages.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
@@ -72,6 +72,8 @@ export {
   createLabel,
   updateLabel,
   deleteLabel,
+  postOutgoingMessage,
+  rotateInboxSecret,
   createWebhook,
   updateWebhook,
   deleteWebhook,
@@ -132,6 +134,8 @@ export type Implemented = Conforms<{
   createLabel: typeof createLabel;
   updateLabel: typeof updateLabel;
   deleteLabel: typeof deleteLabel;
+  postOutgoingMessage: typeof postOutgoingMessage;
+  rotateInboxSecret: typeof rotateInboxSecret;
   createWebhook: typeof createWebhook;
   updateWebhook: typeof updateWebhook;
   deleteWebhook: typeof deleteWebhook;

@@ -2,6 +2,7 @@ import { patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflo
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from '../contracts/messages.ts';
+import type { OutgoingMessage, PostOutgoingMessageInput } from '../contracts/outgoing.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { startDeliveries } from './outbox.ts';
 import { vouchedWrite } from './acting-for.ts';
@@ -9,6 +10,7 @@ import { parseInput } from './validation.ts';
 
 const {
   appendInboundMessage,
+  appendOutgoingMessage,
   changeConversationStatus: changeStatus,
   armSnoozeWakeUp,
 } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
@@ -51,5 +53,19 @@ export async function changeConversationStatus(input: ChangeStatusInput): Promis
       displayId: result.displayId,
       snoozedUntil: result.snoozedUntil,
     });
+  return result;
+}
+
+/**
+ * A reply or a private note: one transaction numbers it in the conversation's sequence and writes its
+ * outbox (account webhooks, and the API channel's callback for a public reply); then the deliveries start.
+ */
+export async function postOutgoingMessage(input: PostOutgoingMessageInput): Promise<OutgoingMessage> {
+  const command = parseInput(workflows.postOutgoingMessage.input, input);
+  const { result, outbox } = await vouchedWrite(input, command.actor, appendOutgoingMessage, {
+    ...command,
+    workflowId: workflowInfo().workflowId,
+  });
+  await startDeliveries(command.accountId, outbox);
   return result;
 }

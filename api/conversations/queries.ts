@@ -120,15 +120,19 @@ export async function listMessages(
       id: number;
       seq: number;
       content: string;
-      message_type: string;
+      message_type: 'incoming' | 'outgoing' | 'activity' | 'template';
       content_type: string;
+      private: boolean;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      external_error: string | null;
       source_id: string | null;
       sender_type: string;
-      sender_id: number;
+      sender_id: number | null;
       created_at: Date;
+      ingest_key: string | null;
     }[]
   >`
-    select id, seq, content, message_type, content_type, source_id, sender_type, sender_id, created_at
+    select id, seq, content, message_type, content_type, private, status, external_error, source_id, sender_type, sender_id, created_at, ingest_key
       from messages where conversation_id = ${conversation.id}
        ${q.order === 'desc' ? sql`${q.after ? sql`and seq < ${q.after}::bigint` : sql``} order by seq desc` : sql`and seq > ${q.after}::bigint order by seq`}
      limit ${q.limit}`;
@@ -141,10 +145,11 @@ export async function listMessages(
           inboxId: conversation.inbox_id,
           key: `source:${sourceId}`,
         });
-  return rows.map((m) => ({
+  return rows.map(({ ingest_key, ...m }) => ({
     ...m,
     conversation_id: q.displayId,
     created_at: unix(m.created_at),
-    workflow_id: workflowIdOf(m.source_id),
+    // A reply's run is named by its ingest key.
+    workflow_id: m.message_type === 'outgoing' ? ingest_key : workflowIdOf(m.source_id),
   }));
 }

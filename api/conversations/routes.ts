@@ -26,6 +26,9 @@ import {
   ingested,
   messagesQuery,
   ingestedLinks,
+  message,
+  outgoingMessage,
+  outgoingMessageBody,
   statusChange,
   toggleStatusBody,
 } from './schemas.ts';
@@ -144,7 +147,7 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       middleware: accountAccess({ sql, scope: 'conversations:read' }),
       request: { params: conversationParam, query: messagesQuery },
       responses: {
-        200: jsonContent(pageOf(anyObject), 'A page, by seq (`order=desc`: newest first)'),
+        200: jsonContent(pageOf(message), 'A page, by seq (`order=desc`: newest first)'),
         404: { description: 'No such conversation' },
       },
     }),
@@ -162,6 +165,61 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       return c.json(
         page(rows, q.limit, (r) => r.seq),
         200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/accounts/{id}/conversations/{displayId}/messages',
+      operationId: 'postOutgoingMessage',
+      summary: 'Reply, or write a private note',
+      description:
+        "Appends an outgoing message from the token's user or bot, in the conversation's sequence, and emits `message_created` (`message_type: outgoing`). In an API-channel inbox with a `webhook_url`, a public reply is POSTed there, signed with the inbox's secret; its `status` becomes `failed` (with `external_error`) if that delivery fails for good, `sent` again once a retry delivers it.",
+      security,
+      middleware: accountAccess({ sql, scope: 'conversations:reply' }),
+      request: { params: conversationParam, headers: idempotencyHeader, body: jsonBody(outgoingMessageBody) },
+      responses: {
+        201: jsonContent(outgoingMessage, 'Stored'),
+        ...writeAnswers,
+        403: { description: 'A platform token: a reply is written by a user or bot of the account' },
+        404: { description: 'No such conversation' },
+      },
+    }),
+    async (c) => {
+      const { id, displayId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const [found] = await sql`select 1 from conversations where account_id = ${id} and display_id = ${displayId}`;
+      if (!found) throw new ProblemError('notFound', `Conversation ${displayId} does not exist in account ${id}.`);
+      const { result } = await runWrite(temporal, {
+        entry: workflows.postOutgoingMessage,
+        key: { accountId: id, displayId, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: {
+          accountId: id,
+          displayId,
+          content: body.content,
+          private: body.private,
+          actor: actorOf(c.get('principal')),
+        },
+        waitMs: workflowWaitMs,
+      });
+      const m = result.message;
+      return c.json(
+        {
+          id: m.id,
+          seq: m.seq,
+          content: m.content,
+          message_type: 'outgoing' as const,
+          private: m.private,
+          status: m.status,
+          sender_type: m.senderType,
+          sender_id: m.senderId,
+          created_at: m.createdAt,
+          conversation_id: result.conversation.displayId,
+          to_callback: result.toCallback,
+        },
+        201,
       );
     },
   );

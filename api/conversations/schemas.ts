@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { changeStatusInput, contactKey, ingestMessageInput } from '../../contracts/messages.ts';
+import { postOutgoingMessageInput } from '../../contracts/outgoing.ts';
 import { accountParam, conversationStatus, idParam } from '../common-schemas.ts';
 import { pageQuery } from '../pagination.ts';
 import { apiEmail, apiText, phonePattern, withPattern } from '../text-rules.ts';
@@ -111,3 +112,56 @@ export const ingestedLinks = {
   ListMessages: { operationId: 'listConversationMessages', parameters: conversationTarget },
   ToggleStatus: { operationId: 'toggleConversationStatus', parameters: conversationTarget },
 };
+
+export const outgoingMessageBody = z
+  .object({
+    content: apiText(postOutgoingMessageInput.shape.content),
+    private: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "A note for the account's agents: never sent to the inbox's callback" }),
+  })
+  .strict()
+  .openapi('OutgoingMessageRequest');
+
+export const messageStatus = z.enum(['sent', 'delivered', 'read', 'failed']).openapi('MessageStatus');
+
+export const outgoingMessage = z
+  .object({
+    id: z.number().int(),
+    seq: z
+      .number()
+      .int()
+      .openapi({ description: 'Position in the conversation, in the same sequence as incoming ones' }),
+    content: z.string(),
+    message_type: z.literal('outgoing'),
+    private: z.boolean(),
+    status: messageStatus,
+    sender_type: z.enum(['User', 'AgentBot']),
+    sender_id: z.number().int(),
+    created_at: z.string(),
+    conversation_id: z.number().int().openapi({ description: "The conversation's display id" }),
+    to_callback: z
+      .boolean()
+      .openapi({ description: "True when the inbox's callback (an API channel's webhook_url) is sent this message" }),
+  })
+  .openapi('OutgoingMessage');
+
+export const message = z
+  .object({
+    id: z.number().int(),
+    seq: z.number().int(),
+    content: z.string(),
+    message_type: z.enum(['incoming', 'outgoing', 'activity', 'template']),
+    content_type: z.string(),
+    private: z.boolean(),
+    status: messageStatus,
+    external_error: z.string().nullable().openapi({ description: 'Why the callback failed, when `status` is failed' }),
+    source_id: z.string().nullable(),
+    sender_type: z.string(),
+    sender_id: z.number().int().nullable(),
+    created_at: z.number().int().openapi({ description: 'Unix seconds' }),
+    conversation_id: z.number().int(),
+    workflow_id: z.string().nullable(),
+  })
+  .openapi('Message');

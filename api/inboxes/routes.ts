@@ -7,6 +7,9 @@ import { accountAccess } from '../auth/account-access.ts';
 import { accountParam, idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { writeAnswers } from '../problem/schema.ts';
 import { apiText } from '../text-rules.ts';
+import { webhookUrl } from '../webhooks/schemas.ts';
+import { inboxParam } from '../conversations/schemas.ts';
+import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
@@ -24,7 +27,10 @@ const inbox = z
 const createInboxBody = z
   .object({
     name: apiText(createInboxInput.shape.name),
-    webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).optional(),
+    webhook_url: webhookUrl(createInboxInput.shape.webhookUrl.unwrap()).optional().openapi({
+      description:
+        "The API channel's callback: every public outgoing message is POSTed there, signed with the inbox's secret",
+    }),
     lock_to_single_conversation: z.boolean().optional().openapi({
       description:
         "Chatwoot's: a contact's incoming messages always join its latest conversation, reopening it when resolved (default false: a resolved conversation stays closed and a new one starts)",
@@ -32,6 +38,14 @@ const createInboxBody = z
   })
   .strict()
   .openapi('CreateInboxRequest');
+const secret = z.string().openapi({
+  description:
+    "HMAC key of the callback's X-Capstan-Signature. Shown here only: keep it, or rotate it (`rotateInboxSecret`).",
+});
+const createdInbox = inbox.extend({ webhook_secret: secret }).openapi('CreatedInbox');
+const rotatedSecret = z
+  .object({ id: z.number().int(), webhook_secret: secret, rotated_at: z.string() })
+  .openapi('InboxSecret');
 const inboxLinks = {
   PostMessage: {
     operationId: 'postInboundMessage',
@@ -53,6 +67,10 @@ const view = (i: InboxRecord) => ({
 
 export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; temporal: Client; workflowWaitMs: number }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
+  const secretOf = async (inboxId: number) => {
+    const [row] = await sql<{ webhook_secret: string }[]>`select webhook_secret from inboxes where id = ${inboxId}`;
+    return row!.webhook_secret;
+  };
 
   app.openapi(
     createRoute({
@@ -92,7 +110,7 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
       security,
       middleware: accountAccess({ sql, roles: ['administrator'], scope: 'inboxes:manage' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createInboxBody) },
-      responses: { 201: { ...jsonContent(inbox, 'Created'), links: inboxLinks }, ...writeAnswers },
+      responses: { 201: { ...jsonContent(createdInbox, 'Created'), links: inboxLinks }, ...writeAnswers },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -110,7 +128,37 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: { sql: Sql; tempo
         },
         waitMs: workflowWaitMs,
       });
-      return c.json(view(result), 201);
+      return c.json({ ...view(result), webhook_secret: await secretOf(result.id) }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/accounts/{id}/inboxes/{inboxId}/rotate_secret',
+      operationId: 'rotateInboxSecret',
+      summary: "Replace an inbox's callback secret (administrators)",
+      description: 'The new secret signs every callback attempt from now on, retries of older deliveries included.',
+      security,
+      middleware: accountAccess({ sql, roles: ['administrator'], scope: 'inboxes:manage' }),
+      request: { params: inboxParam, headers: idempotencyHeader },
+      responses: {
+        200: jsonContent(rotatedSecret, 'The new secret'),
+        ...writeAnswers,
+        404: { description: 'No such inbox in this account' },
+      },
+    }),
+    async (c) => {
+      const { id, inboxId } = c.req.valid('param');
+      const [found] = await sql`select 1 from inboxes where id = ${inboxId} and account_id = ${id}`;
+      if (!found) throw new ProblemError('notFound', `Inbox ${inboxId} does not exist in account ${id}.`);
+      const { result } = await runWrite(temporal, {
+        entry: workflows.rotateInboxSecret,
+        key: { accountId: id, inboxId, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
+        input: { accountId: id, inboxId, actor: actorOf(c.get('principal')) },
+        waitMs: workflowWaitMs,
+      });
+      return c.json({ id: inboxId, webhook_secret: await secretOf(inboxId), rotated_at: result.rotatedAt }, 200);
     },
   );
 

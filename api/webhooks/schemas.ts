@@ -24,7 +24,8 @@ export const deliveryParam = webhookParam.extend({
 });
 export const deliveriesQuery = pageQuery.extend({ status: deliveryStatus.optional() });
 
-const url = (field: z.ZodString) =>
+/** A subscription's or an API inbox's target URL: the rule the activities apply, stated in the document. */
+export const webhookUrl = (field: z.ZodString) =>
   withPattern(field, httpUrlPattern, 'must be an http or https URL without credentials').openapi({
     description:
       'Must resolve, when saved and at each delivery, to a public address (or a range WEBHOOK_ALLOWED_RANGES allows)',
@@ -34,7 +35,7 @@ const url = (field: z.ZodString) =>
 export const createWebhookBody = createWebhookInput
   .pick({ subscriptions: true })
   .extend({
-    url: url(createWebhookInput.shape.url),
+    url: webhookUrl(createWebhookInput.shape.url),
     name: apiText(createWebhookInput.shape.name.unwrap(), { blank: true }).optional(),
   })
   .strict()
@@ -43,7 +44,7 @@ export const createWebhookBody = createWebhookInput
 export const updateWebhookBody = updateWebhookInput
   .pick({ subscriptions: true, enabled: true })
   .extend({
-    url: url(updateWebhookInput.shape.url.unwrap()).optional(),
+    url: webhookUrl(updateWebhookInput.shape.url.unwrap()).optional(),
     name: apiText(updateWebhookInput.shape.name.unwrap(), { blank: true }).optional(),
   })
   .strict()

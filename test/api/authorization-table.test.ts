@@ -79,10 +79,12 @@ export const authorizationTable: AuthorizationTable = {
 
   'GET /v1/accounts/{id}/inboxes': ['member', 'inboxes:read'],
   'POST /v1/accounts/{id}/inboxes': ['administrator', 'inboxes:manage'],
+  'POST /v1/accounts/{id}/inboxes/{inboxId}/rotate_secret': ['administrator', 'inboxes:manage'],
   'POST /v1/accounts/{id}/inboxes/{inboxId}/messages': ['member', 'conversations:write'],
   'GET /v1/accounts/{id}/conversations': ['member', 'conversations:read'],
   'GET /v1/accounts/{id}/conversations/{displayId}': ['member', 'conversations:read'],
   'GET /v1/accounts/{id}/conversations/{displayId}/messages': ['member', 'conversations:read'],
+  'POST /v1/accounts/{id}/conversations/{displayId}/messages': ['member', 'conversations:reply'],
   'POST /v1/accounts/{id}/conversations/{displayId}/toggle_status': ['member', 'conversations:write'],
   'POST /v1/accounts/{id}/conversations/{displayId}/assignments': ['member', 'conversations:write'],
   'GET /v1/accounts/{id}/conversations/{displayId}/labels': ['member', 'conversations:read'],

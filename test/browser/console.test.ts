@@ -12,6 +12,7 @@ import type { RunningWorkers } from '../../workers/run.ts';
 import { testAssetSettings } from '../support/assets.ts';
 import { seedDemoData, settledDeliveries } from '../support/demo.ts';
 import { call } from '../support/http.ts';
+import { join, newAccount } from '../support/fixtures.ts';
 import { startReceiver, until } from '../support/receiver.ts';
 import { startStackWorkers, unique, useStack } from '../support/stack.ts';
 import { chromiumExecutable, secureChromiumArgs } from '../support/browser.ts';
@@ -252,6 +253,55 @@ describe('the operator console in a real browser', () => {
     await page.goto(`${consoleUrl}#/accounts/${account!.id}/conversations/1`);
     await page.locator('li[data-message-seq]').first().waitFor();
     await shot('conversation-360');
+  });
+
+  it('a signed-in agent reads both directions and replies; the API then has the reply, delivered, and the note', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const account = await newAccount(stack, 'console-reply');
+    const agent = await join(stack, account, 'agent');
+    const base = `/v1/accounts/${account.accountId}`;
+    const inbox = await account.api('POST', `${base}/inboxes`, {
+      body: { name: 'Shop API', webhook_url: receiver.url },
+    });
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(201);
+    const incoming = await account.api('POST', `${base}/inboxes/${inbox.body.id}/messages`, {
+      body: { contact: { identifier: unique('console-cust') }, content: 'Is my parcel lost?' },
+    });
+    const displayId = incoming.body.conversation_id as number;
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').fill(agent.token);
+    await page.keyboard.press('Enter');
+    await page.locator('#page-title').waitFor();
+    await page.goto(`${consoleUrl}#/accounts/${account.accountId}/conversations/${displayId}`);
+    await page.locator('li[data-message-seq="1"].message-incoming').waitFor();
+
+    await page.getByLabel('Reply', { exact: true }).fill('It left the depot this morning.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    const reply = page.locator('li[data-message-seq="2"].message-outgoing');
+    await expect.poll(() => reply.locator('.content').textContent()).toBe('It left the depot this morning.');
+    await page.getByLabel('Reply', { exact: true }).fill('Offer a voucher if it is late');
+    await page.getByLabel(/Private note/).check();
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect
+      .poll(() => page.locator('li[data-message-seq="3"]').getAttribute('class'))
+      .toContain('message-private');
+    expect(await page.locator('li[data-message-seq="3"]').textContent()).toContain('private note');
+    expect(await reply.locator('.badge').textContent()).toBe('sent');
+    await shot('conversation-reply');
+
+    const listed = await account.api('GET', `${base}/conversations/${displayId}/messages`);
+    expect(
+      listed.body.payload.map((m: Record<string, unknown>) => [m.seq, m.message_type, m.private, m.sender_id]),
+    ).toEqual([
+      [1, 'incoming', false, incoming.body.contact_id],
+      [2, 'outgoing', false, agent.userId],
+      [3, 'outgoing', true, agent.userId],
+    ]);
+    await until('the reply at the callback', () =>
+      receiver.received.some((r) => r.body.includes('It left the depot this morning.')),
+    );
+    expect(receiver.received.some((r) => r.body.includes('Offer a voucher'))).toBe(false);
   });
 
   it('met no console error, page error or failed request', () => {

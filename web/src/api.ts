@@ -32,14 +32,23 @@ export interface Page<T> {
   meta: { next_cursor: string | null };
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, token = session.token()): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' },
-  });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.detail ?? body.title ?? `${method} ${path} answered ${res.status}`);
-  return body as T;
+/** A write sends its JSON body with a fresh Idempotency-Key: one submit, one run, even when the request is repeated. */
+export async function api<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  token = session.token(),
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['idempotency-key'] = crypto.randomUUID();
+  }
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok)
+    throw new ApiError(res.status, answer.detail ?? answer.title ?? `${method} ${path} answered ${res.status}`);
+  return answer as T;
 }
 
 export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
