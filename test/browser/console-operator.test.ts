@@ -142,6 +142,11 @@ describe('the operator pages in a real browser', () => {
       expect(await auditRow(ui, 'dead_letter.retry', id)).toBeDefined();
     }
     await poll(() => page.locator('li[data-audit="dead_letter.retry"]').count()).toBeGreaterThanOrEqual(3);
+    // The status filter: the three retried letters, and only them.
+    await page.getByLabel('Status').selectOption('retried');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await poll(() => page.locator('li[data-letter]').count()).toBe(3);
+    expect(await page.locator('li[data-letter] .badge').allTextContents()).toEqual(['retried', 'retried', 'retried']);
   });
 
   it('shows a breaker open with its counts, and resets it with a reason', async () => {
@@ -187,8 +192,7 @@ describe('the operator pages in a real browser', () => {
     await row.getByRole('button', { name: 'Trigger' }).click();
     await confirm(row, 'Yes, run it');
     // The page refreshes while the run starts: its count of recent runs grows without a reload.
-    await poll(() => row.locator('[data-recent-count]').getAttribute('data-recent-count'))
-      .toBe(String(runsBefore + 1));
+    await poll(() => row.locator('[data-recent-count]').getAttribute('data-recent-count')).toBe(String(runsBefore + 1));
     expect(await auditRow(ui, 'schedule.trigger', id)).toBeDefined();
 
     await row.getByRole('button', { name: 'Backfill…' }).click();
@@ -233,8 +237,7 @@ describe('the operator pages in a real browser', () => {
     await row.getByRole('button', { name: 'Extend…' }).click();
     await row.getByRole('alertdialog').getByLabel('By').selectOption('4h');
     await confirm(row, 'Yes, extend', 'incident runs long');
-    await poll(async () => Date.parse((await grant()).expires_at) - Date.parse(granted.expires_at))
-      .toBe(4 * 3_600_000);
+    await poll(async () => Date.parse((await grant()).expires_at) - Date.parse(granted.expires_at)).toBe(4 * 3_600_000);
     await poll(() => countdown.textContent()).toMatch(/^ends in 4 h 59 min/);
     expect(await auditRow(ui, 'admin.promotion_extended', grantId)).toBeDefined();
 

@@ -105,7 +105,8 @@ export async function openConsole(
     expectAnswer: (pattern) => void provoked.push(pattern),
     shot: async (name) => void (await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })),
     async axe(name) {
-      const { violations } = await new AxeBuilder({ page }).analyze();
+      const { violations, passes } = await new AxeBuilder({ page }).analyze();
+      expect(passes.length, `axe checked nothing on ${name}`).toBeGreaterThan(0);
       return violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
