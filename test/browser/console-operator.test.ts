@@ -303,6 +303,22 @@ describe('the operator pages in a real browser', () => {
     await ui.shot('triage-debug-auth');
   });
 
+  it('fits a 360 px screen on every operator page, without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const [route, title] of [
+      ['/dead-letters', 'Dead letters'],
+      ['/breakers', 'Circuit breakers'],
+      ['/schedules', 'Schedules'],
+      ['/triage', 'Triage'],
+      ['/assets', 'Asset builds'],
+    ]) {
+      await visit(ui, route!, title!);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), route).toBeLessThanOrEqual(360);
+    }
+    await visit(ui, '/dead-letters', 'Dead letters');
+    await ui.shot('dead-letters-360');
+  });
+
   it('met no console error, failed request or serious accessibility violation', () => {
     expect(ui.problems).toEqual([]);
     expect(violations).toEqual([]);

@@ -56,7 +56,6 @@ function Console() {
     );
   }
 
-  const platform = settings.principal.kind === 'platform';
   const signOut = () => {
     session.signOut();
     setSettings(null);
@@ -78,12 +77,12 @@ function Console() {
           <a href="#/accounts" aria-current={section(route) === 'accounts' ? 'page' : undefined}>
             Accounts
           </a>
-          {platform && (
+          {operatorMay(settings, 'platform:licence') && (
             <a href="#/licence" aria-current={section(route) === 'licence' ? 'page' : undefined}>
               Licence
             </a>
           )}
-          {platform && (
+          {operatorMay(settings, 'platform:deploys') && (
             <a href="#/deploys" aria-current={section(route) === 'deploys' ? 'page' : undefined}>
               Deploys
             </a>
