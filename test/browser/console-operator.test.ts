@@ -123,7 +123,13 @@ describe('the operator pages in a real browser', () => {
 
   it('discards a letter with a reason', async () => {
     const { id } = letters[1]!;
-    await letterRow(id).getByRole('button', { name: 'Discard' }).click();
+    // Escape backs out of the question and gives focus back to its button.
+    const discard = letterRow(id).getByRole('button', { name: 'Discard' });
+    await discard.click();
+    await letterRow(id).getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Escape');
+    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Discard');
+    await page.keyboard.press('Enter');
     const yes = letterRow(id).getByRole('button', { name: 'Yes, discard' });
     expect(await yes.isDisabled()).toBe(true); // no reason, no discard
     await confirm(letterRow(id), 'Yes, discard', 'customer closed the shop');
@@ -220,6 +226,18 @@ describe('the operator pages in a real browser', () => {
     const [admin] = (await grantee.api('GET', `/v1/accounts/${grantee.accountId}/members`)).body.payload;
     await visit(ui, '/triage', 'Triage');
     violations.push(...(await ui.axe('triage')));
+    // A refusal stays in the question, with the API's words, and nothing is granted.
+    ui.expectAnswer(/^404 POST .*\/v1\/admin\/promotions$/);
+    await page.getByLabel('Grantee email').fill('nobody@nowhere.test');
+    await page.getByRole('button', { name: 'Grant break glass…' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByLabel(/^Reason/)
+      .fill('typo');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, grant it' }).click();
+    await poll(() => page.getByRole('alertdialog').getByRole('alert').textContent()).toContain('nobody@nowhere.test');
+    await page.getByRole('button', { name: 'No, keep it' }).click();
+    expect((await ui.platform('GET', '/v1/admin/grants')).body.payload).toEqual([]);
     await page.getByLabel('Grantee email').fill(admin.email);
     await page.getByRole('button', { name: 'Grant break glass…' }).click();
     const dialog = page.getByRole('alertdialog');
