@@ -127,6 +127,7 @@ describe('the operator pages in a real browser', () => {
     const discard = letterRow(id).getByRole('button', { name: 'Discard' });
     await discard.click();
     await letterRow(id).getByRole('alertdialog').waitFor();
+    await poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="alertdialog"]')))).toBe(true);
     await page.keyboard.press('Escape');
     await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Discard');
     await page.keyboard.press('Enter');

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox } from './components.tsx';
 
 export interface Confirmed {
@@ -36,7 +36,8 @@ export function ConfirmButton(props: {
   const id = useId();
   const asked = useRef(false);
 
-  useEffect(() => {
+  // Before the next paint, so a key pressed at once lands in the question, not on the page.
+  useLayoutEffect(() => {
     if (open) dialog.current?.querySelector<HTMLElement>('input, select, button:not(:disabled)')?.focus();
     else if (asked.current) opener.current?.focus();
     asked.current = open;
