@@ -28,6 +28,7 @@ import { scheduleRoutes } from './schedules/routes.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
+import { installationAuditRoutes } from './audit/routes.ts';
 import { licenceSettings, type LicenceSettings } from '../config/licence.ts';
 import { loadEnv } from '../config/env.ts';
 import { rateLimits, type RateLimits } from '../config/limits.ts';
@@ -178,6 +179,7 @@ export function createApp({
   app.route('/', webhookRoutes(deps));
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));
+  app.route('/', installationAuditRoutes({ sql }));
   app.route('/', deployRoutes({ sql, temporal, webUiUrl, pollIntervalMs: deployPollIntervalMs }));
   app.route('/', deadLetterRoutes({ ...deps, webUiUrl }));
   app.route('/', scheduleRoutes(deps));

@@ -67,3 +67,12 @@ export async function activePromotionCount(sql: Sql): Promise<number> {
     select count(*)::int as n from super_admin_grants where ended_at is null and expires_at > now()`;
   return row!.n;
 }
+
+/** The newest grants, in force or ended: what the console's triage page lists. */
+export async function recentPromotions(sql: Sql, limit: number): Promise<PromotionView[]> {
+  const rows = await sql<GrantRow[]>`
+    select g.id, g.user_id, u.email, g.reason, g.granted_by, g.granted_at, g.expires_at, g.ended_at, g.end_reason, g.workflow_id
+      from super_admin_grants g join users u on u.id = g.user_id
+     order by g.id desc limit ${limit}`;
+  return rows.map(promotionView);
+}

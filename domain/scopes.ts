@@ -39,7 +39,10 @@ export const scopeRegistry = {
   'platform:assets': { holders: platform, grants: 'Build, roll back and collect front-end assets' },
   'platform:failures': { holders: platform, grants: 'Read and reset breakers; read, retry and discard dead letters' },
   'platform:schedules': { holders: platform, grants: 'List, pause, resume and trigger schedules' },
-  'platform:admin': { holders: platform, grants: 'Break-glass grants, forced resets and auth debugging' },
+  'platform:admin': {
+    holders: platform,
+    grants: 'Break-glass grants, forced resets, auth debugging and the installation audit log',
+  },
   'platform:codec': { holders: platform, grants: 'Encode and decode Temporal payloads (the Web UI codec)' },
 } as const satisfies Record<string, { holders: readonly ScopeHolder[]; grants: string }>;
 

@@ -3,19 +3,19 @@ import type { MiddlewareHandler } from 'hono';
 import { workflows } from '../../contracts/workflows.ts';
 import { BREAK_GLASS_PREFIX } from '../../db/break-glass.ts';
 import { grantActivation, grantEffects } from '../../db/grant-effects.ts';
-import { promotions } from '../../db/promotions.ts';
+import { promotions, recentPromotions } from '../../db/promotions.ts';
 import { issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess, requirePlatform } from '../auth/index.ts';
 import { requireScope } from '../auth/scope.ts';
-import { idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
+import { idempotencyHeader, jsonBody, jsonContent, listOf, security } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { problemContent, writeAnswers } from '../problem/schema.ts';
 import { validationHook } from '../validation.ts';
 import type { Sql } from '../../db/pool.ts';
 import { keyOrFresh, runWrite, type WriteRouteDeps } from '../write.ts';
 import * as s from './break-glass-schemas.ts';
-import { promotionView } from './schemas.ts';
+import { promotion, promotionView } from './schemas.ts';
 
 const noGrant = { 404: { description: 'No such grant, or no such effect of it', content: problemContent } };
 
@@ -80,6 +80,19 @@ export function breakGlassRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       });
       return c.json(s.activationView(result, replayed ? null : token.plaintext), 201);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/grants',
+      operationId: 'listGrants',
+      summary: 'The 50 newest break-glass grants, in force or ended (platform token)',
+      security,
+      middleware: platformAccess('platform:admin'),
+      responses: { 200: jsonContent(listOf(promotion), 'Grants, newest first') },
+    }),
+    async (c) => c.json({ payload: (await recentPromotions(sql, 50)).map(promotionView) }, 200),
   );
 
   app.openapi(

@@ -17,6 +17,8 @@ const consoleSettings = z
       kind: z.enum(['platform', 'user']),
       account_id: z.number().int().nullable(),
       super_admin: z.boolean(),
+      operator: z.boolean().openapi({ description: "The operator's platform token: the operator pages open to it" }),
+      scopes: z.array(z.string()).openapi({ description: 'The scopes this token carries' }),
     }),
   })
   .openapi('ConsoleSettings');
@@ -36,15 +38,28 @@ export function consoleRoutes({ temporal, webUiUrl }: { temporal: Client; webUiU
     }),
     (c) => {
       const principal = c.get('principal');
+      const own = { scopes: [...principal.scopes].sort() };
       return c.json(
         {
           temporal: { namespace: temporal.options.namespace, web_ui_url: webUiUrl ?? null },
           principal:
             principal.kind === 'platform'
-              ? { kind: 'platform' as const, account_id: null, super_admin: false }
+              ? {
+                  kind: 'platform' as const,
+                  account_id: null,
+                  super_admin: false,
+                  operator: principal.operator,
+                  ...own,
+                }
               : principal.kind === 'breakGlass'
-                ? { kind: 'user' as const, account_id: null, super_admin: true }
-                : { kind: 'user' as const, account_id: principal.accountId, super_admin: false },
+                ? { kind: 'user' as const, account_id: null, super_admin: true, operator: false, ...own }
+                : {
+                    kind: 'user' as const,
+                    account_id: principal.accountId,
+                    super_admin: false,
+                    operator: false,
+                    ...own,
+                  },
         },
         200,
       );

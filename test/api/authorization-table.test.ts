@@ -160,7 +160,9 @@ export const authorizationTable: AuthorizationTable = {
   'GET /docs/reference.js': { caller: 'public', openapi: false },
   'GET /docs/{file}': { caller: 'public', openapi: false },
   'POST /v1/break-glass/activate': ['user', 'break-glass:activate'],
+  'GET /v1/admin/grants': ['platform', 'platform:admin'],
   'GET /v1/admin/grants/{grantId}': ['platform', 'platform:admin'],
+  'GET /v1/audit_log': ['platform', 'platform:admin'],
   'POST /v1/admin/grants/{grantId}/effects/{effectId}/keep': ['platform', 'platform:admin'],
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scopesFor } from '../../domain/scopes.ts';
 import { join, newAccount, newInbox } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
@@ -68,11 +69,23 @@ describe('the read-only routes of the operator console', () => {
     const platform = await as(stack.platformToken)('GET', '/v1/console/settings');
     expect(platform.body).toEqual({
       temporal: { namespace: stack.namespace, web_ui_url: WEB_UI },
-      principal: { kind: 'platform', account_id: null, super_admin: false },
+      principal: {
+        kind: 'platform',
+        account_id: null,
+        super_admin: false,
+        operator: true,
+        scopes: [...scopesFor('platform')].sort(),
+      },
     });
     const account = await newAccount(stack, 'reads-settings');
     const user = await as(account.adminToken)('GET', '/v1/console/settings');
-    expect(user.body.principal).toEqual({ kind: 'user', account_id: account.accountId, super_admin: false });
+    expect(user.body.principal).toEqual({
+      kind: 'user',
+      account_id: account.accountId,
+      super_admin: false,
+      operator: false,
+      scopes: [...scopesFor('administrator')].sort(),
+    });
   });
 
   it('keeps heartbeat history and every deploy to platform tokens', async () => {

@@ -51,6 +51,41 @@ export async function api<T>(
   return answer as T;
 }
 
+/**
+ * A write: JSON body and a fresh Idempotency-Key, so a double click or a retried request starts one workflow.
+ * The API runs it as its audited workflow and answers once it is done (or 202 while it still runs).
+ */
+export async function send<T>(method: 'POST' | 'PATCH', path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      authorization: `Bearer ${session.token() ?? ''}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'idempotency-key': freshKey(),
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, problemText(answer, `${method} ${path} answered ${res.status}`));
+  return answer as T;
+}
+
+/** 128 random bits; `crypto.randomUUID` exists only in secure contexts, a console served over plain HTTP is not one. */
+function freshKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A problem body as one sentence: its detail, then each field error. */
+function problemText(
+  body: { detail?: string; title?: string; errors?: { field: string; message: string }[] },
+  fallback: string,
+) {
+  const head = body.detail ?? body.title ?? fallback;
+  const fields = (body.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+  return fields.length ? `${head} (${fields.join('; ')})` : head;
+}
+
 export function withQuery(path: string, query: Record<string, string | number | null | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))

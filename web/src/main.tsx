@@ -4,6 +4,11 @@ import './styles.css';
 import { api, ApiError, openCodecSession, session } from './api.ts';
 import { SettingsContext } from './components.tsx';
 import { Accounts } from './pages/accounts.tsx';
+import { AssetBuilds } from './pages/assets.tsx';
+import { Breakers } from './pages/breakers.tsx';
+import { DeadLetters } from './pages/dead-letters.tsx';
+import { Schedules } from './pages/schedules.tsx';
+import { Triage } from './pages/triage.tsx';
 import { Conversations } from './pages/conversations.tsx';
 import { Delivery } from './pages/delivery.tsx';
 import { Deploys } from './pages/deploys.tsx';
@@ -12,8 +17,8 @@ import { Members } from './pages/members.tsx';
 import { Messages } from './pages/messages.tsx';
 import { SignIn } from './pages/signin.tsx';
 import { Webhooks } from './pages/webhooks.tsx';
-import { go, useRoute, type Route } from './router.ts';
-import type { Settings } from './workflows.ts';
+import { go, operatorPages, useRoute, type OperatorPage, type Route } from './router.ts';
+import { operatorMay, type Settings } from './workflows.ts';
 
 function Console() {
   const route = useRoute();
@@ -51,7 +56,6 @@ function Console() {
     );
   }
 
-  const platform = settings.principal.kind === 'platform';
   const signOut = () => {
     session.signOut();
     setSettings(null);
@@ -73,16 +77,23 @@ function Console() {
           <a href="#/accounts" aria-current={section(route) === 'accounts' ? 'page' : undefined}>
             Accounts
           </a>
-          {platform && (
+          {operatorMay(settings, 'platform:licence') && (
             <a href="#/licence" aria-current={section(route) === 'licence' ? 'page' : undefined}>
               Licence
             </a>
           )}
-          {platform && (
+          {operatorMay(settings, 'platform:deploys') && (
             <a href="#/deploys" aria-current={section(route) === 'deploys' ? 'page' : undefined}>
               Deploys
             </a>
           )}
+          {(Object.keys(operatorPages) as OperatorPage[])
+            .filter((page) => operatorMay(settings, operatorPages[page].scope))
+            .map((page) => (
+              <a key={page} href={`#/${page}`} aria-current={section(route) === page ? 'page' : undefined}>
+                {operatorPages[page].label}
+              </a>
+            ))}
           <button type="button" class="link" onClick={signOut}>
             Sign out
           </button>
@@ -96,7 +107,7 @@ function Console() {
 }
 
 function section(route: Route): string {
-  return route.page === 'licence' || route.page === 'deploys' ? route.page : 'accounts';
+  return route.page === 'licence' || route.page === 'deploys' || route.page in operatorPages ? route.page : 'accounts';
 }
 
 function Screen({ route }: { route: Route }) {
@@ -118,6 +129,16 @@ function Screen({ route }: { route: Route }) {
       return <LicencePage />;
     case 'deploys':
       return <Deploys />;
+    case 'dead-letters':
+      return <DeadLetters />;
+    case 'breakers':
+      return <Breakers />;
+    case 'schedules':
+      return <Schedules />;
+    case 'triage':
+      return <Triage />;
+    case 'assets':
+      return <AssetBuilds />;
     case 'notFound':
       return (
         <p role="alert">

@@ -11,7 +11,20 @@ export type Route =
   | { page: 'delivery'; accountId: number; webhookId: number; deliveryId: string }
   | { page: 'licence' }
   | { page: 'deploys' }
+  | { page: OperatorPage }
   | { page: 'notFound'; path: string };
+
+/** The operator's pages, each one path segment (`#/breakers`) and the scope its reads need. */
+export const operatorPages = {
+  'dead-letters': { label: 'Dead letters', scope: 'platform:failures' },
+  breakers: { label: 'Breakers', scope: 'platform:failures' },
+  schedules: { label: 'Schedules', scope: 'platform:schedules' },
+  triage: { label: 'Triage', scope: 'platform:admin' },
+  assets: { label: 'Assets', scope: 'platform:assets' },
+} as const;
+export type OperatorPage = keyof typeof operatorPages;
+const isOperatorPage = (name: string | undefined): name is OperatorPage =>
+  name !== undefined && Object.hasOwn(operatorPages, name);
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/accounts';
@@ -21,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'signin') return { page: 'signin' };
   if (first === 'licence') return { page: 'licence' };
   if (first === 'deploys') return { page: 'deploys' };
+  if (isOperatorPage(first) && parts.length === 1) return { page: first };
   if (first === 'accounts' && parts.length === 1) return { page: 'accounts' };
   if (first === 'accounts' && Number.isSafeInteger(accountId)) {
     if (section === 'members' && parts.length === 3) return { page: 'members', accountId };
