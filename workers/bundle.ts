@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -44,11 +44,32 @@ require(workerData.sdk)
   .then(({ code }) => parentPort.postMessage(code));
 `;
 
-/** The bundle `npm run build` made beside the compiled worker (dist/workers/), so the image starts without bundling. */
+/**
+ * The bundle beside the compiled worker: made by `npm run build` (dist/workers/), or by the first worker that
+ * started from a checkout's build (.capstan/build/<hash>/workers/, bin/build.js), whose hash covers the workflows.
+ */
 const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
 export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
   return existsSync(prebuiltBundlePath) ? { codePath: prebuiltBundlePath } : undefined;
+}
+
+/**
+ * The prebuilt bundle, or a new one; from compiled code the new one is kept for the next start of the same
+ * build (sources run through tsx change under it, so they bundle every time).
+ */
+export async function workflowBundleForStart(): Promise<{ code: string } | { codePath: string }> {
+  const prebuilt = prebuiltWorkflowBundle();
+  if (prebuilt) return prebuilt;
+  const bundle = await bundleWorkflows();
+  if (ext === 'js') {
+    const tmp = `${prebuiltBundlePath}.${process.pid}`;
+    // A read-only image, or another process keeping its own copy first: either way this start has its bundle.
+    await writeFile(tmp, bundle.code)
+      .then(() => rename(tmp, prebuiltBundlePath))
+      .catch(() => rm(tmp, { force: true }));
+  }
+  return bundle;
 }
 
 /** Bundles once into a file, so test processes reuse one bundle per run. */
