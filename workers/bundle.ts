@@ -39,8 +39,11 @@ const bundlerThread = `
 const { parentPort, workerData } = require('node:worker_threads');
 const noop = () => {};
 const logger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
+// A map of lines, without the sources' text: stack traces still name file and line, and each worker thread
+// holds a map a fraction of the size (a full one cost every Worker of a process tens of MB at rest).
+const webpackConfigHook = (config) => ({ ...config, devtool: 'inline-nosources-cheap-module-source-map' });
 require(workerData.sdk)
-  .bundleWorkflowCode({ ...workerData.options, logger })
+  .bundleWorkflowCode({ ...workerData.options, logger, webpackConfigHook })
   .then(({ code }) => parentPort.postMessage(code));
 `;
 
