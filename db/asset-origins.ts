@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import type * as S3Module from '@aws-sdk/client-s3';
 import type { OriginSettings } from '../config/assets.ts';
 
 // The S3 client loads with the first S3 origin: ~25 MB a worker or API on the filesystem origin never needs.
-type S3 = typeof import('@aws-sdk/client-s3');
+type S3 = typeof S3Module;
 
 export interface StoredObject {
   body: Buffer;
