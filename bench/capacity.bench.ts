@@ -16,6 +16,21 @@ import { startVerifyingReceiver } from './webhook-receiver.ts';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
 const CONCURRENCY = 8;
+const TABLES = [
+  'accounts',
+  'users',
+  'account_users',
+  'access_tokens',
+  'platform_app_permissibles',
+  'audit_log',
+  'contacts',
+  'conversations',
+  'messages',
+  'webhook_deliveries',
+  'webhook_attempts',
+  'proof_nonces',
+  'dead_letters',
+];
 const target = process.env.BENCH_TARGET === 'cluster' ? 'cluster' : 'dev';
 
 const stack = await startBenchStack({ target, workerProcesses: ['core'] });
@@ -42,7 +57,7 @@ try {
   // 20 contacts, so conversations are reused as in real traffic and each message is one more in a conversation.
   const message = (path: string, delivered: boolean) => async (i: number) => {
     const content = `capacity-${randomUUID()}`;
-    const arrived = delivered ? receiver.delivered(content) : undefined;
+    const arrived = delivered ? receiver.delivered(content, 300_000) : undefined;
     await call('POST', path, { contact: { identifier: `c-${i % 20}` }, content, source_id: randomUUID() });
     await arrived;
   };
@@ -95,19 +110,23 @@ function apiCaller(stack: BenchStack) {
   };
 }
 
-/** Inserted rows and size per table of Capstan's database, with the cluster's WAL position and commits. */
+/** Rows and size per table of Capstan's database, with the cluster's WAL position and commits. */
 async function database(stack: BenchStack) {
-  const tables = await stack.sql<{ name: string; rows: string; bytes: string }[]>`
-    select relname as name, n_tup_ins::text as rows, pg_total_relation_size(relid)::text as bytes
-      from pg_stat_user_tables`;
+  const rows: Record<string, number> = {};
+  const tableBytes: Record<string, number> = {};
+  for (const table of TABLES) {
+    const [t] = await stack.sql<{ rows: number; bytes: string }[]>`
+      select (select count(*)::int from ${stack.sql(table)}) as rows, pg_total_relation_size(${table})::text as bytes`;
+    rows[table] = t!.rows;
+    tableBytes[table] = Number(t!.bytes);
+  }
   const [totals] = await stack.sql<{ wal: string; commits: string; bytes: string }[]>`
     select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as wal,
            (select sum(xact_commit) from pg_stat_database)::text as commits,
            (select sum(pg_database_size(datname)) from pg_database)::text as bytes`;
-  await stack.sql`select pg_stat_clear_snapshot()`;
   return {
-    rows: Object.fromEntries(tables.map((t) => [t.name, Number(t.rows)])),
-    tableBytes: Object.fromEntries(tables.map((t) => [t.name, Number(t.bytes)])),
+    rows,
+    tableBytes,
     walBytes: Number(totals!.wal),
     commits: Number(totals!.commits),
     bytes: Number(totals!.bytes),

@@ -9,7 +9,8 @@ import { startBenchStack } from './stack.ts';
 import { measure } from './stats.ts';
 import { startVerifyingReceiver } from './webhook-receiver.ts';
 
-const DELIVERY_DEADLINE_MS = 120_000;
+/** A delivery not verified by then is lost work (a loaded machine takes seconds, not minutes). */
+const DELIVERY_DEADLINE_MS = 300_000;
 
 export async function clusterSpread(count: number): Promise<string[]> {
   const stack = await startBenchStack({ target: 'cluster', workerProcesses: ['core', 'core'] });
@@ -36,24 +37,19 @@ export async function clusterSpread(count: number): Promise<string[]> {
     const provision = provisionRequest(stack);
     const message = async (i: number) => {
       const content = `spread-${randomUUID()}`;
-      const delivered = receiver.delivered(content);
+      const delivered = receiver.delivered(content, DELIVERY_DEADLINE_MS);
       await call(`/v1/accounts/${account.id}/inboxes/${inbox.id}/messages`, {
         contact: { identifier: `s-${i % 16}` },
         content,
         source_id: randomUUID(),
       });
-      await Promise.race([
-        delivered,
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`delivery of ${content} lost`)), DELIVERY_DEADLINE_MS),
-        ),
-      ]);
+      await delivered;
     };
-    const load = await measure('mixed', 16, count * 2, (i) => (i % 2 ? message(i) : provision()));
+    const load = await measure('mixed', 8, count * 2, (i) => (i % 2 ? message(i) : provision()));
     const after = await rowCounts(stack.sql, account.id);
 
     const lines = [
-      `${count} accounts and ${count} messages (each delivered and verified), 16 in flight: ${load.perSecond.toFixed(1)}/s, p50 ${load.p50.toFixed(1)} ms`,
+      `${count} accounts and ${count} messages (each delivered and verified), 8 in flight: ${load.perSecond.toFixed(1)}/s, p50 ${load.p50.toFixed(1)} ms`,
       '| process | workflows completed (by type) | activities run | local activities |',
       '| --- | --- | --- | --- |',
     ];
