@@ -48,9 +48,15 @@ export async function clusterSpread(count: number): Promise<string[]> {
       await delivered;
     };
     const load = await measure('mixed', 8, count * 2, (i) => (i % 2 ? message(i) : provision()));
+    // A verified delivery is recorded as delivered a moment after the receiver answers: wait for the rows.
     let after = await rowCounts(stack.sql, account.id);
     for (const deadline = Date.now() + DELIVERY_DEADLINE_MS; Date.now() < deadline;) {
-      if (after.accounts - before.accounts >= count && after.messages - before.messages >= count) break;
+      const settled = [
+        after.accounts - before.accounts,
+        after.messages - before.messages,
+        after.delivered - before.delivered,
+      ];
+      if (settled.every((n) => n >= count)) break;
       await new Promise((r) => setTimeout(r, 1000));
       after = await rowCounts(stack.sql, account.id);
     }
