@@ -35,11 +35,13 @@ export function cpuByProcess(): Record<string, number> {
         ? 'bench process (workers, load)'
         : p.cmd.includes('capstan.js api')
           ? 'API process'
-          : p.cmd.includes('start-dev')
-            ? 'Temporal dev server'
-            : p.cmd.includes('postgres')
-              ? 'PostgreSQL'
-              : 'other';
+          : p.cmd.includes('capstan.js worker')
+            ? 'worker processes'
+            : p.cmd.includes('start-dev') || p.cmd.includes('temporal-server')
+              ? 'Temporal server'
+              : p.cmd.includes('postgres')
+                ? 'PostgreSQL'
+                : 'other';
     totals[kind] = (totals[kind] ?? 0) + p.cpu;
   }
   return totals;

@@ -14,17 +14,35 @@ const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 
 /** Wall time of `capstan <args>` to exit, median of `runs`; a failing command fails the run. */
 export async function cliTime(args: string[], env: Record<string, string>, runs = 5): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  return (await cliVsNode(args, env, runs)).capstan;
+}
+
+/**
+ * `capstan <args>` and `node -e 0` (node's own start, the yardstick) in turns, medians of each: turns keep a
+ * shared machine's drift off the difference.
+ */
+export async function cliVsNode(
+  args: string[],
+  env: Record<string, string>,
+  runs = 7,
+): Promise<{ capstan: number; node: number }> {
+  const time = async (argv: string[]) => {
     const t0 = performance.now();
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+      const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: 'ignore' });
       child.once('exit', resolve);
     });
-    if (code !== 0) throw new Error(`capstan ${args.join(' ')} exited with ${code}`);
-    times.push(performance.now() - t0);
+    if (code !== 0) throw new Error(`${argv.join(' ')} exited with ${code}`);
+    return performance.now() - t0;
+  };
+  const capstan: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    capstan.push(await time([bin, ...args]));
+    node.push(await time(['-e', '0']));
   }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { capstan: median(capstan), node: median(node) };
 }
 
 /** Resident memory of a `capstan worker` once ready and left idle for BENCH_SETTLE_MS. */

@@ -10,6 +10,7 @@ import type { BenchStack } from './stack.ts';
  * connection, so every write starts eagerly on them.
  */
 export async function startInProcessApi(stack: BenchStack) {
+  if (!stack.workers) throw new Error("the API in the workers' process needs the workers in this process");
   const temporal = eagerClient(stack.workers.connection, stack.access, { actorSecret: await actorSecret(stack.sql) });
   const api = await serveApi(
     createApp({

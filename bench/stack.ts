@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { CleverClientOptions } from '../config/clever.ts';
 import type { AssetSettings } from '../config/assets.ts';
+import { startCapstanProcess } from '../cli/local/capstan-process.ts';
 import { freePort } from '../cli/local/free-port.ts';
 import { startTemporalDevServer } from '../cli/local/temporal-server.ts';
 import { postgresAccess, startTemporalCluster } from '../cli/local/temporal-cluster.ts';
@@ -33,7 +34,13 @@ import { createFloorActivities } from './floor-activities.ts';
  * in this one, which is also the load generator for both sides.
  */
 export async function startBenchStack(
-  options: { clever?: CleverClientOptions; target?: 'dev' | 'cluster'; assets?: AssetSettings } = {},
+  options: {
+    clever?: CleverClientOptions;
+    target?: 'dev' | 'cluster';
+    assets?: AssetSettings;
+    /** Capstan's workers as `capstan worker --queue <q>` processes, one per entry, instead of in this process. */
+    workerProcesses?: string[];
+  } = {},
 ) {
   const workDir = await mkdtemp(join(tmpdir(), 'capstan-bench-'));
   await chmod(workDir, 0o755);
@@ -77,16 +84,40 @@ export async function startBenchStack(
     namespace: 'default',
     codec: new EncryptionCodec(keyringOf(payloadKeys)),
   };
-  const workers = await startWorkers({
-    temporal: access,
-    sql,
-    logger,
-    // The webhook benchmark's receiver listens on loopback.
-    webhooks: { ...webhookSettings(loadEnv({})), allowedRanges: ['loopback'] },
-    licence: licenceSettings(loadEnv({})),
-    clever: options.clever,
-    assets: options.assets,
-  });
+  const workers = options.workerProcesses
+    ? undefined
+    : await startWorkers({
+        temporal: access,
+        sql,
+        logger,
+        // The webhook benchmark's receiver listens on loopback.
+        webhooks: { ...webhookSettings(loadEnv({})), allowedRanges: ['loopback'] },
+        licence: licenceSettings(loadEnv({})),
+        clever: options.clever,
+        assets: options.assets,
+      });
+  const workerProcesses = await Promise.all(
+    (options.workerProcesses ?? []).map(async (queue, i) => {
+      const [healthPort, metricsPort] = [await freePort(), await freePort()];
+      const child = await startCapstanProcess({
+        name: `worker-${queue}-${i + 1}`,
+        args: ['worker', '--queue', queue],
+        healthPort,
+        logFile: join(workDir, `worker-${queue}-${i + 1}.log`),
+        env: {
+          DATABASE_URL: appUrl,
+          TEMPORAL_ADDRESS: temporalServer.address,
+          CAPSTAN_PAYLOAD_KEYS: payloadKeys,
+          CAPSTAN_DATA_DIR: workDir,
+          WORKER_HEALTH_PORT: String(healthPort),
+          METRICS_PORT: String(metricsPort),
+          WEBHOOK_ALLOWED_RANGES: 'loopback',
+          LOG_LEVEL: 'warn',
+        },
+      });
+      return { ...child, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+    }),
+  );
   const floorWorker = await Worker.create({
     connection: await connectWorker(access),
     taskQueue: 'capstan-bench',
@@ -116,11 +147,13 @@ export async function startBenchStack(
     payloadKeys,
     access,
     workers,
+    workerProcesses,
     async stop() {
       await api.close();
       floorWorker.shutdown();
       await floorRun;
-      await workers.shutdown();
+      await workers?.shutdown();
+      await Promise.all(workerProcesses.map((w) => w.stop()));
       await temporal.connection.close();
       await sql.end();
       await temporalServer.stop().catch(() => {});

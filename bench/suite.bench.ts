@@ -15,7 +15,7 @@ import { issueSignInSecret } from '../db/tokens.ts';
 import { floorRun, provisionRequest } from './calls.ts';
 import { hops } from './hops.ts';
 import { benchNoop } from './floor-workflow.ts';
-import { cliTime, startDevTime, upTimes, workerIdleRss } from './host.ts';
+import { cliTime, cliVsNode, startDevTime, upTimes, workerIdleRss } from './host.ts';
 import { startInProcessApi } from './in-process-api.ts';
 import { startBenchStack } from './stack.ts';
 import { median } from './report.ts';
@@ -143,7 +143,7 @@ async function hostFigures() {
   return {
     rssMb: await workerIdleRss(serverEnv),
     version: await cliTime(['--version'], {}),
-    breakers: await cliTime(['breakers', 'list'], apiEnv),
+    breakers: await cliVsNode(['breakers', 'list'], apiEnv),
     startDev: await startDevTime(),
     up: await upTimes(),
   };
@@ -182,7 +182,11 @@ function printSuite(results: RunStats[], host: Awaited<ReturnType<typeof hostFig
   const a1 = cell(labels[0]!, 1);
   const b32 = cell(labels[1]!, 32);
   const targets: Array<[string, string, boolean]> = [];
-  for (const label of [labels[2]!, labels[3]!]) {
+  // The API as its own process pays one more hop than the floor's in-process client: 0.9× of it; in the workers' process, 1.0×.
+  for (const [label, share] of [
+    [labels[2]!, 0.9],
+    [labels[3]!, 1.0],
+  ] as const) {
     const c1 = cell(label, 1);
     const c32 = cell(label, 32);
     targets.push([
@@ -191,11 +195,17 @@ function printSuite(results: RunStats[], host: Awaited<ReturnType<typeof hostFig
       c1.p50 <= a1.p50 + 15,
     ]);
     targets.push([
-      `${label.slice(0, 4)} per s @32 ≥ 1.0× (b)`,
+      `${label.slice(0, 4)} per s @32 ≥ ${share.toFixed(1)}× (b)`,
       `${(c32.perSecond / b32.perSecond).toFixed(2)}× (${c32.perSecond.toFixed(1)} vs ${b32.perSecond.toFixed(1)}/s)`,
-      c32.perSecond >= b32.perSecond,
+      c32.perSecond >= share * b32.perSecond,
     ]);
   }
+  const d32 = cell(labels[4]!, 32);
+  targets.push([
+    `(d) per s @32 ≥ 0.6× (b)`,
+    `${(d32.perSecond / b32.perSecond).toFixed(2)}× (${d32.perSecond.toFixed(1)} vs ${b32.perSecond.toFixed(1)}/s)`,
+    d32.perSecond >= 0.6 * b32.perSecond,
+  ]);
   if (host) {
     targets.push(['worker idle RSS < 250 MB', `${host.rssMb.toFixed(0)} MB`, host.rssMb < 250]);
     for (const [name, ms] of [
@@ -208,7 +218,12 @@ function printSuite(results: RunStats[], host: Awaited<ReturnType<typeof hostFig
         ms <= host.startDev + 5000,
       ]);
     targets.push(['capstan --version ≤ 400 ms', `${host.version.toFixed(0)} ms`, host.version <= 400]);
-    targets.push(['capstan breakers list ≤ 400 ms', `${host.breakers.toFixed(0)} ms`, host.breakers <= 400]);
+    const { capstan, node } = host.breakers;
+    targets.push([
+      'capstan breakers list ≤ node -e 0 + 250 ms',
+      `${capstan.toFixed(0)} ≤ ${node.toFixed(0)} + 250 ms`,
+      capstan <= node + 250,
+    ]);
   }
   console.log('\n| target | measured | |\n|---|---|---|');
   for (const [what, measured, met] of targets) console.log(`| ${what} | ${measured} | ${met ? 'met' : 'MISSED'} |`);

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// The compiled CLI in the production image (dist/ from `npm run build`, no TypeScript
-// sources beside it); in a checkout, the sources through tsx, so a stale dist/ left by
-// a local build is never run by mistake and there is no build step to forget.
+// Compiled JavaScript always: the production image's dist/ (from `npm run build`, no TypeScript beside it),
+// or in a checkout the build of the sources as they are now (bin/build.js: made once per content hash, so a
+// stale build is never run and there is no build step to forget). CAPSTAN_RUN_SOURCES=1 runs the sources
+// through tsx instead, for a developer who wants TypeScript stack traces without source maps.
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 const sources = new URL('../cli/main.ts', import.meta.url);
 if (existsSync(compiled) && !existsSync(sources)) {
   await import(compiled.href);
-} else {
+} else if (process.env.CAPSTAN_RUN_SOURCES === '1') {
   const { register } = await import('tsx/esm/api');
   register();
   await import('../cli/main.ts');
+} else {
+  const { ensureBuild } = await import('./build.js');
+  const { pathToFileURL } = await import('node:url');
+  process.setSourceMapsEnabled(true);
+  await import(pathToFileURL(`${await ensureBuild()}/cli/main.js`).href);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
+import { DATA_DIR_DEFAULT, PORT_DEFAULT, TOKEN_MIN_LENGTH, TOKEN_TOO_SHORT } from './api-target-env.ts';
+import { ConfigError } from './config-error.ts';
 import { keyringOf } from './payload-keys.ts';
+
+export { ConfigError };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.string().trim().min(1).optional();
@@ -26,7 +30,7 @@ export const envSchema = z
     MAX_PENDING_INVITATIONS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(50),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().default('127.0.0.1'),
-    PORT: port.default(3000),
+    PORT: port.default(PORT_DEFAULT),
     DATABASE_URL: optionalUrl,
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
     TEMPORAL_ADDRESS: optionalUrl,
@@ -54,7 +58,7 @@ export const envSchema = z
     CAPSTAN_PAYLOAD_KEY_ID: z.string().min(1).optional(),
     /** Browser origins the codec server answers (the Temporal Web UI); the local UI's when unset. */
     CAPSTAN_CODEC_CORS_ORIGINS: list,
-    CAPSTAN_DATA_DIR: z.string().min(1).default('.capstan'),
+    CAPSTAN_DATA_DIR: z.string().min(1).default(DATA_DIR_DEFAULT),
     EMBEDDED_POSTGRES_PORT: port.default(54329),
     TEMPORAL_PORT: port.default(7233),
     API_WORKFLOW_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
@@ -63,7 +67,7 @@ export const envSchema = z
     API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
     API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
-    CAPSTAN_BOOTSTRAP_TOKEN: z.string().min(24, 'must be at least 24 characters so it cannot be guessed').optional(),
+    CAPSTAN_BOOTSTRAP_TOKEN: z.string().min(TOKEN_MIN_LENGTH, TOKEN_TOO_SHORT).optional(),
     CAPSTAN_PUBLIC_URL: z.string().url().optional(),
     CAPSTAN_API_URL: z
       .string()
@@ -224,10 +228,6 @@ function checkTemporalAccess(
       ctx.addIssue({ code: 'custom', path: ['CAPSTAN_PAYLOAD_KEYS'], message: (err as Error).message });
     }
   }
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /** Parses the environment; the message names every bad variable and why. */

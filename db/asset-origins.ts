@@ -6,16 +6,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type * as S3Module from '@aws-sdk/client-s3';
 import type { OriginSettings } from '../config/assets.ts';
+
+// The S3 client loads with the first S3 origin: ~25 MB a worker or API on the filesystem origin never needs.
+type S3 = typeof S3Module;
 
 export interface StoredObject {
   body: Buffer;
@@ -75,31 +70,38 @@ function fsOrigin(dir: string): AssetOrigin {
 }
 
 function s3Origin(settings: Extract<OriginSettings, { kind: 's3' }>): AssetOrigin {
-  const client = new S3Client({
-    region: settings.region,
-    ...(settings.endpoint && { endpoint: settings.endpoint, forcePathStyle: true }),
-    ...(settings.credentials && { credentials: settings.credentials }),
-    // S3-compatible servers (MinIO, s3rver, R2) do not all accept the SDK's default flexible checksums.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  let loaded: Promise<{ s3: S3; client: InstanceType<S3['S3Client']> }> | undefined;
+  const use = () =>
+    (loaded ??= import('@aws-sdk/client-s3').then((s3) => ({
+      s3,
+      client: new s3.S3Client({
+        region: settings.region,
+        ...(settings.endpoint && { endpoint: settings.endpoint, forcePathStyle: true }),
+        ...(settings.credentials && { credentials: settings.credentials }),
+        // S3-compatible servers (MinIO, s3rver, R2) do not all accept the SDK's default flexible checksums.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    })));
   const Bucket = settings.bucket;
   const keyOf = (key: string) => `${settings.prefix}${key}`;
-  const absent = (err: unknown) =>
-    err instanceof NoSuchKey ||
-    err instanceof NotFound ||
+  const absent = (s3: S3, err: unknown) =>
+    err instanceof s3.NoSuchKey ||
+    err instanceof s3.NotFound ||
     (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
   return {
     kind: 's3',
     async has(key) {
-      return client.send(new HeadObjectCommand({ Bucket, Key: keyOf(key) })).then(
+      const { s3, client } = await use();
+      return client.send(new s3.HeadObjectCommand({ Bucket, Key: keyOf(key) })).then(
         () => true,
-        (err: unknown) => (absent(err) ? false : Promise.reject(err)),
+        (err: unknown) => (absent(s3, err) ? false : Promise.reject(err)),
       );
     },
     async put(key, body, contentType) {
+      const { s3, client } = await use();
       await client.send(
-        new PutObjectCommand({
+        new s3.PutObjectCommand({
           Bucket,
           Key: keyOf(key),
           Body: body,
@@ -109,20 +111,22 @@ function s3Origin(settings: Extract<OriginSettings, { kind: 's3' }>): AssetOrigi
       );
     },
     async get(key) {
+      const { s3, client } = await use();
       try {
-        const answer = await client.send(new GetObjectCommand({ Bucket, Key: keyOf(key) }));
+        const answer = await client.send(new s3.GetObjectCommand({ Bucket, Key: keyOf(key) }));
         const body = Buffer.from(await answer.Body!.transformToByteArray());
         return { body, etag: etagOf(body) };
       } catch (err) {
-        if (absent(err)) return null;
+        if (absent(s3, err)) return null;
         throw err;
       }
     },
     async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
+      const { s3, client } = await use();
+      await client.send(new s3.DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
     },
     close() {
-      client.destroy();
+      void loaded?.then(({ client }) => client.destroy());
     },
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -39,16 +39,40 @@ const bundlerThread = `
 const { parentPort, workerData } = require('node:worker_threads');
 const noop = () => {};
 const logger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
+// A map of lines, without the sources' text: stack traces still name file and line, and each worker thread
+// holds a map a fraction of the size (a full one cost every Worker of a process tens of MB at rest).
+const webpackConfigHook = (config) => ({ ...config, devtool: 'inline-nosources-cheap-module-source-map' });
 require(workerData.sdk)
-  .bundleWorkflowCode({ ...workerData.options, logger })
+  .bundleWorkflowCode({ ...workerData.options, logger, webpackConfigHook })
   .then(({ code }) => parentPort.postMessage(code));
 `;
 
-/** The bundle `npm run build` made beside the compiled worker (dist/workers/), so the image starts without bundling. */
+/**
+ * The bundle beside the compiled worker: made by `npm run build` (dist/workers/), or by the first worker that
+ * started from a checkout's build (.capstan/build/<hash>/workers/, bin/build.js), whose hash covers the workflows.
+ */
 const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
 export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
   return existsSync(prebuiltBundlePath) ? { codePath: prebuiltBundlePath } : undefined;
+}
+
+/**
+ * The prebuilt bundle, or a new one; from compiled code the new one is kept for the next start of the same
+ * build (sources run through tsx change under it, so they bundle every time).
+ */
+export async function workflowBundleForStart(): Promise<{ code: string } | { codePath: string }> {
+  const prebuilt = prebuiltWorkflowBundle();
+  if (prebuilt) return prebuilt;
+  const bundle = await bundleWorkflows();
+  if (ext === 'js') {
+    const tmp = `${prebuiltBundlePath}.${process.pid}`;
+    // A read-only image, or another process keeping its own copy first: either way this start has its bundle.
+    await writeFile(tmp, bundle.code)
+      .then(() => rename(tmp, prebuiltBundlePath))
+      .catch(() => rm(tmp, { force: true }));
+  }
+  return bundle;
 }
 
 /** Bundles once into a file, so test processes reuse one bundle per run. */

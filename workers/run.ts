@@ -5,7 +5,7 @@ import type { LicenceSettings } from '../config/licence.ts';
 import { accountLimits, type AccountLimits } from '../config/limits.ts';
 import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
-import { bundleWorkflows, prebuiltWorkflowBundle } from './bundle.ts';
+import { prebuiltWorkflowBundle, workflowBundleForStart } from './bundle.ts';
 import { connectWorker, dataConverterOf, type TemporalAccess } from './connect.ts';
 import type { AssetSettings } from '../config/assets.ts';
 import type { CleverClientOptions } from '../config/clever.ts';
@@ -53,7 +53,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   installRuntime(options.logger, { metrics: options.metrics });
   const connection = await connectWorker(options.temporal);
   const prebuilt = options.workflowBundle ? undefined : prebuiltWorkflowBundle();
-  const workflowBundle = options.workflowBundle ?? prebuilt ?? (await bundleWorkflows());
+  const workflowBundle = options.workflowBundle ?? (await workflowBundleForStart());
   const shared = {
     connection,
     namespace: options.temporal.namespace,

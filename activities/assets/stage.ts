@@ -6,14 +6,18 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import type * as esbuild from 'esbuild';
 import type { StagedFile } from '../../contracts/assets.ts';
 import { encodingSuffix, isCompressible, manifestFromMetafile, type ViteManifest } from '../../domain/assets.ts';
 import { refuse } from '../failures.ts';
 import { eachHeartbeating, whileHeartbeating } from './heartbeat.ts';
 
 /** Part of every source hash: a change to how Capstan bundles is a new build even when the sources are the same. */
-const RECIPE = { version: 1, esbuild: esbuild.version };
+const RECIPE = {
+  version: 1,
+  esbuild: (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version,
+};
 /** The bundled files: every key starts with `assets/`. */
 export const outDirOf = (stage: string) => join(stage, 'out');
 const CAPSTAN_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
@@ -114,8 +118,10 @@ export async function bundle(input: { stage: string; root: string; entries: stri
   if (!existsSync(metafilePath)) {
     await rm(input.stage, { recursive: true, force: true });
     await mkdir(input.stage, { recursive: true });
+    // Loaded by the first build, not with the worker (~14 MB a worker at rest does not need).
+    const { build } = await import('esbuild');
     const result = await whileHeartbeating(
-      esbuild.build(bundleOptions(input.root, input.entries, join(out, 'assets'))).catch((err: unknown) => {
+      build(bundleOptions(input.root, input.entries, join(out, 'assets'))).catch((err: unknown) => {
         const errors = (err as esbuild.BuildFailure).errors ?? [];
         if (!errors.length) throw err;
         const text = errors

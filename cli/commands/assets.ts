@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { loadEnv } from '../../config/env.ts';
+import { apiTargetEnv } from '../../config/api-target-env.ts';
 import { apiClient } from '../api-client.ts';
 
 type Api = ReturnType<typeof apiClient>;
@@ -9,7 +9,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** `capstan assets build|list|show <id>|rollback [build]|gc`, through the API (platform token). */
 export async function assetsCommand(action: string, arg: string | undefined): Promise<void> {
-  const api = apiClient(loadEnv());
+  const api = apiClient(apiTargetEnv());
   switch (action) {
     case 'build':
       return build(api);

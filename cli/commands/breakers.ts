@@ -1,4 +1,4 @@
-import { loadEnv } from '../../config/env.ts';
+import { apiTargetEnv } from '../../config/api-target-env.ts';
 import { apiClient } from '../api-client.ts';
 
 interface BreakerView {
@@ -18,7 +18,7 @@ export async function breakersCommand(
   name: string | undefined,
   options: { reason?: string },
 ): Promise<void> {
-  const api = apiClient(loadEnv());
+  const api = apiClient(apiTargetEnv());
   switch (action) {
     case 'list':
       return table((await api('GET', '/v1/breakers')).payload);

@@ -1,9 +1,9 @@
-import { loadEnv } from '../../config/env.ts';
+import { apiTargetEnv } from '../../config/api-target-env.ts';
 import { apiClient } from '../api-client.ts';
 
 /** `capstan license show | install <key> | heartbeat`, through the API. */
 export async function licenseCommand(action: string, key: string | undefined): Promise<void> {
-  const api = apiClient(loadEnv());
+  const api = apiClient(apiTargetEnv());
   switch (action) {
     case 'show':
       return print(await api('GET', '/v1/license'));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEnv } from '../../config/env.ts';
+import { apiTargetEnv } from '../../config/api-target-env.ts';
 import { apiClient } from '../api-client.ts';
 
 export interface PlatformTokenOptions {
@@ -33,7 +33,7 @@ export async function platformTokensCommand(
   id: string | undefined,
   options: PlatformTokenOptions,
 ): Promise<void> {
-  const env = loadEnv();
+  const env = apiTargetEnv();
   const api = apiClient(env);
   const tokenId = () => {
     if (!id || !/^\d+$/.test(id)) throw new Error(`usage: capstan platform-tokens ${action} <token id>`);

@@ -30,7 +30,7 @@ import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { actorSecret } from '../../db/installation.ts';
 import { eagerClient, temporalAccessOf } from '../../workers/connect.ts';
 import { startWorkers } from '../../workers/run.ts';
-import { bundleWorkflows, prebuiltWorkflowBundle } from '../../workers/bundle.ts';
+import { workflowBundleForStart } from '../../workers/bundle.ts';
 import { breakerSettings } from '../../config/breakers.ts';
 import { startTemporalDevServer } from '../local/temporal-server.ts';
 import { Shutdown } from '../shutdown.ts';
@@ -49,7 +49,7 @@ export async function upCommand(): Promise<void> {
       // PostgreSQL, the Temporal dev server and the workflow bundle need nothing from each other: they start
       // together (one after the other, `capstan up` took start-dev + 8 s). Both servers settle before a failure
       // is thrown, so the one that did start is registered and stopped.
-      const bundling = prebuiltWorkflowBundle() ?? bundleWorkflows();
+      const bundling = workflowBundleForStart();
       void Promise.resolve(bundling).catch(() => {}); // awaited below; a start-up failure may come first
       const databaseStart = (
         env.DATABASE_URL

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv } from '../../config/env.ts';
+import { apiTargetEnv } from '../../config/api-target-env.ts';
 import { licenceSettings } from '../../config/licence.ts';
 
 describe('loadEnv', () => {
@@ -39,5 +40,37 @@ describe('loadEnv', () => {
     expect(licenceSettings(loadEnv({ LICENCE_ISSUER: 'capstan-sandbox-licensing' })).issuer).toBe(
       'capstan-sandbox-licensing',
     );
+  });
+});
+
+describe('apiTargetEnv', () => {
+  const pick = (env: ReturnType<typeof loadEnv>) => ({
+    PORT: env.PORT,
+    CAPSTAN_DATA_DIR: env.CAPSTAN_DATA_DIR,
+    ...(env.CAPSTAN_API_URL === undefined ? {} : { CAPSTAN_API_URL: env.CAPSTAN_API_URL }),
+    ...(env.CAPSTAN_BOOTSTRAP_TOKEN === undefined ? {} : { CAPSTAN_BOOTSTRAP_TOKEN: env.CAPSTAN_BOOTSTRAP_TOKEN }),
+  });
+  const outcome = (read: () => unknown) => {
+    try {
+      return { value: read() };
+    } catch (err) {
+      return { refused: err instanceof ConfigError };
+    }
+  };
+
+  it.each([
+    {},
+    { PORT: '4100', CAPSTAN_DATA_DIR: '/tmp/x' },
+    { PORT: '' },
+    { PORT: '70000' },
+    { PORT: 'eighty' },
+    { PORT: '80.5' },
+    { CAPSTAN_API_URL: 'http://api.example:3000' },
+    { CAPSTAN_API_URL: 'not a url' },
+    { CAPSTAN_BOOTSTRAP_TOKEN: 'cap_0123456789abcdefghijklmnop' },
+    { CAPSTAN_BOOTSTRAP_TOKEN: 'short' },
+  ])('reads %o as loadEnv does, without the schema library', (source) => {
+    const expected = outcome(() => pick(loadEnv(source)));
+    expect(outcome(() => apiTargetEnv(source))).toEqual(expected);
   });
 });
