@@ -4,6 +4,7 @@
  * imports the other.
  */
 import type { AssetCollection, AssetSwitch, StagedFile } from './assets.ts';
+import type { RetainedTable } from './retention.ts';
 import type { ViteManifest } from '../domain/assets.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
 import type {
@@ -149,6 +150,10 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
   createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
   pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
+  /** Temporal's namespace retention in days, plus one: no retention goes below it. */
+  retentionFloorDays(): Promise<number>;
+  /** Deletes up to `batch` rows of the table past retention at `before`; how many went. */
+  pruneRetainedBatch(input: { target: RetainedTable; before: string; batch: number }): Promise<number>;
 }
 
 interface App {

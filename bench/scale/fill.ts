@@ -171,7 +171,10 @@ export async function fill(sql: Sql, s: Shape): Promise<void> {
     await sql.unsafe(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
 }
 
-/** Every table `fill` wrote, emptied for the next size (the rest of the installation stays). */
+/**
+ * Every table `fill` wrote, emptied for the next size. The cascade empties every table that names an account,
+ * access tokens too: the caller issues its token again.
+ */
 export async function unfill(sql: Sql): Promise<void> {
-  await sql`truncate accounts, dead_letters, audit_log restart identity cascade`;
+  await sql`truncate accounts, dead_letters, audit_log, retention_totals restart identity cascade`;
 }
