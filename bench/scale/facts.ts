@@ -30,7 +30,7 @@ export async function factsOf(sql: Sql): Promise<Facts> {
       from conversations c join contacts ct on ct.id = c.contact_id order by c.last_message_seq desc limit 1`;
   const account = c!.account_id;
   const [w] = await sql<[{ id: number }]>`
-    select webhook_id as id from webhook_deliveries group by webhook_id order by count(*) desc limit 1`;
+    select webhook_id as id from webhook_deliveries where account_id = ${account} group by webhook_id order by count(*) desc limit 1`;
   return {
     accountId: account,
     inboxId: account,

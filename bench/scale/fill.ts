@@ -167,6 +167,20 @@ export async function fill(sql: Sql, s: Shape): Promise<void> {
     `generate_series(1, ${s.audit}) k`,
     false,
   );
+  // One heartbeat an hour for a year and more, for the retention's rate.
+  const beats = Math.round(s.audit / 20);
+  await insert(
+    'licence_heartbeats',
+    {
+      at: ago('k', beats, '400 days'),
+      idempotency_key: `'hb-' || k`,
+      attempt: '1',
+      outcome: `'confirmed'`,
+      latency_ms: '20',
+    },
+    `generate_series(1, ${beats}) k`,
+    false,
+  );
   for (const table of ['accounts', 'inboxes', 'contacts', 'conversations', 'webhooks'])
     await sql.unsafe(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
 }
@@ -176,5 +190,5 @@ export async function fill(sql: Sql, s: Shape): Promise<void> {
  * access tokens too: the caller issues its token again.
  */
 export async function unfill(sql: Sql): Promise<void> {
-  await sql`truncate accounts, dead_letters, audit_log, retention_totals restart identity cascade`;
+  await sql`truncate accounts, dead_letters, audit_log, licence_heartbeats, retention_totals restart identity cascade`;
 }
