@@ -11,7 +11,7 @@ export interface AccountActivityDeps {
 
 export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
   /**
-   * The administrator is always a new user: the token this makes is their first credential, never a
+   * The administrator is always a new user: the sign-in link this makes is their first credential, never a
    * credential of someone who exists (a race with another insert of the email fails on its unique index).
    * The account's idempotency key makes a retried attempt (worker killed after
    * commit, before Temporal heard of it) find the account it already made
@@ -20,6 +20,11 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
   async function createAccountWithAdmin(cmd: ProvisionAccountCommand): Promise<ProvisionAccountResult> {
     // A platform app may act on what it made from then on (its permissibles).
     const appId = cmd.actor.type === 'PlatformApp' && /^\d{1,18}$/.test(cmd.actor.id) ? cmd.actor.id : null;
+    const issuedBy = `${cmd.actor.type}:${cmd.actor.id}`;
+    // The administrator's first credential is a one-time sign-in link they redeem themselves; runs started
+    // before that carried a token's hash instead and still complete as they began.
+    const link = cmd.signInLink;
+    const legacy = link ? undefined : cmd.token;
     // One statement, so either every row lands or none; in a transaction of its own, where a vouched run
     // spends its proof first (activities/proofs.ts).
     const [row] = await sql
@@ -38,9 +43,16 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       ), membership as (
         insert into account_users (account_id, user_id, role)
         select account.id, admin.id, 'administrator' from account, admin
+      ), link as (
+        insert into sign_in_links (user_id, account_id, token_sha256, prefix, reason, issued_by, workflow_id, expires_at)
+        select admin.id, account.id, ${link?.sha256 ?? null}::text, ${link?.prefix ?? null}::text, 'account provisioned',
+               ${issuedBy}, ${cmd.workflowId}, ${link?.expiresAt ?? null}::timestamptz
+          from account, admin where ${link !== undefined}
       ), token as (
         insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
-        select 'User', admin.id, account.id, ${cmd.token.sha256}, ${cmd.token.prefix}, 'provisioning', ${`${cmd.actor.type}:${cmd.actor.id}`}, ${scopesFor('administrator')}::text[] from account, admin
+        select 'User', admin.id, account.id, ${legacy?.sha256 ?? null}::text, ${legacy?.prefix ?? null}::text, 'provisioning',
+               ${issuedBy}, ${scopesFor('administrator')}::text[]
+          from account, admin where ${legacy !== undefined}
       ), permit as (
         insert into platform_app_permissibles (platform_app_id, permissible_type, permissible_id)
         select app.id, made.type, made.id
@@ -50,7 +62,7 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,
-               ${sql.json({ email: cmd.admin.email, tokenPrefix: cmd.token.prefix })}, ${cmd.workflowId}
+               ${sql.json(link ? { email: cmd.admin.email, signInLinkPrefix: link.prefix, expiresAt: link.expiresAt } : { email: cmd.admin.email, tokenPrefix: legacy?.prefix })}, ${cmd.workflowId}
           from account, admin
       )
       select account.id as account_id, account.name as account_name, admin.id as admin_id, admin.email, admin.name as admin_name
@@ -61,10 +73,12 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
     // No row: the key was already used, by an earlier attempt of this run (worker killed after commit) or by an
     // older run; or the email has a user, who is never given a token made by someone else.
     const found = row ?? (await existing(sql, cmd.idempotencyKey)) ?? refuse('Conflict', EMAIL_TAKEN);
-    // A retry of this very run (worker killed after commit) finds the token it stored: the caller may still hand it out.
+    // A retry of this very run (worker killed after commit) finds the secret it stored: the caller may still hand it out.
     const [stored] = row
       ? [{ n: 1 }]
-      : await sql`select 1 as n from access_tokens where token_sha256 = ${cmd.token.sha256}`;
+      : link
+        ? await sql`select 1 as n from sign_in_links where token_sha256 = ${link.sha256}`
+        : await sql`select 1 as n from access_tokens where token_sha256 = ${legacy?.sha256 ?? ''}`;
     const result = toResult(found, row !== undefined, stored !== undefined);
     if (result.created)
       logger.info(

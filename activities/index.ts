@@ -15,6 +15,8 @@ import { createTriageActivities } from './triage.ts';
 import { createBreakGlassActivities } from './break-glass.ts';
 import { createMemberActivities } from './members.ts';
 import { createMessageActivities } from './messages.ts';
+import { createContactActivities } from './contacts.ts';
+import { createContactMerge } from './contact-merge.ts';
 import { createWebhookActivities } from './webhooks.ts';
 import { createLicenceActivities } from './licence.ts';
 import type { LicenceSettings } from '../config/licence.ts';
@@ -64,6 +66,8 @@ export function createActivities({
     ...createMemberActivities({ sql, logger: named('members'), licence }),
     ...createInboxActivities({ sql, logger: named('inboxes'), limits }),
     ...createMessageActivities({ sql, logger: named('messages'), webhooks }),
+    ...createContactActivities({ sql, logger: named('contacts'), webhooks }),
+    ...createContactMerge({ sql, logger: named('contacts'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
     ...createPlatformActivities({ sql, logger: named('platform') }),

@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from '../db/pool.ts';
+import { contactPayload, type ContactEventSubject } from './contact-payloads.ts';
 
 type Db = Sql | TransactionSql;
 
@@ -153,10 +154,12 @@ export type EventSubject =
   | { event: 'contact_created'; conversationId: number }
   | { event: 'conversation_created'; conversationId: number }
   | { event: 'conversation_status_changed'; conversationId: number; previousStatus: string }
-  | { event: 'message_created'; conversationId: number; messageId: number };
+  | { event: 'message_created'; conversationId: number; messageId: number }
+  | ContactEventSubject;
 
 /** The body of one event, built from the rows as they are now. */
 export async function buildPayload(sql: Db, subject: EventSubject): Promise<Record<string, unknown>> {
+  if ('contactId' in subject) return contactPayload(sql, subject);
   const row = await loadConversation(sql, subject.conversationId);
   switch (subject.event) {
     case 'contact_created':

@@ -10,6 +10,7 @@ import { breakGlassRoutes } from './admin/break-glass.ts';
 import { REDEEM_PATH, signInLinkRoutes } from './sign-in-links/routes.ts';
 import { botRoutes } from './bots/routes.ts';
 import { authenticate } from './auth/index.ts';
+import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
@@ -167,6 +168,7 @@ export function createApp({
   app.route('/', breakerRoutes(deps));
   app.route('/', inboxRoutes(deps));
   app.route('/', conversationRoutes(deps));
+  app.route('/', contactRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
   app.route('/', auditLogRoutes({ sql }));

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createAccountActivities } from '../activities/accounts.ts';
 import { createLogger } from '../config/logger.ts';
-import { issueToken } from '../db/tokens.ts';
+import { issueSignInSecret } from '../db/tokens.ts';
 import { floorRun, provisionRequest } from './calls.ts';
 import { hops } from './hops.ts';
 import { benchNoop } from './floor-workflow.ts';
@@ -75,13 +75,17 @@ try {
     },
     '(e) same writes, direct SQL': async () => {
       const key = randomUUID();
-      const token = issueToken();
+      const link = issueSignInSecret();
       await directWrite.createAccountWithAdmin({
         name: 'Bench',
         locale: 'en',
         admin: { name: 'Bench', email: `${key}@bench.test` },
         idempotencyKey: key,
-        token: { sha256: token.sha256, prefix: token.prefix },
+        signInLink: {
+          sha256: link.sha256,
+          prefix: link.prefix,
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
         actor: { type: 'PlatformApp', id: 'bench' },
         workflowId: `direct:${key}`,
       });

@@ -32,5 +32,6 @@ export const webhookEvents = [
   'conversation_status_changed',
   'message_created',
   'contact_created',
+  'contact_updated',
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];

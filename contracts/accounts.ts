@@ -2,22 +2,32 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-/** What `provisionAccount` takes. Secrets never enter: the token arrives as its hash. */
+const secretHash = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+  prefix: z.string().min(1).max(32),
+});
+
+/**
+ * What `provisionAccount` takes. Secrets never enter: the administrator's one-time sign-in link arrives as its hash.
+ * `token` (an access token's hash) is what runs started before the sign-in link carried; they still complete.
+ */
 export const provisionAccountInput = lazySchema(() =>
-  z.object({
-    idempotencyKey: z.string().min(1).max(255),
-    name: z.string().trim().min(1).max(255),
-    locale: z.string().min(2).max(10).default('en'),
-    admin: z.object({
+  z
+    .object({
+      idempotencyKey: z.string().min(1).max(255),
       name: z.string().trim().min(1).max(255),
-      email: z.string().trim().toLowerCase().email().max(320),
+      locale: z.string().min(2).max(10).default('en'),
+      admin: z.object({
+        name: z.string().trim().min(1).max(255),
+        email: z.string().trim().toLowerCase().email().max(320),
+      }),
+      signInLink: secretHash.extend({ expiresAt: z.string().datetime({ offset: true }) }).optional(),
+      token: secretHash.optional(),
+      actor,
+    })
+    .refine((input) => (input.signInLink === undefined) !== (input.token === undefined), {
+      message: 'carries either the sign-in link or (runs started before it) the token',
     }),
-    token: z.object({
-      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
-      prefix: z.string().min(1).max(32),
-    }),
-    actor,
-  }),
 );
 
 export type ProvisionAccountInput = z.input<typeof provisionAccountInput>;
@@ -28,6 +38,6 @@ export interface ProvisionAccountResult {
   admin: { id: number; email: string; name: string };
   /** False when an earlier attempt had already committed this account. */
   created: boolean;
-  /** The token whose hash this run carried is stored: the request that started the run may show it. */
+  /** The secret whose hash this run carried is stored: the request that started the run may show it. */
   tokenStored: boolean;
 }

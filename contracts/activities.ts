@@ -57,6 +57,15 @@ import type {
   RotatePlatformTokenInput,
   SetAccountStatusInput,
 } from './platform.ts';
+import type {
+  ContactDeleted,
+  ContactRecord,
+  ContactsMerged,
+  CreateContactInput,
+  DeleteContactInput,
+  MergeContactsInput,
+  UpdateContactInput,
+} from './contacts.ts';
 import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
 import type {
   CreateWebhookInput,
@@ -122,6 +131,10 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   createInbox(cmd: Run<CreateInboxInput>): Promise<InboxRecord>;
   appendInboundMessage(cmd: Run<IngestMessageInput>): Promise<{ result: IngestedMessage; outbox: Outbox }>;
   changeConversationStatus(cmd: Run<ChangeStatusInput>): Promise<{ result: StatusChange; outbox: Outbox }>;
+  createContact(cmd: Run<CreateContactInput>): Promise<{ result: ContactRecord; outbox: Outbox }>;
+  updateContact(cmd: Run<UpdateContactInput>): Promise<{ result: ContactRecord; outbox: Outbox }>;
+  deleteContact(cmd: Run<DeleteContactInput>): Promise<ContactDeleted>;
+  mergeContacts(cmd: Run<MergeContactsInput>): Promise<{ result: ContactsMerged; outbox: Outbox }>;
   createWebhook(cmd: Run<CreateWebhookInput>): Promise<WebhookRecord>;
   updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
   deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;

@@ -18,6 +18,7 @@ import { createInboxInput, type InboxRecord } from './inboxes.ts';
 import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type ReconcileResult } from './licence.ts';
 import * as members from './members.ts';
 import * as messages from './messages.ts';
+import * as contacts from './contacts.ts';
 import * as platform from './platform.ts';
 import { operateScheduleInput, type ScheduleOperated } from './schedules.ts';
 import * as webhooks from './webhooks.ts';
@@ -231,6 +232,44 @@ export const workflows = {
     tags: byAccount,
     id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
       `conversation-status:${accountId}:${displayId}:${key}`,
+  }),
+  createContact: entry<contacts.ContactRecord>()({
+    type: 'createContact',
+    taskQueue: core,
+    input: contacts.createContactInput,
+    summary: (i) => `Create a contact in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `contact:${accountId}:${key}`,
+  }),
+  updateContact: entry<contacts.ContactRecord>()({
+    type: 'updateContact',
+    taskQueue: core,
+    input: contacts.updateContactInput,
+    summary: (i) => `Update contact ${i.contactId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, contactId, key }: AccountKey & { contactId: number }) =>
+      `contact-update:${accountId}:${contactId}:${key}`,
+  }),
+  deleteContact: entry<contacts.ContactDeleted>()({
+    type: 'deleteContact',
+    taskQueue: core,
+    input: contacts.deleteContactInput,
+    summary: (i) => `Delete contact ${i.contactId} of account ${i.accountId} and its conversations`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, contactId, key }: AccountKey & { contactId: number }) =>
+      `contact-delete:${accountId}:${contactId}:${key}`,
+  }),
+  mergeContacts: entry<contacts.ContactsMerged>()({
+    type: 'mergeContacts',
+    taskQueue: core,
+    input: contacts.mergeContactsInput,
+    summary: (i) => `Merge contact ${i.mergeeContactId} into contact ${i.baseContactId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `contact-merge:${accountId}:${key}`,
   }),
   createWebhook: entry<webhooks.WebhookRecord>()({
     type: 'createWebhook',

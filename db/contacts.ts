@@ -1,16 +1,104 @@
 import type { Sql, TransactionSql } from './pool.ts';
 
-export interface ContactKeys {
-  identifier?: string | null;
-  email?: string | null;
-  phone_number?: string | null;
+type Db = Sql | TransactionSql;
+
+/** A contact as stored and shown (contracts/contacts.ts `ContactRecord` has this shape; db/ does not import it). */
+export interface ContactRecord {
+  id: number;
+  accountId: number;
+  name: string;
+  email: string | null;
+  phoneNumber: string | null;
+  identifier: string | null;
+  avatarUrl: string | null;
+  blocked: boolean;
+  additionalAttributes: Record<string, unknown>;
+  customAttributes: Record<string, unknown>;
+  lastActivityAt: string | null;
+  createdAt: string;
+}
+
+interface ContactRow {
+  id: number;
+  account_id: number;
+  name: string;
+  email: string | null;
+  phone_number: string | null;
+  identifier: string | null;
+  avatar_url: string | null;
+  blocked: boolean;
+  additional_attributes: Record<string, unknown>;
+  custom_attributes: Record<string, unknown>;
+  last_activity_at: Date | null;
+  created_at: Date;
+}
+
+const record = (r: ContactRow): ContactRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  email: r.email,
+  phoneNumber: r.phone_number,
+  identifier: r.identifier,
+  avatarUrl: r.avatar_url,
+  blocked: r.blocked,
+  additionalAttributes: r.additional_attributes,
+  customAttributes: r.custom_attributes,
+  lastActivityAt: r.last_activity_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** Every column a contact is shown with; its last activity is its conversations' latest (conversations_contact index). */
+const columns = (sql: Db) => sql`
+  ct.id, ct.account_id, ct.name, ct.email, ct.phone_number, ct.identifier, ct.avatar_url, ct.blocked,
+  ct.additional_attributes, ct.custom_attributes, ct.created_at,
+  (select max(c.last_activity_at) from conversations c where c.contact_id = ct.id) as last_activity_at`;
+
+export async function findContact(sql: Db, accountId: number, contactId: number): Promise<ContactRecord | undefined> {
+  const [row] = await sql<ContactRow[]>`
+    select ${columns(sql)} from contacts ct where ct.account_id = ${accountId} and ct.id = ${contactId}`;
+  return row && record(row);
+}
+
+/** `%`, `_` and `\` taken literally by `like`. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/**
+ * A page of an account's contacts, newest first, before the id `before`; with `q`, those whose name, email,
+ * phone number or identifier contains it, case-insensitive (one trigram index each, or'ed by the planner).
+ * Unawaited: test/api/query-plans.test.ts explains it.
+ */
+export function contactsQuery(sql: Db, q: { accountId: number; q?: string; before?: number; limit: number }) {
+  const pattern = q.q === undefined ? undefined : `%${literal(q.q)}%`;
+  return sql<ContactRow[]>`
+    select ${columns(sql)} from contacts ct
+     where ct.account_id = ${q.accountId}
+       ${q.before ? sql`and ct.id < ${q.before}::bigint` : sql``}
+       ${
+         pattern
+           ? sql`and (ct.name ilike ${pattern} or ct.email ilike ${pattern}
+                      or ct.phone_number ilike ${pattern} or ct.identifier ilike ${pattern})`
+           : sql``
+       }
+     order by ct.id desc limit ${q.limit}`;
+}
+
+export async function listContacts(
+  sql: Db,
+  q: { accountId: number; q?: string; before?: number; limit: number },
+): Promise<ContactRecord[]> {
+  return (await contactsQuery(sql, q)).map(record);
 }
 
 /**
  * The contact an inbound message names, by any of its keys, the identifier first. Unawaited, so
  * test/api/query-plans.test.ts explains the exact statement the message path runs.
  */
-export function contactByKeysQuery(sql: Sql | TransactionSql, accountId: number, k: ContactKeys) {
+export function contactByKeysQuery(
+  sql: Db,
+  accountId: number,
+  k: { identifier?: string | null; email?: string | null; phone_number?: string | null },
+) {
   return sql<{ id: number }[]>`
     select id from contacts
      where account_id = ${accountId}

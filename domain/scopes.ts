@@ -20,6 +20,8 @@ export const scopeRegistry = {
   'inboxes:manage': { holders: admins, grants: 'Create inboxes' },
   'conversations:read': { holders: members, grants: 'Read conversations and their messages' },
   'conversations:write': { holders: members, grants: 'Post messages and change conversation status' },
+  'contacts:read': { holders: members, grants: 'List, search and read contacts and their conversations' },
+  'contacts:write': { holders: members, grants: 'Create, update and merge contacts; administrators also delete them' },
   'webhooks:manage': { holders: admins, grants: 'Read and change webhooks and their deliveries' },
   'audit:read': { holders: admins, grants: "Read the account's audit log" },
   'break-glass:activate': { holders: members, grants: "Activate a break-glass grant made for the token's user" },

@@ -20,6 +20,7 @@ import {
 } from './members.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { changeConversationStatus, ingestMessage } from './messages.ts';
+import { createContact, deleteContact, mergeContacts, updateContact } from './contacts.ts';
 import { provisionAccount } from './provision-account.ts';
 import { promoteSuperAdmin } from './promotion.ts';
 import { debugAuth, extendPromotion, forceReset, revokePromotion } from './triage.ts';
@@ -50,6 +51,10 @@ export {
   createInbox,
   ingestMessage,
   changeConversationStatus,
+  createContact,
+  updateContact,
+  deleteContact,
+  mergeContacts,
   createWebhook,
   updateWebhook,
   deleteWebhook,
@@ -99,6 +104,10 @@ export type Implemented = Conforms<{
   createInbox: typeof createInbox;
   ingestMessage: typeof ingestMessage;
   changeConversationStatus: typeof changeConversationStatus;
+  createContact: typeof createContact;
+  updateContact: typeof updateContact;
+  deleteContact: typeof deleteContact;
+  mergeContacts: typeof mergeContacts;
   createWebhook: typeof createWebhook;
   updateWebhook: typeof updateWebhook;
   deleteWebhook: typeof deleteWebhook;

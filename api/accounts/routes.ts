@@ -31,12 +31,12 @@ const provisionRoute = createRoute({
   },
   responses: {
     201: {
-      description: 'Account created; the token is shown this once',
+      description: "Account created; the administrator's one-time sign-in link is shown this once",
       content: { 'application/json': { schema: provisionedAccount } },
       links: provisionedLinks,
     },
     200: {
-      description: 'Replay of an earlier request with the same key; no token',
+      description: 'Replay of an earlier request with the same key; no link',
       content: { 'application/json': { schema: provisionedAccount } },
       links: provisionedLinks,
     },
@@ -82,10 +82,15 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       waitMs: workflowWaitMs,
     });
     const { account, admin } = outcome.result;
-    const body = { account, admin: { id: admin.id, email: admin.email }, accessToken: outcome.accessToken };
-    c.get('logger').info({ workflowId: outcome.workflowId, created: outcome.accessToken !== null }, 'provisionAccount');
+    const body = {
+      account,
+      admin: { id: admin.id, email: admin.email },
+      sign_in_token: outcome.signIn?.token ?? null,
+      sign_in_expires_at: outcome.signIn?.expiresAt ?? null,
+    };
+    c.get('logger').info({ workflowId: outcome.workflowId, created: outcome.signIn !== null }, 'provisionAccount');
     const location = `/v1/accounts/${account.id}`;
-    return outcome.accessToken
+    return outcome.signIn
       ? c.json(body, 201, { Location: location })
       : c.json(body, 200, { Location: location, 'Idempotent-Replayed': 'true' });
   });

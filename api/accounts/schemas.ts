@@ -25,9 +25,14 @@ export const provisionedAccount = z
   .object({
     account: z.object({ id: z.number().int(), name: z.string() }),
     admin: z.object({ id: z.number().int(), email: z.string() }),
-    accessToken: z.string().nullable().openapi({
-      description: "The administrator's token, shown once: null when the request was a replay of an earlier one.",
+    sign_in_token: z.string().nullable().openapi({
+      description:
+        "The administrator's one-time sign-in link secret, shown once (null when the request replays an earlier one): hand it to the administrator alone, who redeems it at POST /v1/sign-in-links/redeem for a token of their own.",
     }),
+    sign_in_expires_at: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date-time', description: 'When the link stops working' }),
   })
   .openapi('ProvisionedAccount');
 

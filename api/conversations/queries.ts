@@ -44,6 +44,7 @@ export interface ConversationFilter {
   accountId: number;
   status?: string;
   inboxId?: number;
+  contactId?: number;
   before?: number;
   limit: number;
 }
@@ -57,6 +58,7 @@ export function conversationsQuery(sql: Sql, q: ConversationFilter) {
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
        ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
+       ${q.contactId ? sql`and c.contact_id = ${q.contactId}` : sql``}
        ${q.before ? sql`and c.display_id < ${q.before}::bigint` : sql``}
      order by c.display_id desc limit ${q.limit}`;
 }

@@ -10,6 +10,8 @@ export interface Facts {
   conversationId: number;
   conversation: number;
   contactIdentifier: string;
+  /** A contact search that matches one contact (its email), at every size. */
+  contactSearch: string;
   /** A dead-letter search whose matches stay few at every size: one deploy app's failures. */
   search: string;
   cursors: { snoozed: number; messages: number; audit: number; deliveries: number; accounts: number };
@@ -38,6 +40,7 @@ export async function factsOf(sql: Sql): Promise<Facts> {
     conversationId: c!.id,
     conversation: c!.display_id,
     contactIdentifier: c!.identifier,
+    contactSearch: `${c!.identifier}@example`,
     search: 'app7',
     cursors: {
       snoozed: await at(

@@ -37,6 +37,7 @@ export function probes(api: string, token: string, sql: Sql, f: Facts): Probe[] 
         await contactByKeysQuery(sql, f.accountId, { identifier: f.contactIdentifier });
       },
     },
+    get('contact search', `${account}/contacts/search?q=${encodeURIComponent(f.contactSearch)}`),
     get('dead-letter text search', `/v1/dead-letters?q=${f.search}`),
     get('audit log, first page', `${account}/audit_log`),
     get('audit log, deep cursor', `${account}/audit_log?cursor=${f.cursors.audit}`),

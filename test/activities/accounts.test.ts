@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { createAccountActivities } from '../../activities/accounts.ts';
 import { createLogger } from '../../config/logger.ts';
 import { createPool, type Sql } from '../../db/pool.ts';
-import { issueToken } from '../../db/tokens.ts';
+import { issueSignInSecret, issueToken } from '../../db/tokens.ts';
 import type { ProvisionAccountCommand } from '../../contracts/accounts.ts';
 import { unique } from '../support/stack.ts';
 
@@ -17,8 +17,10 @@ beforeAll(() => {
 });
 afterAll(() => sql.end());
 
-function command(overrides: Partial<ProvisionAccountCommand> = {}): ProvisionAccountCommand {
-  const token = issueToken();
+type Command = ProvisionAccountCommand & { signInLink: NonNullable<ProvisionAccountCommand['signInLink']> };
+
+function command(overrides: Partial<ProvisionAccountCommand> = {}): Command {
+  const link = issueSignInSecret();
   const key = unique('key');
   return {
     idempotencyKey: key,
@@ -26,26 +28,46 @@ function command(overrides: Partial<ProvisionAccountCommand> = {}): ProvisionAcc
     name: 'Acme Support',
     locale: 'en',
     admin: { name: 'Ada', email: `${unique('ada')}@acme.test` },
-    token: { sha256: token.sha256, prefix: token.prefix },
+    signInLink: { sha256: link.sha256, prefix: link.prefix, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
     actor: { type: 'PlatformApp', id: '1' },
     ...overrides,
-  };
+  } as Command;
 }
 
 describe('createAccountWithAdmin', () => {
-  it('writes the account, administrator, membership, token hash and audit entry together', async () => {
+  it('writes the account, administrator, membership, a sign-in link for them (no token) and audit entry together', async () => {
     const cmd = command();
     const result = await activities.createAccountWithAdmin(cmd);
 
-    expect(result.created).toBe(true);
+    expect(result).toMatchObject({ created: true, tokenStored: true });
     const [membership] =
       await sql`select role from account_users where account_id = ${result.account.id} and user_id = ${result.admin.id}`;
     expect(membership?.role).toBe('administrator');
-    const [token] =
-      await sql`select owner_type, owner_id, prefix from access_tokens where token_sha256 = ${cmd.token.sha256}`;
-    expect(token).toMatchObject({ owner_type: 'User', owner_id: result.admin.id, prefix: cmd.token.prefix });
-    const [audit] = await sql`select action, workflow_id from audit_log where account_id = ${result.account.id}`;
+    const [link] =
+      await sql`select user_id, account_id, prefix, redeemed_at from sign_in_links where token_sha256 = ${cmd.signInLink.sha256}`;
+    expect(link).toMatchObject({
+      user_id: result.admin.id,
+      account_id: result.account.id,
+      prefix: cmd.signInLink.prefix,
+    });
+    expect(link?.redeemed_at).toBeNull();
+    expect(
+      await sql`select id from access_tokens where owner_type = 'User' and owner_id = ${result.admin.id}`,
+    ).toHaveLength(0);
+    const [audit] =
+      await sql`select action, workflow_id, details from audit_log where account_id = ${result.account.id}`;
     expect(audit).toMatchObject({ action: 'account.provisioned', workflow_id: cmd.workflowId });
+    expect(audit?.details).toMatchObject({ signInLinkPrefix: cmd.signInLink.prefix });
+  });
+
+  it('completes a run started before the sign-in link as it began: its token hash is stored', async () => {
+    const token = issueToken();
+    const { signInLink: _none, ...rest } = command();
+    const cmd: ProvisionAccountCommand = { ...rest, token: { sha256: token.sha256, prefix: token.prefix } };
+    const result = await activities.createAccountWithAdmin(cmd);
+    expect(result).toMatchObject({ created: true, tokenStored: true });
+    const [stored] = await sql`select owner_type, owner_id from access_tokens where token_sha256 = ${token.sha256}`;
+    expect(stored).toMatchObject({ owner_type: 'User', owner_id: result.admin.id });
   });
 
   it('run twice with one key, makes one account and answers with it both times', async () => {
@@ -61,20 +83,20 @@ describe('createAccountWithAdmin', () => {
     expect(n).toBe(1);
   });
 
-  it('refuses an email that already has a user, whatever its case, writing nothing and making no token', async () => {
+  it('refuses an email that already has a user, whatever its case, writing nothing and making no link', async () => {
     const email = `${unique('grace')}@acme.test`;
     await activities.createAccountWithAdmin(command({ admin: { name: 'Grace', email } }));
     const second = command({ admin: { name: 'Grace H', email: email.toUpperCase() } });
     const failure = await activities.createAccountWithAdmin(second).catch((err: unknown) => err);
     expect(failure).toMatchObject({ type: 'Conflict', nonRetryable: true });
     expect(await sql`select id from accounts where idempotency_key = ${second.idempotencyKey}`).toHaveLength(0);
-    expect(await sql`select id from access_tokens where token_sha256 = ${second.token.sha256}`).toHaveLength(0);
+    expect(await sql`select id from sign_in_links where token_sha256 = ${second.signInLink.sha256}`).toHaveLength(0);
   });
 
   it('commits nothing when one insert fails, and says the failure is final', async () => {
     const taken = command();
     await activities.createAccountWithAdmin(taken);
-    const clash = command({ token: taken.token });
+    const clash = command({ signInLink: taken.signInLink });
 
     const failure = await activities.createAccountWithAdmin(clash).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ApplicationFailure);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { redeemSignIn } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
@@ -17,15 +18,17 @@ async function provision(body = newAccount(), key = unique('key')) {
     headers: { 'idempotency-key': key },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as {
+  const provisioned = res.body as {
     account: { id: number; name: string };
     admin: { id: number; email: string };
-    accessToken: string;
+    sign_in_token: string;
+    sign_in_expires_at: string;
   };
+  return { ...provisioned, accessToken: await redeemSignIn(stack.api.url, provisioned.sign_in_token) };
 }
 
 describe('POST /v1/accounts', () => {
-  it('answers 201 with the account, its administrator and a token, and the rows are in PostgreSQL', async () => {
+  it('answers 201 with the account, its administrator and their one-time sign-in link, and the rows are in PostgreSQL', async () => {
     const body = newAccount();
     const res = await api('POST', '/v1/accounts', {
       token: stack.platformToken,
@@ -36,16 +39,28 @@ describe('POST /v1/accounts', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/accounts/${res.body.account.id}`);
     expect(res.body).toMatchObject({ account: { name: body.name }, admin: { email: body.admin.email } });
-    expect(res.body.accessToken).toMatch(/^cap_[\w-]{43}$/);
+    expect(res.body.sign_in_token).toMatch(/^sil_[\w-]{43}$/);
+    expect(res.body).not.toHaveProperty('accessToken');
+    const hours = (Date.parse(res.body.sign_in_expires_at) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(71);
+    expect(hours).toBeLessThanOrEqual(72);
 
     const [row] = await stack.sql`
       select a.name, u.email, au.role from accounts a
         join account_users au on au.account_id = a.id join users u on u.id = au.user_id
        where a.id = ${res.body.account.id}`;
     expect(row).toEqual({ name: body.name, email: body.admin.email, role: 'administrator' });
-    const tokens =
-      await stack.sql`select token_sha256 from access_tokens where owner_type = 'User' and owner_id = ${res.body.admin.id}`;
-    expect(tokens.map((t) => t.token_sha256)).not.toContain(res.body.accessToken); // only the hash is stored
+    // The administrator has no token until they redeem the link; only its hash is stored.
+    expect(
+      await stack.sql`select 1 from access_tokens where owner_type = 'User' and owner_id = ${res.body.admin.id}`,
+    ).toHaveLength(0);
+    const links = await stack.sql`select token_sha256 from sign_in_links where user_id = ${res.body.admin.id}`;
+    expect(links).toHaveLength(1);
+    expect(links[0]!.token_sha256).not.toBe(res.body.sign_in_token);
+
+    const token = await redeemSignIn(stack.api.url, res.body.sign_in_token);
+    const own = await api('GET', `/v1/accounts/${res.body.account.id}`, { token });
+    expect(own.status).toBe(200);
   });
 
   it("accepts the token in Chatwoot's api_access_token header", async () => {
@@ -56,7 +71,7 @@ describe('POST /v1/accounts', () => {
     expect(res.status).toBe(201);
   });
 
-  it('answers a repeated Idempotency-Key with the same account and no second token', async () => {
+  it('answers a repeated Idempotency-Key with the same account and no second link', async () => {
     const body = newAccount();
     const key = unique('key');
     const first = await provision(body, key);
@@ -68,10 +83,15 @@ describe('POST /v1/accounts', () => {
 
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(again.body).toEqual({ account: first.account, admin: first.admin, accessToken: null });
+    expect(again.body).toEqual({
+      account: first.account,
+      admin: first.admin,
+      sign_in_token: null,
+      sign_in_expires_at: null,
+    });
   });
 
-  it('makes one account when 12 requests race with one key, and shows the token once', async () => {
+  it('makes one account when 12 requests race with one key, and shows the link once', async () => {
     const body = newAccount('race');
     const key = unique('race');
     const answers = await Promise.all(
@@ -82,7 +102,7 @@ describe('POST /v1/accounts', () => {
 
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.account.id)).size).toBe(1);
-    expect(answers.filter((a) => a.body.accessToken).length).toBe(1);
+    expect(answers.filter((a) => a.body.sign_in_token).length).toBe(1);
     const rows = await stack.sql`select id from accounts where idempotency_key = ${key}`;
     expect(rows).toHaveLength(1);
   });

@@ -85,6 +85,15 @@ export const authorizationTable: AuthorizationTable = {
   'GET /v1/accounts/{id}/conversations/{displayId}/messages': ['member', 'conversations:read'],
   'POST /v1/accounts/{id}/conversations/{displayId}/toggle_status': ['member', 'conversations:write'],
 
+  'GET /v1/accounts/{id}/contacts': ['member', 'contacts:read'],
+  'POST /v1/accounts/{id}/contacts': ['member', 'contacts:write'],
+  'GET /v1/accounts/{id}/contacts/search': ['member', 'contacts:read'],
+  'GET /v1/accounts/{id}/contacts/{contactId}': ['member', 'contacts:read'],
+  'PATCH /v1/accounts/{id}/contacts/{contactId}': ['member', 'contacts:write'],
+  'DELETE /v1/accounts/{id}/contacts/{contactId}': ['administrator', 'contacts:write'],
+  'GET /v1/accounts/{id}/contacts/{contactId}/conversations': ['member', 'contacts:read'],
+  'POST /v1/accounts/{id}/contacts/{contactId}/merge': ['member', 'contacts:write'],
+
   'GET /v1/accounts/{id}/webhooks': ['administrator', 'webhooks:manage'],
   'POST /v1/accounts/{id}/webhooks': ['administrator', 'webhooks:manage'],
   'GET /v1/accounts/{id}/webhooks/{webhookId}': ['administrator', 'webhooks:manage'],

@@ -51,7 +51,13 @@ export async function runWorkload(
       body: { name: `Chaos ${i}`, admin: { name: 'Admin', email: `${accountKey}@example.test` } },
     });
     account.id = created.answer?.body?.account?.id;
-    const adminToken: string | undefined = created.answer?.body?.accessToken ?? undefined;
+    // The administrator redeems the one-time link the platform caller was given (a replayed provision shows none).
+    const signIn: string | undefined = created.answer?.body?.sign_in_token ?? undefined;
+    const redeemed = signIn
+      ? await driver.send('redeem', 'POST', '/v1/sign-in-links/redeem', { token: '', body: { token: signIn } })
+      : undefined;
+    const adminToken: string | undefined =
+      redeemed?.answer?.status === 201 ? (redeemed.answer.body.access_token as string) : undefined;
     if (!account.id) return;
     const base = `/v1/accounts/${account.id}`;
     const write = (kind: string, path: string, body: unknown, key?: string) =>

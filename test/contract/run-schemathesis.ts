@@ -29,6 +29,12 @@ async function prepareAccount(stack: ContractStack, label: string) {
     'provision',
   );
   const accountId = provisioned.account.id as number;
+  // The administrator redeems the one-time link the platform caller was handed.
+  const signedIn = await expect201(
+    await call(stack.url, 'POST', '/v1/sign-in-links/redeem', { body: { token: provisioned.sign_in_token } }),
+    'redeem sign-in link',
+  );
+  const adminToken = signedIn.access_token as string;
   const spare = await expect201(
     await api(`/v1/accounts/${accountId}/members`, {
       name: 'Spare',
@@ -39,7 +45,7 @@ async function prepareAccount(stack: ContractStack, label: string) {
   );
   // A token is made by its holder: the administrator's own spare, which the run may revoke.
   const token = await expect201(
-    await api(`/v1/accounts/${accountId}/access_tokens`, { name: 'spare' }, provisioned.accessToken),
+    await api(`/v1/accounts/${accountId}/access_tokens`, { name: 'spare' }, adminToken),
     'create token',
   );
   // Platform operations that end things (rotate, revoke, suspend) act on spares, never on the run's own token or account.
@@ -55,7 +61,7 @@ async function prepareAccount(stack: ContractStack, label: string) {
     'spare account',
   );
   return {
-    adminToken: provisioned.accessToken as string,
+    adminToken,
     env: {
       CAPSTAN_SPARE_PLATFORM_TOKEN_ID: String(sparePlatform.id),
       CAPSTAN_SPARE_ACCOUNT_ID: String(spareAccount.account.id),

@@ -18,12 +18,11 @@ describe("provisioning an account never yields an existing user's credential", (
       body: { name, admin: { name: 'Mallory', email: victim.email.toUpperCase() } },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(409);
-    expect(res.body.accessToken).toBeUndefined();
+    expect(res.body.sign_in_token).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain(victim.name);
     expect(await stack.sql`select id from accounts where name = ${name}`).toHaveLength(0);
-    const tokens = await stack.sql`
-      select 1 from access_tokens where owner_type = 'User' and owner_id = ${victim.adminId} and name = 'provisioning'`;
-    expect(tokens).toHaveLength(1); // B's own, from when B was made
+    const links = await stack.sql`select 1 from sign_in_links where user_id = ${victim.adminId}`;
+    expect(links).toHaveLength(1); // B's own, from when B was made, and redeemed by B
     const [user] = await stack.sql`select name from users where id = ${victim.adminId}`;
     expect(user!.name).toBe(victim.name);
   });

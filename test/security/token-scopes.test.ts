@@ -89,7 +89,9 @@ describe('a token carries only the scopes it was made with', () => {
     const tokens = await account.api('GET', `${base}/access_tokens`);
     const byName = new Map(tokens.body.payload.map((t: { name: string; scopes: string[] }) => [t.name, t.scopes]));
     expect(byName.has('wider') || byName.has('agent admin') || byName.has('unknown')).toBe(false);
-    expect(byName.get('provisioning')).toEqual(scopesFor('administrator'));
+    expect(byName.get('sign-in link'), "the administrator's token from the provisioning link").toEqual(
+      scopesFor('administrator'),
+    );
     expect(byName.get('invitation'), "the agent's token from its invitation").toEqual(scopesFor('agent'));
   });
 

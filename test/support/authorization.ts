@@ -112,6 +112,7 @@ export interface World {
     invitationId: number;
     tokenId: number;
     botId: number;
+    contactId: number;
   };
   /** Another account, built the same way: its administrator, and its objects for cross-tenant paths. */
   b: World['a'];
@@ -138,6 +139,7 @@ export async function objectsOf(sql: TestStack['sql'], of: World['a']) {
            (select revoked_at is null and accepted_at is null from invitations where id = ${of.invitationId}) as invitation_pending,
            (select count(*)::int from webhooks where id = ${of.webhookId}) as webhooks,
            (select count(*)::int from inboxes where id = ${of.inboxId}) as inboxes,
+           (select count(*)::int from contacts where id = ${of.contactId}) as contacts,
            (select status from conversations where account_id = ${of.accountId} and display_id = ${of.displayId}) as conversation,
            (select count(*)::int from access_tokens where owner_type = 'User' and owner_id = ${of.agentId}) as agent_tokens`;
 }
@@ -155,8 +157,8 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     body: { contact: { identifier: unique('contact') }, content: 'authorization probe' },
   });
   expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-  const [conversation] = await stack.sql<{ display_id: number }[]>`
-    select display_id from conversations where account_id = ${account.accountId}`;
+  const [conversation] = await stack.sql<{ display_id: number; contact_id: number }[]>`
+    select display_id, contact_id from conversations where account_id = ${account.accountId}`;
   const delivery = await until('a webhook delivery', async () => {
     const [row] = await stack.sql<
       { id: string }[]
@@ -186,6 +188,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     invitationId: invited.body.id,
     tokenId: token.body.id,
     botId: bot.body.id,
+    contactId: conversation!.contact_id,
   };
 }
 
@@ -283,6 +286,7 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['', 'userId', (_, of) => of.agentId],
   ['', 'tokenId', (_, of) => of.tokenId],
   ['', 'botId', (_, of) => of.botId],
+  ['', 'contactId', (_, of) => of.contactId],
   ['', 'invitationId', (_, of) => of.invitationId],
   ['', 'inboxId', (_, of) => of.inboxId],
   ['', 'displayId', (_, of) => of.displayId],

@@ -9,19 +9,30 @@ export interface AccountFixture {
   api: (method: string, path: string, options?: Parameters<typeof call>[3]) => ReturnType<typeof call>;
 }
 
-/** A fresh account through the real API, with helpers bound to its administrator's token. */
+/**
+ * A fresh account through the real API, with helpers bound to its administrator's token: the platform caller
+ * gets a one-time sign-in link, which the administrator redeems for a token of their own.
+ */
 export async function newAccount(stack: TestStack, label = 'acct'): Promise<AccountFixture> {
   const res = await call(stack.api.url, 'POST', '/v1/accounts', {
     token: stack.platformToken,
     body: { name: `${label} support`, admin: { name: 'Admin', email: `${unique(label)}@example.test` } },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const adminToken = await redeemSignIn(stack.api.url, res.body.sign_in_token);
   return {
     accountId: res.body.account.id,
     adminId: res.body.admin.id,
-    adminToken: res.body.accessToken,
-    api: (method, path, options = {}) => call(stack.api.url, method, path, { token: res.body.accessToken, ...options }),
+    adminToken,
+    api: (method, path, options = {}) => call(stack.api.url, method, path, { token: adminToken, ...options }),
   };
+}
+
+/** What the user a sign-in link was made for does with it: redeems it for their own access token. */
+export async function redeemSignIn(apiUrl: string, signInToken: string): Promise<string> {
+  const redeemed = await call(apiUrl, 'POST', '/v1/sign-in-links/redeem', { body: { token: signInToken } });
+  expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(201);
+  return redeemed.body.access_token;
 }
 
 export async function newInbox(account: AccountFixture, name = 'Shop API'): Promise<number> {
