@@ -9,6 +9,7 @@ import type { DiscardDeadLetterInput, DeadLetterFilter } from '../contracts/dead
 import { unsignedArgs } from '../domain/actor-proof.ts';
 import { findDeadLetter, openLettersMatching } from '../db/dead-letters.ts';
 import type { Sql } from '../db/pool.ts';
+import { pruneBatch } from '../db/retention.ts';
 import { refuse } from './failures.ts';
 import { audit } from './audit.ts';
 import { openArgs, sealArgs } from './sealed-input.ts';
@@ -60,6 +61,7 @@ export function createDeadLetterRecorder({ sql, logger, codec }: Deps): DeadLett
 }
 
 const actorName = (actor: Actor) => `${actor.type}:${actor.id}`;
+const PURGE_BATCH = 1000;
 
 /** Retry, bulk selection, discard and retention of dead letters (core queue). */
 export function createDeadLetterActivities({
@@ -164,13 +166,20 @@ export function createDeadLetterActivities({
     });
   }
 
-  /** Retention: letters whose last failure is older than the window go, whatever their status. */
+  /**
+   * Retention: letters whose last failure is older than the window go, whatever their status, a batch per
+   * statement so no lock is held long; a crash part-way leaves the rest to the next run.
+   */
   async function purgeDeadLetters(input: { retentionDays: number }): Promise<{ deleted: number }> {
-    const deleted = await sql`
-      delete from dead_letters where last_failure_at < now() - make_interval(days => ${input.retentionDays})`;
-    if (deleted.count)
-      logger.info({ deleted: deleted.count, retentionDays: input.retentionDays }, 'dead letters purged');
-    return { deleted: deleted.count };
+    const before = new Date(Date.now() - input.retentionDays * 86_400_000);
+    let deleted = 0;
+    for (;;) {
+      const n = await pruneBatch(sql, 'dead_letters', before, PURGE_BATCH);
+      deleted += n;
+      if (n < PURGE_BATCH) break;
+    }
+    if (deleted) logger.info({ deleted, retentionDays: input.retentionDays }, 'dead letters purged');
+    return { deleted };
   }
 
   return {

@@ -32,6 +32,7 @@ import { createProofs } from './proofs.ts';
 import { createSignInLinkActivities } from './sign-in-links.ts';
 import { createBotActivities } from './bots.ts';
 import { createHousekeepingActivities } from './housekeeping.ts';
+import { createRetentionActivities } from './retention.ts';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -88,6 +89,7 @@ export function createActivities({
     ...createSignInLinkActivities({ sql, logger: named('sign-in-links') }),
     ...createBotActivities({ sql, logger: named('bots') }),
     ...createHousekeepingActivities({ sql, logger: named('housekeeping') }),
+    ...createRetentionActivities({ sql, logger: named('retention'), temporal }),
     pruneProofNonces: proofs.pruneProofNonces,
   } satisfies CoreActivities);
 }

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
+import { contactByKeysQuery } from '../db/contacts.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type { ChangeStatusInput, IngestMessageInput, IngestedMessage, StatusChange } from '../contracts/messages.ts';
 import type { Outbox } from '../contracts/webhooks.ts';
@@ -180,12 +181,7 @@ async function findOrCreateContact(
 ): Promise<{ id: number; created: boolean }> {
   const { identifier, email, phone_number: phone, name } = cmd.contact;
   const find = async () => {
-    const [found] = await tx<{ id: number }[]>`
-      select id from contacts
-       where account_id = ${cmd.accountId}
-         and (identifier = ${identifier ?? null} or lower(email) = ${email ?? null} or phone_number = ${phone ?? null})
-       order by (identifier = ${identifier ?? null}) desc nulls last, id
-       limit 1`;
+    const [found] = await contactByKeysQuery(tx, cmd.accountId, cmd.contact);
     return found;
   };
   const found = await find();

@@ -144,6 +144,8 @@ export async function startBenchStack(
     platformToken,
     temporalAddress: temporalServer.address,
     databaseUrl: appUrl,
+    /** The schema owner's URL: for fills and ANALYZE, which the application role may not do. */
+    ownerDatabaseUrl: database.url,
     payloadKeys,
     access,
     workers,

@@ -109,6 +109,12 @@ export const envSchema = z
     LICENSING_SANDBOX_PORT: port.default(8096),
     /** Dead letters older than this (by last failure) are deleted by the `dead-letter-retention` schedule. */
     DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Finished webhook deliveries (and attempts) older than this go (`webhook-delivery-retention`). */
+    WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Audit rows older than this go (`audit-log-retention`); unset keeps every row. */
+    AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+    /** Licence heartbeat records older than this go (`licence-heartbeat-retention`). */
+    LICENCE_HEARTBEAT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** `false` turns every circuit breaker off (calls always go out): for comparison runs, never for production. */
     BREAKERS_ENABLED: flag.default(true),
     /** Overrides of every breaker's thresholds in config/catalogue.ts (tests, benchmarks). */

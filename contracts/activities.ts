@@ -4,6 +4,7 @@
  * imports the other.
  */
 import type { AssetCollection, AssetSwitch, StagedFile } from './assets.ts';
+import type { RetainedTable } from './retention.ts';
 import type { ViteManifest } from '../domain/assets.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from './accounts.ts';
 import type {
@@ -194,6 +195,10 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   createLabel(cmd: Run<CreateLabelInput>): Promise<LabelRecord>;
   updateLabel(cmd: Run<UpdateLabelInput>): Promise<LabelRecord>;
   deleteLabel(cmd: Run<DeleteLabelInput>): Promise<{ deleted: boolean }>;
+  /** Temporal's namespace retention in days, plus one: no retention goes below it. */
+  retentionFloorDays(): Promise<number>;
+  /** Deletes up to `batch` rows of the table past retention at `before`; how many went. */
+  pruneRetainedBatch(input: { target: RetainedTable; before: string; batch: number }): Promise<number>;
 }
 
 interface App {

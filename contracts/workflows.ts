@@ -28,6 +28,7 @@ import { resetBreakerInput, type BreakerReset } from './breakers.ts';
 import { pruneProofNoncesInput } from './proofs.ts';
 import * as signIn from './sign-in-links.ts';
 import { pruneExpiredStateInput, type PrunedState } from './housekeeping.ts';
+import { pruneRetainedInput, type PrunedRows } from './retention.ts';
 
 /** Business ids a run is found by in the Web UI (`CapstanAccountId`, `CapstanAppId`, `CapstanUserId`). */
 export interface WorkflowTags {
@@ -643,6 +644,18 @@ export const workflows = {
     executionTimeout: WRITE_TIMEOUT,
     /** Scheduled runs are named by the schedule; this is for runs started by hand. */
     id: ({ key }: { key: string }) => `prune-expired-state:${key}`,
+  }),
+  /** Scheduled runs are named by their retention schedule; this is for runs started by hand. */
+  pruneRetained: entry<PrunedRows>()({
+    type: 'pruneRetained',
+    taskQueue: core,
+    input: pruneRetainedInput,
+    summary: (i) =>
+      i.retentionDays === null
+        ? `Keep every row of ${i.target} (no retention set)`
+        : `Delete rows of ${i.target} older than ${i.retentionDays} days, ${i.batch ?? 1000} at a time`,
+    executionTimeout: WRITE_TIMEOUT,
+    id: ({ key }: { key: string }) => `prune-retained:${key}`,
   }),
 } as const;
 

@@ -66,13 +66,11 @@ const literal = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 /**
  * A page of an account's contacts, newest first, before the id `before`; with `q`, those whose name, email,
  * phone number or identifier contains it, case-insensitive (one trigram index each, or'ed by the planner).
+ * Unawaited: test/api/query-plans.test.ts explains it.
  */
-export async function listContacts(
-  sql: Db,
-  q: { accountId: number; q?: string; before?: number; limit: number },
-): Promise<ContactRecord[]> {
+export function contactsQuery(sql: Db, q: { accountId: number; q?: string; before?: number; limit: number }) {
   const pattern = q.q === undefined ? undefined : `%${literal(q.q)}%`;
-  const rows = await sql<ContactRow[]>`
+  return sql<ContactRow[]>`
     select ${columns(sql)} from contacts ct
      where ct.account_id = ${q.accountId}
        ${q.before ? sql`and ct.id < ${q.before}::bigint` : sql``}
@@ -83,5 +81,28 @@ export async function listContacts(
            : sql``
        }
      order by ct.id desc limit ${q.limit}`;
-  return rows.map(record);
+}
+
+export async function listContacts(
+  sql: Db,
+  q: { accountId: number; q?: string; before?: number; limit: number },
+): Promise<ContactRecord[]> {
+  return (await contactsQuery(sql, q)).map(record);
+}
+
+/**
+ * The contact an inbound message names, by any of its keys, the identifier first. Unawaited, so
+ * test/api/query-plans.test.ts explains the exact statement the message path runs.
+ */
+export function contactByKeysQuery(
+  sql: Db,
+  accountId: number,
+  k: { identifier?: string | null; email?: string | null; phone_number?: string | null },
+) {
+  return sql<{ id: number }[]>`
+    select id from contacts
+     where account_id = ${accountId}
+       and (identifier = ${k.identifier ?? null} or lower(email) = ${k.email ?? null} or phone_number = ${k.phone_number ?? null})
+     order by (identifier = ${k.identifier ?? null}) desc nulls last, id
+     limit 1`;
 }

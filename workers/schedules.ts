@@ -17,12 +17,21 @@ export const DEAD_LETTER_RETENTION_SCHEDULE_ID = 'dead-letter-retention';
 export const ASSET_GC_SCHEDULE_ID = 'assets-gc';
 export const PROOF_NONCE_SCHEDULE_ID = 'proof-nonces';
 export const PRUNE_EXPIRED_STATE_SCHEDULE_ID = 'prune-expired-state';
+export const DELIVERY_RETENTION_SCHEDULE_ID = 'webhook-delivery-retention';
+export const AUDIT_RETENTION_SCHEDULE_ID = 'audit-log-retention';
+export const HEARTBEAT_RETENTION_SCHEDULE_ID = 'licence-heartbeat-retention';
 
 export interface ScheduleSettings {
   heartbeatIntervalMs: number;
   deadLetterRetentionDays: number;
   /** ASSETS_GC_INTERVAL_MS */
   assetGcIntervalMs: number;
+  /** WEBHOOK_DELIVERY_RETENTION_DAYS (default 30) */
+  webhookDeliveryRetentionDays?: number;
+  /** AUDIT_LOG_RETENTION_DAYS: unset keeps every audit row (the audit-log licence feature promises it). */
+  auditLogRetentionDays?: number | null;
+  /** LICENCE_HEARTBEAT_RETENTION_DAYS (default 90) */
+  licenceHeartbeatRetentionDays?: number;
 }
 
 /** One schedule Capstan owns: a catalogue workflow started every `everyMs`. */
@@ -36,6 +45,7 @@ export interface OwnedSchedule<S extends z.ZodType = z.ZodType> {
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+const QUARTER_HOUR_MS = 900_000;
 const own = <S extends z.ZodType>(s: OwnedSchedule<S>): OwnedSchedule => s as unknown as OwnedSchedule;
 
 /**
@@ -78,6 +88,30 @@ export const ownedSchedules = {
       entry: workflows.pruneExpiredState,
       input: {},
       everyMs: HOUR_MS,
+    }),
+  [DELIVERY_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note: `Deletes finished webhook deliveries (and their attempts) older than ${s.webhookDeliveryRetentionDays ?? 30} days, in batches.`,
+      entry: workflows.pruneRetained,
+      input: { target: 'webhook_deliveries', retentionDays: s.webhookDeliveryRetentionDays ?? 30, batch: 1000 },
+      everyMs: QUARTER_HOUR_MS,
+    }),
+  [AUDIT_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note:
+        s.auditLogRetentionDays == null
+          ? 'Keeps every audit row (AUDIT_LOG_RETENTION_DAYS unset).'
+          : `Deletes audit rows older than ${s.auditLogRetentionDays} days, in batches.`,
+      entry: workflows.pruneRetained,
+      input: { target: 'audit_log', retentionDays: s.auditLogRetentionDays ?? null, batch: 1000 },
+      everyMs: HOUR_MS,
+    }),
+  [HEARTBEAT_RETENTION_SCHEDULE_ID]: (s: ScheduleSettings) =>
+    own({
+      note: `Deletes licence heartbeat records older than ${s.licenceHeartbeatRetentionDays ?? 90} days.`,
+      entry: workflows.pruneRetained,
+      input: { target: 'licence_heartbeats', retentionDays: s.licenceHeartbeatRetentionDays ?? 90, batch: 1000 },
+      everyMs: DAY_MS,
     }),
 } satisfies Record<string, (s: ScheduleSettings) => OwnedSchedule>;
 

@@ -42,6 +42,7 @@ import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
 import { pruneProofNonces } from './proof-nonces.ts';
 import { issueSignInLink, redeemSignInLink } from './sign-in-links.ts';
 import { pruneExpiredState } from './housekeeping.ts';
+import { pruneRetained } from './retention.ts';
 
 export {
   provisionAccount,
@@ -102,6 +103,7 @@ export {
   redeemSignInLink,
   createBot,
   pruneExpiredState,
+  pruneRetained,
 };
 
 /** Fails to compile when a catalogue entry has no workflow, or a workflow's signature drifts from its entry. */
@@ -166,5 +168,6 @@ export type Implemented = Conforms<{
   redeemSignInLink: typeof redeemSignInLink;
   createBot: typeof createBot;
   pruneExpiredState: typeof pruneExpiredState;
+  pruneRetained: typeof pruneRetained;
 }>;
 type Conforms<T extends { [K in keyof Workflows]: WorkflowFn<Workflows[K]> }> = T;

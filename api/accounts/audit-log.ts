@@ -21,6 +21,27 @@ export async function requireFeature(sql: Sql, accountId: number, feature: Premi
     );
 }
 
+/** An account's audit rows newest first, unawaited: test/api/query-plans.test.ts explains it. */
+export function auditLogQuery(sql: Sql, q: { accountId: number; before?: number; limit: number }) {
+  return sql<
+    {
+      id: number;
+      action: string;
+      actor_type: string;
+      actor_id: string | null;
+      subject_type: string | null;
+      subject_id: string | null;
+      details: unknown;
+      workflow_id: string | null;
+      /** Set when the actor used a break-glass token: the account sees what was done under which grant. */
+      grant_id: number | null;
+      created_at: Date;
+    }[]
+  >`
+    select id, action, actor_type, actor_id, subject_type, subject_id, details, workflow_id, grant_id, created_at from audit_log
+     where account_id = ${q.accountId} ${q.before ? sql`and id < ${q.before}` : sql``} order by id desc limit ${q.limit}`;
+}
+
 export function auditLogRoutes({ sql }: { sql: Sql }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.openapi(
@@ -42,23 +63,7 @@ export function auditLogRoutes({ sql }: { sql: Sql }) {
       await requireFeature(sql, id, 'audit_logs');
       const q = c.req.valid('query');
       const before = decodeCursor(q.cursor);
-      const rows = await sql<
-        {
-          id: number;
-          action: string;
-          actor_type: string;
-          actor_id: string | null;
-          subject_type: string | null;
-          subject_id: string | null;
-          details: unknown;
-          workflow_id: string | null;
-          /** Set when the actor used a break-glass token: the account sees what was done under which grant. */
-          grant_id: number | null;
-          created_at: Date;
-        }[]
-      >`
-        select id, action, actor_type, actor_id, subject_type, subject_id, details, workflow_id, grant_id, created_at from audit_log
-         where account_id = ${id} ${before ? sql`and id < ${before}` : sql``} order by id desc limit ${q.limit + 1}`;
+      const rows = await auditLogQuery(sql, { accountId: id, before, limit: q.limit + 1 });
       return c.json(
         page(
           rows.map((r) => ({ ...r, created_at: r.created_at.toISOString() })),

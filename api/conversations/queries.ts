@@ -70,21 +70,21 @@ const joined = (sql: Sql) => sql`
   conversations c join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
   left join users u on u.id = c.assignee_id`;
 
-export async function listConversations(
-  sql: Sql,
-  q: {
-    accountId: number;
-    status?: string;
-    inboxId?: number;
-    contactId?: number;
-    /** A user id, or `none` for unassigned conversations. */
-    assigneeId?: number | 'none';
-    label?: string;
-    before?: number;
-    limit: number;
-  },
-) {
-  const rows = await sql<ConversationRow[]>`
+export interface ConversationFilter {
+  accountId: number;
+  status?: string;
+  inboxId?: number;
+  contactId?: number;
+  /** A user id, or `none` for unassigned conversations. */
+  assigneeId?: number | 'none';
+  label?: string;
+  before?: number;
+  limit: number;
+}
+
+/** The list's query, unawaited: the route runs it, test/api/query-plans.test.ts explains it. */
+export function conversationsQuery(sql: Sql, q: ConversationFilter) {
+  return sql<ConversationRow[]>`
     select ${selected(sql)} from ${joined(sql)}
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
@@ -94,7 +94,10 @@ export async function listConversations(
        ${q.label ? sql`and ${q.label} = any(c.label_list)` : sql``}
        ${q.before ? sql`and c.display_id < ${q.before}::bigint` : sql``}
      order by c.display_id desc limit ${q.limit}`;
-  return rows.map(view);
+}
+
+export async function listConversations(sql: Sql, q: ConversationFilter) {
+  return (await conversationsQuery(sql, q)).map(view);
 }
 
 export async function findConversation(sql: Sql, accountId: number, displayId: number) {
@@ -103,19 +106,20 @@ export async function findConversation(sql: Sql, accountId: number, displayId: n
   return row ? view(row) : undefined;
 }
 
-/**
- * Messages past a sequence number: after it in order, or before it newest first (`desc`, 0 = from the newest);
- * undefined when the conversation does not exist.
- */
-export async function listMessages(
-  sql: Sql,
-  q: { accountId: number; displayId: number; after: number; limit: number; order?: 'asc' | 'desc' },
-) {
-  const [conversation] = await sql<
-    { id: number; inbox_id: number }[]
-  >`select id, inbox_id from conversations where account_id = ${q.accountId} and display_id = ${q.displayId}`;
-  if (!conversation) return undefined;
-  const rows = await sql<
+export interface MessagePage {
+  conversationId: number;
+  after: number;
+  limit: number;
+  order?: 'asc' | 'desc';
+}
+
+export const conversationByDisplayId = (sql: Sql, accountId: number, displayId: number) =>
+  sql<{ id: number; inbox_id: number }[]>`
+    select id, inbox_id from conversations where account_id = ${accountId} and display_id = ${displayId}`;
+
+/** One page of a conversation's messages, unawaited (test/api/query-plans.test.ts explains it). */
+export function messagesQuery(sql: Sql, q: MessagePage) {
+  return sql<
     {
       id: number;
       seq: number;
@@ -133,9 +137,27 @@ export async function listMessages(
     }[]
   >`
     select id, seq, content, message_type, content_type, private, status, external_error, source_id, sender_type, sender_id, created_at, ingest_key
-      from messages where conversation_id = ${conversation.id}
+      from messages where conversation_id = ${q.conversationId}
        ${q.order === 'desc' ? sql`${q.after ? sql`and seq < ${q.after}::bigint` : sql``} order by seq desc` : sql`and seq > ${q.after}::bigint order by seq`}
      limit ${q.limit}`;
+}
+
+/**
+ * Messages past a sequence number: after it in order, or before it newest first (`desc`, 0 = from the newest);
+ * undefined when the conversation does not exist.
+ */
+export async function listMessages(
+  sql: Sql,
+  q: { accountId: number; displayId: number; after: number; limit: number; order?: 'asc' | 'desc' },
+) {
+  const [conversation] = await conversationByDisplayId(sql, q.accountId, q.displayId);
+  if (!conversation) return undefined;
+  const rows = await messagesQuery(sql, {
+    conversationId: conversation.id,
+    after: q.after,
+    limit: q.limit,
+    order: q.order,
+  });
   // A message with a source id was stored by the run that key names; one without, by a run keyed at random.
   const workflowIdOf = (sourceId: string | null) =>
     sourceId === null

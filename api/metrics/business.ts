@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LicenceSettings } from '../../config/licence.ts';
 import type { Logger } from '../../config/logger.ts';
 import { licenceState } from '../../db/licence-state.ts';
@@ -16,6 +16,7 @@ import { deadLetterCounts } from '../../db/dead-letters.ts';
 import { lastAssetBuildDurations } from '../../db/assets.ts';
 import { activePromotionCount } from '../../db/promotions.ts';
 import type { Sql } from '../../db/pool.ts';
+import { retentionTargetNames, retentionTotals } from '../../db/retention.ts';
 
 const licenceStatuses = ['VALID', 'GRACE', 'EXPIRED', 'REVOKED', 'COMMUNITY'] as const;
 
@@ -108,6 +109,23 @@ export function businessMetrics(
     [],
     cached(() => deadLetterCounts(sql)),
   );
+  const pruned = cached(() => retentionTotals(sql));
+  new Counter({
+    name: 'capstan_retention_rows_deleted_total',
+    help: 'Rows the retention schedules deleted, by table (kept in PostgreSQL: every worker and restart adds up)',
+    labelNames: ['target'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        const totals = await pruned();
+        for (const target of new Set([...retentionTargetNames, ...totals.keys()]))
+          this.inc({ target }, totals.get(target) ?? 0);
+      } catch (err) {
+        logger.warn({ err, metric: 'capstan_retention_rows_deleted_total' }, 'metric not collected');
+      }
+    },
+  });
   const attempts = cached(() => webhookAttemptsByOutcome(sql));
   const durations = cached(() => deployDurations(sql));
   const breakers = cached(() => breakerStates(sql));

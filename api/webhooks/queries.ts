@@ -24,12 +24,16 @@ export async function findWebhook(sql: Sql, accountId: number, webhookId: number
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-/** Deliveries newest first; `seq` (creation order) is the cursor. */
-export async function listDeliveries(
-  sql: Sql,
-  q: { webhookId: number; status?: string; before?: number; limit: number },
-) {
-  const rows = await sql<
+export interface DeliveryFilter {
+  webhookId: number;
+  status?: string;
+  before?: number;
+  limit: number;
+}
+
+/** Deliveries newest first; `seq` (creation order) is the cursor. Unawaited: test/api/query-plans.test.ts explains it. */
+export function deliveriesQuery(sql: Sql, q: DeliveryFilter) {
+  return sql<
     {
       id: string;
       seq: number;
@@ -47,6 +51,10 @@ export async function listDeliveries(
        ${q.status ? sql`and status = ${q.status}` : sql``}
        ${q.before ? sql`and seq < ${q.before}` : sql``}
      order by seq desc limit ${q.limit}`;
+}
+
+export async function listDeliveries(sql: Sql, q: DeliveryFilter) {
+  const rows = await deliveriesQuery(sql, q);
   return rows.map((r) => ({ ...r, created_at: iso(r.created_at), finished_at: iso(r.finished_at) }));
 }
 

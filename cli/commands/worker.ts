@@ -59,6 +59,9 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
       {
         heartbeatIntervalMs: await heartbeatInterval(sql, licence),
         deadLetterRetentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+        webhookDeliveryRetentionDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+        auditLogRetentionDays: env.AUDIT_LOG_RETENTION_DAYS ?? null,
+        licenceHeartbeatRetentionDays: env.LICENCE_HEARTBEAT_RETENTION_DAYS,
         assetGcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
       },
       await actorSecret(sql),

@@ -1,4 +1,5 @@
 import { breakerPolicies } from '../../config/catalogue.ts';
+import { retentionTargetNames } from '../../db/retention.ts';
 import { recordFailure } from '../../db/breakers.ts';
 import { activePromotionCount } from '../../db/promotions.ts';
 import { apiMetrics } from '../../api/metrics/index.ts';
@@ -137,6 +138,10 @@ describe('GET /metrics', () => {
       'capstan_break_glass_grants_active',
     ])
       expect(types.get(name), name).toBe('gauge');
+    // Rows the retention schedules removed: a counter per table, every table present from the start.
+    expect(types.get('capstan_retention_rows_deleted_total')).toBe('counter');
+    const pruned = samples.filter((s) => s.name === 'capstan_retention_rows_deleted_total');
+    expect(pruned.map((s) => s.labels.target).sort()).toEqual([...retentionTargetNames].sort());
     // Bounded labels: breakers by kind, never a tenant's host.
     const breakerSamples = samples.filter((s) => s.name.startsWith('capstan_breaker'));
     expect(new Set(breakerSamples.map((s) => s.labels.kind))).toEqual(

@@ -13,6 +13,9 @@ import {
   LICENCE_SCHEDULE_ID,
   PROOF_NONCE_SCHEDULE_ID,
   ownedScheduleIds,
+  DELIVERY_RETENTION_SCHEDULE_ID,
+  AUDIT_RETENTION_SCHEDULE_ID,
+  HEARTBEAT_RETENTION_SCHEDULE_ID,
   PRUNE_EXPIRED_STATE_SCHEDULE_ID,
 } from '../../workers/schedules.ts';
 
@@ -63,6 +66,15 @@ describe('schedules', () => {
       [ASSET_GC_SCHEDULE_ID]: 'unchanged',
       [PROOF_NONCE_SCHEDULE_ID]: 'unchanged',
       [PRUNE_EXPIRED_STATE_SCHEDULE_ID]: 'unchanged',
+      [DELIVERY_RETENTION_SCHEDULE_ID]: 'unchanged',
+      [AUDIT_RETENTION_SCHEDULE_ID]: 'unchanged',
+      [HEARTBEAT_RETENTION_SCHEDULE_ID]: 'unchanged',
+    });
+    // The audit log is kept unless a retention is set: the audit-log licence feature promises it.
+    const audit = await stack.temporal.schedule.getHandle(AUDIT_RETENTION_SCHEDULE_ID).describe();
+    expect(audit.action.type === 'startWorkflow' && audit.action.args?.[0]).toMatchObject({
+      target: 'audit_log',
+      retentionDays: null,
     });
     const changed = await ensureSchedules(stack.temporal, { ...settings, deadLetterRetentionDays: 7 }, secret);
     expect(changed[DEAD_LETTER_RETENTION_SCHEDULE_ID]).toBe('updated');

@@ -227,4 +227,14 @@ describe('record the core workflows', () => {
     await executeWorkflow(stack.temporal, workflows.pruneExpiredState, { key: unique('prune') }, {});
     await saveLatest(stack, 'pruneExpiredState');
   });
+
+  it('retention: rows past a retention pruned in batches', async () => {
+    await executeWorkflow(
+      stack.temporal,
+      workflows.pruneRetained,
+      { key: unique('retention') },
+      { target: 'webhook_deliveries', retentionDays: 30, actor: { type: 'Operator', id: 'recorder' } },
+    );
+    await saveLatest(stack, 'pruneRetained');
+  });
 });
