@@ -66,9 +66,10 @@ const selected = (sql: Sql) => sql`
   c.snoozed_until, c.agent_last_seen_at, c.label_list, ${unreadCount(sql)} as unread_count, i.channel_type,
   ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
   c.assignee_id, u.name as assignee_name, u.email as assignee_email`;
+// The assignee per row of the page (offset 0 keeps the planner from turning it into a join over every user).
 const joined = (sql: Sql) => sql`
   conversations c join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
-  left join users u on u.id = c.assignee_id`;
+  left join lateral (select name, email from users where id = c.assignee_id offset 0) u on true`;
 
 export interface ConversationFilter {
   accountId: number;

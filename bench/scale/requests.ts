@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { contactByKeysQuery } from '../../db/contacts.ts';
 import type { Sql } from '../../db/pool.ts';
-import type { Facts } from './facts.ts';
+import type { Facts } from '../../test/support/volume/facts.ts';
 
 /** One measured operation: an API request (anything but its expected status fails the run) or, where no route exists yet, the query. */
 export interface Probe {

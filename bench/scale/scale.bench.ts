@@ -1,5 +1,5 @@
 /**
- * Costs as data grows: fills the bench database at size S and at 10×S (bench/scale/shape.ts), measures the
+ * Costs as data grows: fills the bench database at size S and at 10×S (test/support/volume/shape.ts), measures the
  * issue's reads and the message append over the real API at each, and prints p99(10×S) / p99(S) per query
  * against the target of 1.5×; then the rows per second each retention target prunes at 10×S.
  * BENCH_SCALE_FACTOR shrinks both sizes for a quick look (S itself is the default, 1).
@@ -10,11 +10,11 @@ import { ensurePlatformToken } from '../../db/tokens.ts';
 import { retentionTargetNames } from '../../db/retention.ts';
 import { startBenchStack } from '../stack.ts';
 import { measure, type RunStats } from '../stats.ts';
-import { factsOf } from './facts.ts';
-import { fill, unfill } from './fill.ts';
+import { factsOf } from '../../test/support/volume/facts.ts';
+import { fill, unfill } from '../../test/support/volume/fill.ts';
 import { pruneRates } from './prune-rates.ts';
 import { probes } from './requests.ts';
-import { scaled } from './shape.ts';
+import { scaled } from '../../test/support/volume/shape.ts';
 
 const FACTOR = Number(process.env.BENCH_SCALE_FACTOR ?? 1);
 const COUNT = Number(process.env.BENCH_COUNT ?? 300);

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/pool.ts';
+import type { Sql } from '../../../db/pool.ts';
 import { DEPTH } from './shape.ts';
 
 /** Where the measured queries look after a fill: the largest account's things, and cursors DEPTH into each list. */
