@@ -160,7 +160,12 @@ export function createApp({
   app.use('/v1/*', byToken);
   const deps = { sql, temporal, workflowWaitMs };
   // Chatwoot's door: the same limits, budgets and sign-in as /v1, spent from the same buckets; its own error shapes.
-  const doorBodyLimit = bodyLimit({ maxSize: bodyLimitBytes, onError: () => { throw tooLargeError(); } });
+  const doorBodyLimit = bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: () => {
+      throw tooLargeError();
+    },
+  });
   app.route('/', chatwootDoor({ ...deps, logger: apiLogger, guards: [doorBodyLimit, byAddress, signIn, byToken] }));
   app.route('/', accountRoutes(deps));
   app.route('/', memberRoutes(deps));

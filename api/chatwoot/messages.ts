@@ -82,17 +82,32 @@ export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
         throw new ProblemError('notImplemented', 'not implemented yet: outgoing messages and private notes.');
       // ingestMessage appends to the contact's open conversation; anything else needs the reopen rule.
       if (convo.status !== 'open')
-        throw new ProblemError('notImplemented', `not implemented yet: an incoming message to a ${convo.status} conversation.`);
+        throw new ProblemError(
+          'notImplemented',
+          `not implemented yet: an incoming message to a ${convo.status} conversation.`,
+        );
       const contact = convo.identifier
         ? { identifier: convo.identifier }
         : convo.email
           ? { email: convo.email }
           : { phone_number: convo.phone_number ?? undefined };
-      const input = { accountId: id, inboxId: convo.inbox_id, contact, content: body.content, sourceId: body.source_id };
+      const input = {
+        accountId: id,
+        inboxId: convo.inbox_id,
+        contact,
+        content: body.content,
+        sourceId: body.source_id,
+      };
       const natural = body.source_id ? undefined : body.echo_id && `echo:${body.echo_id}`;
       const key = body.source_id
         ? `source:${body.source_id}`
-        : await doorKey(c, temporal, (k) => workflows.ingestMessage.id({ accountId: id, inboxId: convo.inbox_id, key: k }), input, natural);
+        : await doorKey(
+            c,
+            temporal,
+            (k) => workflows.ingestMessage.id({ accountId: id, inboxId: convo.inbox_id, key: k }),
+            input,
+            natural,
+          );
       const { result } = await runWrite(temporal, {
         entry: workflows.ingestMessage,
         key: { accountId: id, inboxId: convo.inbox_id, key },

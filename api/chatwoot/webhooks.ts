@@ -43,7 +43,8 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       request: { params: accountParam },
       responses: ok('`{ payload: { webhooks: [webhook] } }`'),
     }),
-    async (c) => c.json({ payload: { webhooks: (await listWebhooks(sql, c.req.valid('param').id)).map(webhookView) } }, 200),
+    async (c) =>
+      c.json({ payload: { webhooks: (await listWebhooks(sql, c.req.valid('param').id)).map(webhookView) } }, 200),
   );
 
   app.openapi(
@@ -91,7 +92,12 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       const { inbox_id: _ignored, ...body } = c.req.valid('json');
       found(await findWebhook(sql, id, webhookId));
       const input = { accountId: id, webhookId, ...body };
-      const key = await doorKey(c, temporal, (k) => workflows.updateWebhook.id({ accountId: id, webhookId, key: k }), input);
+      const key = await doorKey(
+        c,
+        temporal,
+        (k) => workflows.updateWebhook.id({ accountId: id, webhookId, key: k }),
+        input,
+      );
       await runWrite(temporal, {
         entry: workflows.updateWebhook,
         key: { accountId: id, webhookId, key },
@@ -118,7 +124,12 @@ export function webhookRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     async (c) => {
       const { id, webhookId } = c.req.valid('param');
       found(await findWebhook(sql, id, webhookId));
-      const key = await doorKey(c, temporal, (k) => workflows.deleteWebhook.id({ accountId: id, webhookId, key: k }), {});
+      const key = await doorKey(
+        c,
+        temporal,
+        (k) => workflows.deleteWebhook.id({ accountId: id, webhookId, key: k }),
+        {},
+      );
       await runWrite(temporal, {
         entry: workflows.deleteWebhook,
         key: { accountId: id, webhookId, key },
