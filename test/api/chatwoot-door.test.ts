@@ -114,6 +114,12 @@ describe("Chatwoot's refusals", () => {
     expect(two.body.error).toMatch(/differ/);
   });
 
+  it('refuses a body over the limit with 413 before reading it, as /v1 does', async () => {
+    const answer = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name: 'x'.repeat(2 * 1024 * 1024) });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatch(/^Send at most/);
+  });
+
   it("refuses another account's path with 403, as /v1 does", async () => {
     const answer = await door(a.adminToken, 'GET', `${base(b)}/inboxes`);
     expect(answer.status).toBe(403);
