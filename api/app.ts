@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from '../config/logger.ts';
@@ -105,10 +106,11 @@ export function createApp({
   );
   // The same for any answer given before the body was read (a refusal by authentication or access): the client
   // must not send its next request down a connection still carrying the rest of this one's body.
-  app.use('/v1/*', async function closeIfBodyUnread(c, next) {
+  const closeIfBodyUnread: MiddlewareHandler = async function closeIfBodyUnread(c, next) {
     await next();
     if (c.req.raw.body && !c.req.raw.bodyUsed) c.header('Connection', 'close');
-  });
+  };
+  app.use('/v1/*', closeIfBodyUnread);
 
   // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
   const window = { durationSeconds: budgets.windowSeconds };
@@ -166,7 +168,14 @@ export function createApp({
       throw tooLargeError();
     },
   });
-  app.route('/', chatwootDoor({ ...deps, logger: apiLogger, guards: [doorBodyLimit, byAddress, signIn, byToken] }));
+  app.route(
+    '/',
+    chatwootDoor({
+      ...deps,
+      logger: apiLogger,
+      guards: [closeIfBodyUnread, doorBodyLimit, byAddress, signIn, byToken],
+    }),
+  );
   app.route('/', accountRoutes(deps));
   app.route('/', memberRoutes(deps));
   app.route('/', invitationRoutes(deps));

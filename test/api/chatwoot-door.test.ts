@@ -118,6 +118,7 @@ describe("Chatwoot's refusals", () => {
     const answer = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name: 'x'.repeat(2 * 1024 * 1024) });
     expect(answer.status).toBe(413);
     expect(answer.body.error).toMatch(/^Send at most/);
+    expect(answer.headers.get('connection')).toBe('close');
   });
 
   it("refuses another account's path with 403, as /v1 does", async () => {
