@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Context } from 'hono';
 
 /** How long a retry of an identical request, without a key, still answers with the first run's result. */
@@ -39,7 +40,7 @@ async function runExists(temporal: Client, workflowId: string): Promise<boolean>
     await temporal.workflow.getHandle(workflowId).describe();
     return true;
   } catch (err) {
-    if ((err as { name?: string }).name === 'WorkflowNotFoundError') return false;
+    if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Chatwoot's door (api/chatwoot) beside Capstan's /v1: the same workflows and rules, Chatwoot's conventions.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { RETRY_WINDOW_MS } from '../../api/chatwoot/idempotency.ts';
 import { join, newAccount, type AccountFixture } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { routerRoutes, documentedRoutes, type OpenApiDocument } from '../support/authorization.ts';
@@ -69,6 +70,24 @@ describe('a retry without an Idempotency-Key', () => {
     expect(count).toBe(1);
     const keyed = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name }, { 'idempotency-key': unique('k') });
     expect(keyed.body.id).not.toBe(first.body.id);
+  });
+
+  it('answers the first run to a retry in the next window, and runs again an identical request a window later', async () => {
+    const name = unique('Windowed');
+    const boundary = (Math.floor(Date.now() / RETRY_WINDOW_MS) + 1) * RETRY_WINDOW_MS;
+    vi.useFakeTimers({ toFake: ['Date'], now: boundary - 1_000 });
+    try {
+      const first = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name });
+      vi.setSystemTime(boundary + 1_000);
+      const retry = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name });
+      expect(retry.body.id).toBe(first.body.id);
+      vi.setSystemTime(boundary + RETRY_WINDOW_MS + 1_000);
+      const later = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, { name });
+      expect(later.status, JSON.stringify(later.body)).toBe(200);
+      expect(later.body.id).not.toBe(first.body.id);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stores an incoming message once, and two messages with two echo_ids', async () => {
