@@ -85,10 +85,10 @@ export function agentRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
         fingerprintOf: fingerprint,
         waitMs: workflowWaitMs,
       });
-      const invited = { user_id: null, account_id: id, name: body.name ?? '', email: result.email, role: result.role };
+      const invited = { user_id: 0, account_id: id, name: body.name ?? '', email: result.email, role: result.role };
       return c.json(
         {
-          ...agentView(invited as never),
+          ...agentView(invited),
           id: null,
           confirmed: false,
           invitation: {

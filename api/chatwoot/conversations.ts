@@ -97,17 +97,18 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       if (body.snoozed_until !== undefined)
         throw new ProblemError('notImplemented', 'not implemented yet: snoozed_until (the conversation lifecycle).');
       const status = body.status ?? (current.status === 'open' ? 'resolved' : 'open');
+      // Keyed by the request as sent: a retried toggle must not toggle back because the first one landed.
       const key = await doorKey(
         c,
         temporal,
         (k) => workflows.changeConversationStatus.id({ accountId: id, displayId, key: k }),
-        { status },
+        body,
       );
       const { result } = await runWrite(temporal, {
         entry: workflows.changeConversationStatus,
         key: { accountId: id, displayId, key },
         input: { accountId: id, displayId, status, actor: actorOf(c.get('principal')) },
-        fingerprintOf: { status },
+        fingerprintOf: body,
         waitMs: workflowWaitMs,
       });
       return c.json(

@@ -56,6 +56,15 @@ describe('one behaviour, two doors', () => {
     expect((await a.api('GET', `/v1/accounts/${a.accountId}/conversations/${displayId}`)).body.status).toBe('resolved');
     const reopened = await door(a.adminToken, 'POST', path, {}, { 'idempotency-key': unique('t2') });
     expect(reopened.body.payload.current_status).toBe('open');
+    // Without a key, the same toggle sent again is its retry: it answers the first run, it does not toggle back.
+    const toggled = await door(a.adminToken, 'POST', path, {});
+    const retried = await door(a.adminToken, 'POST', path, {});
+    expect([toggled.body.payload.current_status, retried.body.payload.current_status]).toEqual([
+      'resolved',
+      'resolved',
+    ]);
+    expect((await a.api('GET', `/v1/accounts/${a.accountId}/conversations/${displayId}`)).body.status).toBe('resolved');
+    await door(a.adminToken, 'POST', path, { status: 'open' }, { 'idempotency-key': unique('t3') });
   });
 });
 
