@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from '../config/logger.ts';
@@ -25,6 +26,7 @@ import { deployRoutes } from './deploys/routes.ts';
 import { deadLetterRoutes } from './dead-letters/routes.ts';
 import { scheduleRoutes } from './schedules/routes.ts';
 
+import { chatwootDoor } from './chatwoot/index.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { licenceRoutes } from './licence/routes.ts';
 import { auditLogRoutes } from './accounts/audit-log.ts';
@@ -101,17 +103,19 @@ export function createApp({
   app.use('/v1/*', methodNotAllowedFirst(app));
   // /v1 only: the codec server takes Temporal payloads, larger, under its own limit. The unread
   // rest of a refused body makes the connection unusable, so the client is told not to reuse it.
-  const tooLarge = new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`).problem;
+  const tooLargeError = () => new ProblemError('payloadTooLarge', `Send at most ${bodyLimitBytes} bytes.`);
+  const tooLarge = tooLargeError().problem;
   app.use(
     '/v1/*',
     bodyLimit({ maxSize: bodyLimitBytes, onError: (c) => problemResponse(c, tooLarge, { Connection: 'close' }) }),
   );
   // The same for any answer given before the body was read (a refusal by authentication or access): the client
   // must not send its next request down a connection still carrying the rest of this one's body.
-  app.use('/v1/*', async function closeIfBodyUnread(c, next) {
+  const closeIfBodyUnread: MiddlewareHandler = async function closeIfBodyUnread(c, next) {
     await next();
     if (c.req.raw.body && !c.req.raw.bodyUsed) c.header('Connection', 'close');
-  });
+  };
+  app.use('/v1/*', closeIfBodyUnread);
 
   // The address pays before its token is looked up, so guessing tokens costs the guesser, not PostgreSQL.
   const window = { durationSeconds: budgets.windowSeconds };
@@ -152,19 +156,32 @@ export function createApp({
   // Accepting an invitation or redeeming a sign-in link is how a user gets a token: the link's secret authenticates it.
   const byLink = new Set(['/v1/invitations/accept', REDEEM_PATH]);
   app.use('/v1/*', (c, next) => (byLink.has(c.req.path) ? next() : signIn(c, next)));
-  app.use(
-    '/v1/*',
-    rateLimit({
-      limiter: perToken,
-      // Break-glass tokens are numbered apart from access tokens: their buckets are named apart too.
-      keyOf: (c) => {
-        const p = c.var.principal as Principal | undefined;
-        return p && (p.kind === 'breakGlass' ? `bg${p.tokenId}` : p.tokenId.toString());
-      },
-      scope: 'for this token',
+  const byToken = rateLimit({
+    limiter: perToken,
+    // Break-glass tokens are numbered apart from access tokens: their buckets are named apart too.
+    keyOf: (c) => {
+      const p = c.var.principal as Principal | undefined;
+      return p && (p.kind === 'breakGlass' ? `bg${p.tokenId}` : p.tokenId.toString());
+    },
+    scope: 'for this token',
+  });
+  app.use('/v1/*', byToken);
+  const deps = { sql, temporal, workflowWaitMs };
+  // Chatwoot's door: the same limits, budgets and sign-in as /v1, spent from the same buckets; its own error shapes.
+  const doorBodyLimit = bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: () => {
+      throw tooLargeError();
+    },
+  });
+  app.route(
+    '/',
+    chatwootDoor({
+      ...deps,
+      logger: apiLogger,
+      guards: [closeIfBodyUnread, doorBodyLimit, byAddress, signIn, byToken],
     }),
   );
-  const deps = { sql, temporal, workflowWaitMs };
   app.route('/', accountRoutes(deps));
   app.route('/', memberRoutes(deps));
   app.route('/', invitationRoutes(deps));

@@ -40,6 +40,7 @@ export const problemTypes = {
   unavailable: { slug: 'unavailable', title: 'A service Capstan depends on is unavailable', status: 503 },
   badGateway: { slug: 'upstream-failed', title: 'A service Capstan called failed', status: 502 },
   gatewayTimeout: { slug: 'deadline-exceeded', title: 'The work did not finish within its deadline', status: 504 },
+  notImplemented: { slug: 'not-implemented', title: 'Not implemented yet', status: 501 },
   internal: { slug: 'internal-error', title: 'Something went wrong on our side', status: 500 },
 } as const satisfies Record<string, { slug: string; title: string; status: number }>;
 

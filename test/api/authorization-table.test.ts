@@ -37,6 +37,7 @@ import {
   routerRoutes,
   type AuthorizationTable,
   type OpenApiDocument,
+  type Rule,
   type World,
 } from '../support/authorization.ts';
 import { createApp } from '../../api/app.ts';
@@ -45,6 +46,10 @@ import type { Sql } from '../../db/pool.ts';
 import { useStack } from '../support/stack.ts';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import type { Scope } from '../../domain/scopes.ts';
+
+/** Chatwoot's door is documented at /api/v1/openapi.json (test/api/chatwoot-door.test.ts checks it), not /openapi.json. */
+const door = (caller: Exclude<Rule['caller'], 'public'>, scope: Scope): Rule => ({ caller, scope, openapi: false });
 
 export const authorizationTable: AuthorizationTable = {
   'GET /healthz': { caller: 'public', openapi: false },
@@ -164,6 +169,41 @@ export const authorizationTable: AuthorizationTable = {
   'GET /v1/admin/grants/{grantId}': ['platform', 'platform:admin'],
   'GET /v1/audit_log': ['platform', 'platform:admin'],
   'POST /v1/admin/grants/{grantId}/effects/{effectId}/keep': ['platform', 'platform:admin'],
+
+  'GET /api/v1/openapi.json': { caller: 'public', openapi: false },
+  'GET /api/v1/profile': { ...door('user', 'accounts:read'), ownData: true },
+  'GET /api/v1/accounts/{id}/agents': door('member', 'members:read'),
+  'POST /api/v1/accounts/{id}/agents': door('administrator', 'members:manage'),
+  'PATCH /api/v1/accounts/{id}/agents/{userId}': door('administrator', 'members:manage'),
+  'DELETE /api/v1/accounts/{id}/agents/{userId}': door('administrator', 'members:manage'),
+  'GET /api/v1/accounts/{id}/inboxes': door('member', 'inboxes:read'),
+  'POST /api/v1/accounts/{id}/inboxes': door('administrator', 'inboxes:manage'),
+  'GET /api/v1/accounts/{id}/inboxes/{inboxId}': door('member', 'inboxes:read'),
+  'PATCH /api/v1/accounts/{id}/inboxes/{inboxId}': door('administrator', 'inboxes:manage'),
+  'GET /api/v1/accounts/{id}/contacts': door('member', 'conversations:read'),
+  'POST /api/v1/accounts/{id}/contacts': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/contacts/search': door('member', 'conversations:read'),
+  'GET /api/v1/accounts/{id}/contacts/{contactId}': door('member', 'conversations:read'),
+  'PUT /api/v1/accounts/{id}/contacts/{contactId}': door('member', 'conversations:write'),
+  'DELETE /api/v1/accounts/{id}/contacts/{contactId}': door('administrator', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/contacts/{contactId}/conversations': door('member', 'conversations:read'),
+  'POST /api/v1/accounts/{id}/actions/contact_merge': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/conversations': door('member', 'conversations:read'),
+  'POST /api/v1/accounts/{id}/conversations': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/conversations/{displayId}': door('member', 'conversations:read'),
+  'PATCH /api/v1/accounts/{id}/conversations/{displayId}': door('member', 'conversations:write'),
+  'POST /api/v1/accounts/{id}/conversations/{displayId}/toggle_status': door('member', 'conversations:write'),
+  'POST /api/v1/accounts/{id}/conversations/{displayId}/assignments': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/conversations/{displayId}/labels': door('member', 'conversations:read'),
+  'POST /api/v1/accounts/{id}/conversations/{displayId}/labels': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/conversations/{displayId}/messages': door('member', 'conversations:read'),
+  'POST /api/v1/accounts/{id}/conversations/{displayId}/messages': door('member', 'conversations:write'),
+  'PATCH /api/v1/accounts/{id}/conversations/{displayId}/messages/{messageId}': door('member', 'conversations:write'),
+  'DELETE /api/v1/accounts/{id}/conversations/{displayId}/messages/{messageId}': door('member', 'conversations:write'),
+  'GET /api/v1/accounts/{id}/webhooks': door('administrator', 'webhooks:manage'),
+  'POST /api/v1/accounts/{id}/webhooks': door('administrator', 'webhooks:manage'),
+  'PATCH /api/v1/accounts/{id}/webhooks/{webhookId}': door('administrator', 'webhooks:manage'),
+  'DELETE /api/v1/accounts/{id}/webhooks/{webhookId}': door('administrator', 'webhooks:manage'),
 };
 
 // Its own database: the probes run a licence heartbeat, installation-wide state no other file should see.

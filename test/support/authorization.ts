@@ -27,6 +27,8 @@ export interface Rule {
   openapi?: false;
   /** A write that still answers while the account is suspended (default: 423 for account writes). */
   whileSuspended?: 'allowed';
+  /** A `user` route answering the caller's own data: another account's administrator gets theirs, not a 404. */
+  ownData?: true;
 }
 
 /** `'public'`, `[caller, scope]`, or a whole rule. */
@@ -98,7 +100,10 @@ export function routeOf(key: string, op: Operation | undefined): Route {
   return { key, method, path, params, hasBody };
 }
 
-const isAccountRoute = (route: Route) => route.path.startsWith('/v1/accounts/{id}');
+const isAccountRoute = (route: Route) =>
+  route.path.startsWith('/v1/accounts/{id}') || route.path.startsWith('/api/v1/accounts/{id}');
+/** Chatwoot's door (api/chatwoot) refuses with Chatwoot's `{"error": …}` bodies, not problem+json. */
+const isChatwootDoor = (route: Route) => route.path.startsWith('/api/v1/');
 
 /** Everything the probes need: accounts, members, the tokens to try, and real objects to put in paths. */
 export interface World {
@@ -114,6 +119,7 @@ export interface World {
     botId: number;
     contactId: number;
     labelId: number;
+    messageId: number;
   };
   /** Another account, built the same way: its administrator, and its objects for cross-tenant paths. */
   b: World['a'];
@@ -165,6 +171,8 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     select display_id, contact_id from conversations where account_id = ${account.accountId}`;
   const madeLabel = await account.api('POST', `${base}/labels`, { body: { title: 'probe' } });
   expect(madeLabel.status, JSON.stringify(madeLabel.body)).toBe(201);
+  const [message] = await stack.sql<{ id: number }[]>`
+    select id from messages where account_id = ${account.accountId}`;
   const delivery = await until('a webhook delivery', async () => {
     const [row] = await stack.sql<
       { id: string }[]
@@ -196,6 +204,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     botId: bot.body.id,
     contactId: conversation!.contact_id,
     labelId: madeLabel.body.id,
+    messageId: message!.id,
   };
 }
 
@@ -300,8 +309,10 @@ export const paramValues: Array<[prefix: string, param: string, value: ParamValu
   ['', 'displayId', (_, of) => of.displayId],
   ['', 'webhookId', (_, of) => of.webhookId],
   ['', 'deliveryId', (_, of) => of.deliveryId],
+  ['/api/v1/accounts/{id}', 'id', (_, of) => of.accountId],
   ['', 'contactId', (_, of) => of.contactId],
   ['', 'labelId', (_, of) => of.labelId],
+  ['', 'messageId', (_, of) => of.messageId],
   ['/v1/admin/', 'grantId', () => 1],
   ['/v1/admin/', 'effectId', () => 1],
 ];
@@ -403,7 +414,13 @@ export const probes: Probe[] = [
     who: (w) => ({ token: w.b.adminToken }),
     // Accepting an invitation meant for someone else finds none: 404, as for one that does not exist.
     expect: (r) =>
-      r.caller === 'public' ? 'skip' : r.caller === 'user' ? 404 : r.caller === 'signed-in' ? 'allowed' : 403,
+      r.caller === 'public'
+        ? 'skip'
+        : r.caller === 'user' && !r.ownData
+          ? 404
+          : r.caller === 'signed-in' || r.ownData
+            ? 'allowed'
+            : 403,
   },
   {
     name: "the account's administrator, with another account's objects in the path",
@@ -502,10 +519,21 @@ function judge(route: Route, expected: Expected, answer: Answer): string | undef
       return `expected 403 for ${expected.missingScope}, got ${answer.status}: ${detailOf(answer)}`;
     if (answer.body?.missing_scope !== expected.missingScope)
       return `refused without naming ${expected.missingScope} (missing_scope: ${answer.body?.missing_scope}): ${detailOf(answer)}`;
-    return problemJson(answer, 403);
+    return refusalBody(route, answer, 403);
   }
   if (answer.status !== expected) return `expected ${expected}, got ${answer.status}: ${detailOf(answer)}`;
-  return problemJson(answer, expected);
+  return refusalBody(route, answer, expected);
+}
+
+function refusalBody(route: Route, answer: Answer, expected: number): string | undefined {
+  if (!isChatwootDoor(route)) return problemJson(answer, expected);
+  const type = answer.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/json')) return `refused ${expected} without application/json (${type})`;
+  if (typeof answer.body?.error !== 'string')
+    return `refused ${expected} without Chatwoot's "error": ${detailOf(answer)}`;
+  if (expected === 404 && answer.body.error !== 'Resource could not be found')
+    return `refused 404 with "${answer.body.error}", not Chatwoot's "Resource could not be found"`;
+  return undefined;
 }
 
 function problemJson(answer: Answer, expected: number): string | undefined {
@@ -518,5 +546,5 @@ function problemJson(answer: Answer, expected: number): string | undefined {
 
 const detailOf = (answer: Answer) =>
   typeof answer.body === 'object'
-    ? String(answer.body?.detail ?? answer.body?.title ?? '')
+    ? String(answer.body?.detail ?? answer.body?.title ?? answer.body?.error ?? '')
     : String(answer.body).slice(0, 80);

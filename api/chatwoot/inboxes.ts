@@ -1,0 +1,93 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createInboxInput } from '../../contracts/inboxes.ts';
+import { workflows } from '../../contracts/workflows.ts';
+import { actorOf } from '../actor.ts';
+import { accountAccess } from '../auth/account-access.ts';
+import { jsonBody } from '../common-schemas.ts';
+import { apiText } from '../text-rules.ts';
+import { validationHook } from '../validation.ts';
+import { runWrite, type WriteRouteDeps } from '../write.ts';
+import { accountParam, found, idempotencyHeader, inboxParam, ok, security } from './common.ts';
+import { doorKey } from './idempotency.ts';
+import { inboxes } from './queries.ts';
+import { inboxView } from './views.ts';
+
+/** Chatwoot's inbox create: Capstan makes API-channel inboxes only, so `channel.type` must be `api`. */
+export const createInboxBody = z
+  .object({
+    name: apiText(createInboxInput.shape.name),
+    channel: z
+      .object({
+        type: z.literal('api'),
+        webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).optional(),
+      })
+      .optional(),
+  })
+  .openapi('ChatwootInboxCreate');
+
+export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/accounts/{id}/inboxes',
+      operationId: 'listAllInboxes',
+      tags: ['Inboxes'],
+      summary: "The account's inboxes",
+      security,
+      middleware: accountAccess({ sql, scope: 'inboxes:read' }),
+      request: { params: accountParam },
+      responses: ok('`{ payload: [inbox] }`'),
+    }),
+    async (c) => c.json({ payload: (await inboxes(sql, c.req.valid('param').id)).map(inboxView) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/accounts/{id}/inboxes/{inboxId}',
+      operationId: 'GetInbox',
+      tags: ['Inboxes'],
+      summary: 'An inbox',
+      security,
+      middleware: accountAccess({ sql, scope: 'inboxes:read' }),
+      request: { params: inboxParam },
+      responses: ok('The inbox'),
+    }),
+    async (c) => {
+      const { id, inboxId } = c.req.valid('param');
+      return c.json(inboxView(found((await inboxes(sql, id, inboxId))[0])), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/accounts/{id}/inboxes',
+      operationId: 'inboxCreation',
+      tags: ['Inboxes'],
+      summary: 'Create an API-channel inbox (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: ['administrator'], scope: 'inboxes:manage' }),
+      request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(createInboxBody) },
+      responses: ok('The inbox'),
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const input = { accountId: id, name: body.name, webhookUrl: body.channel?.webhook_url || undefined };
+      const key = await doorKey(c, temporal, (k) => workflows.createInbox.id({ accountId: id, key: k }), input);
+      const { result } = await runWrite(temporal, {
+        entry: workflows.createInbox,
+        key: { accountId: id, key },
+        input: { ...input, actor: actorOf(c.get('principal')) },
+        fingerprintOf: input,
+        waitMs: workflowWaitMs,
+      });
+      return c.json(inboxView(found((await inboxes(sql, id, result.id))[0])), 200);
+    },
+  );
+
+  return app;
+}

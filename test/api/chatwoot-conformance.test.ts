@@ -1,0 +1,172 @@
+/**
+ * Capstan's Chatwoot door against Chatwoot's published contract (test/fixtures/chatwoot): for each implemented
+ * operation, the status Chatwoot answers and every property its shape lists, with its type, on the real stack.
+ * Adding an operation is adding a row; `differences` are Capstan's deliberate departures (docs/chatwoot-api.md).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pending } from '../../api/chatwoot/pending.ts';
+import { applicationApi, type OperationId } from '../fixtures/chatwoot/application-api.ts';
+import { conformance, type Difference } from '../support/chatwoot-shapes.ts';
+import { join, newAccount, type AccountFixture } from '../support/fixtures.ts';
+import { call } from '../support/http.ts';
+import { startReceiver } from '../support/receiver.ts';
+import { unique, useStack } from '../support/stack.ts';
+
+const stack = useStack({ http: true });
+
+interface World {
+  account: AccountFixture;
+  base: string;
+  agentId: number;
+  leaverId: number;
+  inboxId: number;
+  displayId: number;
+  webhookId: number;
+  hookUrl: string;
+}
+
+interface Row {
+  op: OperationId;
+  request: (w: World) => { path: string; body?: unknown };
+  differences?: Record<string, Difference>;
+}
+
+/** In order: later rows change what earlier ones read. */
+const rows: Row[] = [
+  {
+    op: 'fetchProfile',
+    request: () => ({ path: '/api/v1/profile' }),
+    differences: { access_token: 'absent', pubsub_token: 'absent', hmac_identifier: 'absent' },
+  },
+  { op: 'get-account-agents', request: (w) => ({ path: `${w.base}/agents` }) },
+  {
+    op: 'add-new-agent-to-account',
+    request: (w) => ({
+      path: `${w.base}/agents`,
+      body: { name: 'Bea', email: `${unique('bea')}@example.test`, role: 'agent' },
+    }),
+    differences: { id: 'null' },
+  },
+  {
+    op: 'update-agent-in-account',
+    request: (w) => ({ path: `${w.base}/agents/${w.agentId}`, body: { role: 'administrator' } }),
+  },
+  { op: 'delete-agent-from-account', request: (w) => ({ path: `${w.base}/agents/${w.leaverId}` }) },
+  { op: 'listAllInboxes', request: (w) => ({ path: `${w.base}/inboxes` }) },
+  { op: 'GetInbox', request: (w) => ({ path: `${w.base}/inboxes/${w.inboxId}` }) },
+  {
+    op: 'inboxCreation',
+    request: (w) => ({
+      path: `${w.base}/inboxes`,
+      body: { name: 'Second API', channel: { type: 'api', webhook_url: w.hookUrl } },
+    }),
+  },
+  { op: 'conversationList', request: (w) => ({ path: `${w.base}/conversations?status=all` }) },
+  { op: 'get-details-of-a-conversation', request: (w) => ({ path: `${w.base}/conversations/${w.displayId}` }) },
+  {
+    op: 'create-a-new-message-in-a-conversation',
+    request: (w) => ({
+      path: `${w.base}/conversations/${w.displayId}/messages`,
+      body: { content: 'Any news?', message_type: 'incoming' },
+    }),
+  },
+  { op: 'list-all-messages', request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/messages` }) },
+  {
+    op: 'toggle-status-of-a-conversation',
+    request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/toggle_status`, body: { status: 'resolved' } }),
+  },
+  { op: 'list-all-webhooks', request: (w) => ({ path: `${w.base}/webhooks` }) },
+  {
+    op: 'create-a-webhook',
+    request: (w) => ({
+      path: `${w.base}/webhooks`,
+      body: { webhook: { url: `${w.hookUrl}/second`, subscriptions: ['message_created'] } },
+    }),
+  },
+  {
+    op: 'update-a-webhook',
+    request: (w) => ({
+      path: `${w.base}/webhooks/${w.webhookId}`,
+      body: { subscriptions: ['message_created', 'contact_created'] },
+    }),
+  },
+  { op: 'delete-a-webhook', request: (w) => ({ path: `${w.base}/webhooks/${w.webhookId}` }) },
+];
+
+let w: World;
+const door = (method: string, path: string, body?: unknown) =>
+  call(stack.api.url, method, path, { headers: { api_access_token: w.account.adminToken }, body });
+
+beforeAll(async () => {
+  const receiver = await startReceiver();
+  const account = await newAccount(stack, 'cw-conformance');
+  const base = `/api/v1/accounts/${account.accountId}`;
+  w = { account, base, hookUrl: receiver.url } as World;
+  w.agentId = (await join(stack, account, 'agent')).userId;
+  w.leaverId = (await join(stack, account, 'agent')).userId;
+  const inbox = await door('POST', `${base}/inboxes`, { name: 'Shop API', channel: { type: 'api' } });
+  expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+  w.inboxId = inbox.body.id;
+  const posted = await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${w.inboxId}/messages`, {
+    body: { contact: { identifier: unique('cust'), name: 'Ana' }, content: 'Where is my order?' },
+  });
+  expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+  w.displayId = posted.body.conversation_id;
+  const hook = await door('POST', `${base}/webhooks`, { url: receiver.url, subscriptions: ['message_created'] });
+  expect(hook.status, JSON.stringify(hook.body)).toBe(200);
+  w.webhookId = hook.body.payload.webhook.id;
+  return receiver.close;
+});
+
+describe("Chatwoot's Application API, operation by operation", () => {
+  it.each(rows.map((r) => [r.op, r] as const))(
+    '%s answers its status and every property of its shape',
+    async (_, row) => {
+      const op = applicationApi[row.op];
+      const { path, body } = row.request(w);
+      const answer = await door(
+        op.method,
+        path,
+        body ?? (op.method === 'GET' || op.method === 'DELETE' ? undefined : {}),
+      );
+      expect(conformance(op, answer, row.differences)).toEqual([]);
+    },
+  );
+
+  it.each(pending.map((p) => [`${p.method.toUpperCase()} ${p.path}`, p] as const))(
+    '%s answers 501 naming the workflow it will start',
+    async (_, p) => {
+      const path = p.path
+        .replace('{id}', String(w.account.accountId))
+        .replace('{inboxId}', String(w.inboxId))
+        .replace('{displayId}', String(w.displayId))
+        .replace(
+          '{contactId}',
+          String((await stack.sql`select id from contacts where account_id = ${w.account.accountId}`)[0]!.id),
+        )
+        .replace(
+          '{messageId}',
+          String(
+            (await stack.sql`select id from messages where account_id = ${w.account.accountId} order by id`)[0]!.id,
+          ),
+        );
+      const answer = await door(p.method.toUpperCase(), path, p.body ? (minimalBody[p.operationId] ?? {}) : undefined);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(501);
+      expect(answer.body).toEqual({ error: `not implemented yet: ${p.wiresTo}.`, wires_to: p.wiresTo });
+    },
+  );
+
+  it('covers with a row or a 501 adapter every operation of the fixture', () => {
+    const rowed = new Set<string>(rows.map((r) => r.op));
+    const adapted = new Set(pending.map((p) => p.operationId));
+    const uncovered = Object.keys(applicationApi).filter((op) => !rowed.has(op) && !adapted.has(op));
+    expect(uncovered).toEqual([]);
+  });
+});
+
+/** The least each pending operation's schema takes. */
+const minimalBody: Record<string, unknown> = {
+  contactMerge: { base_contact_id: 1, mergee_contact_id: 2 },
+  newConversation: { inbox_id: 1 },
+  'conversation-add-labels': { labels: ['vip'] },
+};
