@@ -31,12 +31,12 @@ describe('one behaviour, two doors', () => {
   it('creates an inbox through the createInbox workflow that /v1 uses, and /v1 lists it', async () => {
     const made = await door(a.adminToken, 'POST', `${base(a)}/inboxes`, {
       name: unique('Both doors'),
-      channel: { type: 'api', webhook_url: 'https://hooks.example.test/in' },
+      channel: { type: 'api', webhook_url: 'http://127.0.0.1:9/in' },
     });
     expect(made.status, JSON.stringify(made.body)).toBe(200);
     expect(made.body).toMatchObject({
       channel_type: 'Channel::Api',
-      callback_webhook_url: 'https://hooks.example.test/in',
+      callback_webhook_url: 'http://127.0.0.1:9/in',
     });
     const listed = await a.api('GET', `/v1/accounts/${a.accountId}/inboxes`);
     expect(listed.body.payload.map((i: { id: number }) => i.id)).toContain(made.body.id);
