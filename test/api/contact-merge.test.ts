@@ -52,7 +52,8 @@ describe('merging contacts', () => {
     expect(merged.body).toMatchObject({
       mergee_contact_id: mergee.body.id,
       moved_conversations: [2, 3],
-      resolved_conversations: [2],
+      // An inbox holds several open conversations of one contact (docs/conversation-lifecycle.md): none is closed.
+      resolved_conversations: [],
       moved_messages: 2,
       contact: {
         id: base.body.id,
@@ -69,7 +70,7 @@ describe('merging contacts', () => {
     const conversations = await account.api('GET', `${contacts}/${base.body.id}/conversations`);
     expect(conversations.body.payload.map((c: { id: number; status: string }) => [c.id, c.status])).toEqual([
       [3, 'open'],
-      [2, 'resolved'],
+      [2, 'open'],
       [1, 'open'],
     ]);
     const senders = await stack.sql`
@@ -85,7 +86,7 @@ describe('merging contacts', () => {
 
     const events = await until(
       'the merge events',
-      () => rx.received.length >= 2 && rx.received.map((r) => JSON.parse(r.body)),
+      () => rx.received.length >= 1 && rx.received.map((r) => JSON.parse(r.body)),
     );
     const updated = events.find((e: { event: string }) => e.event === 'contact_updated');
     expect(updated).toMatchObject({ id: base.body.id, email, name: 'Ana Lima' });
@@ -94,16 +95,12 @@ describe('merging contacts', () => {
       'phone_number',
       'custom_attributes',
     ]);
-    expect(events.find((e: { event: string }) => e.event === 'conversation_status_changed')).toMatchObject({
-      id: 2,
-      status: 'resolved',
-      changed_attributes: [{ status: { previous_value: 'open', current_value: 'resolved' } }],
-    });
+    expect(events.map((e: { event: string }) => e.event)).toEqual(['contact_updated']);
 
-    // The mergee's address now finds the base, and its open conversation in that inbox.
+    // The mergee's address now finds the base, and the latest conversation of it in that inbox that is not resolved.
     expect((await post(shop, { email }, 'after the merge')).body).toMatchObject({
       contact_id: base.body.id,
-      conversation_id: 1,
+      conversation_id: 2,
     });
   });
 

@@ -61,7 +61,9 @@ function send(field: TextField, value: string, token: string) {
   }
   const query = field.in === 'query' ? `?${new URLSearchParams({ [field.name[0]!]: value })}` : '';
   const headers = field.in === 'header' ? { [field.name[0]!]: value } : {};
-  const body = field.in === 'body' ? field.name.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) : {};
+  // A numeric step is an array's item (`labels.0`): the value goes in an array there, not under a key "0".
+  const nest = (inner: unknown, key: string) => (/^\d+$/.test(key) ? [inner] : { [key]: inner });
+  const body = field.in === 'body' ? field.name.reduceRight<unknown>(nest, value) : {};
   return call(stack.api.url, field.method, path + query, {
     token,
     headers,
