@@ -111,7 +111,7 @@ export function createConversationActivities({
            where au.account_id = ${cmd.accountId} and au.user_id = ${cmd.assigneeId} and u.type is distinct from 'Bot'`;
         if (!member)
           refuse('ValidationError', `User ${cmd.assigneeId} is not an agent of account ${cmd.accountId}.`, {
-            details: [{ assignee_id: ['must be an agent or administrator of this account'] }],
+            details: [[{ field: 'assignee_id', message: 'must be an agent or administrator of this account' }]],
           });
       }
       if (row.assignee_id === cmd.assigneeId) return null;

@@ -16,7 +16,10 @@ const attributes = (what: string) =>
 /** The workflow's fields with the API's text rules stated; `null` clears a field. */
 const fields = {
   name: apiText(f.name.unwrap(), { blank: true }).optional(),
-  email: apiEmail(f.email.unwrap().unwrap()).nullable().optional(),
+  email: apiEmail(f.email.unwrap().unwrap())
+    .nullable()
+    .optional()
+    .openapi({ type: ['string', 'null'] }), // apiEmail states `string`; null clears the field
   phone_number: withPattern(f.phone_number.unwrap().unwrap(), phonePattern, 'must be a phone number')
     .nullable()
     .optional(),

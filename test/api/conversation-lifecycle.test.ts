@@ -166,6 +166,7 @@ describe('assignment', () => {
     const refused = await c.account.api('POST', path, { body: { assignee_id: stranger.adminId } });
     expect(refused.status).toBe(422);
     expect(refused.body.detail).toContain('is not an agent of account');
+    expect(refused.body.errors).toEqual([{ field: 'assignee_id', message: expect.stringContaining('agent') }]);
     expect((await c.read()).assignee_id).toBeNull();
 
     const assigned = await c.account.api('POST', path, { body: { assignee_id: agent.userId } });
