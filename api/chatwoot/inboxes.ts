@@ -92,7 +92,10 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
         fingerprintOf: input,
         waitMs: workflowWaitMs,
       });
-      return c.json(inboxView(found((await inboxes(sql, id, result.id))[0])), 200);
+      // The API channel's signing secret, shown once here as Channel::Api's `secret` (docs/chatwoot-api.md).
+      const [{ webhook_secret: secret }] = await sql<[{ webhook_secret: string }]>`
+        select webhook_secret from inboxes where id = ${result.id}`;
+      return c.json({ ...inboxView(found((await inboxes(sql, id, result.id))[0])), secret }, 200);
     },
   );
 
