@@ -8,8 +8,8 @@ import { validationHook } from '../validation.ts';
 import { runWrite, type WriteRouteDeps } from '../write.ts';
 import { accountParam, conversationParam, found, idempotencyHeader, ok, security } from './common.ts';
 import { doorKey } from './idempotency.ts';
-import { conversation, conversations } from './queries.ts';
-import { conversationView } from './views.ts';
+import { conversation, conversations, members } from './queries.ts';
+import { agentView, conversationView } from './views.ts';
 
 /** Chatwoot pages conversations 25 at a time. */
 const PER_PAGE = 25;
@@ -27,6 +27,12 @@ export const toggleStatusBody = z
     snoozed_until: z.union([z.number(), z.string()]).optional(),
   })
   .openapi('ChatwootToggleStatus');
+
+const assignBody = z.object({
+  assignee_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  team_id: z.number().optional(),
+});
+const labelsBody = z.object({ labels: z.array(z.string().trim().min(1).max(255)).max(100) });
 
 export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -94,9 +100,8 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       const { id, displayId } = c.req.valid('param');
       const body = c.req.valid('json');
       const current = found(await conversation(sql, id, displayId));
-      if (body.snoozed_until !== undefined)
-        throw new ProblemError('notImplemented', 'not implemented yet: snoozed_until (the conversation lifecycle).');
       const status = body.status ?? (current.status === 'open' ? 'resolved' : 'open');
+      const snoozedUntil = snoozeTime(body.snoozed_until);
       // Keyed by the request as sent: a retried toggle must not toggle back because the first one landed.
       const key = await doorKey(
         c,
@@ -107,7 +112,7 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
       const { result } = await runWrite(temporal, {
         entry: workflows.changeConversationStatus,
         key: { accountId: id, displayId, key },
-        input: { accountId: id, displayId, status, actor: actorOf(c.get('principal')) },
+        input: { accountId: id, displayId, status, snoozedUntil, actor: actorOf(c.get('principal')) },
         fingerprintOf: body,
         waitMs: workflowWaitMs,
       });
@@ -118,5 +123,107 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/accounts/{id}/conversations/{displayId}/assignments',
+      operationId: 'assign-a-conversation',
+      tags: ['Conversations'],
+      summary: 'Assign the conversation to an agent of the account, or unassign it (`assignee_id: null`)',
+      security,
+      middleware: accountAccess({ sql, scope: 'conversations:write' }),
+      request: { params: conversationParam, headers: idempotencyHeader, body: jsonBody(assignBody) },
+      responses: ok('The assignee (the agent partial), or null'),
+    }),
+    async (c) => {
+      const { id, displayId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      found(await conversation(sql, id, displayId));
+      const assigneeId = body.assignee_id ?? null;
+      const key = await doorKey(
+        c,
+        temporal,
+        (k) => workflows.assignConversation.id({ accountId: id, displayId, key: k }),
+        body,
+      );
+      const { result } = await runWrite(temporal, {
+        entry: workflows.assignConversation,
+        key: { accountId: id, displayId, key },
+        input: { accountId: id, displayId, assigneeId, actor: actorOf(c.get('principal')) },
+        fingerprintOf: body,
+        waitMs: workflowWaitMs,
+      });
+      if (result.assigneeId === null) return c.json(null, 200);
+      return c.json(agentView(found((await members(sql, id, result.assigneeId))[0])), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/accounts/{id}/conversations/{displayId}/labels',
+      operationId: 'list-all-labels-of-a-conversation',
+      tags: ['Conversations'],
+      summary: "The conversation's labels",
+      security,
+      middleware: accountAccess({ sql, scope: 'conversations:read' }),
+      request: { params: conversationParam },
+      responses: ok('`{ payload: [label title] }`'),
+    }),
+    async (c) => {
+      const { id, displayId } = c.req.valid('param');
+      const [row] = await sql<{ label_list: string[] }[]>`
+        select label_list from conversations where account_id = ${id} and display_id = ${displayId}`;
+      return c.json({ payload: found(row).label_list }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/accounts/{id}/conversations/{displayId}/labels',
+      operationId: 'conversation-add-labels',
+      tags: ['Conversations'],
+      summary: "Replace the conversation's labels (Chatwoot's add-labels sets the list it is given)",
+      security,
+      middleware: accountAccess({ sql, scope: 'conversations:write' }),
+      request: { params: conversationParam, headers: idempotencyHeader, body: jsonBody(labelsBody) },
+      responses: ok('`{ payload: [label title] }`'),
+    }),
+    async (c) => {
+      const { id, displayId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      found(await conversation(sql, id, displayId));
+      const key = await doorKey(
+        c,
+        temporal,
+        (k) => workflows.setConversationLabels.id({ accountId: id, displayId, key: k }),
+        body,
+      );
+      const { result } = await runWrite(temporal, {
+        entry: workflows.setConversationLabels,
+        key: { accountId: id, displayId, key },
+        input: { accountId: id, displayId, labels: body.labels, actor: actorOf(c.get('principal')) },
+        fingerprintOf: body,
+        waitMs: workflowWaitMs,
+      });
+      return c.json({ payload: result.labels }, 200);
+    },
+  );
+
   return app;
+}
+
+/**
+ * Chatwoot's `snoozed_until` is Unix seconds (`DateTime.strptime(value.to_s, '%s')`), as a number or a string of
+ * digits; an ISO 8601 time is taken too. Anything else is 422.
+ */
+export function snoozeTime(value: number | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 8.64e15)
+    throw new ProblemError('validation', 'snoozed_until must be Unix seconds or an ISO 8601 time.', {
+      errors: [{ path: 'snoozed_until', message: 'must be Unix seconds or an ISO 8601 time' }],
+    });
+  return new Date(ms).toISOString();
 }

@@ -16,6 +16,8 @@ import { inboxView } from './views.ts';
 export const createInboxBody = z
   .object({
     name: apiText(createInboxInput.shape.name),
+    /** Chatwoot's: an incoming message joins the contact's latest conversation in the inbox, whatever its status. */
+    lock_to_single_conversation: z.boolean().optional(),
     channel: z
       .object({
         type: z.literal('api'),
@@ -76,7 +78,12 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const input = { accountId: id, name: body.name, webhookUrl: body.channel?.webhook_url || undefined };
+      const input = {
+        accountId: id,
+        name: body.name,
+        webhookUrl: body.channel?.webhook_url || undefined,
+        lockToSingleConversation: body.lock_to_single_conversation,
+      };
       const key = await doorKey(c, temporal, (k) => workflows.createInbox.id({ accountId: id, key: k }), input);
       const { result } = await runWrite(temporal, {
         entry: workflows.createInbox,
@@ -85,7 +92,10 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
         fingerprintOf: input,
         waitMs: workflowWaitMs,
       });
-      return c.json(inboxView(found((await inboxes(sql, id, result.id))[0])), 200);
+      // The API channel's signing secret, shown once here as Channel::Api's `secret` (docs/chatwoot-api.md).
+      const [{ webhook_secret: secret }] = await sql<[{ webhook_secret: string }]>`
+        select webhook_secret from inboxes where id = ${result.id}`;
+      return c.json({ ...inboxView(found((await inboxes(sql, id, result.id))[0])), secret }, 200);
     },
   );
 

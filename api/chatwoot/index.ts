@@ -5,6 +5,7 @@ import { createErrorHandler } from '../problem/on-error.ts';
 import { validationHook } from '../validation.ts';
 import type { WriteRouteDeps } from '../write.ts';
 import { agentRoutes } from './agents.ts';
+import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
 import { chatwootErrors } from './errors.ts';
 import { inboxRoutes } from './inboxes.ts';
@@ -47,6 +48,7 @@ export function chatwootDoor(deps: ChatwootDoorDeps): Hono {
   door.route('/', profileRoutes(deps));
   door.route('/', agentRoutes(deps));
   door.route('/', inboxRoutes(deps));
+  door.route('/', contactRoutes(deps));
   door.route('/', conversationRoutes(deps));
   door.route('/', messageRoutes(deps));
   door.route('/', webhookRoutes(deps));

@@ -3,6 +3,7 @@ import { ingestMessageInput } from '../../contracts/messages.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
+import { requireScope } from '../auth/scope.ts';
 import { jsonBody } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { apiText } from '../text-rules.ts';
@@ -10,7 +11,7 @@ import { validationHook } from '../validation.ts';
 import { runWrite, type WriteRouteDeps } from '../write.ts';
 import { conversationParam, found, idempotencyHeader, ok, security } from './common.ts';
 import { doorKey } from './idempotency.ts';
-import { conversation, message, messages } from './queries.ts';
+import { conversation, inboxes, message, messages } from './queries.ts';
 import { createdMessageView, messageView, senderView } from './views.ts';
 
 /** Chatwoot answers 20 messages a page. */
@@ -68,7 +69,8 @@ export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       path: '/api/v1/accounts/{id}/conversations/{displayId}/messages',
       operationId: 'create-a-new-message-in-a-conversation',
       tags: ['Messages'],
-      summary: 'Post a message; incoming ones for now (outgoing and private notes answer 501 until wired)',
+      summary:
+        "Post a message: incoming (the contact's), outgoing (a reply, sent to the API inbox's callback) or a private note",
       security,
       middleware: accountAccess({ sql, scope: 'conversations:write' }),
       request: { params: conversationParam, headers: idempotencyHeader, body: jsonBody(createMessageBody) },
@@ -78,13 +80,34 @@ export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
       const { id, displayId } = c.req.valid('param');
       const body = c.req.valid('json');
       const convo = found(await conversation(sql, id, displayId));
-      if (body.message_type === 'outgoing' || body.private)
-        throw new ProblemError('notImplemented', 'not implemented yet: outgoing messages and private notes.');
-      // ingestMessage appends to the contact's open conversation; anything else needs the reopen rule.
-      if (convo.status !== 'open')
+      if (body.message_type === 'outgoing' || body.private) {
+        // A reply or a note is written by the token's user or bot: it needs the reply scope /v1's route needs.
+        requireScope(c.get('principal'), 'conversations:reply');
+        const input = { accountId: id, displayId, content: body.content, private: body.private };
+        const key = await doorKey(
+          c,
+          temporal,
+          (k) => workflows.postOutgoingMessage.id({ accountId: id, displayId, key: k }),
+          input,
+          body.echo_id && `echo:${body.echo_id}`,
+        );
+        const { result } = await runWrite(temporal, {
+          entry: workflows.postOutgoingMessage,
+          key: { accountId: id, displayId, key },
+          input: { ...input, actor: actorOf(c.get('principal')) },
+          fingerprintOf: input,
+          waitMs: workflowWaitMs,
+        });
+        const stored = found(await message(sql, id, result.message.id));
+        return c.json({ ...createdMessageView(stored), ...(body.echo_id && { echo_id: body.echo_id }) }, 200);
+      }
+      // ingestMessage picks the contact's conversation in the inbox (docs/conversation-lifecycle.md): with the
+      // inbox unlocked, a resolved one is passed over for a new conversation, which this path must not start.
+      const [inbox] = await inboxes(sql, id, convo.inbox_id);
+      if (convo.status === 'resolved' && !inbox?.lock_to_single_conversation)
         throw new ProblemError(
           'notImplemented',
-          `not implemented yet: an incoming message to a ${convo.status} conversation.`,
+          'not implemented yet: an incoming message to a resolved conversation in an inbox without lock_to_single_conversation.',
         );
       const contact = convo.identifier
         ? { identifier: convo.identifier }

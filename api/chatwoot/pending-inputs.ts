@@ -15,35 +15,6 @@ export interface UpdateInboxInput extends InAccount {
   webhookUrl?: string;
   lockToSingleConversation?: boolean;
 }
-export interface ContactFields {
-  name?: string;
-  email?: string;
-  phoneNumber?: string;
-  identifier?: string;
-  blocked?: boolean;
-  additionalAttributes?: Record<string, unknown>;
-  customAttributes?: Record<string, unknown>;
-}
-export interface CreateContactInput extends InAccount, ContactFields {
-  inboxId?: number;
-}
-export interface UpdateContactInput extends InAccount, ContactFields {
-  contactId: number;
-}
-export interface DeleteContactInput extends InAccount {
-  contactId: number;
-}
-export interface MergeContactsInput extends InAccount {
-  baseContactId: number;
-  mergeeContactId: number;
-}
-export interface ContactQuery {
-  accountId: number;
-  contactId?: number;
-  q?: string;
-  page: number;
-  sort?: string;
-}
 export interface CreateConversationInput extends InAccount {
   inboxId: number;
   sourceId?: string;
@@ -56,14 +27,6 @@ export interface CreateConversationInput extends InAccount {
 export interface UpdateConversationInput extends InAccount {
   displayId: number;
   priority?: 'urgent' | 'high' | 'medium' | 'low' | 'none';
-}
-export interface AssignConversationInput extends InAccount {
-  displayId: number;
-  assigneeId: number | null;
-}
-export interface LabelConversationInput extends InAccount {
-  displayId: number;
-  labels: string[];
 }
 export interface UpdateMessageInput extends InAccount {
   displayId: number;

@@ -9,7 +9,7 @@ export function members(sql: Sql, accountId: number, userId?: number) {
 
 export function inboxes(sql: Sql, accountId: number, inboxId?: number) {
   return sql<InboxRow[]>`
-    select id, account_id, name, channel_type, webhook_url from inboxes
+    select id, account_id, name, channel_type, webhook_url, lock_to_single_conversation from inboxes
      where account_id = ${accountId} ${inboxId ? sql`and id = ${inboxId}` : sql``} order by id`;
 }
 
@@ -56,7 +56,7 @@ export function messages(sql: Sql, q: { accountId: number; displayId: number; be
   return sql<MessageRow[]>`
     select * from (
       select m.id, m.account_id, m.inbox_id, c.display_id, m.content, m.message_type, m.content_type, m.source_id,
-             m.sender_type, m.sender_id, m.created_at, ct.id as contact_id, ct.name as contact_name, ct.email,
+             m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, ct.id as contact_id, ct.name as contact_name, ct.email,
              ct.phone_number, ct.identifier, ct.created_at as contact_created_at
         from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
        where c.account_id = ${q.accountId} and c.display_id = ${q.displayId}
@@ -68,9 +68,18 @@ export function messages(sql: Sql, q: { accountId: number; displayId: number; be
 export async function message(sql: Sql, accountId: number, messageId: number) {
   const [row] = await sql<MessageRow[]>`
     select m.id, m.account_id, m.inbox_id, c.display_id, m.content, m.message_type, m.content_type, m.source_id,
-           m.sender_type, m.sender_id, m.created_at, ct.id as contact_id, ct.name as contact_name, ct.email,
+           m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, ct.id as contact_id, ct.name as contact_name, ct.email,
            ct.phone_number, ct.identifier, ct.created_at as contact_created_at
       from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
      where m.account_id = ${accountId} and m.id = ${messageId}`;
   return row;
+}
+
+/** A contact's conversations, newest activity first (Chatwoot answers them all, unpaged). */
+export function conversationsOfContact(sql: Sql, accountId: number, contactId: number) {
+  return sql<ConversationRow[]>`
+    select ${conversationColumns(sql)} from conversations c
+      join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
+     where c.account_id = ${accountId} and c.contact_id = ${contactId}
+     order by c.last_activity_at desc, c.display_id desc limit 100`;
 }

@@ -1,3 +1,4 @@
+import type { ContactRecord } from '../../contracts/contacts.ts';
 /** Capstan's rows as Chatwoot's JSON (test/fixtures/chatwoot/shapes.ts lists each shape's properties). */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -30,6 +31,7 @@ export interface InboxRow {
   name: string;
   channel_type: string;
   webhook_url: string | null;
+  lock_to_single_conversation: boolean;
 }
 
 /** An API-channel inbox: the web-widget, SMS and e-mail fields are null, as Chatwoot answers for one. */
@@ -59,7 +61,7 @@ export const inboxView = (i: InboxRow) => ({
   callback_webhook_url: i.webhook_url,
   webhook_url: i.webhook_url,
   allow_messages_after_resolved: true,
-  lock_to_single_conversation: false,
+  lock_to_single_conversation: i.lock_to_single_conversation,
   sender_name_type: 'friendly',
   business_name: null,
   hmac_mandatory: false,
@@ -157,6 +159,9 @@ export interface MessageRow extends ContactRow {
   sender_type: string;
   sender_id: number | null;
   created_at: Date;
+  private: boolean;
+  status: string;
+  external_error: string | null;
 }
 
 const messageTypes: Record<string, number> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
@@ -169,10 +174,10 @@ export const createdMessageView = (m: MessageRow) => ({
   conversation_id: m.display_id,
   message_type: messageTypes[m.message_type] ?? 0,
   content_type: m.content_type,
-  status: 'sent',
-  content_attributes: {},
+  status: m.status,
+  content_attributes: m.external_error === null ? {} : { external_error: m.external_error },
   created_at: unix(m.created_at),
-  private: false,
+  private: m.private,
   source_id: m.source_id,
   sender: m.sender_type === 'Contact' ? senderView(m) : null,
 });
@@ -208,4 +213,40 @@ export const webhookView = (w: WebhookRow) => ({
   account_id: w.account_id,
   subscriptions: w.subscriptions,
   secret: w.secret,
+});
+
+export interface ContactInboxRow {
+  contact_id: number | string;
+  inbox_id: number;
+  name: string;
+  channel_type: string;
+}
+
+export const contactInboxView = (c: ContactRecord, i: ContactInboxRow) => ({
+  source_id: c.identifier ?? String(c.id),
+  inbox: {
+    id: i.inbox_id,
+    avatar_url: '',
+    channel_id: i.inbox_id,
+    name: i.name,
+    channel_type: i.channel_type,
+    provider: null,
+  },
+});
+
+/** `contacts/_contact.json.jbuilder` with its `contact_inboxes` (Capstan keeps no source id per inbox: the contact id). */
+export const contactView = (c: ContactRecord, inboxes: ContactInboxRow[]) => ({
+  additional_attributes: c.additionalAttributes,
+  availability_status: 'offline',
+  email: c.email,
+  id: c.id,
+  name: c.name,
+  phone_number: c.phoneNumber,
+  blocked: c.blocked,
+  identifier: c.identifier,
+  thumbnail: c.avatarUrl ?? '',
+  custom_attributes: c.customAttributes,
+  last_activity_at: c.lastActivityAt === null ? null : unix(new Date(c.lastActivityAt)),
+  created_at: unix(new Date(c.createdAt)),
+  contact_inboxes: inboxes.map((i) => contactInboxView(c, i)),
 });

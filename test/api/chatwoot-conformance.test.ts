@@ -23,6 +23,9 @@ interface World {
   displayId: number;
   webhookId: number;
   hookUrl: string;
+  contactId: number;
+  mergeeId: number;
+  doomedId: number;
 }
 
 interface Row {
@@ -70,11 +73,67 @@ const rows: Row[] = [
       body: { content: 'Any news?', message_type: 'incoming' },
     }),
   },
+  {
+    op: 'create-a-new-message-in-a-conversation',
+    request: (w) => ({
+      path: `${w.base}/conversations/${w.displayId}/messages`,
+      body: { content: 'On its way.', message_type: 'outgoing' },
+    }),
+  },
+  {
+    op: 'create-a-new-message-in-a-conversation',
+    request: (w) => ({
+      path: `${w.base}/conversations/${w.displayId}/messages`,
+      body: { content: 'Checked the depot.', private: true },
+    }),
+  },
+  {
+    op: 'assign-a-conversation',
+    request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/assignments`, body: { assignee_id: w.agentId } }),
+  },
+  {
+    op: 'conversation-add-labels',
+    request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/labels`, body: { labels: ['vip', 'billing'] } }),
+  },
+  {
+    op: 'list-all-labels-of-a-conversation',
+    request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/labels` }),
+  },
   { op: 'list-all-messages', request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/messages` }) },
   {
     op: 'toggle-status-of-a-conversation',
     request: (w) => ({ path: `${w.base}/conversations/${w.displayId}/toggle_status`, body: { status: 'resolved' } }),
   },
+  {
+    op: 'toggle-status-of-a-conversation',
+    request: (w) => ({
+      path: `${w.base}/conversations/${w.displayId}/toggle_status`,
+      body: { status: 'snoozed', snoozed_until: Math.floor(Date.now() / 1000) + 3600 },
+    }),
+  },
+  { op: 'contactList', request: (w) => ({ path: `${w.base}/contacts` }) },
+  { op: 'contactSearch', request: (w) => ({ path: `${w.base}/contacts/search?q=cust` }) },
+  { op: 'contactDetails', request: (w) => ({ path: `${w.base}/contacts/${w.contactId}` }) },
+  {
+    op: 'contactCreate',
+    request: () => ({
+      path: `/api/v1/accounts/${w.account.accountId}/contacts`,
+      body: { name: 'Carla', inbox_id: w.inboxId },
+    }),
+  },
+  {
+    op: 'contactUpdate',
+    request: (w) => ({ path: `${w.base}/contacts/${w.contactId}`, body: { phone_number: '+15550100' } }),
+  },
+  { op: 'contactConversations', request: (w) => ({ path: `${w.base}/contacts/${w.contactId}/conversations` }) },
+  {
+    op: 'contactMerge',
+    request: (w) => ({
+      path: `${w.base}/actions/contact_merge`,
+      body: { base_contact_id: w.contactId, mergee_contact_id: w.mergeeId },
+    }),
+  },
+  { op: 'contactDelete', request: (w) => ({ path: `${w.base}/contacts/${w.doomedId}` }) },
   { op: 'list-all-webhooks', request: (w) => ({ path: `${w.base}/webhooks` }) },
   {
     op: 'create-a-webhook',
@@ -112,6 +171,18 @@ beforeAll(async () => {
   });
   expect(posted.status, JSON.stringify(posted.body)).toBe(201);
   w.displayId = posted.body.conversation_id;
+  w.contactId =
+    posted.body.contact_id ?? (await door('GET', `${base}/conversations/${w.displayId}`)).body.meta.sender.id;
+  // Each through a message, so each has the inbox Chatwoot's contact_inboxes lists.
+  const made = async (name: string) => {
+    const m = await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${w.inboxId}/messages`, {
+      body: { contact: { identifier: unique('other'), name }, content: 'Hello' },
+    });
+    expect(m.status, JSON.stringify(m.body)).toBe(201);
+    return (await door('GET', `${base}/conversations/${m.body.conversation_id}`)).body.meta.sender.id as number;
+  };
+  w.mergeeId = await made('Ana (duplicate)');
+  w.doomedId = await made('Gone');
   const hook = await door('POST', `${base}/webhooks`, { url: receiver.url, subscriptions: ['message_created'] });
   expect(hook.status, JSON.stringify(hook.body)).toBe(200);
   w.webhookId = hook.body.payload.webhook.id;
@@ -166,7 +237,5 @@ describe("Chatwoot's Application API, operation by operation", () => {
 
 /** The least each pending operation's schema takes. */
 const minimalBody: Record<string, unknown> = {
-  contactMerge: { base_contact_id: 1, mergee_contact_id: 2 },
   newConversation: { inbox_id: 1 },
-  'conversation-add-labels': { labels: ['vip'] },
 };

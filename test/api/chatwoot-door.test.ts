@@ -155,13 +155,20 @@ describe("Chatwoot's refusals", () => {
     expect(answer.body.error).toMatch(/not a member/);
   });
 
-  it('answers 501 for an outgoing message until that behaviour is wired, and stores nothing', async () => {
+  it("posts an outgoing reply (Chatwoot's default message_type) and a private note through postOutgoingMessage", async () => {
     const path = `${base(a)}/conversations/${displayId}/messages`;
-    const before = await stack.sql`select count(*)::int as n from messages where account_id = ${a.accountId}`;
-    const answer = await door(a.adminToken, 'POST', path, { content: 'We shipped it' });
-    expect(answer.status).toBe(501);
-    expect(answer.body.error).toMatch(/^not implemented yet/);
-    expect(await stack.sql`select count(*)::int as n from messages where account_id = ${a.accountId}`).toEqual(before);
+    const reply = await door(a.adminToken, 'POST', path, { content: 'We shipped it' });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(reply.body).toMatchObject({ content: 'We shipped it', message_type: 1, private: false });
+    const note = await door(a.adminToken, 'POST', path, { content: 'Courier called', private: true });
+    expect(note.status, JSON.stringify(note.body)).toBe(200);
+    expect(note.body).toMatchObject({ message_type: 1, private: true });
+    const rows = await stack.sql`
+      select message_type, private from messages where id in ${stack.sql([reply.body.id, note.body.id])} order by id`;
+    expect(rows).toEqual([
+      { message_type: 'outgoing', private: false },
+      { message_type: 'outgoing', private: true },
+    ]);
   });
 });
 
