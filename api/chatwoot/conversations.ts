@@ -52,17 +52,17 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
     async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      const { rows, count } = await conversations(sql, {
+      const principal = c.get('principal');
+      const { rows, counts } = await conversations(sql, {
         accountId: id,
         status: q.status,
+        assigneeType: q.assignee_type,
+        userId: principal.kind === 'user' || principal.kind === 'breakGlass' ? principal.userId : undefined,
         inboxId: q.inbox_id,
         page: q.page,
         perPage: PER_PAGE,
       });
-      // Nothing is assigned yet on this branch: every matching conversation is unassigned, none is mine.
-      const meta = { mine_count: 0, assigned_count: 0, unassigned_count: count, all_count: count };
-      const assignedOnly = q.assignee_type === 'me' || q.assignee_type === 'assigned';
-      return c.json({ data: { meta, payload: assignedOnly ? [] : rows.map(conversationView) } }, 200);
+      return c.json({ data: { meta: counts, payload: rows.map(conversationView) } }, 200);
     },
   );
 

@@ -1,3 +1,4 @@
+import { unreadCount } from '../../db/conversations.ts';
 import type { Sql } from '../../db/pool.ts';
 import type { ConversationRow, InboxRow, MemberRow, MessageRow } from './views.ts';
 
@@ -16,31 +17,54 @@ export function inboxes(sql: Sql, accountId: number, inboxId?: number) {
 const conversationColumns = (sql: Sql) => sql`
   c.display_id, c.account_id, c.inbox_id, c.uuid, c.status, c.created_at, c.updated_at, c.last_activity_at,
   i.channel_type, ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
-  ct.created_at as contact_created_at`;
+  ct.created_at as contact_created_at, c.snoozed_until, c.agent_last_seen_at, c.label_list,
+  ${unreadCount(sql)} as unread_count,
+  (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = c.assignee_id)
+    as assignee`;
 
 export interface ConversationFilter {
   accountId: number;
   /** `all`, or one status. */
   status: string;
+  /** Chatwoot's `assignee_type`: `me` is the asking user's (`userId`; none for a token of no user). */
+  assigneeType: 'me' | 'unassigned' | 'assigned' | 'all';
+  userId?: number;
   inboxId?: number;
   page: number;
   perPage: number;
 }
 
-/** A page of conversations, newest activity first, and how many match in all. */
+export interface AssigneeCounts {
+  mine_count: number;
+  unassigned_count: number;
+  assigned_count: number;
+  all_count: number;
+}
+
+/** A page of conversations, newest activity first, and how many match each assignee filter in all. */
 export async function conversations(sql: Sql, f: ConversationFilter) {
   const where = sql`c.account_id = ${f.accountId}
     ${f.status === 'all' ? sql`` : sql`and c.status = ${f.status}`}
     ${f.inboxId ? sql`and c.inbox_id = ${f.inboxId}` : sql``}`;
+  const me = f.userId ?? null;
+  const assignee = {
+    me: sql`and c.assignee_id = ${me}::bigint`,
+    unassigned: sql`and c.assignee_id is null`,
+    assigned: sql`and c.assignee_id is not null`,
+    all: sql``,
+  }[f.assigneeType];
   const rows = await sql<ConversationRow[]>`
     select ${conversationColumns(sql)} from conversations c
       join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
-     where ${where} order by c.last_activity_at desc, c.display_id desc
+     where ${where} ${assignee} order by c.last_activity_at desc, c.display_id desc
      limit ${f.perPage} offset ${(f.page - 1) * f.perPage}`;
-  const [{ count }] = (await sql`select count(*)::int as count from conversations c where ${where}`) as unknown as [
-    { count: number },
-  ];
-  return { rows, count };
+  const [counts] = await sql<AssigneeCounts[]>`
+    select count(*) filter (where c.assignee_id = ${me}::bigint)::int as mine_count,
+           count(*) filter (where c.assignee_id is null)::int as unassigned_count,
+           count(*) filter (where c.assignee_id is not null)::int as assigned_count,
+           count(*)::int as all_count
+      from conversations c where ${where}`;
+  return { rows, counts: counts! };
 }
 
 export async function conversation(sql: Sql, accountId: number, displayId: number) {

@@ -1,4 +1,5 @@
 import type { ContactRecord } from '../../contracts/contacts.ts';
+import { canReply } from '../../db/conversations.ts';
 /** Capstan's rows as Chatwoot's JSON (test/fixtures/chatwoot/shapes.ts lists each shape's properties). */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -109,9 +110,25 @@ export interface ConversationRow extends ContactRow {
   updated_at: Date;
   last_activity_at: Date;
   channel_type: string;
+  snoozed_until: Date | null;
+  agent_last_seen_at: Date | null;
+  label_list: string[];
+  unread_count: number;
+  assignee: { id: number; name: string; email: string } | null;
 }
 
-/** `assignee`, `labels`, `unread_count` and `priority` are what Capstan has yet: none (issue 21 adds them). */
+/** Chatwoot's user push data for a conversation's assignee; Capstan keeps no avatar or availability. */
+const assigneeView = (a: NonNullable<ConversationRow['assignee']>) => ({
+  id: a.id,
+  name: a.name,
+  available_name: a.name,
+  avatar_url: '',
+  type: 'user',
+  availability_status: 'offline',
+  thumbnail: '',
+});
+
+/** Capstan has no teams, priorities or per-conversation attributes: those stay empty. */
 export const conversationView = (r: ConversationRow) => ({
   id: r.display_id,
   account_id: r.account_id,
@@ -121,18 +138,18 @@ export const conversationView = (r: ConversationRow) => ({
   messages: [],
   additional_attributes: {},
   custom_attributes: {},
-  agent_last_seen_at: 0,
+  agent_last_seen_at: r.agent_last_seen_at ? unix(r.agent_last_seen_at) : 0,
   assignee_last_seen_at: 0,
   contact_last_seen_at: 0,
-  can_reply: true,
-  labels: [],
+  can_reply: canReply(r.channel_type),
+  labels: r.label_list,
   muted: false,
-  snoozed_until: null,
+  snoozed_until: r.snoozed_until ? unix(r.snoozed_until) : null,
   created_at: unix(r.created_at),
   updated_at: r.updated_at.getTime() / 1000,
   timestamp: unix(r.last_activity_at),
   first_reply_created_at: null,
-  unread_count: 0,
+  unread_count: r.unread_count,
   last_non_activity_message: null,
   last_activity_at: unix(r.last_activity_at),
   priority: null,
@@ -140,8 +157,8 @@ export const conversationView = (r: ConversationRow) => ({
   meta: {
     sender: senderView(r),
     channel: r.channel_type,
-    assignee: null,
-    assignee_type: null,
+    assignee: r.assignee ? assigneeView(r.assignee) : null,
+    assignee_type: r.assignee ? 'User' : null,
     team: null,
     hmac_verified: false,
   },

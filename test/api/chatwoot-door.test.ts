@@ -68,6 +68,41 @@ describe('one behaviour, two doors', () => {
   });
 });
 
+describe("a conversation's view reads what the lifecycle wrote", () => {
+  it('shows the assignee, labels, snooze time, unread count and can_reply written through the door', async () => {
+    const agent = await join(stack, a, 'agent');
+    const path = `${base(a)}/conversations/${displayId}`;
+    const assigned = await door(a.adminToken, 'POST', `${path}/assignments`, { assignee_id: agent.userId });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    expect((await door(a.adminToken, 'POST', `${path}/labels`, { labels: ['vip'] })).status).toBe(200);
+    const until = Math.floor(Date.now() / 1000) + 3600;
+    const snoozed = await door(a.adminToken, 'POST', `${path}/toggle_status`, {
+      status: 'snoozed',
+      snoozed_until: until,
+    });
+    expect(snoozed.status, JSON.stringify(snoozed.body)).toBe(200);
+
+    const shown = await door(a.adminToken, 'GET', path);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({
+      status: 'snoozed',
+      snoozed_until: until,
+      labels: ['vip'],
+      can_reply: true,
+      unread_count: 1,
+      meta: { assignee: { id: agent.userId, type: 'user' }, assignee_type: 'User' },
+    });
+    const mine = await door(agent.token, 'GET', `${base(a)}/conversations?status=all&assignee_type=me`);
+    expect(mine.body.data.payload.map((c: { id: number }) => c.id)).toEqual([displayId]);
+    expect(mine.body.data.meta).toMatchObject({ mine_count: 1, assigned_count: 1 });
+    const unassigned = await door(a.adminToken, 'GET', `${base(a)}/conversations?status=all&assignee_type=unassigned`);
+    expect(unassigned.body.data.payload.map((c: { id: number }) => c.id)).not.toContain(displayId);
+    expect(unassigned.body.data.meta.mine_count).toBe(0);
+    // Back as it was for the other tests of this file.
+    expect((await door(a.adminToken, 'POST', `${path}/toggle_status`, { status: 'open' })).status).toBe(200);
+  });
+});
+
 describe('a retry without an Idempotency-Key', () => {
   it('answers the first run: one inbox for the same request sent twice, two with two keys', async () => {
     const name = unique('Retried');
