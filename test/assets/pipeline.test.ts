@@ -9,7 +9,7 @@ import { executeWorkflow } from '../../workers/start.ts';
 import type { RunningWorkers } from '../../workers/run.ts';
 import { assetSource, CONSOLE_ENTRY, testAssetSettings } from '../support/assets.ts';
 import { until } from '../support/receiver.ts';
-import { startStackWorkers, unique, useStack } from '../support/stack.ts';
+import { roomyRateLimits, startStackWorkers, unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false, ownDatabase: true });
 const actor = { type: 'Operator' as const, id: 'vitest' };
@@ -33,6 +33,7 @@ describe.each(['fs', 's3'] as const)('front-end assets on the %s origin', (kind)
       sql: stack.sql,
       temporal: stack.temporal,
       logger: stack.logger,
+      rateLimits: roomyRateLimits,
       licence: stack.licence,
       assets: assets.settings,
       assetOrigin: origin,
@@ -182,6 +183,7 @@ describe.each(['fs', 's3'] as const)('front-end assets on the %s origin', (kind)
   it('writes ASSET_CDN_HOST into the shell as the public prefix', async () => {
     const cdn = createApp({
       sql: stack.sql,
+      rateLimits: roomyRateLimits,
       temporal: stack.temporal,
       logger: stack.logger,
       licence: stack.licence,

@@ -14,7 +14,7 @@ import { seedDemoData, settledDeliveries } from '../support/demo.ts';
 import { call } from '../support/http.ts';
 import { join, newAccount } from '../support/fixtures.ts';
 import { startReceiver, until } from '../support/receiver.ts';
-import { startStackWorkers, unique, useStack } from '../support/stack.ts';
+import { roomyRateLimits, startStackWorkers, unique, useStack } from '../support/stack.ts';
 import { chromiumExecutable, secureChromiumArgs } from '../support/browser.ts';
 
 const WEB_UI = 'http://127.0.0.1:8233';
@@ -75,6 +75,7 @@ beforeAll(async () => {
       temporal: stack.temporal,
       logger: stack.logger,
       licence: stack.licence,
+      rateLimits: roomyRateLimits,
       webUiUrl: WEB_UI,
       assets: assets.settings,
       // As `capstan up` and `capstan api` serve it: the console opens its codec session on sign-in.

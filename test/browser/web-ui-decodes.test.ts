@@ -12,7 +12,7 @@ import { freePort } from '../../cli/local/free-port.ts';
 import { startTemporalDevServer, type DevServer } from '../../cli/local/temporal-server.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { chromiumExecutable, secureChromiumArgs } from '../support/browser.ts';
-import { unique, useStack } from '../support/stack.ts';
+import { roomyRateLimits, unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false });
 let temporal: DevServer;
@@ -29,7 +29,13 @@ beforeAll(async () => {
   temporal = await startTemporalDevServer({ uiPort: await freePort(), uiCodecEndpoint: codecUrl });
   const codecServer = { codec: stack.access.codec, allowedOrigins: [temporal.uiUrl!] };
   api = await serveApi(
-    createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, codecServer }),
+    createApp({
+      sql: stack.sql,
+      temporal: stack.temporal,
+      logger: stack.logger,
+      codecServer,
+      rateLimits: roomyRateLimits,
+    }),
     '127.0.0.1',
     apiPort,
   );

@@ -8,7 +8,7 @@ import { liveManifest } from '../../db/assets.ts';
 import { executeWorkflow, startWorkflow } from '../../workers/start.ts';
 import { assetEnv, assetSource, CONSOLE_ENTRY, testAssetSettings } from '../support/assets.ts';
 import { until } from '../support/receiver.ts';
-import { startStackWorkers, unique, useStack } from '../support/stack.ts';
+import { roomyRateLimits, startStackWorkers, unique, useStack } from '../support/stack.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
 const stack = useStack({ worker: false, ownDatabase: true });
@@ -75,6 +75,7 @@ describe.each(['fs', 's3'] as const)('an assets worker killed between upload and
       sql: stack.sql,
       temporal: stack.temporal,
       logger: stack.logger,
+      rateLimits: roomyRateLimits,
       licence: stack.licence,
       assets: assets.settings,
       assetOrigin: origin,

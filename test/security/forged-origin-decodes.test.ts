@@ -13,7 +13,7 @@ import { serveApi, type RunningApi } from '../../api/serve.ts';
 import { localCodecServer } from '../../cli/local/codec-server.ts';
 import { loadEnv } from '../../config/env.ts';
 import { call } from '../support/http.ts';
-import { useStack } from '../support/stack.ts';
+import { roomyRateLimits, useStack } from '../support/stack.ts';
 
 const stack = useStack({ worker: false });
 // The API with the codec server exactly as `capstan up` serves it; this test's requests come from 127.0.0.1.
@@ -21,7 +21,13 @@ let local: RunningApi;
 beforeAll(async () => {
   const codecServer = localCodecServer(loadEnv({}), stack.access.codec);
   local = await serveApi(
-    createApp({ sql: stack.sql, temporal: stack.temporal, logger: stack.logger, codecServer }),
+    createApp({
+      sql: stack.sql,
+      temporal: stack.temporal,
+      logger: stack.logger,
+      codecServer,
+      rateLimits: roomyRateLimits,
+    }),
     '127.0.0.1',
     0,
   );

@@ -12,7 +12,7 @@ import type { RunningWorkers } from '../../workers/run.ts';
 import { testAssetSettings } from './assets.ts';
 import { chromiumExecutable, secureChromiumArgs } from './browser.ts';
 import { call } from './http.ts';
-import { startStackWorkers, type TestStack } from './stack.ts';
+import { roomyRateLimits, startStackWorkers, type TestStack } from './stack.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = 'test-results/console';
@@ -65,6 +65,7 @@ export async function openConsole(
       sql: stack.sql,
       temporal: stack.temporal,
       logger: stack.logger,
+      rateLimits: roomyRateLimits,
       licence: stack.licence,
       webUiUrl,
       assets: assets.settings,

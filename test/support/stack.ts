@@ -58,7 +58,7 @@ export interface TestStack {
 }
 
 /** Far above what any test sends, so only the rate-limit tests meet a limit. */
-const roomyRateLimits: RateLimits = { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 };
+export const roomyRateLimits: RateLimits = { perToken: 1_000_000, perAddress: 1_000_000, windowSeconds: 60 };
 
 export interface StackOptions {
   /** The API's request budgets (default: out of reach). */
