@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 import { contactKey } from './messages.ts';
+import type { ContactRecord } from '../domain/contact.ts';
 
 /** Chatwoot's free-form attribute maps; bounded, since every event and read carries them whole. */
 const attributes = lazySchema(() =>
@@ -56,21 +57,7 @@ export const mergeContactsInput = lazySchema(() =>
 );
 export type MergeContactsInput = z.infer<typeof mergeContactsInput>;
 
-export interface ContactRecord {
-  id: number;
-  accountId: number;
-  name: string;
-  email: string | null;
-  phoneNumber: string | null;
-  identifier: string | null;
-  avatarUrl: string | null;
-  blocked: boolean;
-  additionalAttributes: Record<string, unknown>;
-  customAttributes: Record<string, unknown>;
-  /** ISO time of the contact's latest conversation activity; null before any. */
-  lastActivityAt: string | null;
-  createdAt: string;
-}
+export type { ContactRecord };
 
 export interface ContactDeleted {
   contactId: number;

@@ -2,21 +2,9 @@ import type { Sql, TransactionSql } from './pool.ts';
 
 type Db = Sql | TransactionSql;
 
-/** A contact as stored and shown (contracts/contacts.ts `ContactRecord` has this shape; db/ does not import it). */
-export interface ContactRecord {
-  id: number;
-  accountId: number;
-  name: string;
-  email: string | null;
-  phoneNumber: string | null;
-  identifier: string | null;
-  avatarUrl: string | null;
-  blocked: boolean;
-  additionalAttributes: Record<string, unknown>;
-  customAttributes: Record<string, unknown>;
-  lastActivityAt: string | null;
-  createdAt: string;
-}
+import type { ContactRecord } from '../domain/contact.ts';
+
+export type { ContactRecord };
 
 interface ContactRow {
   id: number;
