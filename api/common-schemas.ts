@@ -8,14 +8,11 @@ export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiAc
 /** A row id as PostgreSQL (bigint) and JavaScript (safe integers) can both hold it. */
 export const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** A query parameter holding a row id: its OpenAPI type is `integer`, as the value it accepts. */
+export const queryRowId = () => z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
 /** A path parameter holding a row id. */
-export const idParam = (name: string) =>
-  z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(Number.MAX_SAFE_INTEGER)
-    .openapi({ param: { name, in: 'path' }, example: 1 });
+export const idParam = (name: string) => queryRowId().openapi({ param: { name, in: 'path' }, example: 1 });
 
 export const accountParam = z.object({ id: idParam('id') });
 

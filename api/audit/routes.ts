@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Sql } from '../../db/pool.ts';
 import { platformAccess } from '../auth/index.ts';
-import { anyObject, jsonContent, pageOf, rowId, security } from '../common-schemas.ts';
+import { anyObject, jsonContent, pageOf, queryRowId, security } from '../common-schemas.ts';
 import { decodeCursor, page, pageQuery } from '../pagination.ts';
 import { apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
@@ -12,7 +12,7 @@ const auditQuery = pageQuery.extend({
     .openapi({ description: 'One action (`breaker.reset`), or every action under a prefix ending in `.`' }),
   subject_type: apiText(z.string().min(1).max(100)).optional(),
   subject_id: apiText(z.string().min(1).max(300)).optional(),
-  account_id: z.coerce.number().pipe(rowId).optional(),
+  account_id: queryRowId().optional(),
 });
 
 const auditRow = z

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { workflows } from '../../contracts/workflows.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
-import { jsonBody } from '../common-schemas.ts';
+import { jsonBody, queryRowId } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { validationHook } from '../validation.ts';
 import { runWrite, type WriteRouteDeps } from '../write.ts';
@@ -17,7 +17,7 @@ const PER_PAGE = 25;
 const listQuery = z.object({
   status: z.enum(['all', 'open', 'resolved', 'pending', 'snoozed']).default('open'),
   assignee_type: z.enum(['me', 'unassigned', 'all', 'assigned']).default('all'),
-  inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  inbox_id: queryRowId().optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 

@@ -4,7 +4,7 @@ import { workflows } from '../../contracts/workflows.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { requireScope } from '../auth/scope.ts';
-import { jsonBody } from '../common-schemas.ts';
+import { jsonBody, queryRowId } from '../common-schemas.ts';
 import { ProblemError } from '../problem/index.ts';
 import { apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
@@ -30,7 +30,7 @@ export const createMessageBody = z
   })
   .openapi('ChatwootMessageCreate');
 
-const listQuery = z.object({ before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() });
+const listQuery = z.object({ before: queryRowId().optional() });
 
 export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { changeStatusInput, contactKey, ingestMessageInput } from '../../contracts/messages.ts';
 import { postOutgoingMessageInput } from '../../contracts/outgoing.ts';
-import { accountParam, conversationStatus, idParam } from '../common-schemas.ts';
+import { accountParam, conversationStatus, idParam, queryRowId } from '../common-schemas.ts';
 import { pageQuery } from '../pagination.ts';
 import { apiEmail, apiText, phonePattern, withPattern } from '../text-rules.ts';
 
@@ -24,9 +24,9 @@ export const messagesQuery = pageQuery.extend({
 
 export const conversationQuery = pageQuery.extend({
   status: conversationStatus.optional(),
-  inbox_id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  inbox_id: queryRowId().optional(),
   assignee_id: z
-    .union([z.literal('none'), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)])
+    .union([z.literal('none'), queryRowId()])
     .optional()
     .openapi({ description: 'A user id, or `none` for unassigned conversations' }),
   label: z.string().min(1).max(255).optional().openapi({ description: 'Only conversations carrying this label' }),

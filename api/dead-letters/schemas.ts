@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { redactSecrets } from '../../config/redact.ts';
 import type { DeadLetterRow } from '../../db/dead-letters.ts';
 import { deadLetterStatuses } from '../../db/dead-letters.ts';
-import { anyObject } from '../common-schemas.ts';
+import { anyObject, queryRowId } from '../common-schemas.ts';
 import { pageQuery } from '../pagination.ts';
 import { apiText } from '../text-rules.ts';
 
@@ -13,7 +13,7 @@ export const filterFields = {
   kind: apiText(z.string().min(1).max(100))
     .optional()
     .openapi({ description: 'deploy, deliverWebhook, licenceHeartbeat…' }),
-  accountId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  accountId: queryRowId().optional(),
   since: instant.optional().openapi({ description: 'Last failure at or after' }),
   until: instant.optional().openapi({ description: 'Last failure before' }),
   q: apiText(z.string().trim().min(1).max(200)).optional().openapi({

@@ -59,6 +59,17 @@ describe('/openapi.json', () => {
     }
   });
 
+  it('types every id parameter as the integer the route accepts, so no client sends a fraction it refuses', () => {
+    const idParams = operations.flatMap(({ label, op }) =>
+      (op.parameters ?? []).filter((p) => /(^id$|_id$|Id$)/.test(p.name)).map((p) => ({ label, p })),
+    );
+    expect(idParams.length).toBeGreaterThan(20);
+    for (const { label, p } of idParams) {
+      const types = [p.schema, ...((p.schema.anyOf as Record<string, unknown>[] | undefined) ?? [])].map((s) => s.type);
+      expect(types, `${label} ${p.in} ${p.name}`).not.toContain('number');
+    }
+  });
+
   it('links only to operations that exist', () => {
     const ids = new Set(operations.map((o) => o.op.operationId));
     const links = operations.flatMap(({ op }) =>
