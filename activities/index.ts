@@ -9,6 +9,8 @@ import { createDeliveryActivities } from './deliveries.ts';
 import { createScheduleActivities } from './schedules.ts';
 import { createInboxActivities } from './inboxes.ts';
 import { createInvitationActivities } from './invitations.ts';
+import { createInvitationMail } from './invitation-mail.ts';
+import type { MailSettings } from '../config/mail.ts';
 import { createPlatformActivities } from './platform.ts';
 import { createPromotionActivities } from './promotions.ts';
 import { createTriageActivities } from './triage.ts';
@@ -45,6 +47,7 @@ export interface ActivityDeps {
   /** For the schedules Capstan owns (pause, trigger… by an operator). */
   temporal: Client;
   breakers: BreakerSettings;
+  mail: MailSettings;
 }
 
 /** Every activity of the core task queue, built from its dependencies. */
@@ -57,6 +60,7 @@ export function createActivities({
   codec,
   temporal,
   breakers: settings,
+  mail,
 }: ActivityDeps): CoreActivities {
   const named = (component: string) => logger.child({ component: `activities.${component}` });
   // Writes get the pool through `proofs`: a vouched write spends its proof in its own transaction.
@@ -76,6 +80,7 @@ export function createActivities({
     ...createOutgoingActivities({ sql, logger: named('outgoing'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),
     ...createInvitationActivities({ sql, logger: named('invitations'), licence, limits }),
+    ...createInvitationMail({ sql: pool, logger: named('invitation-mail'), mail }),
     ...createPlatformActivities({ sql, logger: named('platform') }),
     ...createDeliveryActivities({ sql, logger: named('deliveries'), webhooks, breakers }),
     ...createLicenceActivities({ sql, logger: named('licence'), settings: licence, breakers }),

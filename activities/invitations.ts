@@ -12,11 +12,15 @@ import {
 } from '../contracts/members.ts';
 import { licenceState } from '../db/licence-state.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
+import { issueInvitationSecret } from '../db/tokens.ts';
 import { scopesFor } from '../domain/scopes.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { noteAcceptedInvitation, noteGrantEffect } from './grant-effects.ts';
 import { audit } from './audit.ts';
 import { takeSeat } from './membership.ts';
+
+/** Until `mailInvitation` makes its secret, the invitation's hash is of one nobody has. */
+const unusableLink = () => issueInvitationSecret().sha256;
 
 interface InvitationRow {
   id: number;
@@ -71,7 +75,7 @@ export function createInvitationActivities({
           );
         const [row] = await tx<InvitationRow[]>`
           insert into invitations (account_id, email, role, token_sha256, invited_by, workflow_id, expires_at)
-          select ${cmd.accountId}, ${cmd.email}, ${cmd.role}, ${cmd.link.sha256}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${cmd.workflowId}, ${cmd.expiresAt}
+          select ${cmd.accountId}, ${cmd.email}, ${cmd.role}, ${cmd.link?.sha256 ?? unusableLink()}, ${`${cmd.actor.type}:${cmd.actor.id}`}, ${cmd.workflowId}, ${cmd.expiresAt}
            where exists (select 1 from accounts where id = ${cmd.accountId})
           returning *`;
         if (!row) refuse('NotFound', `Account ${cmd.accountId} does not exist.`);
@@ -82,7 +86,7 @@ export function createInvitationActivities({
           action: 'invitation.created',
           subject: 'Invitation',
           subjectId: row.id,
-          details: { role: cmd.role, linkPrefix: cmd.link.prefix },
+          details: { role: cmd.role, ...(cmd.link && { linkPrefix: cmd.link.prefix }) },
           workflowId: cmd.workflowId,
         });
         return toRecord(row);

@@ -89,6 +89,7 @@ export async function upTimes(): Promise<{ first: number; again: number }> {
     EMBEDDED_POSTGRES_PORT: await freePort(),
     CLEVER_SANDBOX_PORT: await freePort(),
     LICENSING_SANDBOX_PORT: await freePort(),
+    MAIL_SANDBOX_PORT: await freePort(),
   };
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
   const once = async () => {

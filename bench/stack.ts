@@ -27,6 +27,7 @@ import { actorSecret } from '../db/installation.ts';
 import { startWorkers } from '../workers/run.ts';
 import { startApiProcess } from './api-process.ts';
 import { createFloorActivities } from './floor-activities.ts';
+import { startMailSandbox } from '../sandbox/mail/serve.ts';
 
 /**
  * Everything a benchmark compares against, deployed as in production: the API
@@ -84,6 +85,7 @@ export async function startBenchStack(
     namespace: 'default',
     codec: new EncryptionCodec(keyringOf(payloadKeys)),
   };
+  const mail = await startMailSandbox();
   const workers = options.workerProcesses
     ? undefined
     : await startWorkers({
@@ -95,6 +97,7 @@ export async function startBenchStack(
         licence: licenceSettings(loadEnv({})),
         clever: options.clever,
         assets: options.assets,
+        mail: { smtpUrl: mail.smtpUrl, from: 'Capstan <no-reply@bench.test>', publicUrl: 'http://bench.test' },
       });
   const workerProcesses = await Promise.all(
     (options.workerProcesses ?? []).map(async (queue, i) => {
@@ -112,6 +115,7 @@ export async function startBenchStack(
           WORKER_HEALTH_PORT: String(healthPort),
           METRICS_PORT: String(metricsPort),
           WEBHOOK_ALLOWED_RANGES: 'loopback',
+          SMTP_URL: mail.smtpUrl,
           LOG_LEVEL: 'warn',
         },
       });
@@ -160,6 +164,7 @@ export async function startBenchStack(
       await sql.end();
       await temporalServer.stop().catch(() => {});
       await database.stop();
+      await mail.close();
       await rm(workDir, { recursive: true, force: true });
     },
   };

@@ -66,6 +66,14 @@ export const activityOptions = {
     scheduleToCloseTimeout: '10 min',
     retry: retry({ initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 s' }),
   },
+  /**
+   * Handing one message to the SMTP relay: a relay that is down or refuses for now (4xx) is retried with
+   * backoff for as long as the mail workflow lives; a permanent refusal (5xx) is final.
+   */
+  mailSend: {
+    startToCloseTimeout: '30 s',
+    retry: retry({ initialInterval: '1 s', backoffCoefficient: 2, maximumInterval: '5 min' }),
+  },
   /** A Temporal schedule operation (pause, trigger…) from an activity: the frontend answers in ms. */
   scheduleOperation: {
     startToCloseTimeout: '10 s',

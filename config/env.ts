@@ -107,6 +107,15 @@ export const envSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     LICENSING_SANDBOX_PORT: port.default(8096),
+    SMTP_URL: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'Where the core worker sends invitation mail (smtp:// or smtps://, credentials in the URL); required in production; unset, `capstan up` runs a local mail sandbox',
+      ),
+    MAIL_FROM: z.string().trim().min(3).default('Capstan <no-reply@capstan.localhost>'),
+    MAIL_SANDBOX_PORT: port.default(8097),
     /** Dead letters older than this (by last failure) are deleted by the `dead-letter-retention` schedule. */
     DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Finished webhook deliveries (and attempts) older than this go (`webhook-delivery-retention`). */

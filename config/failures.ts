@@ -44,6 +44,8 @@ export const failureTypes = {
   LicenceRejected: { status: 502, retryable: false },
   /** The front-end sources do not compile: building them again fails the same way. */
   AssetBuildFailed: { status: 422, retryable: false },
+  /** The mail relay refused the message for good (SMTP 5xx: no such mailbox, relaying denied). */
+  MailRefused: { status: 502, retryable: false },
   /** An upstream answer larger than Capstan reads: asking again gets the same answer, so it is final. */
   UpstreamAnswerTooLarge: { status: 502, retryable: false },
 } as const satisfies Record<string, FailureSpec>;

@@ -38,6 +38,8 @@ import type {
   Accepted,
   InvitationRecord,
   InviteMemberInput,
+  MailedInvitation,
+  MailInvitationInput,
   RevokeInvitationInput,
   AccessTokenRecord,
   AddMemberInput,
@@ -161,6 +163,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   updateWebhook(cmd: Run<UpdateWebhookInput>): Promise<WebhookRecord>;
   deleteWebhook(cmd: Run<DeleteWebhookInput>): Promise<{ deleted: boolean }>;
   inviteMember(cmd: Run<InviteMemberInput>): Promise<InvitationRecord>;
+  /** Makes the invitation's secret, keeps its hash, and mails the link to the invited address: a regular activity. */
+  mailInvitation(input: MailInvitationInput): Promise<MailedInvitation>;
   revokeInvitation(cmd: Run<RevokeInvitationInput>): Promise<InvitationRecord>;
   acceptInvitation(cmd: Run<AcceptInvitationInput>): Promise<Accepted>;
   createPlatformToken(cmd: Run<CreatePlatformTokenInput>): Promise<PlatformTokenRecord>;

@@ -66,11 +66,17 @@ export const inviteMemberInput = lazySchema(() =>
     accountId: z.number().int().positive(),
     email: z.string().trim().toLowerCase().email().max(320),
     role,
-    /** The one-time link's secret, as its hash: the plaintext is in one HTTP answer only. */
-    link: tokenHash,
+    /**
+     * Runs recorded before invitations were mailed: the link's hash, its plaintext in one HTTP answer. Now the
+     * secret is made by `mailInvitation`, which mails it to the invited address and keeps only its hash.
+     */
+    link: tokenHash.optional(),
     expiresAt: z.iso.datetime({ offset: true }),
     actor,
   }),
+);
+export const mailInvitationInput = lazySchema(() =>
+  z.object({ accountId: z.number().int().positive(), invitationId: z.number().int().positive() }),
 );
 export const revokeInvitationInput = lazySchema(() =>
   z.object({
@@ -116,6 +122,13 @@ export interface BotRecord {
 
 export type InviteMemberInput = z.infer<typeof inviteMemberInput>;
 export type RevokeInvitationInput = z.infer<typeof revokeInvitationInput>;
+export type MailInvitationInput = z.infer<typeof mailInvitationInput>;
+
+/** `not_pending`: accepted, withdrawn or expired before its mail went out; nothing was sent. */
+export interface MailedInvitation {
+  invitationId: number;
+  status: 'sent' | 'not_pending';
+}
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;
 
 export interface InvitationRecord {

@@ -150,6 +150,16 @@ export const workflows = {
     tags: byAccount,
     id: ({ accountId, key }: AccountKey) => `invitation:${accountId}:${key}`,
   }),
+  /** Abandoned child of inviteMember: mail retries on its own; its id is the invitation's, so a resend is a new run. */
+  mailInvitation: entry<members.MailedInvitation>()({
+    type: 'mailInvitation',
+    taskQueue: core,
+    input: members.mailInvitationInput,
+    summary: (i) => `Mail invitation ${i.invitationId} of account ${i.accountId} to the invited address`,
+    executionTimeout: '1 day',
+    tags: byAccount,
+    id: ({ invitationId }: { invitationId: number }) => `invitation-mail:${invitationId}`,
+  }),
   revokeInvitation: entry<members.InvitationRecord>()({
     type: 'revokeInvitation',
     taskQueue: core,

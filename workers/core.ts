@@ -11,6 +11,7 @@ import type { LicenceSettings } from '../config/licence.ts';
 import type { AccountLimits } from '../config/limits.ts';
 import type { Sql } from '../db/pool.ts';
 import type { BreakerSettings } from '../config/breakers.ts';
+import type { MailSettings } from '../config/mail.ts';
 
 export interface CoreWorkerOptions {
   connection: NativeConnection;
@@ -21,6 +22,8 @@ export interface CoreWorkerOptions {
   licence: LicenceSettings;
   limits: AccountLimits;
   breakers: BreakerSettings;
+  /** Invitation links go out by mail, to the invited address only. */
+  mail: MailSettings;
   workflowBundle: { code: string } | { codePath: string };
   /** The same converter as every client's (workers/connect.ts), or payloads cannot be read. */
   dataConverter: DataConverter;
@@ -48,6 +51,7 @@ export function createCoreWorker(options: CoreWorkerOptions): Promise<Worker> {
         dataConverter: options.dataConverter,
       }),
       breakers: options.breakers,
+      mail: options.mail,
     }),
     ...(options.identity && { identity: options.identity }),
     interceptors: { activity: [requestIdInActivities] },

@@ -4,10 +4,15 @@ import { createCoreWorker, type CoreWorkerOptions } from './core.ts';
 import { createDeployWorker } from './deploy.ts';
 import { createAssetsWorker } from './assets.ts';
 import type { AssetSettings } from '../config/assets.ts';
+import type { MailSettings } from '../config/mail.ts';
 import type { WorkerQueue } from './queue-names.ts';
 
 /** What every queue's worker may draw on; each factory takes what it needs. */
-export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOptions; assets?: AssetSettings };
+export type QueueWorkerOptions = Omit<CoreWorkerOptions, 'mail'> & {
+  mail?: MailSettings;
+  clever?: CleverClientOptions;
+  assets?: AssetSettings;
+};
 
 /**
  * One entry per task queue a `capstan worker` process can poll (`--queue`), so
@@ -15,7 +20,7 @@ export type QueueWorkerOptions = CoreWorkerOptions & { clever?: CleverClientOpti
  * undefined when this process lacks the settings its queue needs.
  */
 export const workerQueues = {
-  core: (o: QueueWorkerOptions) => createCoreWorker(o),
+  core: (o: QueueWorkerOptions) => (o.mail ? createCoreWorker({ ...o, mail: o.mail }) : undefined),
   deploy: (o: QueueWorkerOptions) => (o.clever ? createDeployWorker({ ...o, clever: o.clever }) : undefined),
   assets: (o: QueueWorkerOptions) => (o.assets ? createAssetsWorker({ ...o, assets: o.assets }) : undefined),
 } satisfies Record<WorkerQueue, (o: QueueWorkerOptions) => Promise<Worker> | undefined>;

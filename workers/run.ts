@@ -2,6 +2,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from '../config/logger.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { LicenceSettings } from '../config/licence.ts';
+import type { MailSettings } from '../config/mail.ts';
 import { accountLimits, type AccountLimits } from '../config/limits.ts';
 import { loadEnv } from '../config/env.ts';
 import type { Sql } from '../db/pool.ts';
@@ -43,6 +44,8 @@ export interface StartWorkersOptions {
   workflowBundle?: { code: string } | { codePath: string };
   /** The task queues this process polls (default: every queue it has the settings for). */
   queues?: readonly WorkerQueue[];
+  /** SMTP for invitation mail; the core worker does not start without it. */
+  mail?: MailSettings;
   /** Front-end asset settings; with them this process can run the `capstan-assets` worker. */
   assets?: AssetSettings;
 }
@@ -73,8 +76,11 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
       limits: options.limits ?? accountLimits(loadEnv({})),
       clever: options.clever,
       assets: options.assets,
+      mail: options.mail,
     });
     if (worker) workers.push(worker);
+    else if (queue === 'core')
+      throw new Error('the core worker needs mail settings (SMTP_URL): invitations are mailed');
     else if (options.queues) throw new Error(`the ${queue} worker needs settings this process lacks (${queue} queue)`);
   }
   if (!workers.length) throw new Error('no worker to run: select at least one task queue');

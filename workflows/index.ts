@@ -13,11 +13,11 @@ import {
   changeRole,
   createBot,
   createAccessToken,
-  inviteMember,
   removeMember,
   revokeAccessToken,
   revokeInvitation,
 } from './members.ts';
+import { inviteMember, mailInvitation } from './invitations.ts';
 import { createPlatformToken, revokePlatformToken, rotatePlatformToken, setAccountStatus } from './platform.ts';
 import { createContact, deleteContact, mergeContacts, updateContact } from './contacts.ts';
 import {
@@ -52,6 +52,7 @@ export {
   createAccessToken,
   revokeAccessToken,
   inviteMember,
+  mailInvitation,
   revokeInvitation,
   acceptInvitation,
   createPlatformToken,
@@ -115,6 +116,7 @@ export type Implemented = Conforms<{
   createAccessToken: typeof createAccessToken;
   revokeAccessToken: typeof revokeAccessToken;
   inviteMember: typeof inviteMember;
+  mailInvitation: typeof mailInvitation;
   revokeInvitation: typeof revokeInvitation;
   acceptInvitation: typeof acceptInvitation;
   createPlatformToken: typeof createPlatformToken;

@@ -12,7 +12,6 @@ export const changeRole = singleWrite(workflows.changeRole, a.changeRole);
 export const removeMember = singleWrite(workflows.removeMember, a.removeMember);
 export const createAccessToken = singleWrite(workflows.createAccessToken, a.createAccessToken);
 export const revokeAccessToken = singleWrite(workflows.revokeAccessToken, a.revokeAccessToken);
-export const inviteMember = singleWrite(workflows.inviteMember, a.inviteMember);
 export const revokeInvitation = singleWrite(workflows.revokeInvitation, a.revokeInvitation);
 export const acceptInvitation = singleWrite(workflows.acceptInvitation, a.acceptInvitation);
 export const createBot = singleWrite(workflows.createBot, a.createBot);

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { workflows } from '../../contracts/workflows.ts';
 import { addMemberInput, changeRoleInput } from '../../contracts/members.ts';
-import { issueInvitationSecret } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { jsonBody } from '../common-schemas.ts';
@@ -68,17 +67,15 @@ export function agentRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const link = issueInvitationSecret();
       const fingerprint = { email: body.email, role: body.role, hours: INVITATION_HOURS };
       const key = await doorKey(c, temporal, (k) => workflows.inviteMember.id({ accountId: id, key: k }), fingerprint);
-      const { result, replayed } = await runWrite(temporal, {
+      const { result } = await runWrite(temporal, {
         entry: workflows.inviteMember,
         key: { accountId: id, key },
         input: {
           accountId: id,
           email: body.email,
           role: body.role,
-          link: { sha256: link.sha256, prefix: link.prefix },
           expiresAt: new Date(Date.now() + INVITATION_HOURS * 3_600_000).toISOString(),
           actor: actorOf(c.get('principal')),
         },
@@ -95,7 +92,6 @@ export function agentRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
             id: result.id,
             status: result.status,
             expires_at: result.expiresAt,
-            ...(!replayed && { accept_token: link.plaintext }),
           },
         },
         200,

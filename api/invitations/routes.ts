@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { invitationStatus } from '../../contracts/members.ts';
 import { workflows } from '../../contracts/workflows.ts';
-import { hashToken, issueInvitationSecret, issueToken } from '../../db/tokens.ts';
+import { hashToken, issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { tokenAccess } from '../auth/scope.ts';
@@ -27,9 +27,9 @@ const seatsTaken = { 402: { description: "All the licence's seats are taken", co
 const gone = { 404: { description: 'No such invitation, withdrawn or expired', content: problemContent } };
 
 /**
- * Joining an account: an administrator invites an email and hands the one-time
- * token to the invitee, who accepts with it as a new user (or, as a user already,
- * with their own token). Inviting answers the same whether the email has a user or not.
+ * Joining an account: an administrator invites an email; the one-time token is mailed to that
+ * address (the inviter never sees it), and its owner accepts with it as a new user (or, as a user
+ * already, with their own token). Inviting answers the same whether the email has a user or not.
  */
 export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -43,28 +43,29 @@ export function invitationRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDe
       security,
       middleware: accountAccess({ sql, roles: admins, scope: 'members:manage' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(inviteBody) },
-      responses: { 201: jsonContent(invitation, 'Invited; `accept_token` is shown this once'), ...writeAnswers },
+      responses: {
+        201: jsonContent(invitation, 'Invited; the one-time link is mailed to the invited address, and to nobody else'),
+        ...writeAnswers,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const link = issueInvitationSecret();
       const expiresAt = new Date(Date.now() + body.expires_in_hours * 3_600_000).toISOString();
-      const { result, replayed } = await runWrite(temporal, {
+      const { result } = await runWrite(temporal, {
         entry: workflows.inviteMember,
         key: { accountId: id, key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           accountId: id,
           email: body.email,
           role: body.role,
-          link: { sha256: link.sha256, prefix: link.prefix },
           expiresAt,
           actor: actorOf(c.get('principal')),
         },
         fingerprintOf: { email: body.email, role: body.role, hours: body.expires_in_hours },
         waitMs: workflowWaitMs,
       });
-      return c.json({ ...invitationView(result), ...(!replayed && { accept_token: link.plaintext }) }, 201);
+      return c.json(invitationView(result), 201);
     },
   );
 

@@ -16,10 +16,6 @@ export const invitation = z
     role,
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
     expires_at: z.string(),
-    accept_token: z
-      .string()
-      .optional()
-      .openapi({ description: 'The one-time link secret: shown in this answer only; hand it to the invitee' }),
   })
   .openapi('Invitation');
 
@@ -52,7 +48,7 @@ export const acceptBody = z
     token: z
       .string()
       .regex(/^inv_[A-Za-z0-9_-]{43}$/, 'must be an invitation token')
-      .openapi({ description: 'The `accept_token` of the invitation' }),
+      .openapi({ description: 'The token the invitation mail carried' }),
     name: apiText(acceptInvitationInput.shape.name.unwrap())
       .optional()
       .openapi({ description: 'Your name, if this email has no user yet' }),

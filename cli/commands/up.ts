@@ -12,6 +12,7 @@ import { webhookSettings } from '../../config/webhooks.ts';
 import { cleverSettings } from '../../config/clever.ts';
 import { SANDBOX_APP, startLocalCleverSandbox } from '../local/clever-sandbox.ts';
 import { startLocalLicensing } from '../local/licensing-sandbox.ts';
+import { localMail } from '../local/mail-sandbox.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { assetSettings, type AssetSettings } from '../../config/assets.ts';
@@ -44,8 +45,8 @@ export async function upCommand(): Promise<void> {
   const shutdown = new Shutdown(logger);
 
   const assets = assetSettings(env);
-  const { api, temporalServer, database, platformToken, clever, licence, consoleStatus } = await shutdown.starting(
-    async () => {
+  const { api, temporalServer, database, platformToken, clever, licence, mail, consoleStatus } =
+    await shutdown.starting(async () => {
       // PostgreSQL, the Temporal dev server and the workflow bundle need nothing from each other: they start
       // together (one after the other, `capstan up` took start-dev + 8 s). Both servers settle before a failure
       // is thrown, so the one that did start is registered and stopped.
@@ -108,6 +109,7 @@ export async function upCommand(): Promise<void> {
         : await startLocalLicensing(dataDir, env.LICENSING_SANDBOX_PORT, licenceSettings(env), shutdown).catch(
             portAdvice('LICENSING_SANDBOX_PORT'),
           );
+      const mail = await localMail(env, localApiUrl(env), shutdown).catch(portAdvice('MAIL_SANDBOX_PORT'));
       // Payload keys: CAPSTAN_PAYLOAD_KEYS, else made once in the data directory. TLS is for a TEMPORAL_ADDRESS of one's own.
       const { access: configured } = await temporalAccessOf(env, temporalServer.address);
       const access = env.TEMPORAL_ADDRESS
@@ -126,6 +128,7 @@ export async function upCommand(): Promise<void> {
         limits: accountLimits(env),
         breakers: breakerSettings(env),
         assets,
+        mail: mail.settings,
         workflowBundle: await bundling,
       }).catch(advise(`${unreachable}${portsToFree(env)}`, 'workers did not start'));
       shutdown.add('workers', () => workers.shutdown());
@@ -173,9 +176,8 @@ export async function upCommand(): Promise<void> {
         shutdown.add('metrics server', () => served.close());
       }
       const consoleStatus = await consoleAnswer(api.url, await consoleBuild);
-      return { api, temporalServer, database, platformToken, clever, licence, consoleStatus };
-    },
-  );
+      return { api, temporalServer, database, platformToken, clever, licence, mail, consoleStatus };
+    });
 
   console.log(
     [
@@ -188,6 +190,7 @@ export async function upCommand(): Promise<void> {
       `  PostgreSQL    ${redactPassword(database.url)}   (API and workers connect as ${APP_ROLE})`,
       `  Clever Cloud  ${clever.apiUrl}${cleverSettings(env) ? '' : `   (sandbox; try: POST /v1/deploys {"owner_id":"${SANDBOX_APP.ownerId}","app_id":"${SANDBOX_APP.appId}"})`}`,
       `  Licensing     ${licence.licensingServerUrl}${env.LICENSING_SERVER_URL ? '' : '   (sandbox; issue a key: npx capstan sandbox licence issue --plan business --seats 10)'}`,
+      `  Mail          ${mail.viewerUrl ? `${mail.viewerUrl}/messages   (sandbox; invitation links arrive here, ?to=<address>)` : redactPassword(mail.settings.smtpUrl)}`,
       `  Platform token (send as "Authorization: Bearer …"):`,
       `    ${platformToken}`,
       `  Data          ${dataDir}`,

@@ -6,6 +6,7 @@ import { cleverSettings } from '../../config/clever.ts';
 import { licenceSettings } from '../../config/licence.ts';
 import { breakerSettings } from '../../config/breakers.ts';
 import { assetSettings } from '../../config/assets.ts';
+import { mailSettings } from '../../config/mail.ts';
 import { connectClient, temporalAccessOf } from '../../workers/connect.ts';
 import { ensureSchedules, heartbeatInterval } from '../../workers/schedules.ts';
 import { createPool, waitForDatabase, WORKER_APPLICATION_NAME } from '../../db/pool.ts';
@@ -22,6 +23,8 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
   const logger = createLogger({ level: env.LOG_LEVEL });
   const shutdown = new Shutdown(logger);
   const licence = licenceSettings(env);
+  // Checked before anything starts: a core worker without SMTP would take invitations it cannot deliver.
+  const mail = !queues || queues.includes('core') ? mailSettings(env, `http://127.0.0.1:${env.PORT}`) : undefined;
   await shutdown.starting(async () => {
     const sql = createPool({
       url: requireSetting(env, 'DATABASE_URL'),
@@ -50,6 +53,7 @@ export async function workerCommand(options: { queue?: string[] } = {}): Promise
       breakers: breakerSettings(env),
       queues,
       assets: assetSettings(env),
+      mail,
     });
     shutdown.add('workers', () => workers.shutdown());
     const client = await connectClient(access);

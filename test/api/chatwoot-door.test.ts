@@ -3,7 +3,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { RETRY_WINDOW_MS } from '../../api/chatwoot/idempotency.ts';
-import { join, newAccount, type AccountFixture } from '../support/fixtures.ts';
+import { join, mailedInvitationToken, newAccount, type AccountFixture } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { routerRoutes, documentedRoutes, type OpenApiDocument } from '../support/authorization.ts';
 import { unique, useStack } from '../support/stack.ts';
@@ -222,9 +222,14 @@ describe("the identity rules Chatwoot's door keeps", () => {
   it("invites the email of another account's user instead of adding them", async () => {
     const stranger = await join(stack, b, 'agent');
     const [{ email }] = await stack.sql<[{ email: string }]>`select email from users where id = ${stranger.userId}`;
+    const since = stack.mail.mailbox.to(email).length;
     const added = await door(a.adminToken, 'POST', `${base(a)}/agents`, { name: 'Stranger', email, role: 'agent' });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     expect(added.body).toMatchObject({ id: null, confirmed: false, email, invitation: { status: 'pending' } });
+    // The invitation's link is not in the administrator's answer: it is mailed to the stranger's address.
+    expect(added.body.invitation.accept_token).toBeUndefined();
+    const link = await mailedInvitationToken(stack, email, since);
+    expect(JSON.stringify(added.body)).not.toContain(link);
     const rows = await stack.sql`
       select 1 from account_users where account_id = ${a.accountId} and user_id = ${stranger.userId}`;
     expect(rows).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { LICENCE_SCHEDULE_ID } from '../../workers/schedules.ts';
-import { newAccount } from '../support/fixtures.ts';
+import { invite, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { until } from '../support/receiver.ts';
 import { unique, useStack } from '../support/stack.ts';
@@ -160,10 +160,8 @@ describe('licence', () => {
     await api('PUT', '/v1/license', { key: await issue({ seats: used + 1 }) });
     // An invitation takes no seat; accepting it does.
     const add = async (name: string) => {
-      const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, {
-        body: { email: `${unique(name)}@example.test`, role: 'agent' },
-      });
-      return call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: invited.body.accept_token } });
+      const { token } = await invite(stack, account, `${unique(name)}@example.test`);
+      return call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token } });
     };
     expect((await add('fits')).status).toBe(201);
     const refused = await add('over');
@@ -176,6 +174,7 @@ describe('licence', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
       extraEnv: {
         LICENCE_PUBLIC_KEYS: JSON.stringify(stack.licensing.issuer.pinned()),
         LICENCE_ISSUER: stack.licensing.issuer.issuer,

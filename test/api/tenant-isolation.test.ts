@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { join, newAccount, newInbox } from '../support/fixtures.ts';
+import { invite, join, mailedInvitationToken, newAccount, newInbox } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 import { superAdminVictim } from '../support/victim.ts';
@@ -14,18 +14,21 @@ describe('the cross-tenant escalation of the security review', () => {
     const a = await newAccount(stack, 'attacker');
     const victim = await superAdminVictim(stack, 'target');
 
-    // A's administrator invites the victim and, holding the link, tries to accept in their name: refused.
-    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, {
-      body: { email: victim.email, role: 'administrator' },
-    });
+    // A's administrator invites the victim: their answer carries no link, which goes to the victim's mailbox only.
+    const { invitation, token: link } = await invite(stack, a, victim.email, { role: 'administrator' });
+    expect(invitation.accept_token).toBeUndefined();
+    expect(stack.mail.mailbox.mails.filter((m) => m.text.includes(link)).map((m) => m.to)).toEqual([
+      [victim.email.toLowerCase()],
+    ]);
+    // The link, used by whoever holds it, makes no credential of an existing user: refused.
     const held = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-      body: { token: invited.body.accept_token, name: 'Mallory' },
+      body: { token: link, name: 'Mallory' },
     });
     expect(held.status).toBe(409);
     expect(held.body.access_token).toBeUndefined();
 
     // Once the victim joins A with their own token, A still cannot mint one for them.
-    const joined = await as(victim.adminToken)('POST', `/v1/invitations/${invited.body.id}/accept`);
+    const joined = await as(victim.adminToken)('POST', `/v1/invitations/${invitation.id}/accept`);
     expect(joined.status).toBe(201);
     const minted = await a.api('POST', `/v1/accounts/${a.accountId}/access_tokens`, {
       body: { name: 'stolen', user_id: victim.adminId },
@@ -68,18 +71,16 @@ describe('invitations', () => {
       { email: string },
     ];
     const unknown = `${unique('nobody')}@example.test`;
-    const invite = (email: string) =>
+    const ask = (email: string) =>
       a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email, role: 'agent' } });
-    const [k, u] = [await invite(known), await invite(unknown)];
+    const [k, u] = [await ask(known), await ask(unknown)];
     expect(k.status).toBe(u.status);
-    const shape = (body: Record<string, unknown>) => ({
-      ...body,
-      id: 0,
-      email: '',
-      expires_at: '',
-      accept_token: typeof body.accept_token,
-    });
+    const shape = (body: Record<string, unknown>) => ({ ...body, id: 0, email: '', expires_at: '' });
     expect(shape(k.body)).toEqual(shape(u.body));
+    // Neither answer carries the link: each address gets its own by mail, known or not.
+    expect([k.body.accept_token, u.body.accept_token]).toEqual([undefined, undefined]);
+    await mailedInvitationToken(stack, known);
+    await mailedInvitationToken(stack, unknown);
     const members = await a.api('GET', `/v1/accounts/${a.accountId}/members`);
     expect(members.body.payload.map((m: { email: string }) => m.email)).not.toContain(known);
   });
@@ -90,28 +91,22 @@ describe('invitations', () => {
     const [{ email }] = (await stack.sql`select email from users where id = ${other.adminId}`) as unknown as [
       { email: string },
     ];
-    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, { body: { email, role: 'agent' } });
-    const accepted = await as(other.adminToken)('POST', `/v1/invitations/${invited.body.id}/accept`);
+    const { invitation, token: link } = await invite(stack, a, email);
+    const accepted = await as(other.adminToken)('POST', `/v1/invitations/${invitation.id}/accept`);
     expect(accepted.status).toBe(201);
     expect(accepted.body).toMatchObject({ account_id: a.accountId, user_id: other.adminId, role: 'agent' });
     expect((await as(accepted.body.access_token)('GET', `/v1/accounts/${a.accountId}`)).status).toBe(200);
-    const again = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-      body: { token: invited.body.accept_token },
-    });
+    const again = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: link } });
     expect(again.status).toBe(409);
   });
 
   it('a withdrawn invitation cannot be accepted', async () => {
     const a = await newAccount(stack, 'inviter');
-    const invited = await a.api('POST', `/v1/accounts/${a.accountId}/invitations`, {
-      body: { email: `${unique('w')}@example.test`, role: 'agent' },
-    });
-    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/invitations/${invited.body.id}`)).body.status).toBe(
+    const { invitation, token: link } = await invite(stack, a, `${unique('w')}@example.test`);
+    expect((await a.api('DELETE', `/v1/accounts/${a.accountId}/invitations/${invitation.id}`)).body.status).toBe(
       'revoked',
     );
-    const res = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-      body: { token: invited.body.accept_token },
-    });
+    const res = await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token: link } });
     expect(res.status).toBe(404);
   });
 });

@@ -19,6 +19,7 @@ import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
+import { startMailSandbox } from '../../sandbox/mail/serve.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { assetEnv, assetSource, testAssetSettings } from '../support/assets.ts';
@@ -122,6 +123,8 @@ async function build(
   closers.push(() => cleverSandbox.close());
   const licensing = await startLicensingSandbox();
   closers.push(() => licensing.close());
+  const mail = await startMailSandbox();
+  closers.push(() => mail.close());
   const flaky = { failing: true };
   // A flaky receiver: about one delivery in five answers 500 while `failing` is on.
   const receiver = Object.assign(
@@ -166,6 +169,7 @@ async function build(
     LICENCE_PUBLIC_KEYS: JSON.stringify(licence.publicKeys),
     LICENCE_ISSUER: licence.issuer,
     LICENSING_SERVER_URL: licensing.url,
+    SMTP_URL: mail.smtpUrl,
     WEBHOOK_ALLOWED_RANGES: 'loopback',
     WEBHOOK_ATTEMPT_TIMEOUT_MS: '3000',
     WEBHOOK_RETRY_INITIAL_MS: '300',
@@ -179,6 +183,7 @@ async function build(
       databaseUrl,
       temporalAddress: temporal.address,
       namespace: NAMESPACE,
+      smtpUrl: mail.smtpUrl,
       payloadKeys,
       args: ['--queue', queue],
       extraEnv: workerEnv,

@@ -14,6 +14,7 @@ import { issueToken } from '../../db/tokens.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { startWorkflow } from '../../workers/start.ts';
+import { startMailSandbox, type MailSandbox } from '../../sandbox/mail/serve.ts';
 import { until } from '../support/receiver.ts';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
@@ -28,6 +29,7 @@ let cluster: TemporalCluster;
 let sql: Sql;
 let client: Client;
 let databaseUrl: string;
+let mail: MailSandbox;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
@@ -52,7 +54,8 @@ beforeAll(async () => {
     codec: new EncryptionCodec(keyringOf(inject('payloadKeys'))),
   };
   client = await connectClient(access, { actorSecret: await actorSecret(sql) });
-  const env = { databaseUrl, temporalAddress: cluster.address, namespace: NAMESPACE };
+  mail = await startMailSandbox();
+  const env = { databaseUrl, temporalAddress: cluster.address, namespace: NAMESPACE, smtpUrl: mail.smtpUrl };
   // The deploy workers need Clever Cloud settings to start; this workload sends them nothing.
   const clever = {
     CLEVER_API_TOKEN: 'unused',
@@ -68,6 +71,7 @@ afterAll(async () => {
   await client?.connection.close();
   await sql?.end({ timeout: 5 });
   await cluster?.stop();
+  await mail?.close();
 });
 
 function provision(key: string): Promise<WorkflowHandle> {

@@ -18,6 +18,7 @@ import { newAppRolePassword } from '../../db/app-role.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
+import { startMailSandbox } from '../../sandbox/mail/serve.ts';
 import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
@@ -66,6 +67,8 @@ export async function startContractStack(log: (line: string) => void = console.e
       apiTokens: ['contract-token'],
     });
     stops.push(() => clever.close());
+    const mail = await startMailSandbox();
+    stops.push(() => mail.close());
     // No licensing server: heartbeats fail fast and the installation stays on the community plan.
     const licence: LicenceSettings = {
       ...licenceSettings(loadEnv({})),
@@ -83,6 +86,7 @@ export async function startContractStack(log: (line: string) => void = console.e
     );
     const workers = await startWorkers({
       assets,
+      mail: { smtpUrl: mail.smtpUrl, from: 'Capstan <no-reply@contract.test>', publicUrl: 'http://contract.test' },
       temporal: access,
       sql,
       logger,

@@ -46,6 +46,7 @@ describe.each(['fs', 's3'] as const)('an assets worker killed between upload and
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
     };
     const paused = await startWorkerProcess({
       ...processEnv,

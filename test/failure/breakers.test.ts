@@ -29,6 +29,7 @@ describe('the Clever Cloud breaker, shared by three worker processes', () => {
         databaseUrl: stack.databaseUrl,
         temporalAddress: stack.temporalAddress,
         namespace: stack.namespace,
+        smtpUrl: stack.mail.smtpUrl,
         startTimeoutMs: 240_000,
         extraEnv: {
           CLEVER_API_URL: stack.clever.url,

@@ -16,6 +16,7 @@ describe('a worker killed in the middle of a webhook delivery', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
       extraEnv: {
         WEBHOOK_ALLOWED_RANGES: 'loopback',
         WEBHOOK_ATTEMPT_TIMEOUT_MS: '1000',

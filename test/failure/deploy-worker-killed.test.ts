@@ -19,6 +19,7 @@ describe('a worker killed while following a deploy', () => {
       databaseUrl: stack.databaseUrl,
       temporalAddress: stack.temporalAddress,
       namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
       extraEnv: {
         CLEVER_API_URL: stack.clever.url,
         CLEVER_API_BRIDGE_URL: stack.clever.url,

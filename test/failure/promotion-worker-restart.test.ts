@@ -14,7 +14,12 @@ afterAll(async () => {
 
 describe('a break-glass grant across a worker restart', () => {
   it('ends at its TTL though the only worker was killed -9 while it was held', async () => {
-    const env = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, namespace: stack.namespace };
+    const env = {
+      databaseUrl: stack.databaseUrl,
+      temporalAddress: stack.temporalAddress,
+      namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
+    };
     const first = await startWorkerProcess(env);
     children.push(first);
 

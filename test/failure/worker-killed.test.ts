@@ -14,7 +14,12 @@ afterAll(async () => {
 
 describe('a worker killed in the middle of provisioning', () => {
   it('leaves exactly one account once a new worker takes over', async () => {
-    const env = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, namespace: stack.namespace };
+    const env = {
+      databaseUrl: stack.databaseUrl,
+      temporalAddress: stack.temporalAddress,
+      namespace: stack.namespace,
+      smtpUrl: stack.mail.smtpUrl,
+    };
     const first = await startWorkerProcess(env);
     children.push(first);
 

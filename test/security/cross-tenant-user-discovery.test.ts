@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newAccount } from '../support/fixtures.ts';
+import { mailedInvitationToken, newAccount } from '../support/fixtures.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 import { superAdminVictim } from '../support/victim.ts';
@@ -8,7 +8,9 @@ const stack = useStack({ http: true });
 
 /**
  * "Invite any email, accept the link yourself, and `GET …/members` shows the real name the existing user has
- * elsewhere." No answer shows an inviter another account's name, membership or credential of a user.
+ * elsewhere." No answer shows an inviter another account's name, membership or credential of a user. The
+ * inviter no longer gets the link (it is mailed to the invited address); accepted without its owner's token,
+ * the link still tells nothing.
  */
 describe("an inviter learns nothing of a user's other accounts", () => {
   it("A's administrator sees neither the name, the accounts nor a token of B's super admin", async () => {
@@ -23,10 +25,14 @@ describe("an inviter learns nothing of a user's other accounts", () => {
     expect([known.status, fresh.status]).toEqual([201, 201]);
     expect(Object.keys(known.body).sort()).toEqual(Object.keys(fresh.body).sort());
     expect(known.body.status).toBe(fresh.body.status);
+    // Neither answer carries the link: each goes to its address's mailbox.
+    expect([known.body.accept_token, fresh.body.accept_token]).toEqual([undefined, undefined]);
+    const link = await mailedInvitationToken(stack, victim.email);
+    await mailedInvitationToken(stack, unknown);
 
     // Accepting the known one's link in their name: a refusal that names no one and no account.
     const accepted = await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-      body: { token: known.body.accept_token, name: 'Mallory' },
+      body: { token: link, name: 'Mallory' },
     });
     expect(accepted.status).toBe(409);
     const answer = JSON.stringify(accepted.body);

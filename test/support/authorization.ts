@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { expect } from 'vitest';
 import { isPlatformScope, platformScopeNames, scopesFor, userScopeNames, type Scope } from '../../domain/scopes.ts';
-import { join, newAccount, newInbox, type AccountFixture } from './fixtures.ts';
+import { invite, join, newAccount, newInbox, type AccountFixture } from './fixtures.ts';
 import { call, type Answer } from './http.ts';
 import { startReceiver, until } from './receiver.ts';
 import { unique, type TestStack } from './stack.ts';
@@ -179,10 +179,8 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     >`select id from webhook_deliveries where webhook_id = ${hook.body.id}`;
     return row;
   });
-  const invited = await account.api('POST', `${base}/invitations`, {
-    body: { email: `${unique('pending')}@example.test`, role: 'agent' },
-  });
-  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  // Pending, its mail out (the mail writes an audit row: before the world's audit mark, not after it).
+  const { invitation: invited } = await invite(stack, account, `${unique('pending')}@example.test`);
   // A token is made by its holder: the agent's own spare.
   const token = await call(stack.api.url, 'POST', `${base}/access_tokens`, {
     token: agent.token,
@@ -199,7 +197,7 @@ async function populated(stack: TestStack, label: string, hookUrl: string): Prom
     displayId: conversation!.display_id,
     webhookId: hook.body.id,
     deliveryId: delivery.id,
-    invitationId: invited.body.id,
+    invitationId: invited.id,
     tokenId: token.body.id,
     botId: bot.body.id,
     contactId: conversation!.contact_id,

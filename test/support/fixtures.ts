@@ -46,9 +46,33 @@ export interface Joined {
   token: string;
 }
 
+/** The invitation token in the next mail to `email` (after the `since` mails it had), as its owner reads it. */
+export async function mailedInvitationToken(stack: TestStack, email: string, since = 0): Promise<string> {
+  const mail = await stack.mail.mailbox.waitFor(email, { nth: since });
+  const token = /\binv_[A-Za-z0-9_-]{43}\b/.exec(mail.text)?.[0];
+  expect(token, mail.text).toBeDefined();
+  return token!;
+}
+
+/** An administrator invites `email`; answers the invitation and the token mailed to that address. */
+export async function invite(
+  stack: TestStack,
+  account: AccountFixture,
+  email: string,
+  body: Record<string, unknown> = {},
+): Promise<{ invitation: Record<string, any>; token: string }> {
+  const since = stack.mail.mailbox.to(email).length;
+  const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, {
+    body: { email, role: 'agent', ...body },
+  });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  return { invitation: invited.body, token: await mailedInvitationToken(stack, email, since) };
+}
+
 /**
- * A new member through the real path: the administrator invites, the invitee accepts with the one-time token.
- * A user who exists already accepts with their own token instead (`ownToken`): a link makes new users only.
+ * A new member through the real path: the administrator invites, the invitee accepts with the one-time token
+ * the invitation mail brought. A user who exists already accepts with their own token instead (`ownToken`):
+ * a link makes new users only.
  */
 export async function join(
   stack: TestStack,
@@ -57,13 +81,10 @@ export async function join(
   email = `${unique(role)}@example.test`,
   ownToken?: string,
 ): Promise<Joined> {
-  const invited = await account.api('POST', `/v1/accounts/${account.accountId}/invitations`, { body: { email, role } });
-  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  const { invitation, token } = await invite(stack, account, email, { role });
   const accepted = ownToken
-    ? await call(stack.api.url, 'POST', `/v1/invitations/${invited.body.id}/accept`, { token: ownToken })
-    : await call(stack.api.url, 'POST', '/v1/invitations/accept', {
-        body: { token: invited.body.accept_token, name: 'Invitee' },
-      });
+    ? await call(stack.api.url, 'POST', `/v1/invitations/${invitation.id}/accept`, { token: ownToken })
+    : await call(stack.api.url, 'POST', '/v1/invitations/accept', { body: { token, name: 'Invitee' } });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
   return { userId: accepted.body.user_id, token: accepted.body.access_token };
 }

@@ -22,6 +22,8 @@ import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
 import type { LicenceSettings } from '../../config/licence.ts';
 import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 import type { BreakerSettings } from '../../config/breakers.ts';
+import type { MailSettings } from '../../config/mail.ts';
+import { startMailSandbox, type MailSandbox } from '../../sandbox/mail/serve.ts';
 
 /** Short retries and loopback receivers, so delivery tests take seconds. */
 export const testWebhookSettings: WebhookSettings = {
@@ -54,6 +56,9 @@ export interface TestStack {
   clever: { url: string; state: SandboxState; credentials: SandboxCredentials };
   licensing: Awaited<ReturnType<typeof startLicensingSandbox>>;
   licence: LicenceSettings;
+  /** The file's own mail sandbox: where invitation links arrive (`stack.mail.mailbox.waitFor(email)`). */
+  mail: MailSandbox;
+  mailSettings: MailSettings;
   logLines: string[];
 }
 
@@ -98,6 +103,7 @@ export function startStackWorkers(stack: TestStack, extra: Partial<StartWorkersO
     workflowBundle: { codePath: stack.workflowBundlePath },
     webhooks: testWebhookSettings,
     licence: stack.licence,
+    mail: stack.mailSettings,
     ...extra,
   });
 }
@@ -168,6 +174,13 @@ export function useStack(options: StackOptions = {}): TestStack {
         heartbeatIntervalMs: options.licensing.heartbeatIntervalMs,
       };
     }
+    stack.mail = await startMailSandbox();
+    closers.push(() => stack.mail.close());
+    stack.mailSettings = {
+      smtpUrl: stack.mail.smtpUrl,
+      from: 'Capstan <no-reply@capstan.test>',
+      publicUrl: 'http://capstan.test',
+    };
     if (options.worker ?? true) {
       workers = await startStackWorkers(stack, {
         webhooks: options.webhooks ?? testWebhookSettings,

@@ -15,6 +15,8 @@ export async function startWorkerProcess(env: {
   databaseUrl: string;
   temporalAddress: string;
   namespace: string;
+  /** SMTP_URL: the core worker mails invitations (a stack's `stack.mail.smtpUrl`). */
+  smtpUrl: string;
   /** CAPSTAN_PAYLOAD_KEYS (default: the run's, from the global setup). */
   payloadKeys?: string;
   extraEnv?: Record<string, string>;
@@ -30,6 +32,7 @@ export async function startWorkerProcess(env: {
       DATABASE_URL: env.databaseUrl,
       TEMPORAL_ADDRESS: env.temporalAddress,
       TEMPORAL_NAMESPACE: env.namespace,
+      SMTP_URL: env.smtpUrl,
       CAPSTAN_PAYLOAD_KEYS: env.payloadKeys ?? inject('payloadKeys'),
       LOG_LEVEL: 'info',
       ...env.extraEnv,

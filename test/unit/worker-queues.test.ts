@@ -18,6 +18,19 @@ describe('capstan worker --queue', () => {
     expect(workerQueues.deploy({ clever: undefined } as never)).toBeUndefined();
   });
 
+  it('refuses to start a core worker without SMTP_URL: invitations are mailed', async () => {
+    expect(workerQueues.core({ mail: undefined } as never)).toBeUndefined();
+    const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: 'postgres://127.0.0.1:9/x' };
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [bin, 'worker', ...args], { env, timeout: 20_000 }).then(
+        () => '',
+        (err: { stderr: string }) => err.stderr,
+      );
+    expect(await run(['--queue', 'core'])).toMatch(/SMTP_URL is required to run the core worker/);
+    expect(await run([])).toMatch(/SMTP_URL is required to run the core worker/);
+  });
+
   it('help names every queue there is a worker for', async () => {
     expect(Object.keys(workerQueues)).toEqual([...WORKER_QUEUE_NAMES]);
     const bin = fileURLToPath(new URL('../../bin/capstan.js', import.meta.url));

@@ -1,0 +1,41 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
+import { activityOptions } from '../config/catalogue.ts';
+import type { CoreActivities } from '../contracts/activities.ts';
+import type { MailInvitationInput } from '../contracts/members.ts';
+import { workflows, type WorkflowFn } from '../contracts/workflows.ts';
+import { childOptions } from './child.ts';
+import { singleWrite } from './single-write.ts';
+
+const write = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
+const mail = proxyActivities<CoreActivities>(activityOptions.mailSend);
+
+/** Runs recorded before this patch answered with the link itself; they replay without the mail child. */
+export const INVITATION_MAIL_PATCH = 'invitation-link-by-mail';
+
+const writeInvitation = singleWrite(workflows.inviteMember, write.inviteMember);
+
+/**
+ * Stores the invitation, then starts its mail and returns without waiting for it: the answer says the
+ * invitation exists, the mail goes on retrying (relay down) as its own run, which the Web UI shows.
+ */
+export const inviteMember: typeof writeInvitation = async (input) => {
+  const invitation = await writeInvitation(input);
+  if (patched(INVITATION_MAIL_PATCH) && invitation.status === 'pending') {
+    const entry = workflows.mailInvitation;
+    const mailInput = { accountId: invitation.accountId, invitationId: invitation.id };
+    try {
+      await startChild<WorkflowFn<typeof entry>>(
+        entry.type,
+        childOptions(entry, entry.id(mailInput), mailInput, { parentClosePolicy: ParentClosePolicy.ABANDON }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+  return invitation;
+};
+
+export async function mailInvitation(input: MailInvitationInput) {
+  return mail.mailInvitation(input);
+}
