@@ -82,10 +82,16 @@ export function contactsQuery(sql: Db, q: { accountId: number; q?: string; befor
 }
 
 export async function listContacts(
-  sql: Db,
+  sql: Sql,
   q: { accountId: number; q?: string; before?: number; limit: number },
 ): Promise<ContactRecord[]> {
-  return (await contactsQuery(sql, q)).map(record);
+  if (q.q === undefined) return (await contactsQuery(sql, q)).map(record);
+  // Planned for its term every time: the generic plan PostgreSQL moves a prepared statement to after five runs
+  // cannot see how rare the term is and walks the account's contacts (at 10×S: 9 ms a search instead of 0.3).
+  return sql.begin(async (tx) => {
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    return (await contactsQuery(tx, q)).map(record);
+  });
 }
 
 /**
