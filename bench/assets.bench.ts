@@ -53,6 +53,7 @@ await writeFile(
 const settings: AssetSettings = {
   origin: { kind: 'fs', dir: join(work, 'origin') },
   stagingDir: join(work, 'staging'),
+  stagingRetentionMs: 24 * 3_600_000,
   retention: { keepPrevious: 2, keepYoungerThanMs: 3_600_000 },
   gcIntervalMs: 3_600_000,
   cdnHost: '',

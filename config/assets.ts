@@ -22,6 +22,8 @@ export interface AssetSettings {
   origin: OriginSettings;
   /** Bundles wait here before upload, one directory per source hash, so a retried phase reuses them. */
   stagingDir: string;
+  /** A staging directory untouched this long is a lost build's leftover (see ASSETS_STAGING_RETENTION_MS). */
+  stagingRetentionMs: number;
   retention: AssetRetention;
   gcIntervalMs: number;
   /** Written before `/assets/…` in the console's shell; empty serves from the API's own origin. */
@@ -54,6 +56,7 @@ export function assetSettings(env: Env): AssetSettings {
   return {
     origin,
     stagingDir: resolve(env.ASSETS_STAGING_DIR ?? join(dataDir, 'asset-staging')),
+    stagingRetentionMs: env.ASSETS_STAGING_RETENTION_MS,
     retention: { keepPrevious: env.ASSETS_KEEP_PREVIOUS, keepYoungerThanMs: env.ASSETS_KEEP_YOUNGER_THAN_MS },
     gcIntervalMs: env.ASSETS_GC_INTERVAL_MS,
     cdnHost: (env.ASSET_CDN_HOST ?? '').replace(/(?<!\/)\/+$/, ''),

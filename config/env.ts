@@ -152,6 +152,15 @@ export const envSchema = z
     ASSET_CDN_HOST: z.string().url().optional(),
     ASSETS_KEEP_PREVIOUS: z.coerce.number().int().min(0).max(100).default(2),
     ASSETS_KEEP_YOUNGER_THAN_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /**
+     * Staging directories untouched this long are swept by the assets GC. At least two hours: a build runs an hour
+     * at most and touches its directory in every phase, so a younger one may belong to a running build.
+     */
+    ASSETS_STAGING_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(2 * 3_600_000)
+      .default(24 * 3_600_000),
     ASSETS_GC_INTERVAL_MS: z.coerce
       .number()
       .int()

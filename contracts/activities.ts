@@ -259,4 +259,6 @@ export interface AssetActivities extends ActorActivities {
     keepYoungerThanMs?: number;
   }): Promise<Omit<AssetCollection, 'deletedFiles'>>;
   purgeAssetFiles(): Promise<{ deletedFiles: number }>;
+  removeAssetStaging(input: { sourceHash: string }): Promise<void>;
+  sweepAssetStaging(input: { olderThanMs?: number }): Promise<{ removedStages: number }>;
 }

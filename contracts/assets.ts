@@ -34,6 +34,8 @@ export const collectAssetsInput = lazySchema(() =>
     .object({
       keepPrevious: z.number().int().min(0).max(100).optional(),
       keepYoungerThanMs: z.number().int().min(0).optional(),
+      /** Staging directories untouched this long are swept (default ASSETS_STAGING_RETENTION_MS). */
+      stagingOlderThanMs: z.number().int().min(0).optional(),
       actor: actor.optional(),
     })
     .default({}),
@@ -83,4 +85,6 @@ export interface AssetCollection {
   keptBuilds: number[];
   deletedBuilds: number[];
   deletedFiles: number;
+  /** Leftover staging directories swept; absent in runs from before the sweep. */
+  removedStages?: number;
 }

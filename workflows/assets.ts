@@ -1,4 +1,12 @@
-import { proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  log,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { AssetActivities } from '../contracts/activities.ts';
 import {
@@ -66,43 +74,60 @@ export async function buildAssets(raw: WorkflowInput<typeof workflows.buildAsset
     };
   }
 
-  const bundled = await phase('bundling', () =>
-    a.bundleAssets({ root: input.root, entries: input.entries, sourceHash }),
-  );
-  const manifest = await phase('manifest', () => a.writeAssetManifest({ sourceHash, entries: input.entries }));
-  const variants: StagedFile[] = [];
-  counting(bundled.length, 0);
-  await phase('compressing', async () => {
-    for (const batch of batches(bundled.map((f) => f.key))) {
-      variants.push(...(await a.compressAssets({ sourceHash, keys: batch })));
-      progress.filesDone += batch.length;
-    }
-  });
-  const files = [...bundled, ...variants];
-  const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
-  const buildId = await a.registerAssetBuild({ sourceHash, entries: input.entries, files, workflowId });
-  progress.buildId = buildId;
+  try {
+    const bundled = await phase('bundling', () =>
+      a.bundleAssets({ root: input.root, entries: input.entries, sourceHash }),
+    );
+    const manifest = await phase('manifest', () => a.writeAssetManifest({ sourceHash, entries: input.entries }));
+    const variants: StagedFile[] = [];
+    counting(bundled.length, 0);
+    await phase('compressing', async () => {
+      for (const batch of batches(bundled.map((f) => f.key))) {
+        variants.push(...(await a.compressAssets({ sourceHash, keys: batch })));
+        progress.filesDone += batch.length;
+      }
+    });
+    const files = [...bundled, ...variants];
+    const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
+    const buildId = await a.registerAssetBuild({ sourceHash, entries: input.entries, files, workflowId });
+    progress.buildId = buildId;
 
-  counting(files.length, totalBytes);
-  let uploadedFiles = 0;
-  let uploadedBytes = 0;
-  await phase('uploading', async () => {
-    for (const batch of batches(files)) {
-      const sent = await a.uploadAssets({ sourceHash, files: batch });
-      uploadedFiles += sent.uploadedFiles;
-      uploadedBytes += sent.uploadedBytes;
-      progress.filesDone += batch.length;
-      progress.bytesDone += batch.reduce((n, f) => n + f.bytes, 0);
-    }
-  });
-  await phase('recording', () =>
-    a.markAssetBuildReady({ buildId, manifest, uploadedFiles, uploadedBytes, phaseMs: { ...phaseMs } }),
-  );
-  await phase('switching', () => a.switchLiveAssets({ buildId, actor: input.actor, workflowId }));
-  await a.recordAssetPhases({ buildId, phaseMs });
-  progress.phase = 'done';
-  setCurrentDetails(`**done** · build ${buildId} live · ${uploadedFiles} files uploaded`);
-  return { buildId, sourceHash, reused: false, uploadedFiles, uploadedBytes, files: files.length, totalBytes, phaseMs };
+    counting(files.length, totalBytes);
+    let uploadedFiles = 0;
+    let uploadedBytes = 0;
+    await phase('uploading', async () => {
+      for (const batch of batches(files)) {
+        const sent = await a.uploadAssets({ sourceHash, files: batch });
+        uploadedFiles += sent.uploadedFiles;
+        uploadedBytes += sent.uploadedBytes;
+        progress.filesDone += batch.length;
+        progress.bytesDone += batch.reduce((n, f) => n + f.bytes, 0);
+      }
+    });
+    await phase('recording', () =>
+      a.markAssetBuildReady({ buildId, manifest, uploadedFiles, uploadedBytes, phaseMs: { ...phaseMs } }),
+    );
+    await phase('switching', () => a.switchLiveAssets({ buildId, actor: input.actor, workflowId }));
+    await a.recordAssetPhases({ buildId, phaseMs });
+    progress.phase = 'done';
+    setCurrentDetails(`**done** · build ${buildId} live · ${uploadedFiles} files uploaded`);
+    return {
+      buildId,
+      sourceHash,
+      reused: false,
+      uploadedFiles,
+      uploadedBytes,
+      files: files.length,
+      totalBytes,
+      phaseMs,
+    };
+  } finally {
+    // Success or failure, the stage is done with; a retried build stages afresh. A removal that fails is the sweep's.
+    if (patched('asset-staging-pruned'))
+      await CancellationScope.nonCancellable(() => a.removeAssetStaging({ sourceHash })).catch((err: unknown) =>
+        log.warn('asset staging not removed; the assets GC sweeps it', { sourceHash, err }),
+      );
+  }
 }
 
 /** Makes a kept build live again in one switch (default: the newest ready build before the live one), audited. */
@@ -115,7 +140,10 @@ export async function rollbackAssets(raw: WorkflowInput<typeof workflows.rollbac
   });
 }
 
-/** Marks the builds retention does not keep as deleted, then deletes the files no remaining build references. */
+/**
+ * Marks the builds retention does not keep as deleted, deletes the files no remaining build references, then sweeps
+ * the staging directories lost builds left (on this worker's disk).
+ */
 export async function collectAssetGarbage(
   raw?: WorkflowInput<typeof workflows.collectAssetGarbage>,
 ): Promise<AssetCollection> {
@@ -128,6 +156,10 @@ export async function collectAssetGarbage(
   });
   setCurrentDetails(`**deleting** files of ${collected.deletedBuilds.length} builds`);
   const { deletedFiles } = await a.purgeAssetFiles();
-  setCurrentDetails(`**done** · kept ${collected.keptBuilds.length} builds, deleted ${deletedFiles} files`);
-  return { ...collected, deletedFiles };
+  const swept = patched('asset-staging-swept')
+    ? await a.sweepAssetStaging({ olderThanMs: input.stagingOlderThanMs })
+    : { removedStages: undefined };
+  const stages = swept.removedStages === undefined ? '' : ` and ${swept.removedStages} leftover stages`;
+  setCurrentDetails(`**done** · kept ${collected.keptBuilds.length} builds, deleted ${deletedFiles} files${stages}`);
+  return { ...collected, deletedFiles, ...swept };
 }

@@ -26,8 +26,9 @@ import type { Sql } from '../../db/pool.ts';
 import { createProofs } from '../proofs.ts';
 import { finalIfPermanent, refuse } from '../failures.ts';
 import { audit } from '../audit.ts';
-import { eachHeartbeating } from './heartbeat.ts';
+import { eachHeartbeating, whileHeartbeating } from './heartbeat.ts';
 import { bundle, hashSources, outDirOf, precompress, writeManifest } from './stage.ts';
+import { removeStage, sweepStages, touchStage } from './staging.ts';
 
 const UPLOAD_CONCURRENCY = 8;
 /** A precompressed variant is served with its original's type. */
@@ -45,6 +46,7 @@ export function createAssetActivities({ sql: pool, logger, settings, origin }: A
   const proofs = createProofs({ sql: pool });
   const { sql } = proofs;
   const stageOf = (sourceHash: string) => stagingDirOf(settings.stagingDir, sourceHash);
+  const inStage = (sourceHash: string) => touchStage(stageOf(sourceHash));
 
   async function switchLive(cmd: {
     buildId?: number;
@@ -98,16 +100,16 @@ export function createAssetActivities({ sql: pool, logger, settings, origin }: A
         : null;
     },
 
-    bundleAssets: ({ root, entries, sourceHash }) => bundle({ stage: stageOf(sourceHash), root, entries }),
+    bundleAssets: async ({ root, entries, sourceHash }) => bundle({ stage: await inStage(sourceHash), root, entries }),
 
-    writeAssetManifest: ({ sourceHash, entries }) => writeManifest({ stage: stageOf(sourceHash), entries }),
+    writeAssetManifest: async ({ sourceHash, entries }) => writeManifest({ stage: await inStage(sourceHash), entries }),
 
-    compressAssets: ({ sourceHash, keys }) => precompress({ stage: stageOf(sourceHash), keys }),
+    compressAssets: async ({ sourceHash, keys }) => precompress({ stage: await inStage(sourceHash), keys }),
 
     registerAssetBuild: (build) => registerAssetBuild(sql, build),
 
     async uploadAssets({ sourceHash, files }) {
-      const out = outDirOf(stageOf(sourceHash));
+      const out = outDirOf(await inStage(sourceHash));
       let uploadedFiles = 0;
       let uploadedBytes = 0;
       await eachHeartbeating(
@@ -169,6 +171,16 @@ export function createAssetActivities({ sql: pool, logger, settings, origin }: A
       );
       const deleted = await markAssetBuildsDeleted(sql, plan.drop);
       return { keptBuilds: plan.keep, deletedBuilds: deleted };
+    },
+
+    removeAssetStaging: ({ sourceHash }) => whileHeartbeating(removeStage(stageOf(sourceHash))),
+
+    async sweepAssetStaging({ olderThanMs }) {
+      const removedStages = await whileHeartbeating(
+        sweepStages(settings.stagingDir, olderThanMs ?? settings.stagingRetentionMs),
+      );
+      if (removedStages) logger.info({ removedStages }, 'leftover asset staging directories swept');
+      return { removedStages };
     },
 
     async purgeAssetFiles() {

@@ -62,6 +62,7 @@ export async function testAssetSettings(
   const settings: AssetSettings = {
     origin: s3?.origin ?? { kind: 'fs', dir: join(work, 'origin') },
     stagingDir: join(work, 'staging'),
+    stagingRetentionMs: 24 * 3_600_000,
     retention: { keepPrevious: 2, keepYoungerThanMs: 3_600_000 },
     gcIntervalMs: 3_600_000,
     cdnHost: '',

@@ -33,6 +33,18 @@ export function scaled(factor: number, base: Shape = sizeS): Shape {
 }
 
 /**
+ * The database the plan test fills: S at a quarter, but for the accounts and dead letters (cheap to fill) — below a
+ * few thousand rows reading a table whole is cheaper than an index, and the planner rightly takes it.
+ */
+export const planShape: Shape = { ...scaled(0.25), accounts: sizeS.accounts, deadLetters: sizeS.deadLetters };
+
+/**
+ * A table at least this large is never read whole in the plan test; a smaller one (users, inboxes, the accounts
+ * table of S itself) the planner may rightly scan. Twice S's accounts, so it moves with the fill.
+ */
+export const largeTableRows = 2 * sizeS.accounts;
+
+/**
  * The skew, as shares: the largest account holds a quarter of the conversations, audit rows and deliveries (its
  * webhook), nine more the next quarter, every other account the rest; the longest conversation (the largest
  * account's first) holds a tenth of the messages; one account in ten has a webhook.
