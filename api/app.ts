@@ -14,6 +14,7 @@ import { authenticate } from './auth/index.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { conversationLifecycleRoutes } from './conversations/lifecycle-routes.ts';
+import { conversationWriteRoutes } from './conversations/write-routes.ts';
 import { labelRoutes } from './labels/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
 import { memberRoutes } from './members/routes.ts';
@@ -192,6 +193,7 @@ export function createApp({
   app.route('/', conversationRoutes(deps));
   app.route('/', contactRoutes(deps));
   app.route('/', conversationLifecycleRoutes(deps));
+  app.route('/', conversationWriteRoutes(deps));
   app.route('/', labelRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', licenceRoutes({ sql, temporal, settings: licence }));
