@@ -59,7 +59,7 @@ export function conversationWriteRoutes({ sql, temporal, workflowWaitMs }: Write
       operationId: 'createConversation',
       summary: 'Start a conversation with a contact in an inbox',
       description:
-        "In an inbox with `lock_to_single_conversation`, answers the contact's latest conversation (200) instead of a new one. Emits `conversation_created`, and `message_created` for a first message.",
+        "Needs `contact_id` or `source_id` (422 without either; 404 for one not in the account). In an inbox with `lock_to_single_conversation`, answers the contact's latest conversation (200) instead of a new one. `assignee_id` must be an agent of the account and `snoozed_until` goes only with status `snoozed` (422 otherwise). Emits `conversation_created`, and `message_created` for a first message.",
       security,
       middleware: accountAccess({ sql, scope: 'conversations:write' }),
       request: { params: accountParam, headers: idempotencyHeader, body: jsonBody(newConversationBody) },
