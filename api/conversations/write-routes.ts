@@ -75,7 +75,7 @@ export function conversationWriteRoutes({ sql, temporal, workflowWaitMs }: Write
       const body = c.req.valid('json');
       if (body.contact_id === undefined && body.source_id === undefined)
         throw new ProblemError('validation', 'Give a contact_id or a source_id.', {
-          errors: [{ path: 'contact_id', message: 'needs a contact_id or a source_id' }],
+          errors: [{ field: 'contact_id', message: 'needs a contact_id or a source_id' }],
         });
       if (body.message) requireScope(c.get('principal'), 'conversations:reply');
       const [inbox] = await sql`select 1 from inboxes where id = ${body.inbox_id} and account_id = ${id}`;

@@ -124,6 +124,14 @@ describe("Chatwoot's create conversation", () => {
       expect(answer.status, `${JSON.stringify(body)} → ${JSON.stringify(answer.body)}`).toBe(status);
       expect(answer.body.error ?? answer.body.message).toEqual(expect.any(String));
     }
+    const badTime = await door('POST', '/conversations', {
+      inbox_id: inboxId,
+      contact_id: contactId,
+      status: 'snoozed',
+      snoozed_until: 'tomorrow',
+    });
+    expect(badTime.status).toBe(422);
+    expect(badTime.body.attributes).toEqual(['snoozed_until']);
     const after = await stack.sql`select count(*)::int as n from conversations where account_id = ${account.accountId}`;
     expect(after).toEqual(before);
   });
