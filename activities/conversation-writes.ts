@@ -10,6 +10,7 @@ import type {
 import type { Outbox } from '../contracts/webhooks.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { audit } from './audit.ts';
+import { requireAgent } from './conversations.ts';
 import { deliveriesOf, writeDeliveries } from './deliveries.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { insertReply, senderOf } from './outgoing.ts';
@@ -152,16 +153,6 @@ async function contactOf(tx: TransactionSql, cmd: CreateConversationInput): Prom
         : `No contact of account ${cmd.accountId} has the source id ${cmd.sourceId}.`,
     );
   return row.id;
-}
-
-async function requireAgent(tx: TransactionSql, accountId: number, userId: number): Promise<void> {
-  const [member] = await tx`
-    select 1 from account_users au join users u on u.id = au.user_id
-     where au.account_id = ${accountId} and au.user_id = ${userId} and u.type is distinct from 'Bot'`;
-  if (!member)
-    refuse('ValidationError', `User ${userId} is not an agent of account ${accountId}.`, {
-      details: [[{ field: 'assignee_id', message: 'must be an agent or administrator of this account' }]],
-    });
 }
 
 interface Opened {
