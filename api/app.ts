@@ -17,6 +17,7 @@ import { conversationLifecycleRoutes } from './conversations/lifecycle-routes.ts
 import { conversationWriteRoutes } from './conversations/write-routes.ts';
 import { labelRoutes } from './labels/routes.ts';
 import { inboxRoutes } from './inboxes/routes.ts';
+import { inboxUpdateRoute } from './inboxes/update-route.ts';
 import { memberRoutes } from './members/routes.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
@@ -190,6 +191,7 @@ export function createApp({
   app.route('/', adminRoutes(deps));
   app.route('/', breakerRoutes(deps));
   app.route('/', inboxRoutes(deps));
+  app.route('/', inboxUpdateRoute(deps));
   app.route('/', conversationRoutes(deps));
   app.route('/', contactRoutes(deps));
   app.route('/', conversationLifecycleRoutes(deps));

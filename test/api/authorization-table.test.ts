@@ -84,6 +84,7 @@ export const authorizationTable: AuthorizationTable = {
 
   'GET /v1/accounts/{id}/inboxes': ['member', 'inboxes:read'],
   'POST /v1/accounts/{id}/inboxes': ['administrator', 'inboxes:manage'],
+  'PATCH /v1/accounts/{id}/inboxes/{inboxId}': ['administrator', 'inboxes:manage'],
   'POST /v1/accounts/{id}/inboxes/{inboxId}/rotate_secret': ['administrator', 'inboxes:manage'],
   'POST /v1/accounts/{id}/inboxes/{inboxId}/messages': ['member', 'conversations:write'],
   'GET /v1/accounts/{id}/conversations': ['member', 'conversations:read'],

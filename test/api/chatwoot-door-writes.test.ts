@@ -266,6 +266,19 @@ describe("Chatwoot's inbox update", () => {
   });
 });
 
+describe("/v1's inbox update", () => {
+  it('runs the same workflow, with the same SSRF rule', async () => {
+    const path = `/v1/accounts/${account.accountId}/inboxes/${lockedId}`;
+    const renamed = await account.api('PATCH', path, { body: { name: 'Locked (v1)', webhook_url: receiver.url } });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body).toMatchObject({ id: lockedId, name: 'Locked (v1)', webhook_url: receiver.url });
+    expect((await door('GET', `/inboxes/${lockedId}`)).body.name).toBe('Locked (v1)');
+    const inward = await account.api('PATCH', path, { body: { webhook_url: 'http://10.0.0.1/hook' } });
+    expect(inward.status, JSON.stringify(inward.body)).toBe(422);
+    expect((await account.api('PATCH', path, { body: { webhook_url: null } })).body.webhook_url).toBeNull();
+  });
+});
+
 describe("/v1's conversation create", () => {
   it('answers 201, then 200 with the same conversation for the same Idempotency-Key', async () => {
     const key = unique('conv');
