@@ -27,6 +27,17 @@ interface ConversationRow {
   label_list: string[];
 }
 
+/** An assignee must be an agent or administrator of the account: a bot or an outsider is refused (422). */
+export async function requireAgent(tx: TransactionSql, accountId: number, userId: number): Promise<void> {
+  const [member] = await tx`
+    select 1 from account_users au join users u on u.id = au.user_id
+     where au.account_id = ${accountId} and au.user_id = ${userId} and u.type is distinct from 'Bot'`;
+  if (!member)
+    refuse('ValidationError', `User ${userId} is not an agent of account ${accountId}.`, {
+      details: [[{ field: 'assignee_id', message: 'must be an agent or administrator of this account' }]],
+    });
+}
+
 /** Each title once, in the order first given (Chatwoot's tag list). */
 const distinct = (labels: string[]) => [...new Set(labels)];
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
@@ -105,15 +116,7 @@ export function createConversationActivities({
 
   async function assignConversation(cmd: Run<AssignConversationInput>) {
     return changeConversation(cmd, 'conversation.assigned', async (tx, row) => {
-      if (cmd.assigneeId !== null) {
-        const [member] = await tx`
-          select 1 from account_users au join users u on u.id = au.user_id
-           where au.account_id = ${cmd.accountId} and au.user_id = ${cmd.assigneeId} and u.type is distinct from 'Bot'`;
-        if (!member)
-          refuse('ValidationError', `User ${cmd.assigneeId} is not an agent of account ${cmd.accountId}.`, {
-            details: [[{ field: 'assignee_id', message: 'must be an agent or administrator of this account' }]],
-          });
-      }
+      if (cmd.assigneeId !== null) await requireAgent(tx, cmd.accountId, cmd.assigneeId);
       if (row.assignee_id === cmd.assigneeId) return null;
       await tx`update conversations set assignee_id = ${cmd.assigneeId}, updated_at = now() where id = ${row.id}`;
       logger.info({ accountId: cmd.accountId, displayId: cmd.displayId, assigneeId: cmd.assigneeId }, 'assigned');

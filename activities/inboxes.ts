@@ -4,7 +4,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import type { WebhookSettings } from '../config/webhooks.ts';
 import type { Run } from '../contracts/activities.ts';
-import type { CreateInboxInput, InboxRecord } from '../contracts/inboxes.ts';
+import type { CreateInboxInput, InboxRecord, UpdateInboxInput } from '../contracts/inboxes.ts';
 import type { InboxSecretRotated, RotateInboxSecretInput } from '../contracts/outgoing.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit } from './audit.ts';
@@ -25,15 +25,16 @@ export function createInboxActivities({
    * An API-channel inbox. The audit row carries the workflow id, so a retried attempt finds its inbox. Its
    * callback secret is made by PostgreSQL (the column's default) and read from there, never carried in history.
    */
+  /** The SSRF rule of account webhooks; checked again on the address each delivery connects to. */
+  async function safeCallback(url: string | null | undefined): Promise<void> {
+    if (!url) return;
+    const problem = await targetProblem(url, webhooks.allowedRanges);
+    if (problem)
+      refuse('ValidationError', `webhook_url ${problem}`, { details: [[{ field: 'webhook_url', message: problem }]] });
+  }
+
   async function createInbox(cmd: CreateInboxInput & { workflowId: string }): Promise<InboxRecord> {
-    if (cmd.webhookUrl) {
-      // The SSRF rule of account webhooks; checked again on the address each delivery connects to.
-      const problem = await targetProblem(cmd.webhookUrl, webhooks.allowedRanges);
-      if (problem)
-        refuse('ValidationError', `webhook_url ${problem}`, {
-          details: [[{ field: 'webhook_url', message: problem }]],
-        });
-    }
+    await safeCallback(cmd.webhookUrl);
     return sql
       .begin(async (tx) => {
         const [earlier] = await tx<{ subject_id: string }[]>`
@@ -99,5 +100,49 @@ export function createInboxActivities({
       .catch(finalIfPermanent);
   }
 
-  return { createInbox, rotateInboxSecret };
+  /** Name, callback and lock as given (absent: kept); the callback passes the SSRF rule as on create. */
+  async function updateInbox(cmd: Run<UpdateInboxInput>): Promise<InboxRecord> {
+    await safeCallback(cmd.webhookUrl);
+    return sql
+      .begin(async (tx) => {
+        const [row] = await tx<
+          { id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]
+        >`
+          update inboxes set
+            name = coalesce(${cmd.name ?? null}, name),
+            webhook_url = ${cmd.webhookUrl === undefined ? tx`webhook_url` : cmd.webhookUrl},
+            lock_to_single_conversation = coalesce(${cmd.lockToSingleConversation ?? null}::boolean, lock_to_single_conversation),
+            updated_at = now()
+           where id = ${cmd.inboxId} and account_id = ${cmd.accountId}
+          returning id, name, channel_type, webhook_url, lock_to_single_conversation as lock`;
+        if (!row) refuse('NotFound', `Inbox ${cmd.inboxId} does not exist in account ${cmd.accountId}.`);
+        const {
+          actor: _actor,
+          workflowId: _id,
+          vouch: _vouch,
+          accountId: _account,
+          ...changes
+        } = cmd as Run<UpdateInboxInput> & { vouch?: unknown };
+        await audit(tx, {
+          accountId: cmd.accountId,
+          actor: cmd.actor,
+          action: 'inbox.updated',
+          subject: 'Inbox',
+          subjectId: cmd.inboxId,
+          details: { ...changes, webhookUrl: cmd.webhookUrl === undefined ? undefined : Boolean(cmd.webhookUrl) },
+          workflowId: cmd.workflowId,
+        });
+        return {
+          id: row.id,
+          accountId: cmd.accountId,
+          name: row.name,
+          channelType: row.channel_type,
+          webhookUrl: row.webhook_url,
+          lockToSingleConversation: row.lock,
+        };
+      })
+      .catch(finalIfPermanent);
+  }
+
+  return { createInbox, rotateInboxSecret, updateInbox };
 }

@@ -20,6 +20,8 @@ import { createMessageActivities } from './messages.ts';
 import { createContactActivities } from './contacts.ts';
 import { createContactMerge } from './contact-merge.ts';
 import { createConversationActivities } from './conversations.ts';
+import { createConversationWrites } from './conversation-writes.ts';
+import { createMessageEdits } from './message-edits.ts';
 import { createLabelActivities } from './labels.ts';
 import { createOutgoingActivities } from './outgoing.ts';
 import { createWebhookActivities } from './webhooks.ts';
@@ -76,6 +78,8 @@ export function createActivities({
     ...createContactActivities({ sql, logger: named('contacts'), webhooks }),
     ...createContactMerge({ sql, logger: named('contacts'), webhooks }),
     ...createConversationActivities({ sql, logger: named('conversations'), webhooks, temporal }),
+    ...createConversationWrites({ sql, logger: named('conversations'), webhooks }),
+    ...createMessageEdits({ sql, logger: named('messages'), webhooks }),
     ...createLabelActivities({ sql, logger: named('labels') }),
     ...createOutgoingActivities({ sql, logger: named('outgoing'), webhooks }),
     ...createWebhookActivities({ sql, logger: named('webhooks'), webhooks, limits }),

@@ -69,20 +69,13 @@ export function createOutgoingActivities({
         if (!conversation)
           refuse('NotFound', `Conversation ${cmd.displayId} does not exist in account ${cmd.accountId}.`);
         const sender = await senderOf(tx, cmd);
-        const [{ seq } = { seq: 0 }] = await tx<{ seq: number }[]>`
-          update conversations set last_message_seq = last_message_seq + 1, last_activity_at = now(), updated_at = now()
-           where id = ${conversation.id} returning last_message_seq as seq`;
-        const [message] = await tx<{ id: number }[]>`
-          insert into messages (account_id, inbox_id, conversation_id, seq, content, message_type, private, ingest_key, sender_type, sender_id)
-          values (${cmd.accountId}, ${conversation.inbox_id}, ${conversation.id}, ${seq}, ${cmd.content}, 'outgoing',
-                  ${cmd.private ?? false}, ${cmd.workflowId}, ${sender.type}, ${sender.id})
-          returning id`;
+        const messageId = await insertReply(tx, { ...cmd, conversation, sender, ingestKey: cmd.workflowId });
         const deliveries = await writeDeliveries(tx, {
           accountId: cmd.accountId,
           sourceKey: cmd.workflowId,
-          events: [{ event: 'message_created', conversationId: conversation.id, messageId: message!.id }],
+          events: [{ event: 'message_created', conversationId: conversation.id, messageId }],
         });
-        logger.debug({ accountId: cmd.accountId, conversationId: conversation.id, seq }, 'reply appended');
+        logger.debug({ accountId: cmd.accountId, conversationId: conversation.id }, 'reply appended');
         const mine = await stored(tx, cmd.workflowId);
         return { result: toResult(mine!), outbox: { deliveries, policy: webhooks.policy } };
       })
@@ -93,10 +86,39 @@ export function createOutgoingActivities({
 }
 
 /**
+ * Numbers a reply in its conversation's sequence (the caller holds the conversation's row lock) and stores it
+ * under its ingest key; the caller writes its `message_created` with the rest of its outbox.
+ */
+export async function insertReply(
+  tx: TransactionSql,
+  r: {
+    accountId: number;
+    conversation: { id: number; inbox_id: number };
+    content: string;
+    private?: boolean;
+    sender: Sender;
+    ingestKey: string;
+  },
+): Promise<number> {
+  const [{ seq } = { seq: 0 }] = await tx<{ seq: number }[]>`
+    update conversations set last_message_seq = last_message_seq + 1, last_activity_at = now(), updated_at = now()
+     where id = ${r.conversation.id} returning last_message_seq as seq`;
+  const [message] = await tx<{ id: number }[]>`
+    insert into messages (account_id, inbox_id, conversation_id, seq, content, message_type, private, ingest_key, sender_type, sender_id)
+    values (${r.accountId}, ${r.conversation.inbox_id}, ${r.conversation.id}, ${seq}, ${r.content}, 'outgoing',
+            ${r.private ?? false}, ${r.ingestKey}, ${r.sender.type}, ${r.sender.id})
+    returning id`;
+  return message!.id;
+}
+
+/**
  * Who replies: a user of the account (an agent, or a bot, which Chatwoot calls an AgentBot), or a break-glass
  * holder acting in it. A platform token speaks for no one a customer could be answered by.
  */
-async function senderOf(tx: TransactionSql, cmd: Run<PostOutgoingMessageInput>): Promise<Sender> {
+export async function senderOf(
+  tx: TransactionSql,
+  cmd: { accountId: number; actor: PostOutgoingMessageInput['actor'] },
+): Promise<Sender> {
   if (cmd.actor.type !== 'User')
     refuse('Forbidden', 'A reply is written by a user or bot of the account; use their token.');
   const userId = Number(cmd.actor.id);

@@ -24,6 +24,9 @@ interface Row {
     agent_last_seen_at: Date | null;
     label_list: string[];
     unread_count: number;
+    priority: string | null;
+    additional_attributes: Record<string, unknown>;
+    custom_attributes: Record<string, unknown>;
   };
   assignee: { id: number; name: string; email: string } | null;
 }
@@ -70,7 +73,7 @@ function assigneePush(r: Row) {
 function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: Sender }) {
   const c = r.conversation;
   return {
-    additional_attributes: {},
+    additional_attributes: c.additional_attributes,
     can_reply: canReply(r.inbox.channel_type),
     channel: r.inbox.channel_type,
     id: c.display_id,
@@ -86,11 +89,11 @@ function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: S
       hmac_verified: false,
     },
     status: c.status,
-    custom_attributes: {},
+    custom_attributes: c.custom_attributes,
     snoozed_until: c.snoozed_until?.toISOString() ?? null,
     unread_count: c.unread_count,
     first_reply_created_at: null,
-    priority: null,
+    priority: c.priority,
     waiting_since: unix(c.created_at),
     agent_last_seen_at: c.agent_last_seen_at ? unix(c.agent_last_seen_at) : 0,
     contact_last_seen_at: 0,
@@ -111,10 +114,18 @@ interface MessageRow {
   private: boolean;
   status: string;
   external_error: string | null;
+  content_attributes: Record<string, unknown>;
   sender_type: string;
   sender_id: number | null;
   created_at: Date;
+  updated_at: Date | null;
 }
+
+/** Chatwoot's `content_attributes`: what Capstan stores (`deleted`), and a failed delivery's `external_error`. */
+const contentAttributes = (m: MessageRow) => ({
+  ...m.content_attributes,
+  ...(m.external_error ? { external_error: m.external_error } : {}),
+});
 
 /** A message's sender in both of Chatwoot's forms: `webhook_data` (message events) and `push_event_data` (nested). */
 interface Sender {
@@ -160,10 +171,10 @@ function messagePush(r: Row, m: MessageRow, sender: Sender) {
     private: m.private,
     source_id: m.source_id,
     created_at: unix(m.created_at),
-    updated_at: m.created_at.toISOString(),
+    updated_at: (m.updated_at ?? m.created_at).toISOString(),
     sender_type: m.sender_type,
     sender_id: m.sender_id,
-    content_attributes: m.external_error ? { external_error: m.external_error } : {},
+    content_attributes: contentAttributes(m),
     additional_attributes: {},
     sender: sender.push,
     conversation: {
@@ -194,6 +205,7 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
   >`
     select c.id, c.display_id, c.status, c.created_at, c.updated_at, c.last_activity_at, c.snoozed_until,
            c.agent_last_seen_at, c.label_list, ${unreadCount(sql)} as unread_count,
+           c.priority, c.additional_attributes, c.custom_attributes,
            a.id as account_id, a.name as account_name, i.id as inbox_id, i.name as inbox_name, i.channel_type,
            ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
            u.id as assignee_id, u.name as assignee_name, u.email as assignee_email
@@ -222,6 +234,9 @@ async function loadConversation(sql: Db, conversationId: number): Promise<Row> {
       agent_last_seen_at: row.agent_last_seen_at,
       label_list: row.label_list,
       unread_count: row.unread_count,
+      priority: row.priority,
+      additional_attributes: row.additional_attributes,
+      custom_attributes: row.custom_attributes,
     },
     assignee:
       row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name!, email: row.assignee_email! },
@@ -237,7 +252,7 @@ export type EventSubject =
   | { event: 'conversation_status_changed'; conversationId: number; previousStatus: string }
   | { event: 'conversation_updated'; conversationId: number; changed: ChangedAttributes }
   | { event: 'conversation_opened' | 'conversation_resolved'; conversationId: number }
-  | { event: 'message_created'; conversationId: number; messageId: number }
+  | { event: 'message_created' | 'message_updated'; conversationId: number; messageId: number }
   | ContactEventSubject;
 
 /**
@@ -286,9 +301,11 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
     case 'conversation_opened':
     case 'conversation_resolved':
       return { event: subject.event, ...conversationData(row) };
-    case 'message_created': {
+    case 'message_created':
+    case 'message_updated': {
       const [m] = await sql<MessageRow[]>`
-        select id, seq, content, content_type, message_type, source_id, private, status, external_error, sender_type, sender_id, created_at
+        select id, seq, content, content_type, message_type, source_id, private, status, external_error,
+               content_attributes, sender_type, sender_id, created_at, updated_at
           from messages where id = ${subject.messageId}`;
       if (!m) throw new Error(`message ${subject.messageId} not found`);
       const sender = await senderOf(sql, row, m);
@@ -296,7 +313,7 @@ export async function buildPayload(sql: Db, subject: EventSubject): Promise<Reco
         event: subject.event,
         account: row.account,
         additional_attributes: {},
-        content_attributes: {},
+        content_attributes: contentAttributes(m),
         content_type: m.content_type,
         content: m.content,
         conversation: conversationData(row, { message: m, sender }),

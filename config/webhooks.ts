@@ -35,6 +35,8 @@ export const webhookEvents = [
   'conversation_opened',
   'conversation_resolved',
   'message_created',
+  /** A message's status reported by the API channel, or the message deleted (Chatwoot's `message_updated`). */
+  'message_updated',
   'contact_created',
   'contact_updated',
 ] as const;

@@ -31,7 +31,7 @@ import type {
 } from './dead-letters.ts';
 import type { AttemptRef } from './deploys.ts';
 import type { OperateScheduleInput, ScheduleOperated } from './schedules.ts';
-import type { CreateInboxInput, InboxRecord } from './inboxes.ts';
+import type { CreateInboxInput, InboxRecord, UpdateInboxInput } from './inboxes.ts';
 import type { HeartbeatOutcome, ReconcileResult } from './licence.ts';
 import type {
   AcceptInvitationInput,
@@ -68,7 +68,15 @@ import type {
   MergeContactsInput,
   UpdateContactInput,
 } from './contacts.ts';
-import type { ChangeStatusInput, IngestedMessage, IngestMessageInput, StatusChange } from './messages.ts';
+import type {
+  ChangeStatusInput,
+  DeleteMessageInput,
+  IngestedMessage,
+  IngestMessageInput,
+  MessageEdited,
+  StatusChange,
+  UpdateMessageInput,
+} from './messages.ts';
 import type {
   InboxSecretRotated,
   OutgoingMessage,
@@ -91,6 +99,10 @@ import type {
   AssignConversationInput,
   ContactLabels,
   ConversationChange,
+  ConversationCreated,
+  ConversationUpdated,
+  CreateConversationInput,
+  UpdateConversationInput,
   CreateLabelInput,
   DeleteLabelInput,
   LabelRecord,
@@ -199,6 +211,11 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   createLabel(cmd: Run<CreateLabelInput>): Promise<LabelRecord>;
   updateLabel(cmd: Run<UpdateLabelInput>): Promise<LabelRecord>;
   deleteLabel(cmd: Run<DeleteLabelInput>): Promise<{ deleted: boolean }>;
+  createConversation(cmd: Run<CreateConversationInput>): Promise<{ result: ConversationCreated; outbox: Outbox }>;
+  updateConversation(cmd: Run<UpdateConversationInput>): Promise<{ result: ConversationUpdated; outbox: Outbox }>;
+  updateMessage(cmd: Run<UpdateMessageInput>): Promise<{ result: MessageEdited; outbox: Outbox }>;
+  deleteMessage(cmd: Run<DeleteMessageInput>): Promise<{ result: MessageEdited; outbox: Outbox }>;
+  updateInbox(cmd: Run<UpdateInboxInput>): Promise<InboxRecord>;
   /** Temporal's namespace retention in days, plus one: no retention goes below it. */
   retentionFloorDays(): Promise<number>;
   /** Deletes up to `batch` rows of the table past retention at `before`; how many went. */

@@ -5,7 +5,7 @@ import { contactKey } from './messages.ts';
 import type { ContactRecord } from '../domain/contact.ts';
 
 /** Chatwoot's free-form attribute maps; bounded, since every event and read carries them whole. */
-const attributes = lazySchema(() =>
+export const attributes = lazySchema(() =>
   z
     .record(z.string().max(255), z.unknown())
     .refine((o) => JSON.stringify(o).length <= 16_384, 'must be at most 16384 characters as JSON'),

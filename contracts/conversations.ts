@@ -1,6 +1,7 @@
 /** The conversation lifecycle: assignment, snooze wake-ups, labels (docs/conversation-lifecycle.md). */
 import { z } from 'zod';
 import { actor } from './common.ts';
+import { attributes } from './contacts.ts';
 import { lazySchema } from './lazy.ts';
 
 const id = lazySchema(() => z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
@@ -96,4 +97,60 @@ export interface LabelRecord {
   description: string | null;
   color: string;
   showOnSidebar: boolean;
+}
+
+export const conversationStatus = lazySchema(() => z.enum(['open', 'resolved', 'pending', 'snoozed']));
+export const priority = lazySchema(() => z.enum(['urgent', 'high', 'medium', 'low']));
+
+/**
+ * Chatwoot's create conversation: the contact by its id or by the source id Capstan shows for it in an inbox
+ * (its identifier, else its id), optional status, assignee, attributes and a first message, written as a reply
+ * of the actor. With the inbox's `lock_to_single_conversation`, the contact's latest conversation is answered.
+ */
+export const createConversationInput = lazySchema(() =>
+  z
+    .object({
+      accountId: id,
+      inboxId: id,
+      contactId: id.optional(),
+      sourceId: z.string().trim().min(1).max(255).optional(),
+      status: conversationStatus.optional(),
+      assigneeId: id.optional(),
+      snoozedUntil: z.iso.datetime({ offset: true }).optional(),
+      additionalAttributes: attributes.optional(),
+      customAttributes: attributes.optional(),
+      message: z.object({ content: z.string().min(1).max(150_000) }).optional(),
+      actor,
+    })
+    .refine((i) => i.contactId !== undefined || i.sourceId !== undefined, {
+      message: 'needs a contact_id or a source_id',
+      path: ['contact_id'],
+    })
+    .refine((i) => i.snoozedUntil === undefined || i.status === 'snoozed', {
+      message: 'goes only with the status snoozed',
+      path: ['snoozed_until'],
+    }),
+);
+export type CreateConversationInput = z.infer<typeof createConversationInput>;
+
+export interface ConversationCreated {
+  conversationId: number;
+  displayId: number;
+  /** False when the inbox's lock answered the contact's existing conversation (or a retry found this run's). */
+  created: boolean;
+  status: string;
+  snoozedUntil: string | null;
+  messageId: number | null;
+}
+
+/** Chatwoot's update conversation: its priority (`null` clears it), what `permitted_update_params` takes. */
+export const updateConversationInput = lazySchema(() =>
+  z.object({ accountId: id, displayId, priority: priority.nullable().optional(), actor }),
+);
+export type UpdateConversationInput = z.infer<typeof updateConversationInput>;
+export interface ConversationUpdated {
+  conversationId: number;
+  displayId: number;
+  changed: boolean;
+  priority: string | null;
 }

@@ -22,3 +22,16 @@ export interface InboxRecord {
   webhookUrl: string | null;
   lockToSingleConversation: boolean;
 }
+
+/** Chatwoot's inbox update: what the create takes; `webhookUrl: null` removes the callback. */
+export const updateInboxInput = lazySchema(() =>
+  z.object({
+    accountId: z.number().int().positive(),
+    inboxId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    name: createInboxInput.shape.name.optional(),
+    webhookUrl: z.string().url().max(2048).nullable().optional(),
+    lockToSingleConversation: z.boolean().optional(),
+    actor,
+  }),
+);
+export type UpdateInboxInput = z.infer<typeof updateInboxInput>;

@@ -63,3 +63,36 @@ export interface StatusChange {
   /** Set when the conversation is snoozed until a time: the wake-up to arm. Absent in runs before snoozes. */
   snoozedUntil?: string | null;
 }
+
+const messageRef = () => ({
+  accountId: z.number().int().positive(),
+  displayId: z.number().int().positive().max(2_147_483_647),
+  messageId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+/**
+ * Chatwoot's message update: an API-channel inbox's own system reports a message's delivery status. A `read`
+ * message does not go back to `delivered`; `externalError` is kept only with `failed`.
+ */
+export const updateMessageInput = lazySchema(() =>
+  z.object({
+    ...messageRef(),
+    status: z.enum(['sent', 'delivered', 'read', 'failed']),
+    externalError: z.string().max(2048).optional(),
+    actor,
+  }),
+);
+export type UpdateMessageInput = z.infer<typeof updateMessageInput>;
+
+/** Chatwoot's message delete: the row stays, its content says it was deleted, `content_attributes.deleted`. */
+export const deleteMessageInput = lazySchema(() => z.object({ ...messageRef(), actor }));
+export type DeleteMessageInput = z.infer<typeof deleteMessageInput>;
+
+export interface MessageEdited {
+  messageId: number;
+  displayId: number;
+  /** False when the message already was so (or the transition is one Chatwoot ignores). */
+  changed: boolean;
+  status: string;
+  deleted: boolean;
+}

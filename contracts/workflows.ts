@@ -14,7 +14,7 @@ import * as admin from './admin.ts';
 
 import * as deadLetters from './dead-letters.ts';
 import { deployInput, type DeployOutcome } from './deploys.ts';
-import { createInboxInput, type InboxRecord } from './inboxes.ts';
+import { createInboxInput, updateInboxInput, type InboxRecord } from './inboxes.ts';
 import { licenceHeartbeatInput, reconcileInput, type HeartbeatResult, type ReconcileResult } from './licence.ts';
 import * as members from './members.ts';
 import * as messages from './messages.ts';
@@ -244,6 +244,56 @@ export const workflows = {
     tags: byAccount,
     id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
       `conversation-status:${accountId}:${displayId}:${key}`,
+  }),
+  updateInbox: entry<InboxRecord>()({
+    type: 'updateInbox',
+    taskQueue: core,
+    input: updateInboxInput,
+    summary: (i) => `Update inbox ${i.inboxId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, inboxId, key }: AccountKey & { inboxId: number }) =>
+      `inbox-update:${accountId}:${inboxId}:${key}`,
+  }),
+  createConversation: entry<conversations.ConversationCreated>()({
+    type: 'createConversation',
+    taskQueue: core,
+    input: conversations.createConversationInput,
+    summary: (i) =>
+      `Start a conversation with ${i.contactId ? `contact ${i.contactId}` : 'a contact'} in inbox ${i.inboxId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, key }: AccountKey) => `conversation:${accountId}:${key}`,
+  }),
+  updateConversation: entry<conversations.ConversationUpdated>()({
+    type: 'updateConversation',
+    taskQueue: core,
+    input: conversations.updateConversationInput,
+    summary: (i) => `Set the priority of conversation ${i.displayId} of account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, displayId, key }: AccountKey & { displayId: number }) =>
+      `conversation-update:${accountId}:${displayId}:${key}`,
+  }),
+  updateMessage: entry<messages.MessageEdited>()({
+    type: 'updateMessage',
+    taskQueue: core,
+    input: messages.updateMessageInput,
+    summary: (i) => `Mark message ${i.messageId} of account ${i.accountId} ${i.status}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, messageId, key }: AccountKey & { messageId: number }) =>
+      `message-update:${accountId}:${messageId}:${key}`,
+  }),
+  deleteMessage: entry<messages.MessageEdited>()({
+    type: 'deleteMessage',
+    taskQueue: core,
+    input: messages.deleteMessageInput,
+    summary: (i) => `Delete message ${i.messageId} of conversation ${i.displayId} in account ${i.accountId}`,
+    executionTimeout: WRITE_TIMEOUT,
+    tags: byAccount,
+    id: ({ accountId, messageId, key }: AccountKey & { messageId: number }) =>
+      `message-delete:${accountId}:${messageId}:${key}`,
   }),
   createContact: entry<contacts.ContactRecord>()({
     type: 'createContact',

@@ -14,7 +14,7 @@ import { parseInput } from './validation.ts';
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 /** A single write whose transaction also wrote events: their deliveries start once it has committed. */
-function writeWithEvents<S extends z.ZodType<{ accountId: number; actor: Actor }>, R>(
+export function writeWithEvents<S extends z.ZodType<{ accountId: number; actor: Actor }>, R>(
   entry: WorkflowEntry<string, S, R, never>,
   activity: (cmd: Vouched<Run<z.output<S>>>) => Promise<{ result: R; outbox: Outbox }>,
 ): (input: z.input<S>) => Promise<R> {

@@ -8,3 +8,4 @@ const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
 export const createInbox = singleWrite(workflows.createInbox, a.createInbox);
 export const rotateInboxSecret = singleWrite(workflows.rotateInboxSecret, a.rotateInboxSecret);
+export const updateInbox = singleWrite(workflows.updateInbox, a.updateInbox);

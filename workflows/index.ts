@@ -5,7 +5,8 @@ import { discardDeadLetter, purgeDeadLetters, retryDeadLetter, retryDeadLetters 
 import { buildAssets, collectAssetGarbage, rollbackAssets } from './assets.ts';
 import { deliverWebhook } from './deliver-webhook.ts';
 import { deployApplication } from './deploy-application.ts';
-import { createInbox, rotateInboxSecret } from './inboxes.ts';
+import { createInbox, rotateInboxSecret, updateInbox } from './inboxes.ts';
+import { createConversation, deleteMessage, updateConversation, updateMessage } from './conversation-writes.ts';
 import { licenceHeartbeat, reconcilePremiumFeatures } from './licence.ts';
 import {
   acceptInvitation,
@@ -60,6 +61,11 @@ export {
   revokePlatformToken,
   setAccountStatus,
   createInbox,
+  updateInbox,
+  createConversation,
+  updateConversation,
+  updateMessage,
+  deleteMessage,
   ingestMessage,
   changeConversationStatus,
   createContact,
@@ -124,6 +130,11 @@ export type Implemented = Conforms<{
   revokePlatformToken: typeof revokePlatformToken;
   setAccountStatus: typeof setAccountStatus;
   createInbox: typeof createInbox;
+  updateInbox: typeof updateInbox;
+  createConversation: typeof createConversation;
+  updateConversation: typeof updateConversation;
+  updateMessage: typeof updateMessage;
+  deleteMessage: typeof deleteMessage;
   ingestMessage: typeof ingestMessage;
   changeConversationStatus: typeof changeConversationStatus;
   createContact: typeof createContact;

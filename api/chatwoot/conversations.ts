@@ -223,7 +223,7 @@ export function snoozeTime(value: number | string | undefined): string | undefin
   const ms = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
   if (!Number.isFinite(ms) || ms <= 0 || ms > 8.64e15)
     throw new ProblemError('validation', 'snoozed_until must be Unix seconds or an ISO 8601 time.', {
-      errors: [{ path: 'snoozed_until', message: 'must be Unix seconds or an ISO 8601 time' }],
+      errors: [{ field: 'snoozed_until', message: 'must be Unix seconds or an ISO 8601 time' }],
     });
   return new Date(ms).toISOString();
 }

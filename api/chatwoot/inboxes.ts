@@ -27,6 +27,19 @@ export const createInboxBody = z
   })
   .openapi('ChatwootInboxCreate');
 
+/** Chatwoot's inbox update: the settings the create takes; `channel.webhook_url: null` removes the callback. */
+export const updateInboxBody = z
+  .object({
+    name: apiText(createInboxInput.shape.name).optional(),
+    lock_to_single_conversation: z.boolean().optional(),
+    channel: z
+      .object({
+        webhook_url: apiText(createInboxInput.shape.webhookUrl.unwrap(), { blank: true }).nullable().optional(),
+      })
+      .optional(),
+  })
+  .openapi('ChatwootInboxUpdate');
+
 export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
@@ -96,6 +109,47 @@ export function inboxRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps) {
       const [{ webhook_secret: secret }] = await sql<[{ webhook_secret: string }]>`
         select webhook_secret from inboxes where id = ${result.id}`;
       return c.json({ ...inboxView(found((await inboxes(sql, id, result.id))[0])), secret }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/accounts/{id}/inboxes/{inboxId}',
+      operationId: 'updateInbox',
+      tags: ['Inboxes'],
+      summary: 'Rename an inbox, change its callback `webhook_url` or its lock_to_single_conversation (administrators)',
+      security,
+      middleware: accountAccess({ sql, roles: ['administrator'], scope: 'inboxes:manage' }),
+      request: { params: inboxParam, headers: idempotencyHeader, body: jsonBody(updateInboxBody) },
+      responses: ok('The inbox'),
+    }),
+    async (c) => {
+      const { id, inboxId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      found((await inboxes(sql, id, inboxId))[0]);
+      const url = body.channel?.webhook_url;
+      const input = {
+        accountId: id,
+        inboxId,
+        name: body.name,
+        webhookUrl: url === undefined ? undefined : url || null,
+        lockToSingleConversation: body.lock_to_single_conversation,
+      };
+      const key = await doorKey(
+        c,
+        temporal,
+        (k) => workflows.updateInbox.id({ accountId: id, inboxId, key: k }),
+        input,
+      );
+      await runWrite(temporal, {
+        entry: workflows.updateInbox,
+        key: { accountId: id, inboxId, key },
+        input: { ...input, actor: actorOf(c.get('principal')) },
+        fingerprintOf: input,
+        waitMs: workflowWaitMs,
+      });
+      return c.json(inboxView(found((await inboxes(sql, id, inboxId))[0])), 200);
     },
   );
 

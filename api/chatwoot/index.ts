@@ -7,10 +7,11 @@ import type { WriteRouteDeps } from '../write.ts';
 import { agentRoutes } from './agents.ts';
 import { contactRoutes } from './contacts.ts';
 import { conversationRoutes } from './conversations.ts';
+import { conversationWriteRoutes } from './conversation-writes.ts';
 import { chatwootErrors } from './errors.ts';
 import { inboxRoutes } from './inboxes.ts';
+import { messageEditRoutes } from './message-edits.ts';
 import { messageRoutes } from './messages.ts';
-import { pendingRoutes } from './pending.ts';
 import { profileRoutes } from './profile.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -50,9 +51,10 @@ export function chatwootDoor(deps: ChatwootDoorDeps): Hono {
   door.route('/', inboxRoutes(deps));
   door.route('/', contactRoutes(deps));
   door.route('/', conversationRoutes(deps));
+  door.route('/', conversationWriteRoutes(deps));
   door.route('/', messageRoutes(deps));
+  door.route('/', messageEditRoutes(deps));
   door.route('/', webhookRoutes(deps));
-  door.route('/', pendingRoutes(deps));
   // A plain Hono around it: mounted on the main app, its operations stay out of Capstan's /openapi.json.
   return new Hono().route('/', door);
 }

@@ -1,6 +1,6 @@
-import { unreadCount } from '../../db/conversations.ts';
+import { conversationColumns, conversationsFrom, type ConversationRow } from '../../db/conversations.ts';
 import type { Sql } from '../../db/pool.ts';
-import type { ConversationRow, InboxRow, MemberRow, MessageRow } from './views.ts';
+import type { InboxRow, MemberRow, MessageRow } from './views.ts';
 
 export function members(sql: Sql, accountId: number, userId?: number) {
   return sql<MemberRow[]>`
@@ -13,14 +13,6 @@ export function inboxes(sql: Sql, accountId: number, inboxId?: number) {
     select id, account_id, name, channel_type, webhook_url, lock_to_single_conversation from inboxes
      where account_id = ${accountId} ${inboxId ? sql`and id = ${inboxId}` : sql``} order by id`;
 }
-
-const conversationColumns = (sql: Sql) => sql`
-  c.display_id, c.account_id, c.inbox_id, c.uuid, c.status, c.created_at, c.updated_at, c.last_activity_at,
-  i.channel_type, ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
-  ct.created_at as contact_created_at, c.snoozed_until, c.agent_last_seen_at, c.label_list,
-  ${unreadCount(sql)} as unread_count,
-  (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = c.assignee_id)
-    as assignee`;
 
 export interface ConversationFilter {
   accountId: number;
@@ -54,8 +46,7 @@ export async function conversations(sql: Sql, f: ConversationFilter) {
     all: sql``,
   }[f.assigneeType];
   const rows = await sql<ConversationRow[]>`
-    select ${conversationColumns(sql)} from conversations c
-      join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
+    select ${conversationColumns(sql)} from ${conversationsFrom(sql)}
      where ${where} ${assignee} order by c.last_activity_at desc, c.display_id desc
      limit ${f.perPage} offset ${(f.page - 1) * f.perPage}`;
   const [counts] = await sql<AssigneeCounts[]>`
@@ -69,8 +60,7 @@ export async function conversations(sql: Sql, f: ConversationFilter) {
 
 export async function conversation(sql: Sql, accountId: number, displayId: number) {
   const [row] = await sql<ConversationRow[]>`
-    select ${conversationColumns(sql)} from conversations c
-      join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
+    select ${conversationColumns(sql)} from ${conversationsFrom(sql)}
      where c.account_id = ${accountId} and c.display_id = ${displayId}`;
   return row;
 }
@@ -80,7 +70,8 @@ export function messages(sql: Sql, q: { accountId: number; displayId: number; be
   return sql<MessageRow[]>`
     select * from (
       select m.id, m.account_id, m.inbox_id, c.display_id, m.content, m.message_type, m.content_type, m.source_id,
-             m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, ct.id as contact_id, ct.name as contact_name, ct.email,
+             m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, m.content_attributes, m.updated_at as message_updated_at,
+             ct.id as contact_id, ct.name as contact_name, ct.email,
              ct.phone_number, ct.identifier, ct.created_at as contact_created_at
         from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
        where c.account_id = ${q.accountId} and c.display_id = ${q.displayId}
@@ -92,7 +83,8 @@ export function messages(sql: Sql, q: { accountId: number; displayId: number; be
 export async function message(sql: Sql, accountId: number, messageId: number) {
   const [row] = await sql<MessageRow[]>`
     select m.id, m.account_id, m.inbox_id, c.display_id, m.content, m.message_type, m.content_type, m.source_id,
-           m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, ct.id as contact_id, ct.name as contact_name, ct.email,
+           m.sender_type, m.sender_id, m.created_at, m.private, m.status, m.external_error, m.content_attributes, m.updated_at as message_updated_at,
+             ct.id as contact_id, ct.name as contact_name, ct.email,
            ct.phone_number, ct.identifier, ct.created_at as contact_created_at
       from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
      where m.account_id = ${accountId} and m.id = ${messageId}`;
@@ -102,8 +94,7 @@ export async function message(sql: Sql, accountId: number, messageId: number) {
 /** A contact's conversations, newest activity first (Chatwoot answers them all, unpaged). */
 export function conversationsOfContact(sql: Sql, accountId: number, contactId: number) {
   return sql<ConversationRow[]>`
-    select ${conversationColumns(sql)} from conversations c
-      join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
+    select ${conversationColumns(sql)} from ${conversationsFrom(sql)}
      where c.account_id = ${accountId} and c.contact_id = ${contactId}
      order by c.last_activity_at desc, c.display_id desc limit 100`;
 }

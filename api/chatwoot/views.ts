@@ -1,5 +1,5 @@
 import type { ContactRecord } from '../../contracts/contacts.ts';
-import { canReply } from '../../db/conversations.ts';
+import { canReply, type ConversationRow } from '../../db/conversations.ts';
 /** Capstan's rows as Chatwoot's JSON (test/fixtures/chatwoot/shapes.ts lists each shape's properties). */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -100,35 +100,18 @@ export const senderView = (r: ContactRow) => ({
   type: 'contact',
 });
 
-export interface ConversationRow extends ContactRow {
-  display_id: number;
-  account_id: number;
-  inbox_id: number;
-  uuid: string;
-  status: string;
-  created_at: Date;
-  updated_at: Date;
-  last_activity_at: Date;
-  channel_type: string;
-  snoozed_until: Date | null;
-  agent_last_seen_at: Date | null;
-  label_list: string[];
-  unread_count: number;
-  assignee: { id: number; name: string; email: string } | null;
-}
-
 /** Chatwoot's user push data for a conversation's assignee; Capstan keeps no avatar or availability. */
-const assigneeView = (a: NonNullable<ConversationRow['assignee']>) => ({
-  id: a.id,
-  name: a.name,
-  available_name: a.name,
+const assigneeView = (id: number, name: string) => ({
+  id,
+  name,
+  available_name: name,
   avatar_url: '',
   type: 'user',
   availability_status: 'offline',
   thumbnail: '',
 });
 
-/** Capstan has no teams, priorities or per-conversation attributes: those stay empty. */
+/** Capstan has no teams: those stay empty. */
 export const conversationView = (r: ConversationRow) => ({
   id: r.display_id,
   account_id: r.account_id,
@@ -136,8 +119,8 @@ export const conversationView = (r: ConversationRow) => ({
   inbox_id: r.inbox_id,
   status: r.status,
   messages: [],
-  additional_attributes: {},
-  custom_attributes: {},
+  additional_attributes: r.additional_attributes,
+  custom_attributes: r.custom_attributes,
   agent_last_seen_at: r.agent_last_seen_at ? unix(r.agent_last_seen_at) : 0,
   assignee_last_seen_at: 0,
   contact_last_seen_at: 0,
@@ -152,13 +135,13 @@ export const conversationView = (r: ConversationRow) => ({
   unread_count: r.unread_count,
   last_non_activity_message: null,
   last_activity_at: unix(r.last_activity_at),
-  priority: null,
+  priority: r.priority,
   waiting_since: null,
   meta: {
     sender: senderView(r),
     channel: r.channel_type,
-    assignee: r.assignee ? assigneeView(r.assignee) : null,
-    assignee_type: r.assignee ? 'User' : null,
+    assignee: r.assignee_id === null ? null : assigneeView(r.assignee_id, r.assignee_name ?? ''),
+    assignee_type: r.assignee_id === null ? null : 'User',
     team: null,
     hmac_verified: false,
   },
@@ -179,6 +162,8 @@ export interface MessageRow extends ContactRow {
   private: boolean;
   status: string;
   external_error: string | null;
+  content_attributes: Record<string, unknown>;
+  message_updated_at: Date | null;
 }
 
 const messageTypes: Record<string, number> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
@@ -192,7 +177,10 @@ export const createdMessageView = (m: MessageRow) => ({
   message_type: messageTypes[m.message_type] ?? 0,
   content_type: m.content_type,
   status: m.status,
-  content_attributes: m.external_error === null ? {} : { external_error: m.external_error },
+  content_attributes: {
+    ...m.content_attributes,
+    ...(m.external_error === null ? {} : { external_error: m.external_error }),
+  },
   created_at: unix(m.created_at),
   private: m.private,
   source_id: m.source_id,
@@ -203,7 +191,7 @@ export const createdMessageView = (m: MessageRow) => ({
 export const messageView = (m: MessageRow) => ({
   ...createdMessageView(m),
   account_id: m.account_id,
-  updated_at: m.created_at.toISOString(),
+  updated_at: (m.message_updated_at ?? m.created_at).toISOString(),
   sender_type: m.sender_type,
   sender_id: m.sender_id,
   external_source_ids: {},

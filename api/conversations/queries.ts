@@ -1,31 +1,8 @@
 import { workflows } from '../../contracts/workflows.ts';
 import type { Sql } from '../../db/pool.ts';
-import { canReply, unreadCount } from '../../db/conversations.ts';
+import { canReply, conversationColumns, conversationsFrom, type ConversationRow } from '../../db/conversations.ts';
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
-
-interface ConversationRow {
-  id: number;
-  display_id: number;
-  inbox_id: number;
-  status: string;
-  created_at: Date;
-  last_activity_at: Date;
-  messages_count: number;
-  contact_id: number;
-  contact_name: string;
-  email: string | null;
-  phone_number: string | null;
-  identifier: string | null;
-  channel_type: string;
-  snoozed_until: Date | null;
-  agent_last_seen_at: Date | null;
-  label_list: string[];
-  unread_count: number;
-  assignee_id: number | null;
-  assignee_name: string | null;
-  assignee_email: string | null;
-}
 
 /** Chatwoot's conversation JSON: `id` is the display id; times are Unix seconds. */
 function view(r: ConversationRow) {
@@ -41,6 +18,9 @@ function view(r: ConversationRow) {
     unread_count: r.unread_count,
     can_reply: canReply(r.channel_type),
     labels: r.label_list,
+    priority: r.priority,
+    additional_attributes: r.additional_attributes,
+    custom_attributes: r.custom_attributes,
     assignee_id: r.assignee_id,
     meta: {
       sender: {
@@ -60,17 +40,6 @@ function view(r: ConversationRow) {
   };
 }
 
-/** The columns `view` reads; the conversation is `c`. */
-const selected = (sql: Sql) => sql`
-  c.id, c.display_id, c.inbox_id, c.status, c.created_at, c.last_activity_at, c.last_message_seq as messages_count,
-  c.snoozed_until, c.agent_last_seen_at, c.label_list, ${unreadCount(sql)} as unread_count, i.channel_type,
-  ct.id as contact_id, ct.name as contact_name, ct.email, ct.phone_number, ct.identifier,
-  c.assignee_id, u.name as assignee_name, u.email as assignee_email`;
-// The assignee per row of the page (offset 0 keeps the planner from turning it into a join over every user).
-const joined = (sql: Sql) => sql`
-  conversations c join contacts ct on ct.id = c.contact_id join inboxes i on i.id = c.inbox_id
-  left join lateral (select name, email from users where id = c.assignee_id offset 0) u on true`;
-
 export interface ConversationFilter {
   accountId: number;
   status?: string;
@@ -86,7 +55,7 @@ export interface ConversationFilter {
 /** The list's query, unawaited: the route runs it, test/api/query-plans.test.ts explains it. */
 export function conversationsQuery(sql: Sql, q: ConversationFilter) {
   return sql<ConversationRow[]>`
-    select ${selected(sql)} from ${joined(sql)}
+    select ${conversationColumns(sql)} from ${conversationsFrom(sql)}
      where c.account_id = ${q.accountId}
        ${q.status ? sql`and c.status = ${q.status}` : sql``}
        ${q.inboxId ? sql`and c.inbox_id = ${q.inboxId}` : sql``}
@@ -103,7 +72,7 @@ export async function listConversations(sql: Sql, q: ConversationFilter) {
 
 export async function findConversation(sql: Sql, accountId: number, displayId: number) {
   const [row] = await sql<ConversationRow[]>`
-    select ${selected(sql)} from ${joined(sql)} where c.account_id = ${accountId} and c.display_id = ${displayId}`;
+    select ${conversationColumns(sql)} from ${conversationsFrom(sql)} where c.account_id = ${accountId} and c.display_id = ${displayId}`;
   return row ? view(row) : undefined;
 }
 

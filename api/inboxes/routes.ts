@@ -14,7 +14,7 @@ import { validationHook } from '../validation.ts';
 import { keyOrFresh, runWrite } from '../write.ts';
 import { workflows } from '../../contracts/workflows.ts';
 
-const inbox = z
+export const inbox = z
   .object({
     id: z.number().int(),
     account_id: z.number().int(),
@@ -56,7 +56,7 @@ const inboxLinks = {
     parameters: { id: '$request.path.id', inbox_id: '$response.body#/id' },
   },
 };
-const view = (i: InboxRecord) => ({
+export const view = (i: InboxRecord) => ({
   id: i.id,
   account_id: i.accountId,
   name: i.name,

@@ -1,9 +1,8 @@
 /**
  * An integrator's day through Chatwoot's paths only (the dead-letter retry aside: an operator's action on /v1):
- * an API inbox with a callback, a contact, a conversation, a reply that reaches the callback signed, a callback
- * down until its letter is retried, a snooze the timer ends, a resolved conversation an incoming message reopens,
- * and two contacts merged. The first message of a conversation comes through /v1's inbox messages: the door's
- * conversation create answers 501 (no createConversation workflow yet; docs/chatwoot-api.md).
+ * an API inbox with a callback, a contact, a conversation made by Chatwoot's create conversation, a reply that
+ * reaches the callback signed, a callback down until its letter is retried, a snooze the timer ends, a resolved
+ * conversation an incoming message reopens, and two contacts merged.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../activities/webhook-signature.ts';
@@ -33,13 +32,12 @@ describe("an integrator's day on Chatwoot's Application API", () => {
   const accepted: Received[] = [];
   const door = (method: string, path: string, body?: unknown) =>
     call(stack.api.url, method, `${base}${path}`, { headers: { api_access_token: account.adminToken }, body });
-  /** A conversation's first message, from the contact with `identifier` (through /v1: see the file's note). */
-  const firstMessage = async (identifier: string, content: string) => {
-    const posted = await account.api('POST', `/v1/accounts/${account.accountId}/inboxes/${inbox.id}/messages`, {
-      body: { contact: { identifier }, content },
-    });
-    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    return posted.body.conversation_id as number;
+  /** Chatwoot's create conversation, for a contact by `contact_id` or by `source_id`. */
+  const newConversation = async (contact: { contact_id: number } | { source_id: string }) => {
+    const made = await door('POST', '/conversations', { inbox_id: inbox.id, ...contact });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect(made.body).toMatchObject({ inbox_id: inbox.id, status: 'open', messages: [] });
+    return made.body.id as number;
   };
   const messagesOf = async (displayId: number) =>
     (await door('GET', `/conversations/${displayId}/messages`)).body.payload as Array<Record<string, any>>;
@@ -72,7 +70,8 @@ describe("an integrator's day on Chatwoot's Application API", () => {
     expect(contact.status, JSON.stringify(contact.body)).toBe(200);
     contactId = contact.body.payload.contact.id;
 
-    displayId = await firstMessage(identifier, 'Where is my order?');
+    displayId = await newConversation({ contact_id: contactId });
+    expect((await door('GET', `/conversations/${displayId}`)).body.meta.sender).toMatchObject({ id: contactId });
     const incoming = await door('POST', `/conversations/${displayId}/messages`, {
       content: 'It was due yesterday.',
       message_type: 'incoming',
@@ -155,7 +154,7 @@ describe("an integrator's day on Chatwoot's Application API", () => {
     const dup = await door('POST', '/contacts', { name: 'Ana (work)', identifier: other });
     expect(dup.status, JSON.stringify(dup.body)).toBe(200);
     const mergeeId = dup.body.payload.contact.id as number;
-    const second = await firstMessage(other, 'Also: invoice?');
+    const second = await newConversation({ source_id: other });
 
     const merged = await door('POST', '/actions/contact_merge', {
       base_contact_id: contactId,
