@@ -56,7 +56,9 @@ export function createMessageActivities({
         outbox: { deliveries: await deliveriesOf(tx, cmd.workflowId), policy: webhooks.policy },
       };
     const contact = await findOrCreateContact(tx, cmd);
-    const conversation = await findOrOpenConversation(tx, cmd.accountId, cmd.inboxId, contact.id);
+    const conversation = cmd.conversationDisplayId
+      ? await namedConversation(tx, cmd, cmd.conversationDisplayId, contact.id)
+      : await findOrOpenConversation(tx, cmd.accountId, cmd.inboxId, contact.id);
     const [{ seq } = { seq: 0 }] = await tx<{ seq: number }[]>`
       update conversations set last_message_seq = last_message_seq + 1, last_activity_at = now(), updated_at = now()
        where id = ${conversation.id} returning last_message_seq as seq`;
@@ -204,6 +206,43 @@ async function findOrCreateContact(
   }
 }
 
+interface JoinedConversation {
+  id: number;
+  display_id: number;
+  status: string;
+  snoozed_until: Date | null;
+}
+
+/** Chatwoot's `reopen_conversation`: a snoozed or resolved conversation opens again, a pending one stays pending. */
+async function reopened(tx: TransactionSql, existing: JoinedConversation) {
+  const events =
+    existing.status === 'snoozed' || existing.status === 'resolved'
+      ? statusEvents(
+          existing.id,
+          { status: existing.status, snoozedUntil: existing.snoozed_until?.toISOString() ?? null },
+          { status: 'open', snoozedUntil: null },
+        )
+      : [];
+  if (events.length)
+    await tx`update conversations set status = 'open', snoozed_until = null, updated_at = now() where id = ${existing.id}`;
+  return { id: existing.id, display_id: existing.display_id, created: false, events };
+}
+
+/** The conversation the caller named: the contact's, in this inbox, whatever its status; then reopened by the rule. */
+async function namedConversation(tx: TransactionSql, cmd: Ingest, displayId: number, contactId: number) {
+  const [row] = await tx<JoinedConversation[]>`
+    select id, display_id, status, snoozed_until from conversations
+     where account_id = ${cmd.accountId} and display_id = ${displayId}
+       and inbox_id = ${cmd.inboxId} and contact_id = ${contactId}
+     for update`;
+  if (!row)
+    refuse(
+      'NotFound',
+      `Conversation ${displayId} of account ${cmd.accountId} is not this contact's conversation in inbox ${cmd.inboxId}.`,
+    );
+  return reopened(tx, row);
+}
+
 /**
  * The conversation an incoming message joins, by Chatwoot's rules: with the inbox's
  * `lock_to_single_conversation`, the contact's latest conversation whatever its status; without it, the
@@ -214,7 +253,7 @@ async function findOrOpenConversation(tx: TransactionSql, accountId: number, inb
   const [inbox] = await tx<{ lock: boolean }[]>`
     select lock_to_single_conversation as lock from inboxes where id = ${inboxId}`;
   const latest = async () => {
-    const [row] = await tx<{ id: number; display_id: number; status: string; snoozed_until: Date | null }[]>`
+    const [row] = await tx<JoinedConversation[]>`
       select id, display_id, status, snoozed_until from conversations
        where inbox_id = ${inboxId} and contact_id = ${contactId} ${inbox?.lock ? tx`` : tx`and status <> 'resolved'`}
        order by id desc limit 1 for update`;
@@ -228,19 +267,7 @@ async function findOrOpenConversation(tx: TransactionSql, accountId: number, inb
     await tx`select 1 from accounts where id = ${accountId} for no key update`;
     existing = await latest();
   }
-  if (existing) {
-    const events =
-      existing.status === 'snoozed' || existing.status === 'resolved'
-        ? statusEvents(
-            existing.id,
-            { status: existing.status, snoozedUntil: existing.snoozed_until?.toISOString() ?? null },
-            { status: 'open', snoozedUntil: null },
-          )
-        : [];
-    if (events.length)
-      await tx`update conversations set status = 'open', snoozed_until = null, updated_at = now() where id = ${existing.id}`;
-    return { id: existing.id, display_id: existing.display_id, created: false, events };
-  }
+  if (existing) return reopened(tx, existing);
   const [{ display_id } = { display_id: 0 }] = await tx<{ display_id: number }[]>`
     update accounts set last_conversation_display_id = last_conversation_display_id + 1
      where id = ${accountId} returning last_conversation_display_id as display_id`;

@@ -27,6 +27,11 @@ export const ingestMessageInput = lazySchema(() =>
     contact: contactKey,
     content: z.string().min(1).max(150_000),
     sourceId: z.string().min(1).max(255).optional(),
+    /**
+     * The conversation it joins, when the caller names one (Chatwoot's message create, by its URL); it must be
+     * the contact's, in this inbox. Without it, the inbox's rules pick one (activities/messages.ts).
+     */
+    conversationDisplayId: z.number().int().positive().optional(),
     /** The token's owner that posted it. */
     actor,
   }),

@@ -5,13 +5,12 @@ import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
 import { requireScope } from '../auth/scope.ts';
 import { jsonBody, queryRowId } from '../common-schemas.ts';
-import { ProblemError } from '../problem/index.ts';
 import { apiText } from '../text-rules.ts';
 import { validationHook } from '../validation.ts';
 import { runWrite, type WriteRouteDeps } from '../write.ts';
 import { conversationParam, found, idempotencyHeader, ok, security } from './common.ts';
 import { doorKey } from './idempotency.ts';
-import { conversation, inboxes, message, messages } from './queries.ts';
+import { conversation, message, messages } from './queries.ts';
 import { createdMessageView, messageView, senderView } from './views.ts';
 
 /** Chatwoot answers 20 messages a page. */
@@ -101,14 +100,6 @@ export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
         const stored = found(await message(sql, id, result.message.id));
         return c.json({ ...createdMessageView(stored), ...(body.echo_id && { echo_id: body.echo_id }) }, 200);
       }
-      // ingestMessage picks the contact's conversation in the inbox (docs/conversation-lifecycle.md): with the
-      // inbox unlocked, a resolved one is passed over for a new conversation, which this path must not start.
-      const [inbox] = await inboxes(sql, id, convo.inbox_id);
-      if (convo.status === 'resolved' && !inbox?.lock_to_single_conversation)
-        throw new ProblemError(
-          'notImplemented',
-          'not implemented yet: an incoming message to a resolved conversation in an inbox without lock_to_single_conversation.',
-        );
       const contact = convo.identifier
         ? { identifier: convo.identifier }
         : convo.email
@@ -120,6 +111,8 @@ export function messageRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
         contact,
         content: body.content,
         sourceId: body.source_id,
+        // The conversation of the URL, reopened if resolved or snoozed, as Chatwoot posts into it.
+        conversationDisplayId: displayId,
       };
       const natural = body.source_id ? undefined : body.echo_id && `echo:${body.echo_id}`;
       const key = body.source_id

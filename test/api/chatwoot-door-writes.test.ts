@@ -301,3 +301,35 @@ describe("/v1's conversation create", () => {
     expect(bad.status, JSON.stringify(bad.body)).toBe(422);
   });
 });
+
+describe("Chatwoot's incoming message names its conversation", () => {
+  it('lands in the resolved conversation of the URL and reopens it, in an inbox without the lock', async () => {
+    const inbox = await door('POST', '/inboxes', { channel: { type: 'api' }, name: 'Unlocked API' });
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+    // Two bodies: the door takes the same body again within its retry window for a retry of the first.
+    const start = async (order: string) => {
+      const made = await door('POST', '/conversations', {
+        inbox_id: inbox.body.id,
+        contact_id: contactId,
+        custom_attributes: { order },
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      return made.body.id as number;
+    };
+    const older = await start('A-7');
+    expect((await door('POST', `/conversations/${older}/toggle_status`, { status: 'resolved' })).status).toBe(200);
+    const newer = await start('A-8'); // the contact's latest, open: the inbox's rule alone would pick it
+    expect(newer).not.toBe(older);
+    const incoming = await door('POST', `/conversations/${older}/messages`, {
+      content: 'About that older order',
+      message_type: 'incoming',
+    });
+    expect(incoming.status, JSON.stringify(incoming.body)).toBe(200);
+    expect(incoming.body.conversation_id).toBe(older);
+    const status = async (id: number) => (await door('GET', `/conversations/${id}`)).body.status;
+    expect(await status(older)).toBe('open');
+    expect(await status(newer)).toBe('open');
+    const newest = await door('GET', `/conversations/${newer}/messages`);
+    expect(newest.body.payload.map((m: { content: string }) => m.content)).not.toContain('About that older order');
+  });
+});
