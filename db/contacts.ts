@@ -68,17 +68,38 @@ export function contactsQuery(sql: Db, q: { accountId: number; q?: string; befor
       select ${columns(sql)} from contacts ct
        where ct.account_id = ${q.accountId} ${before}
        order by ct.id desc limit ${q.limit}`;
-  const pattern = `%${literal(q.q)}%`;
-  const pages = searched
-    .map(
-      (column) => sql`(select id from contacts where account_id = ${q.accountId} ${before}
-                          and ${sql(column)} ilike ${pattern} order by id desc limit ${q.limit})`,
-    )
-    .reduce((all, page) => sql`${all} union ${page}`);
   return sql<ContactRow[]>`
     select ${columns(sql)} from contacts ct
-     where ct.account_id = ${q.accountId} and ct.id in (${pages})
+     where ct.account_id = ${q.accountId} and ct.id in (${matchingIds(sql, q.accountId, q.q, { before: q.before, limit: q.limit })})
      order by ct.id desc limit ${q.limit}`;
+}
+
+/** The union of each searched column's matches (its first `limit`, when given): one trigram index read each. */
+function matchingIds(sql: Db, accountId: number, term: string, page?: { before?: number; limit: number }) {
+  const pattern = `%${literal(term)}%`;
+  const before = page?.before ? sql`and id < ${page.before}::bigint` : sql``;
+  return searched
+    .map(
+      (column) => sql`(select id from contacts where account_id = ${accountId} ${before}
+                          and ${sql(column)} ilike ${pattern} ${page ? sql`order by id desc limit ${page.limit}` : sql``})`,
+    )
+    .reduce((all, one) => sql`${all} union ${one}`);
+}
+
+/** How many of the account's contacts a search matches (Chatwoot's `meta.count`), by the same union. */
+export async function countContacts(sql: Sql, q: { accountId: number; q?: string }): Promise<number> {
+  if (q.q === undefined) {
+    const [row] = await sql<{ count: number }[]>`
+      select count(*)::int as count from contacts where account_id = ${q.accountId}`;
+    return row!.count;
+  }
+  const term = q.q;
+  return sql.begin(async (tx) => {
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    const [row] = await tx<{ count: number }[]>`
+      select count(*)::int as count from (${matchingIds(tx, q.accountId, term)}) matched`;
+    return row!.count;
+  });
 }
 
 export async function listContacts(

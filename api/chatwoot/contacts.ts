@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContactRecord } from '../../contracts/contacts.ts';
 import { workflows } from '../../contracts/workflows.ts';
-import { findContact, listContacts } from '../../db/contacts.ts';
+import { countContacts, findContact, listContacts } from '../../db/contacts.ts';
 import type { Sql } from '../../db/pool.ts';
 import { actorOf } from '../actor.ts';
 import { accountAccess } from '../auth/account-access.ts';
@@ -70,14 +70,7 @@ export function contactRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     // Offset pages, as Chatwoot's `page`: the cursor query asked for enough rows and the page cut from them.
     const rows = await listContacts(sql, { accountId, q: search, limit: q.page * PER_PAGE });
     const slice = rows.slice((q.page - 1) * PER_PAGE);
-    const [{ count }] = (await sql`
-      select count(*)::int as count from contacts where account_id = ${accountId}
-        ${
-          search === undefined
-            ? sql``
-            : sql`and (name ilike ${`%${search}%`} or email ilike ${`%${search}%`}
-                    or phone_number ilike ${`%${search}%`} or identifier ilike ${`%${search}%`})`
-        }`) as unknown as [{ count: number }];
+    const count = await countContacts(sql, { accountId, q: search });
     return { meta: { count, current_page: String(q.page) }, payload: await withInboxes(sql, accountId, slice) };
   };
 

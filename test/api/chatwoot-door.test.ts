@@ -152,6 +152,23 @@ describe('a retry without an Idempotency-Key', () => {
   });
 });
 
+describe("Chatwoot's contact search", () => {
+  it('counts what it finds in meta.count, by the same rule as the page, and takes % and _ literally', async () => {
+    const tag = unique('srch').replace(/-/g, '');
+    for (const name of [`${tag} one`, `${tag} two`, `${tag}%x`])
+      expect((await door(a.adminToken, 'POST', `${base(a)}/contacts`, { name })).status).toBe(200);
+    const search = async (q: string) =>
+      (await door(a.adminToken, 'GET', `${base(a)}/contacts/search?q=${encodeURIComponent(q)}`)).body;
+    const all = await search(tag);
+    expect(all.meta.count).toBe(3);
+    expect(all.payload).toHaveLength(3);
+    const percent = await search(`${tag}%`);
+    expect(percent.meta.count).toBe(1);
+    expect(percent.payload.map((p: { name: string }) => p.name)).toEqual([`${tag}%x`]);
+    expect((await search(`${tag}_`)).meta.count).toBe(0);
+  });
+});
+
 describe("Chatwoot's refusals", () => {
   it("answers 404 with Chatwoot's body for a conversation not in the account", async () => {
     const answer = await door(a.adminToken, 'GET', `${base(a)}/conversations/2147483000`);
