@@ -2,6 +2,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Sql } from '../db/pool.ts';
 import type { ProvisionAccountCommand, ProvisionAccountResult } from '../contracts/accounts.ts';
 import { scopesFor } from '../domain/scopes.ts';
+import { issueSignInSecret } from '../db/tokens.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 
 export interface AccountActivityDeps {
@@ -25,6 +26,9 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
     // before that carried a token's hash instead and still complete as they began.
     const link = cmd.signInLink;
     const legacy = link ? undefined : cmd.token;
+    // Since links are mailed the run carries no hash: the row gets one of a secret nobody has until the mail's.
+    const unusable = issueSignInSecret();
+    const linkHash = link && { sha256: link.sha256 ?? unusable.sha256, prefix: link.prefix ?? unusable.prefix };
     // One statement, so either every row lands or none; in a transaction of its own, where a vouched run
     // spends its proof first (activities/proofs.ts).
     const [row] = await sql
@@ -45,9 +49,10 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
         select account.id, admin.id, 'administrator' from account, admin
       ), link as (
         insert into sign_in_links (user_id, account_id, token_sha256, prefix, reason, issued_by, workflow_id, expires_at)
-        select admin.id, account.id, ${link?.sha256 ?? null}::text, ${link?.prefix ?? null}::text, 'account provisioned',
+        select admin.id, account.id, ${linkHash?.sha256 ?? null}::text, ${linkHash?.prefix ?? null}::text, 'account provisioned',
                ${issuedBy}, ${cmd.workflowId}, ${link?.expiresAt ?? null}::timestamptz
           from account, admin where ${link !== undefined}
+        returning id
       ), token as (
         insert into access_tokens (owner_type, owner_id, account_id, token_sha256, prefix, name, created_by, scopes)
         select 'User', admin.id, account.id, ${legacy?.sha256 ?? null}::text, ${legacy?.prefix ?? null}::text, 'provisioning',
@@ -62,10 +67,11 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
       ), audit as (
         insert into audit_log (account_id, actor_type, actor_id, action, subject_type, subject_id, details, workflow_id)
         select account.id, ${cmd.actor.type}, ${cmd.actor.id}, 'account.provisioned', 'User', admin.id::text,
-               ${sql.json(link ? { email: cmd.admin.email, signInLinkPrefix: link.prefix, expiresAt: link.expiresAt } : { email: cmd.admin.email, tokenPrefix: legacy?.prefix })}, ${cmd.workflowId}
+               ${sql.json(auditDetails(cmd))}, ${cmd.workflowId}
           from account, admin
       )
-      select account.id as account_id, account.name as account_name, admin.id as admin_id, admin.email, admin.name as admin_name
+      select account.id as account_id, account.name as account_name, admin.id as admin_id, admin.email, admin.name as admin_name,
+             (select id from link) as link_id
         from account, admin`,
       )
       .catch(finalIfPermanent);
@@ -75,11 +81,14 @@ export function createAccountActivities({ sql, logger }: AccountActivityDeps) {
     const found = row ?? (await existing(sql, cmd.idempotencyKey)) ?? refuse('Conflict', EMAIL_TAKEN);
     // A retry of this very run (worker killed after commit) finds the secret it stored: the caller may still hand it out.
     const [stored] = row
-      ? [{ n: 1 }]
-      : link
-        ? await sql`select 1 as n from sign_in_links where token_sha256 = ${link.sha256}`
-        : await sql`select 1 as n from access_tokens where token_sha256 = ${legacy?.sha256 ?? ''}`;
+      ? [{ id: row.link_id }]
+      : link?.sha256
+        ? await sql<{ id: number }[]>`select id from sign_in_links where token_sha256 = ${link.sha256}`
+        : link
+          ? await sql<{ id: number }[]>`select id from sign_in_links where workflow_id = ${cmd.workflowId}`
+          : await sql<{ id: number }[]>`select id from access_tokens where token_sha256 = ${legacy?.sha256 ?? ''}`;
     const result = toResult(found, row !== undefined, stored !== undefined);
+    if (link && !link.sha256 && stored?.id) result.signInLinkId = stored.id;
     if (result.created)
       logger.info(
         { accountId: result.account.id, adminId: result.admin.id, workflowId: cmd.workflowId },
@@ -97,6 +106,13 @@ interface CreatedRow {
   admin_id: number;
   email: string;
   admin_name: string;
+  link_id?: number | null;
+}
+
+function auditDetails(cmd: ProvisionAccountCommand): Record<string, string | undefined> {
+  const link = cmd.signInLink;
+  if (!link) return { email: cmd.admin.email, tokenPrefix: cmd.token?.prefix };
+  return { email: cmd.admin.email, ...(link.prefix && { signInLinkPrefix: link.prefix }), expiresAt: link.expiresAt };
 }
 
 function toResult(row: CreatedRow, created: boolean, tokenStored: boolean): ProvisionAccountResult {

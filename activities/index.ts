@@ -34,6 +34,7 @@ import { createBreakers } from './breaker.ts';
 import { createBreakerActivities } from './breaker-admin.ts';
 import { createProofs } from './proofs.ts';
 import { createSignInLinkActivities } from './sign-in-links.ts';
+import { createSignInLinkMail } from './sign-in-link-mail.ts';
 import { createBotActivities } from './bots.ts';
 import { createHousekeepingActivities } from './housekeeping.ts';
 import { createRetentionActivities } from './retention.ts';
@@ -96,6 +97,7 @@ export function createActivities({
     ...createScheduleActivities({ sql, logger: named('schedules'), temporal }),
     ...createBreakGlassActivities({ sql, logger: named('break-glass') }),
     ...createSignInLinkActivities({ sql, logger: named('sign-in-links') }),
+    ...createSignInLinkMail({ sql: pool, logger: named('sign-in-link-mail'), mail }),
     ...createBotActivities({ sql, logger: named('bots') }),
     ...createHousekeepingActivities({ sql, logger: named('housekeeping') }),
     ...createRetentionActivities({ sql, logger: named('retention'), temporal }),

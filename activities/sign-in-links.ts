@@ -10,6 +10,7 @@ import type { Sql } from '../db/pool.ts';
 import { finalIfPermanent, refuse } from './failures.ts';
 import { audit } from './audit.ts';
 import { scopesFor } from '../domain/scopes.ts';
+import { issueSignInSecret } from '../db/tokens.ts';
 
 interface LinkRow {
   id: number;
@@ -48,9 +49,11 @@ export function createSignInLinkActivities({ sql, logger }: { sql: Sql; logger: 
         // One live link per user and account: a new one ends the one before.
         await tx`update sign_in_links set expires_at = least(expires_at, now())
                   where user_id = ${member.id} and account_id = ${cmd.accountId} and redeemed_at is null`;
+        // Since links are mailed the run carries no hash: the row gets one of a secret nobody has until the mail's.
+        const link = cmd.link ?? issueSignInSecret();
         const [row] = await tx<LinkRow[]>`
           insert into sign_in_links (user_id, account_id, token_sha256, prefix, reason, issued_by, workflow_id, expires_at)
-          values (${member.id}, ${cmd.accountId}, ${cmd.link.sha256}, ${cmd.link.prefix}, ${cmd.reason},
+          values (${member.id}, ${cmd.accountId}, ${link.sha256}, ${link.prefix}, ${cmd.reason},
                   ${`${cmd.actor.type}:${cmd.actor.id}`}, ${cmd.workflowId}, ${cmd.expiresAt})
           returning *`;
         await audit(tx, {
@@ -59,7 +62,12 @@ export function createSignInLinkActivities({ sql, logger }: { sql: Sql; logger: 
           action: 'sign_in_link.issued',
           subject: 'User',
           subjectId: member.id,
-          details: { linkId: row!.id, prefix: cmd.link.prefix, reason: cmd.reason, expiresAt: cmd.expiresAt },
+          details: {
+            linkId: row!.id,
+            ...(cmd.link && { prefix: cmd.link.prefix }),
+            reason: cmd.reason,
+            expiresAt: cmd.expiresAt,
+          },
           workflowId: cmd.workflowId,
         });
         return toRecord(row!);

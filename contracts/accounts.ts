@@ -9,8 +9,9 @@ const secretHash = () =>
   });
 
 /**
- * What `provisionAccount` takes. Secrets never enter: the administrator's one-time sign-in link arrives as its hash.
- * `token` (an access token's hash) is what runs started before the sign-in link carried; they still complete.
+ * What `provisionAccount` takes. Secrets never enter: the administrator's one-time sign-in link carries only its
+ * expiry, and `mailSignInLink` makes its secret and mails it. Runs recorded before that carried the link's hash
+ * (`sha256`, `prefix`), and runs before the sign-in link an access token's hash (`token`); they still complete.
  */
 export const provisionAccountInput = lazySchema(() =>
   z
@@ -23,6 +24,7 @@ export const provisionAccountInput = lazySchema(() =>
         email: z.string().trim().toLowerCase().email().max(320),
       }),
       signInLink: secretHash()
+        .partial()
         .extend({ expiresAt: z.string().datetime({ offset: true }) })
         .optional(),
       token: secretHash().optional(),
@@ -43,4 +45,6 @@ export interface ProvisionAccountResult {
   created: boolean;
   /** The secret whose hash this run carried is stored: the request that started the run may show it. */
   tokenStored: boolean;
+  /** The administrator's sign-in link made by this run (runs since links are mailed): its mail's subject. */
+  signInLinkId?: number;
 }

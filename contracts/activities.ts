@@ -93,7 +93,14 @@ import type {
 } from './webhooks.ts';
 
 import type { BreakerReset, ResetBreakerInput } from './breakers.ts';
-import type { IssueSignInLinkInput, RedeemSignInLinkInput, SignedIn, SignInLinkRecord } from './sign-in-links.ts';
+import type {
+  IssueSignInLinkInput,
+  MailedSignInLink,
+  MailSignInLinkInput,
+  RedeemSignInLinkInput,
+  SignedIn,
+  SignInLinkRecord,
+} from './sign-in-links.ts';
 import type { PrunedState } from './housekeeping.ts';
 import type {
   AssignConversationInput,
@@ -199,6 +206,8 @@ export interface CoreActivities extends ActorActivities, AdminActivities, DeadLe
   pruneProofNonces(input: { batch: number }): Promise<number>;
   issueSignInLink(cmd: Run<IssueSignInLinkInput>): Promise<SignInLinkRecord>;
   redeemSignInLink(cmd: Run<RedeemSignInLinkInput>): Promise<SignedIn>;
+  /** Makes the sign-in link's secret, keeps its hash, and mails it to the user's address: a regular activity. */
+  mailSignInLink(input: MailSignInLinkInput): Promise<MailedSignInLink>;
   createBot(cmd: Run<CreateBotInput>): Promise<BotRecord>;
   pruneExpiredState(input: { breakerIdleHours: number }): Promise<PrunedState>;
   assignConversation(cmd: Run<AssignConversationInput>): Promise<{ result: ConversationChange; outbox: Outbox }>;

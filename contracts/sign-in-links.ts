@@ -14,7 +14,11 @@ export const issueSignInLinkInput = lazySchema(() =>
     email: z.string().trim().toLowerCase().email().max(320),
     accountId: z.number().int().positive(),
     reason: z.string().trim().min(1).max(500),
-    link: tokenHash,
+    /**
+     * Runs recorded before sign-in links were mailed: the link's hash, its plaintext in one HTTP answer. Now the
+     * secret is made by `mailSignInLink`, which mails it to the user's address and keeps only its hash.
+     */
+    link: tokenHash.optional(),
     expiresAt: z.iso.datetime({ offset: true }),
     actor,
   }),
@@ -29,6 +33,8 @@ export const redeemSignInLinkInput = lazySchema(() =>
   }),
 );
 
+export const mailSignInLinkInput = lazySchema(() => z.object({ linkId: z.number().int().positive() }));
+
 export type IssueSignInLinkInput = z.infer<typeof issueSignInLinkInput>;
 export type RedeemSignInLinkInput = z.infer<typeof redeemSignInLinkInput>;
 
@@ -38,6 +44,14 @@ export interface SignInLinkRecord {
   accountId: number;
   prefix: string;
   expiresAt: string;
+}
+
+export type MailSignInLinkInput = z.infer<typeof mailSignInLinkInput>;
+
+/** `not_pending`: redeemed, replaced, ended by a reset or expired before its mail went out; nothing was sent. */
+export interface MailedSignInLink {
+  linkId: number;
+  status: 'sent' | 'not_pending';
 }
 
 export interface SignedIn {

@@ -677,6 +677,15 @@ export const workflows = {
     tags: byAccount,
     id: ({ key }: { key: string }) => `sign-in-link:${key}`,
   }),
+  /** Abandoned child of issueSignInLink and provisionAccount: mail retries on its own; one run per link. */
+  mailSignInLink: entry<signIn.MailedSignInLink>()({
+    type: 'mailSignInLink',
+    taskQueue: core,
+    input: signIn.mailSignInLinkInput,
+    summary: (i) => `Mail sign-in link ${i.linkId} to its user's address`,
+    executionTimeout: '1 day',
+    id: ({ linkId }: { linkId: number }) => `sign-in-link-mail:${linkId}`,
+  }),
   /** Keyed by the link's hash: redeeming twice is one run, and the second answer carries no token. */
   redeemSignInLink: entry<signIn.SignedIn>()({
     type: 'redeemSignInLink',

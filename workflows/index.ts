@@ -41,7 +41,7 @@ import { createWebhook, deleteWebhook, updateWebhook } from './webhooks.ts';
 import { resetBreaker } from './breakers.ts';
 import { activateBreakGlass, keepGrantEffect } from './break-glass.ts';
 import { pruneProofNonces } from './proof-nonces.ts';
-import { issueSignInLink, redeemSignInLink } from './sign-in-links.ts';
+import { issueSignInLink, mailSignInLink, redeemSignInLink } from './sign-in-links.ts';
 import { pruneExpiredState } from './housekeeping.ts';
 import { pruneRetained } from './retention.ts';
 
@@ -107,6 +107,7 @@ export {
   keepGrantEffect,
   pruneProofNonces,
   issueSignInLink,
+  mailSignInLink,
   redeemSignInLink,
   createBot,
   pruneExpiredState,
@@ -178,6 +179,7 @@ export type Implemented = Conforms<{
   keepGrantEffect: typeof keepGrantEffect;
   pruneProofNonces: typeof pruneProofNonces;
   issueSignInLink: typeof issueSignInLink;
+  mailSignInLink: typeof mailSignInLink;
   redeemSignInLink: typeof redeemSignInLink;
   createBot: typeof createBot;
   pruneExpiredState: typeof pruneExpiredState;

@@ -44,7 +44,7 @@ describe('createAccountWithAdmin', () => {
       await sql`select role from account_users where account_id = ${result.account.id} and user_id = ${result.admin.id}`;
     expect(membership?.role).toBe('administrator');
     const [link] =
-      await sql`select user_id, account_id, prefix, redeemed_at from sign_in_links where token_sha256 = ${cmd.signInLink.sha256}`;
+      await sql`select user_id, account_id, prefix, redeemed_at from sign_in_links where token_sha256 = ${cmd.signInLink.sha256!}`;
     expect(link).toMatchObject({
       user_id: result.admin.id,
       account_id: result.account.id,
@@ -90,7 +90,7 @@ describe('createAccountWithAdmin', () => {
     const failure = await activities.createAccountWithAdmin(second).catch((err: unknown) => err);
     expect(failure).toMatchObject({ type: 'Conflict', nonRetryable: true });
     expect(await sql`select id from accounts where idempotency_key = ${second.idempotencyKey}`).toHaveLength(0);
-    expect(await sql`select id from sign_in_links where token_sha256 = ${second.signInLink.sha256}`).toHaveLength(0);
+    expect(await sql`select id from sign_in_links where token_sha256 = ${second.signInLink.sha256!}`).toHaveLength(0);
   });
 
   it('commits nothing when one insert fails, and says the failure is final', async () => {
