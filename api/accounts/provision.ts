@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import { issueSignInSecret } from '../../db/tokens.ts';
 import type { ProvisionAccountInput, ProvisionAccountResult } from '../../contracts/accounts.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { runWrite } from '../write.ts';
@@ -16,23 +15,22 @@ export interface Provisioned {
   result: ProvisionAccountResult;
   workflowId: string;
   /**
-   * The administrator's one-time sign-in link: only for the request that started the run, and only once it is
-   * stored. The caller hands it to the administrator, who redeems it for a token of their own.
+   * When the administrator's one-time sign-in link expires: only for the request that started the run. The link
+   * itself goes by mail to the administrator's address; the caller never holds it.
    */
-  signIn: { token: string; expiresAt: string } | null;
+  signIn: { expiresAt: string } | null;
 }
 
 /** How long the administrator's first sign-in link works: long enough to reach them by mail. */
 export const PROVISIONED_LINK_TTL_MS = 72 * 3_600_000;
 
 /**
- * Runs `provisionAccount` under an id derived from the Idempotency-Key. The link's secret is made here and only
- * its hash enters the workflow, so the plaintext exists in exactly one HTTP answer and never in history. The
- * platform caller never holds the administrator's token: only a link that works once, expires, and whose
- * redemption the audit log records. Two requests are the same when their bodies are.
+ * Runs `provisionAccount` under an id derived from the Idempotency-Key. No secret is made here: the workflow's
+ * `mailSignInLink` child makes the link's secret and mails it to the administrator's address, so the platform
+ * caller never holds a way in as the administrator (who may be an address's owner it does not know).
+ * Two requests are the same when their bodies are.
  */
 export async function provisionThroughWorkflow(client: Client, request: ProvisionRequest): Promise<Provisioned> {
-  const link = issueSignInSecret();
   const expiresAt = new Date(Date.now() + PROVISIONED_LINK_TTL_MS).toISOString();
   const { body } = request;
   const { result, replayed, workflowId } = await runWrite(client, {
@@ -41,7 +39,7 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
     input: {
       ...body,
       idempotencyKey: request.idempotencyKey,
-      signInLink: { sha256: link.sha256, prefix: link.prefix, expiresAt },
+      signInLink: { expiresAt },
       actor: request.actor,
     },
     fingerprintOf: {
@@ -51,7 +49,7 @@ export async function provisionThroughWorkflow(client: Client, request: Provisio
     },
     waitMs: request.waitMs,
   });
-  // A key that outlived the run's retention matches an older account, whose link is another: not stored, not shown.
+  // A key that outlived the run's retention matches an older account, whose link is another: not this one's expiry.
   const shown = !replayed && result.tokenStored;
-  return { result, workflowId, signIn: shown ? { token: link.plaintext, expiresAt } : null };
+  return { result, workflowId, signIn: shown ? { expiresAt } : null };
 }

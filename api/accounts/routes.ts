@@ -85,7 +85,6 @@ export function accountRoutes({ sql, temporal, workflowWaitMs }: WriteRouteDeps)
     const body = {
       account,
       admin: { id: admin.id, email: admin.email },
-      sign_in_token: outcome.signIn?.token ?? null,
       sign_in_expires_at: outcome.signIn?.expiresAt ?? null,
     };
     c.get('logger').info({ workflowId: outcome.workflowId, created: outcome.signIn !== null }, 'provisionAccount');

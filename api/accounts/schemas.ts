@@ -25,14 +25,11 @@ export const provisionedAccount = z
   .object({
     account: z.object({ id: z.number().int(), name: z.string() }),
     admin: z.object({ id: z.number().int(), email: z.string() }),
-    sign_in_token: z.string().nullable().openapi({
+    sign_in_expires_at: z.string().nullable().openapi({
+      format: 'date-time',
       description:
-        "The administrator's one-time sign-in link secret, shown once (null when the request replays an earlier one): hand it to the administrator alone, who redeems it at POST /v1/sign-in-links/redeem for a token of their own.",
+        "When the administrator's one-time sign-in link stops working (null when the request replays an earlier one). The link is mailed to the administrator's address, never answered: they redeem it at POST /v1/sign-in-links/redeem for a token of their own.",
     }),
-    sign_in_expires_at: z
-      .string()
-      .nullable()
-      .openapi({ format: 'date-time', description: 'When the link stops working' }),
   })
   .openapi('ProvisionedAccount');
 

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { workflows } from '../../contracts/workflows.ts';
-import { hashToken, issueSignInSecret, issueToken } from '../../db/tokens.ts';
+import { hashToken, issueToken } from '../../db/tokens.ts';
 import { actorOf } from '../actor.ts';
 import { platformAccess } from '../auth/index.ts';
 import { idempotencyHeader, jsonBody, jsonContent, security } from '../common-schemas.ts';
@@ -17,8 +17,8 @@ export const REDEEM_PATH = '/v1/sign-in-links/redeem';
 
 /**
  * One-time sign-in links: the platform operator issues one for a member of an account (after a forced reset,
- * or as the first credential of a user the platform made) and hands it to that user alone, who redeems it
- * for a token of their own. Nobody else — administrator, platform app — makes a user's token.
+ * or as the first credential of a user the platform made); it is mailed to that user's address alone, who
+ * redeems it for a token of their own. Nobody else — operator, administrator, platform app — holds it.
  */
 export function signInLinkRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDeps, 'sql'>) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -35,30 +35,28 @@ export function signInLinkRoutes({ temporal, workflowWaitMs }: Omit<WriteRouteDe
       middleware: platformAccess('platform:admin'),
       request: { headers: idempotencyHeader, body: jsonBody(issueBody) },
       responses: {
-        201: jsonContent(signInLink, 'Issued; `sign_in_token` is shown this once'),
+        201: jsonContent(signInLink, "Issued; the link is mailed to the user's address, never answered"),
         ...writeAnswers,
         404: { description: 'No member of the account has this email', content: problemContent },
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const link = issueSignInSecret();
       const expiresAt = new Date(Date.now() + body.expires_in_minutes * 60_000).toISOString();
-      const { result, replayed } = await runWrite(temporal, {
+      const { result } = await runWrite(temporal, {
         entry: workflows.issueSignInLink,
         key: { key: keyOrFresh(c.req.valid('header')['idempotency-key']) },
         input: {
           email: body.email,
           accountId: body.account_id,
           reason: body.reason,
-          link: { sha256: link.sha256, prefix: link.prefix },
           expiresAt,
           actor: actorOf(c.get('principal')),
         },
         fingerprintOf: { email: body.email, accountId: body.account_id, minutes: body.expires_in_minutes },
         waitMs: workflowWaitMs,
       });
-      return c.json({ ...linkView(result), ...(!replayed && { sign_in_token: link.plaintext }) }, 201);
+      return c.json(linkView(result), 201);
     },
   );
 

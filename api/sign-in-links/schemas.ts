@@ -24,12 +24,13 @@ export const signInLink = z
     id: z.number().int(),
     user_id: z.number().int(),
     account_id: z.number().int(),
-    prefix: z.string(),
-    expires_at: z.string(),
-    sign_in_token: z
-      .string()
-      .optional()
-      .openapi({ description: 'The one-time secret: shown in this answer only; hand it to the user alone' }),
+    prefix: z.string().openapi({
+      description: "The stored hash's prefix when issued; the mailed secret gets its own (audit log: sign_in_link.mailed)",
+    }),
+    expires_at: z.string().openapi({
+      description:
+        "When the link stops working. The link is mailed to the user's address, never answered: they redeem it at POST /v1/sign-in-links/redeem",
+    }),
   })
   .openapi('SignInLink');
 
@@ -38,7 +39,7 @@ export const redeemBody = z
     token: z
       .string()
       .regex(/^sil_[A-Za-z0-9_-]{43}$/, 'must be a sign-in token')
-      .openapi({ description: 'The `sign_in_token` the operator handed you' }),
+      .openapi({ description: 'The one-time token the sign-in mail brought you' }),
   })
   .strict()
   .openapi('RedeemSignInLinkRequest');

@@ -113,7 +113,7 @@ export function registerAdminCommands(program: Command): void {
     });
   admin
     .command('sign-in-link')
-    .description('Issue a one-time sign-in link for a member (the way back after force-reset): hand it to them alone')
+    .description('Issue a one-time sign-in link for a member (the way back after force-reset): it is mailed to their address')
     .argument('<email>', "the user's email")
     .requiredOption('--account <id>', 'the account the token will act in (the user must be a member)')
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
@@ -130,7 +130,7 @@ export function registerAdminCommands(program: Command): void {
       console.log(
         `${email} (user ${link.user_id}) in account ${link.account_id}: single use, until ${link.expires_at}`,
       );
-      console.log(`redeem with POST /v1/sign-in-links/redeem {"token":"…"}; token (shown once): ${link.sign_in_token}`);
+      console.log(`mailed to ${email}: they redeem it with POST /v1/sign-in-links/redeem {"token":"…"}`);
     });
   admin
     .command('debug-auth')
