@@ -25,7 +25,8 @@ export const signInLink = z
     user_id: z.number().int(),
     account_id: z.number().int(),
     prefix: z.string().openapi({
-      description: "The stored hash's prefix when issued; the mailed secret gets its own (audit log: sign_in_link.mailed)",
+      description:
+        "The stored hash's prefix when issued; the mailed secret gets its own (audit log: sign_in_link.mailed)",
     }),
     expires_at: z.string().openapi({
       description:

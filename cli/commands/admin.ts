@@ -113,7 +113,9 @@ export function registerAdminCommands(program: Command): void {
     });
   admin
     .command('sign-in-link')
-    .description('Issue a one-time sign-in link for a member (the way back after force-reset): it is mailed to their address')
+    .description(
+      'Issue a one-time sign-in link for a member (the way back after force-reset): it is mailed to their address',
+    )
     .argument('<email>', "the user's email")
     .requiredOption('--account <id>', 'the account the token will act in (the user must be a member)')
     .requiredOption('--reason <text>', 'why (kept in the audit log)')

@@ -1,28 +1,11 @@
-import type { Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { workflows } from '../../contracts/workflows.ts';
 import { invite, newAccount } from '../support/fixtures.ts';
+import { historyText } from '../support/history-text.ts';
 import { call } from '../support/http.ts';
 import { unique, useStack } from '../support/stack.ts';
 
 const stack = useStack({ http: true });
-
-/** Every payload of a run's history, decoded with the run's codec, as text. */
-async function historyText(workflowId: string): Promise<string> {
-  const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
-  const payloads: Payload[] = [];
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if ('data' in node && 'metadata' in node && (node as Payload).data instanceof Uint8Array) {
-      payloads.push(node as Payload);
-      return;
-    }
-    for (const value of Object.values(node)) walk(value);
-  };
-  walk(history);
-  const decoded = await stack.access.codec!.decode(payloads);
-  return decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
-}
 
 /**
  * The class behind issue 20's escalation: whoever invites an email must not hold the link that
@@ -52,7 +35,7 @@ describe('an invitation link reaches the invited address and nobody else', () =>
     const inviteRun = (
       await stack.sql<{ workflow_id: string }[]>`select workflow_id from invitations where id = ${invitation.id}`
     )[0]!.workflow_id;
-    for (const run of [inviteRun, mailRun]) expect(await historyText(run)).not.toContain(link);
+    for (const run of [inviteRun, mailRun]) expect(await historyText(stack, run)).not.toContain(link);
     const [stored] = await stack.sql<{ token_sha256: string }[]>`
       select token_sha256 from invitations where id = ${invitation.id}`;
     expect(stored!.token_sha256).not.toContain(link.slice(4));

@@ -10,16 +10,17 @@ export interface AccountFixture {
 }
 
 /**
- * A fresh account through the real API, with helpers bound to its administrator's token: the platform caller
- * gets a one-time sign-in link, which the administrator redeems for a token of their own.
+ * A fresh account through the real API, with helpers bound to its administrator's token: the administrator's
+ * one-time sign-in link is mailed to their address, and they redeem it for a token of their own.
  */
 export async function newAccount(stack: TestStack, label = 'acct'): Promise<AccountFixture> {
+  const email = `${unique(label)}@example.test`;
   const res = await call(stack.api.url, 'POST', '/v1/accounts', {
     token: stack.platformToken,
-    body: { name: `${label} support`, admin: { name: 'Admin', email: `${unique(label)}@example.test` } },
+    body: { name: `${label} support`, admin: { name: 'Admin', email } },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const adminToken = await redeemSignIn(stack.api.url, res.body.sign_in_token);
+  const adminToken = await redeemSignIn(stack.api.url, await mailedSignInToken(stack, email));
   return {
     accountId: res.body.account.id,
     adminId: res.body.admin.id,
@@ -50,6 +51,14 @@ export interface Joined {
 export async function mailedInvitationToken(stack: TestStack, email: string, since = 0): Promise<string> {
   const mail = await stack.mail.mailbox.waitFor(email, { nth: since });
   const token = /\binv_[A-Za-z0-9_-]{43}\b/.exec(mail.text)?.[0];
+  expect(token, mail.text).toBeDefined();
+  return token!;
+}
+
+/** The sign-in token in the next mail to `email` (after the `since` mails it had), as its owner reads it. */
+export async function mailedSignInToken(stack: Pick<TestStack, 'mail'>, email: string, since = 0): Promise<string> {
+  const mail = await stack.mail.mailbox.waitFor(email, { nth: since });
+  const token = /\bsil_[A-Za-z0-9_-]{43}\b/.exec(mail.text)?.[0];
   expect(token, mail.text).toBeDefined();
   return token!;
 }

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { activeGrant } from './break-glass.ts';
-import { newAccount, redeemSignIn, type AccountFixture } from './fixtures.ts';
+import { mailedSignInToken, newAccount, redeemSignIn, type AccountFixture } from './fixtures.ts';
 import { call } from './http.ts';
 import { unique, type TestStack } from './stack.ts';
 
@@ -25,7 +25,7 @@ export async function superAdminVictim(stack: TestStack, label = 'victim'): Prom
     body: { name: `${label} support`, admin: { name, email } },
   });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
-  const token = await redeemSignIn(stack.api.url, made.body.sign_in_token);
+  const token = await redeemSignIn(stack.api.url, await mailedSignInToken(stack, email));
   const { breakGlassToken } = await activeGrant(stack, { email, token });
   return {
     accountId: made.body.account.id,
