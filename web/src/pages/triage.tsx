@@ -153,12 +153,13 @@ function ForceReset({ onAudited }: { onAudited: () => void }) {
 
 function SignInLink({ email, onAudited }: { email: string; onAudited: () => void }) {
   const [accountId, setAccountId] = useState('');
-  const [link, setLink] = useState<{ sign_in_token?: string; expires_at: string }>();
+  const [link, setLink] = useState<{ expires_at: string }>();
   return (
     <div class="card" data-sign-in-link-for={email}>
       <h3>Sign-in link for {email}</h3>
       <p class="muted">
-        A one-time link, for one account, that {email} redeems for a token of their own. Hand it to them alone.
+        A one-time link, for one account, that {email} redeems for a token of their own. It is mailed to that address;
+        nobody else sees it.
       </p>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
@@ -177,12 +178,9 @@ function SignInLink({ email, onAudited }: { email: string; onAudited: () => void
           onAudited();
         }}
       />
-      {link?.sign_in_token && (
-        <p role="status">
-          Shown once, until {new Date(link.expires_at).toLocaleString()}:{' '}
-          <code class="secret wrap" data-sign-in-token>
-            {link.sign_in_token}
-          </code>
+      {link && (
+        <p role="status" data-sign-in-mailed>
+          Mailed to {email}; it works once, until {new Date(link.expires_at).toLocaleString()}.
         </p>
       )}
     </div>
