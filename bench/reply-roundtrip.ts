@@ -24,16 +24,18 @@ try {
     if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
     return res.json();
   };
+  const email = `${randomUUID()}@bench.test`;
   const provisioned = await send(stack.platformToken, '/v1/accounts', {
     name: 'Bench replies',
-    admin: { name: 'Agent', email: `${randomUUID()}@bench.test` },
+    admin: { name: 'Agent', email },
   });
   const accountId = provisioned.account.id as number;
-  // The administrator redeems the one-time sign-in link for a token of their own: the agent who replies.
+  // The administrator redeems the one-time sign-in link mailed to them for a token of their own: the agent who replies.
+  const mailed = (await stack.mail.mailbox.waitFor(email)).text;
   const redeemed = await fetch(`${stack.api.url}/v1/sign-in-links/redeem`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: provisioned.sign_in_token }),
+    body: JSON.stringify({ token: /\bsil_[A-Za-z0-9_-]{43}\b/.exec(mailed)?.[0] }),
   });
   if (redeemed.status !== 201) throw new Error(`redeem answered ${redeemed.status}: ${await redeemed.text()}`);
   const agentToken = (await redeemed.json()).access_token as string;

@@ -154,6 +154,8 @@ export async function startBenchStack(
     access,
     workers,
     workerProcesses,
+    /** Where sign-in links go: a bench's administrator reads theirs from it. */
+    mail,
     async stop() {
       await api.close();
       floorWorker.shutdown();

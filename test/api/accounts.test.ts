@@ -92,7 +92,7 @@ describe('POST /v1/accounts', () => {
     });
   });
 
-  it('makes one account when 12 requests race with one key, and shows the link once', async () => {
+  it('makes one account when 12 requests race with one key, and answers the link expiry once', async () => {
     const body = newAccount('race');
     const key = unique('race');
     const answers = await Promise.all(

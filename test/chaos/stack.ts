@@ -19,7 +19,7 @@ import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
 import type { SandboxState } from '../../sandbox/clever-cloud/state.ts';
 import { startLicensingSandbox } from '../../sandbox/licensing/serve.ts';
-import { startMailSandbox } from '../../sandbox/mail/serve.ts';
+import { startMailSandbox, type MailSandbox } from '../../sandbox/mail/serve.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient } from '../../workers/connect.ts';
 import { assetEnv, assetSource, testAssetSettings } from '../support/assets.ts';
@@ -56,6 +56,8 @@ export interface ChaosStack {
   clever: { url: string; state: SandboxState };
   licensing: Awaited<ReturnType<typeof startLicensingSandbox>>;
   receiver: Awaited<ReturnType<typeof startReceiver>> & { failing: boolean };
+  /** Where sign-in links and invitations go: the workload reads administrators' links from it. */
+  mail: MailSandbox;
   assets: AssetSettings;
   workers: WorkerSlot[];
   stopDatabase(): Promise<void>;
@@ -206,6 +208,7 @@ async function build(
     clever: { url: cleverSandbox.url, state: cleverSandbox.state },
     licensing,
     receiver,
+    mail,
     assets: assets.settings,
     workers,
     async stopDatabase() {

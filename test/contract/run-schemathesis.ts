@@ -21,17 +21,17 @@ async function expect201(res: Awaited<ReturnType<typeof call>>, what: string) {
 async function prepareAccount(stack: ContractStack, label: string) {
   const api = (path: string, body: unknown, token = stack.platformToken) =>
     call(stack.url, 'POST', path, { token, body });
+  const email = `admin-${label}@contract.test`;
   const provisioned = await expect201(
-    await api('/v1/accounts', {
-      name: `Contract ${label}`,
-      admin: { name: 'Admin', email: `admin-${label}@contract.test` },
-    }),
+    await api('/v1/accounts', { name: `Contract ${label}`, admin: { name: 'Admin', email } }),
     'provision',
   );
   const accountId = provisioned.account.id as number;
-  // The administrator redeems the one-time link the platform caller was handed.
+  // The administrator redeems the one-time link mailed to their address.
+  const mailed = (await stack.mail.mailbox.waitFor(email)).text;
+  const signInToken = /\bsil_[A-Za-z0-9_-]{43}\b/.exec(mailed)?.[0];
   const signedIn = await expect201(
-    await call(stack.url, 'POST', '/v1/sign-in-links/redeem', { body: { token: provisioned.sign_in_token } }),
+    await call(stack.url, 'POST', '/v1/sign-in-links/redeem', { body: { token: signInToken } }),
     'redeem sign-in link',
   );
   const adminToken = signedIn.access_token as string;

@@ -18,7 +18,7 @@ import { newAppRolePassword } from '../../db/app-role.ts';
 import { createPool } from '../../db/pool.ts';
 import { ensurePlatformToken, issueToken } from '../../db/tokens.ts';
 import { startCleverSandbox } from '../../sandbox/clever-cloud/serve.ts';
-import { startMailSandbox } from '../../sandbox/mail/serve.ts';
+import { startMailSandbox, type MailSandbox } from '../../sandbox/mail/serve.ts';
 import { generatePayloadKeys, keyringOf } from '../../config/payload-keys.ts';
 import { EncryptionCodec } from '../../workers/codec.ts';
 import { connectClient, type TemporalAccess } from '../../workers/connect.ts';
@@ -27,6 +27,8 @@ import { startWorkers } from '../../workers/run.ts';
 export interface ContractStack {
   url: string;
   platformToken: string;
+  /** Where sign-in links go: the run reads its administrators' links from it. */
+  mail: MailSandbox;
   stop(): Promise<void>;
 }
 
@@ -119,7 +121,7 @@ export async function startContractStack(log: (line: string) => void = console.e
     });
     const api = await serveApi(app, '127.0.0.1', 0);
     stops.push(() => api.close());
-    return { url: api.url, platformToken, stop };
+    return { url: api.url, platformToken, mail, stop };
   } catch (err) {
     await stop();
     throw err;
