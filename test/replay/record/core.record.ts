@@ -73,8 +73,8 @@ describe('record the core workflows', () => {
     );
     ok(await account.api('DELETE', `${base}/webhooks/${hook.body.id}`), 204);
 
+    // provisionAccount is recorded with the sign-in links (identity.record.ts).
     for (const type of [
-      'provisionAccount',
       'inviteMember',
       'mailInvitation',
       'acceptInvitation',
