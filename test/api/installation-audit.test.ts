@@ -31,14 +31,14 @@ describe('GET /v1/audit_log and GET /v1/admin/grants', () => {
     // `_` and `%` in a prefix are letters, not patterns.
     expect((await platform('GET', '/v1/audit_log?action=account_%.')).body.payload).toEqual([]);
 
-    // Four rows: provisioned, the administrator's sign-in link redeemed, suspended, reactivated.
+    // Five rows: provisioned, the administrator's sign-in link mailed and redeemed, suspended, reactivated.
     const first = await platform('GET', `/v1/audit_log?account_id=${a.accountId}&limit=3`);
     expect(first.body.payload).toHaveLength(3);
     const next = await platform(
       'GET',
       `/v1/audit_log?account_id=${a.accountId}&limit=3&cursor=${first.body.meta.next_cursor}`,
     );
-    expect(next.body.payload.map((r: Row) => r.action)).toEqual(['account.provisioned']);
+    expect(next.body.payload.map((r: Row) => r.action)).toEqual(['sign_in_link.mailed', 'account.provisioned']);
     expect(next.body.meta.next_cursor).toBeNull();
 
     // The platform's own rows belong to no account.
