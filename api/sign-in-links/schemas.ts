@@ -24,10 +24,6 @@ export const signInLink = z
     id: z.number().int(),
     user_id: z.number().int(),
     account_id: z.number().int(),
-    prefix: z.string().openapi({
-      description:
-        "The stored hash's prefix when issued; the mailed secret gets its own (audit log: sign_in_link.mailed)",
-    }),
     expires_at: z.string().openapi({
       description:
         "When the link stops working. The link is mailed to the user's address, never answered: they redeem it at POST /v1/sign-in-links/redeem",
@@ -58,7 +54,6 @@ export const linkView = (r: SignInLinkRecord) => ({
   id: r.id,
   user_id: r.userId,
   account_id: r.accountId,
-  prefix: r.prefix,
   expires_at: r.expiresAt,
 });
 
