@@ -31,3 +31,16 @@ it('every API a test builds with createApp states its request budgets', () => {
     });
   expect(missing).toEqual([]);
 });
+
+it("a test that spends an address budget the suite's shared traffic could reach has a database of its own", () => {
+  // Every file's requests come from 127.0.0.1 and count in one row of the shared database's rate_limits: an
+  // address budget below what the whole suite sends in a window is spent by other files, not by the test.
+  const shared = testFiles('test').filter((path) => {
+    const text = readFileSync(path, 'utf8');
+    const small = [...text.matchAll(/perAddress:\s*([\d_]+)/g)].some(
+      (m) => Number(m[1]!.replace(/_/g, '')) < 1_000_000,
+    );
+    return small && !/ownDatabase:\s*true/.test(text);
+  });
+  expect(shared).toEqual([]);
+});
