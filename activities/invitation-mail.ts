@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
-import nodemailer from 'nodemailer';
 import type { Logger } from '../config/logger.ts';
 import type { MailSettings } from '../config/mail.ts';
 import type { MailedInvitation, MailInvitationInput } from '../contracts/members.ts';
 import type { Sql } from '../db/pool.ts';
 import { issueInvitationSecret } from '../db/tokens.ts';
 import { audit } from './audit.ts';
-import { refuse } from './failures.ts';
+import { createMailer } from './mail.ts';
 
 interface Pending {
   email: string;
@@ -21,7 +20,7 @@ interface Pending {
  * A retried attempt makes a new secret, and the link of an earlier attempt's mail (if it went out) stops working.
  */
 export function createInvitationMail({ sql, logger, mail }: { sql: Sql; logger: Logger; mail: MailSettings }) {
-  const transport = nodemailer.createTransport(mail.smtpUrl);
+  const mailer = createMailer(mail);
 
   async function mailInvitation({ accountId, invitationId }: MailInvitationInput): Promise<MailedInvitation> {
     const secret = issueInvitationSecret();
@@ -45,19 +44,14 @@ export function createInvitationMail({ sql, logger, mail }: { sql: Sql; logger: 
       return pending;
     });
     if (!row) return { invitationId, status: 'not_pending' };
-    try {
-      await transport.sendMail({
-        from: mail.from,
+    await mailer.send(
+      {
         to: row.email,
         subject: `You are invited to ${row.account_name}`,
-        text: invitationText(row, invitationId, secret.plaintext, mail.publicUrl),
-      });
-    } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500)
-        refuse('MailRefused', `The mail relay refused the invitation mail (${code}).`, { cause: err as Error });
-      throw err;
-    }
+        text: invitationText(row, invitationId, secret.plaintext, mailer.publicUrl),
+      },
+      'invitation mail',
+    );
     logger.info({ invitationId, accountId }, 'invitation mailed');
     return { invitationId, status: 'sent' };
   }
@@ -65,8 +59,7 @@ export function createInvitationMail({ sql, logger, mail }: { sql: Sql; logger: 
   return { mailInvitation };
 }
 
-function invitationText(row: Pending, invitationId: number, token: string, publicUrl: string): string {
-  const base = publicUrl.replace(/\/$/, '');
+function invitationText(row: Pending, invitationId: number, token: string, base: string): string {
   return [
     `You are invited to join ${row.account_name} as ${row.role === 'administrator' ? 'an administrator' : 'an agent'}.`,
     '',

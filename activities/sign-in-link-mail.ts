@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
-import nodemailer from 'nodemailer';
 import type { Logger } from '../config/logger.ts';
 import type { MailSettings } from '../config/mail.ts';
 import type { MailedSignInLink, MailSignInLinkInput } from '../contracts/sign-in-links.ts';
 import type { Sql } from '../db/pool.ts';
 import { issueSignInSecret } from '../db/tokens.ts';
 import { audit } from './audit.ts';
-import { refuse } from './failures.ts';
+import { createMailer } from './mail.ts';
 
 interface Pending {
   email: string;
@@ -23,7 +22,7 @@ interface Pending {
  * an earlier attempt's mail (if it went out) stops working.
  */
 export function createSignInLinkMail({ sql, logger, mail }: { sql: Sql; logger: Logger; mail: MailSettings }) {
-  const transport = nodemailer.createTransport(mail.smtpUrl);
+  const mailer = createMailer(mail);
 
   async function mailSignInLink({ linkId }: MailSignInLinkInput): Promise<MailedSignInLink> {
     const secret = issueSignInSecret();
@@ -49,19 +48,14 @@ export function createSignInLinkMail({ sql, logger, mail }: { sql: Sql; logger: 
       return pending;
     });
     if (!row) return { linkId, status: 'not_pending' };
-    try {
-      await transport.sendMail({
-        from: mail.from,
+    await mailer.send(
+      {
         to: row.email,
         subject: `Your sign-in link for ${row.account_name}`,
-        text: signInText(row, secret.plaintext, mail.publicUrl),
-      });
-    } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500)
-        refuse('MailRefused', `The mail relay refused the sign-in link mail (${code}).`, { cause: err as Error });
-      throw err;
-    }
+        text: signInText(row, secret.plaintext, mailer.publicUrl),
+      },
+      'sign-in link mail',
+    );
     logger.info({ linkId, accountId: row.account_id, userId: row.user_id }, 'sign-in link mailed');
     return { linkId, status: 'sent' };
   }
@@ -69,8 +63,7 @@ export function createSignInLinkMail({ sql, logger, mail }: { sql: Sql; logger: 
   return { mailSignInLink };
 }
 
-function signInText(row: Pending, token: string, publicUrl: string): string {
-  const base = publicUrl.replace(/\/$/, '');
+function signInText(row: Pending, token: string, base: string): string {
   return [
     `Here is your one-time sign-in link for ${row.account_name}, valid until ${row.expires_at.toISOString()}:`,
     '',

@@ -1,4 +1,5 @@
-import type { ChildWorkflowOptions } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, startChild, type ChildWorkflowOptions } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { detailsOf, searchAttributesOf, summaryOf, type WorkflowEntry } from '../contracts/workflows.ts';
 
@@ -23,4 +24,23 @@ export function childOptions<T extends string, S extends z.ZodType, R, K>(
     ...(entry.executionTimeout && { workflowExecutionTimeout: entry.executionTimeout }),
     ...extras,
   };
+}
+
+/**
+ * Starts a child the parent does not wait for (ABANDON: it outlives the parent's close) and returns once it has
+ * started. An id already started — a replayed step, the same id from an earlier run — is fine.
+ */
+export async function startAbandoned<T extends string, S extends z.ZodType, R, K>(
+  entry: WorkflowEntry<T, S, R, K>,
+  workflowId: string,
+  input: z.input<S>,
+): Promise<void> {
+  try {
+    await startChild(
+      entry.type,
+      childOptions(entry, workflowId, input, { parentClosePolicy: ParentClosePolicy.ABANDON }),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

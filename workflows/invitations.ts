@@ -1,10 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { MailInvitationInput } from '../contracts/members.ts';
-import { workflows, type WorkflowFn } from '../contracts/workflows.ts';
-import { childOptions } from './child.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { startAbandoned } from './child.ts';
 import { singleWrite } from './single-write.ts';
 
 const write = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
@@ -24,14 +23,7 @@ export const inviteMember: typeof writeInvitation = async (input) => {
   if (patched(INVITATION_MAIL_PATCH) && invitation.status === 'pending') {
     const entry = workflows.mailInvitation;
     const mailInput = { accountId: invitation.accountId, invitationId: invitation.id };
-    try {
-      await startChild<WorkflowFn<typeof entry>>(
-        entry.type,
-        childOptions(entry, entry.id(mailInput), mailInput, { parentClosePolicy: ParentClosePolicy.ABANDON }),
-      );
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    await startAbandoned(entry, entry.id(mailInput), mailInput);
   }
   return invitation;
 };

@@ -1,8 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { Outbox } from '../contracts/webhooks.ts';
-import { workflows, type WorkflowFn } from '../contracts/workflows.ts';
-import { childOptions } from './child.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { startAbandoned } from './child.ts';
 
 const delivery = workflows.deliverWebhook;
 
@@ -13,16 +11,8 @@ const delivery = workflows.deliverWebhook;
  */
 export async function startDeliveries(accountId: number, outbox: Outbox): Promise<void> {
   await Promise.all(
-    outbox.deliveries.map(async (deliveryId) => {
-      const input = { deliveryId, accountId, policy: outbox.policy };
-      try {
-        await startChild<WorkflowFn<typeof delivery>>(
-          delivery.type,
-          childOptions(delivery, delivery.id({ deliveryId }), input, { parentClosePolicy: ParentClosePolicy.ABANDON }),
-        );
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
-    }),
+    outbox.deliveries.map((deliveryId) =>
+      startAbandoned(delivery, delivery.id({ deliveryId }), { deliveryId, accountId, policy: outbox.policy }),
+    ),
   );
 }

@@ -1,10 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { MailSignInLinkInput } from '../contracts/sign-in-links.ts';
-import { workflows, type WorkflowFn } from '../contracts/workflows.ts';
-import { childOptions } from './child.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { startAbandoned } from './child.ts';
 import { singleWrite } from './single-write.ts';
 
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
@@ -21,15 +20,7 @@ const writeSignInLink = singleWrite(workflows.issueSignInLink, a.issueSignInLink
  */
 export async function startSignInLinkMail(linkId: number): Promise<void> {
   const entry = workflows.mailSignInLink;
-  const input = { linkId };
-  try {
-    await startChild<WorkflowFn<typeof entry>>(
-      entry.type,
-      childOptions(entry, entry.id(input), input, { parentClosePolicy: ParentClosePolicy.ABANDON }),
-    );
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startAbandoned(entry, entry.id({ linkId }), { linkId });
 }
 
 /** One-time sign-in links: each step one transaction, audited; the secret goes to the user's address only. */
