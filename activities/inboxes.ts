@@ -10,6 +10,23 @@ import { finalIfPermanent, refuse } from './failures.ts';
 import { audit } from './audit.ts';
 import { targetProblem } from './webhook-target.ts';
 
+interface InboxRow {
+  id: number;
+  name: string;
+  channel_type: string;
+  webhook_url: string | null;
+  lock: boolean;
+}
+
+const inboxRecord = (row: InboxRow, accountId: number): InboxRecord => ({
+  id: row.id,
+  accountId,
+  name: row.name,
+  channelType: row.channel_type,
+  webhookUrl: row.webhook_url,
+  lockToSingleConversation: row.lock,
+});
+
 export function createInboxActivities({
   sql,
   logger,
@@ -41,9 +58,9 @@ export function createInboxActivities({
           select subject_id from audit_log where workflow_id = ${cmd.workflowId} and action = 'inbox.created'`;
         if (!earlier) await withinCap(tx, cmd.accountId);
         const [row] = earlier
-          ? await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]>`
+          ? await tx<InboxRow[]>`
               select id, name, channel_type, webhook_url, lock_to_single_conversation as lock from inboxes where id = ${Number(earlier.subject_id)}`
-          : await tx<{ id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]>`
+          : await tx<InboxRow[]>`
               insert into inboxes (account_id, name, webhook_url, lock_to_single_conversation)
               select ${cmd.accountId}, ${cmd.name}, ${cmd.webhookUrl ?? null}, ${cmd.lockToSingleConversation ?? false}
                where exists (select 1 from accounts where id = ${cmd.accountId})
@@ -55,14 +72,7 @@ export function createInboxActivities({
             values (${cmd.accountId}, ${cmd.actor.type}, ${cmd.actor.id}, 'inbox.created', 'Inbox', ${String(row.id)}, ${cmd.workflowId})`;
           logger.info({ accountId: cmd.accountId, inboxId: row.id }, 'inbox created');
         }
-        return {
-          id: row.id,
-          accountId: cmd.accountId,
-          name: row.name,
-          channelType: row.channel_type,
-          webhookUrl: row.webhook_url,
-          lockToSingleConversation: row.lock,
-        };
+        return inboxRecord(row, cmd.accountId);
       })
       .catch(finalIfPermanent);
   }
@@ -105,9 +115,7 @@ export function createInboxActivities({
     await safeCallback(cmd.webhookUrl);
     return sql
       .begin(async (tx) => {
-        const [row] = await tx<
-          { id: number; name: string; channel_type: string; webhook_url: string | null; lock: boolean }[]
-        >`
+        const [row] = await tx<InboxRow[]>`
           update inboxes set
             name = coalesce(${cmd.name ?? null}, name),
             webhook_url = ${cmd.webhookUrl === undefined ? tx`webhook_url` : cmd.webhookUrl},
@@ -132,14 +140,7 @@ export function createInboxActivities({
           details: { ...changes, webhookUrl: cmd.webhookUrl === undefined ? undefined : Boolean(cmd.webhookUrl) },
           workflowId: cmd.workflowId,
         });
-        return {
-          id: row.id,
-          accountId: cmd.accountId,
-          name: row.name,
-          channelType: row.channel_type,
-          webhookUrl: row.webhook_url,
-          lockToSingleConversation: row.lock,
-        };
+        return inboxRecord(row, cmd.accountId);
       })
       .catch(finalIfPermanent);
   }
