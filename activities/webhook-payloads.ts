@@ -1,6 +1,7 @@
 import { canReply, unreadCount } from '../db/conversations.ts';
 import type { Sql, TransactionSql } from '../db/pool.ts';
 import { contactPayload, type ContactEventSubject } from './contact-payloads.ts';
+import { chatwootUserPush } from '../domain/chatwoot-user.ts';
 
 type Db = Sql | TransactionSql;
 
@@ -55,21 +56,6 @@ function contactPush(r: Row) {
   return { ...rest, type: 'contact' };
 }
 
-/** Chatwoot's user `push_event_data`; Capstan has no avatars or availability, so those are empty/offline. */
-function assigneePush(r: Row) {
-  if (!r.assignee) return null;
-  const { id, name } = r.assignee;
-  return {
-    id,
-    name,
-    available_name: name,
-    avatar_url: '',
-    type: 'user',
-    availability_status: 'offline',
-    thumbnail: '',
-  };
-}
-
 function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: Sender }) {
   const c = r.conversation;
   return {
@@ -83,7 +69,7 @@ function conversationData(r: Row, lastMessage?: { message: MessageRow; sender: S
     labels: c.label_list,
     meta: {
       sender: contactPush(r),
-      assignee: assigneePush(r),
+      assignee: r.assignee && chatwootUserPush(r.assignee.id, r.assignee.name),
       assignee_type: r.assignee ? 'User' : null,
       team: null,
       hmac_verified: false,

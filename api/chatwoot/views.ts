@@ -1,5 +1,6 @@
 import type { ContactRecord } from '../../contracts/contacts.ts';
 import { canReply, type ConversationRow } from '../../db/conversations.ts';
+import { chatwootUserPush } from '../../domain/chatwoot-user.ts';
 /** Capstan's rows as Chatwoot's JSON (test/fixtures/chatwoot/shapes.ts lists each shape's properties). */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -100,17 +101,6 @@ export const senderView = (r: ContactRow) => ({
   type: 'contact',
 });
 
-/** Chatwoot's user push data for a conversation's assignee; Capstan keeps no avatar or availability. */
-const assigneeView = (id: number, name: string) => ({
-  id,
-  name,
-  available_name: name,
-  avatar_url: '',
-  type: 'user',
-  availability_status: 'offline',
-  thumbnail: '',
-});
-
 /** Capstan has no teams: those stay empty. */
 export const conversationView = (r: ConversationRow) => ({
   id: r.display_id,
@@ -140,7 +130,7 @@ export const conversationView = (r: ConversationRow) => ({
   meta: {
     sender: senderView(r),
     channel: r.channel_type,
-    assignee: r.assignee_id === null ? null : assigneeView(r.assignee_id, r.assignee_name ?? ''),
+    assignee: r.assignee_id === null ? null : chatwootUserPush(r.assignee_id, r.assignee_name ?? ''),
     assignee_type: r.assignee_id === null ? null : 'User',
     team: null,
     hmac_verified: false,
