@@ -18,6 +18,16 @@ export const actor = lazySchema(() =>
 );
 export type Actor = z.infer<typeof actor>;
 
+/**
+ * An instant PostgreSQL and JavaScript both read back: from 1970 to 9999 (UTC). An offset can move a year-0001
+ * time into 1 BC, which PostgreSQL stores and JavaScript cannot parse again (a 500 on every later read).
+ */
+export const isStorableInstant = (text: string): boolean => {
+  const ms = Date.parse(text);
+  return ms >= 0 && ms < Date.UTC(10_000, 0, 1);
+};
+export const storableInstantMessage = 'must be a time between 1970 and 9999';
+
 export const accountId = lazySchema(() => z.number().int().positive());
 
 /** Scopes a new token asks for (domain/scopes.ts), each once. */

@@ -1,6 +1,6 @@
 /** The conversation lifecycle: assignment, snooze wake-ups, labels (docs/conversation-lifecycle.md). */
 import { z } from 'zod';
-import { actor } from './common.ts';
+import { actor, isStorableInstant, storableInstantMessage } from './common.ts';
 import { attributes } from './contacts.ts';
 import { lazySchema } from './lazy.ts';
 
@@ -45,7 +45,12 @@ export type MarkSeenInput = z.infer<typeof markSeenInput>;
 
 /** A snooze's wake-up: it reopens the conversation only if it is still snoozed until this very time. */
 export const wakeConversationInput = lazySchema(() =>
-  z.object({ accountId: id, conversationId: id, displayId, snoozedUntil: z.iso.datetime({ offset: true }) }),
+  z.object({
+    accountId: id,
+    conversationId: id,
+    displayId,
+    snoozedUntil: z.iso.datetime({ offset: true }).refine(isStorableInstant, storableInstantMessage),
+  }),
 );
 export type WakeConversationInput = z.infer<typeof wakeConversationInput>;
 export interface Wakened {
@@ -116,7 +121,7 @@ export const createConversationInput = lazySchema(() =>
       sourceId: z.string().trim().min(1).max(255).optional(),
       status: conversationStatus.optional(),
       assigneeId: id.optional(),
-      snoozedUntil: z.iso.datetime({ offset: true }).optional(),
+      snoozedUntil: z.iso.datetime({ offset: true }).refine(isStorableInstant, storableInstantMessage).optional(),
       additionalAttributes: attributes.optional(),
       customAttributes: attributes.optional(),
       message: z.object({ content: z.string().min(1).max(150_000) }).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actor } from './common.ts';
+import { actor, isStorableInstant, storableInstantMessage } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 /** Who wrote in: at least one of these finds or creates the contact. */
@@ -53,7 +53,7 @@ export const changeStatusInput = lazySchema(() =>
     displayId: z.number().int().positive(),
     status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
     /** Only with `snoozed`: the time a durable timer reopens it. Without it, the next incoming message does. */
-    snoozedUntil: z.iso.datetime({ offset: true }).optional(),
+    snoozedUntil: z.iso.datetime({ offset: true }).refine(isStorableInstant, storableInstantMessage).optional(),
     actor,
   }),
 );

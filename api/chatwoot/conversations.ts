@@ -221,7 +221,7 @@ export function conversationRoutes({ sql, temporal, workflowWaitMs }: WriteRoute
 export function snoozeTime(value: number | string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 8.64e15)
+  if (!Number.isFinite(ms) || ms <= 0 || ms >= Date.UTC(10_000, 0, 1))
     throw new ProblemError('validation', 'snoozed_until must be Unix seconds or an ISO 8601 time.', {
       errors: [{ field: 'snoozed_until', message: 'must be Unix seconds or an ISO 8601 time' }],
     });

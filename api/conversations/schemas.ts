@@ -4,6 +4,7 @@ import { postOutgoingMessageInput } from '../../contracts/outgoing.ts';
 import { accountParam, conversationStatus, idParam, queryRowId } from '../common-schemas.ts';
 import { pageQuery } from '../pagination.ts';
 import { apiEmail, apiText, phonePattern, withPattern } from '../text-rules.ts';
+import { isStorableInstant, storableInstantMessage } from '../../contracts/common.ts';
 
 export const inboxParam = accountParam.extend({ inboxId: idParam('inboxId') });
 /** Display ids are per-account counters stored as PostgreSQL integers. */
@@ -77,10 +78,14 @@ export const ingested = z
 export const toggleStatusBody = changeStatusInput
   .pick({ status: true })
   .extend({
-    snoozed_until: z.iso.datetime({ offset: true }).optional().openapi({
-      description:
-        'Only with `snoozed`: a durable timer reopens the conversation then. Without it, the next incoming message reopens it',
-    }),
+    snoozed_until: z.iso
+      .datetime({ offset: true })
+      .refine(isStorableInstant, storableInstantMessage)
+      .optional()
+      .openapi({
+        description:
+          'Only with `snoozed`: a durable timer reopens the conversation then. Without it, the next incoming message reopens it',
+      }),
   })
   .strict()
   .openapi('ToggleStatusRequest');

@@ -22,6 +22,7 @@ import { createConversationInput } from '../../contracts/conversations.ts';
 import { workflows } from '../../contracts/workflows.ts';
 import { findConversation } from './queries.ts';
 import { conversationParam } from './schemas.ts';
+import { isStorableInstant, storableInstantMessage } from '../../contracts/common.ts';
 
 const attributes = z.record(z.string().max(255), z.unknown());
 
@@ -34,7 +35,11 @@ export const newConversationBody = z
       .openapi({ description: "Instead of contact_id: the contact's identifier (Chatwoot's contact_inbox source_id)" }),
     status: conversationStatus.optional(),
     assignee_id: rowId.optional(),
-    snoozed_until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only with status snoozed' }),
+    snoozed_until: z.iso
+      .datetime({ offset: true })
+      .refine(isStorableInstant, storableInstantMessage)
+      .optional()
+      .openapi({ description: 'Only with status snoozed' }),
     additional_attributes: attributes.optional(),
     custom_attributes: attributes.optional(),
     message: z

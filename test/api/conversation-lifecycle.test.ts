@@ -43,6 +43,14 @@ const wakeUpRun = async (accountId: number, displayId: number) => {
 };
 
 describe('snoozes', () => {
+  it('refuses a snooze time the database would store and no reader could parse again (1 BC by its offset)', async () => {
+    const c = await conversation('snooze-bc');
+    const refused = await c.status({ status: 'snoozed', snoozed_until: '0001-01-01T00:00:00+01:00' });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('snoozed_until');
+    expect(await c.read()).toMatchObject({ status: 'open', snoozed_until: null });
+  });
+
   it('a snooze a few seconds ahead is reopened by its timer', async () => {
     const c = await conversation('snooze');
     const until_ = new Date(Date.now() + 3_000).toISOString();
