@@ -1,10 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/common';
 import type { z } from 'zod';
 import { failureTypes, isFailureType, type FailureStatus } from '../config/failures.ts';
-import type { WorkflowEntry } from '../contracts/workflows.ts';
-import { startWorkflow, workflowHandle } from '../workers/start.ts';
+import { writtenUpdate, type WorkflowEntry } from '../contracts/workflows.ts';
+import { startOptions, workflowHandle } from '../workers/start.ts';
 import type { Sql } from '../db/pool.ts';
 import { ProblemError, type ProblemKind } from './problem/index.ts';
 
@@ -48,15 +62,15 @@ export async function runWrite<T extends string, S extends z.ZodType, R, K>(
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(request.fingerprintOf ?? input))
     .digest('hex');
+  const deadline = Date.now() + request.waitMs;
   let replayed = false;
-  let handle;
+  let handle: WorkflowHandle;
   try {
-    handle = await startWorkflow(client, entry, key, input, {
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: { requestFingerprint: fingerprint },
-    });
+    const started = await startRun(client, request, fingerprint, deadline);
+    if (started.answer) return { result: started.answer.result, workflowId, replayed };
+    handle = started.handle;
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw toProblem(err, workflowId);
     replayed = true;
     handle = workflowHandle(client, entry, key);
     const { memo } = await handle.describe();
@@ -69,10 +83,43 @@ export async function runWrite<T extends string, S extends z.ZodType, R, K>(
     }
   }
   try {
-    const result = await client.withDeadline(Date.now() + request.waitMs, () => handle.result());
+    const result = (await client.withDeadline(deadline, () => handle.result())) as R;
     return { result, workflowId, replayed };
   } catch (err) {
     throw toProblem(err, workflowId);
+  }
+}
+
+/**
+ * Starts the run. A run whose entry answers when written is started with its `written` update
+ * (Update-with-Start), which answers as soon as the write commits, before the mail or deliveries that
+ * follow it (workflows/written.ts). An update that ends without an answer — the run failed first — leaves
+ * the answer to the run's own outcome.
+ */
+async function startRun<T extends string, S extends z.ZodType, R, K>(
+  client: Client,
+  { entry, key, input }: WriteRequest<T, S, R, K>,
+  fingerprint: string,
+  deadline: number,
+): Promise<{ handle: WorkflowHandle; answer?: { result: R } }> {
+  const options = startOptions(entry, key, input, {
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    memo: { requestFingerprint: fingerprint },
+  });
+  if (!entry.answersWhenWritten) return { handle: await client.workflow.start(entry.type, options) };
+  const operation = new WithStartWorkflowOperation(entry.type, {
+    ...options,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+  });
+  try {
+    const result = await client.withDeadline(deadline, () =>
+      client.workflow.executeUpdateWithStart(writtenUpdate, { startWorkflowOperation: operation }),
+    );
+    return { handle: await operation.workflowHandle(), answer: { result: result as R } };
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError))
+      throw err;
+    return { handle: await operation.workflowHandle() };
   }
 }
 

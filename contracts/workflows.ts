@@ -5,6 +5,7 @@
  * entries (workers/start.ts), never by a name written elsewhere.
  */
 import type { Duration, SearchAttributePair } from '@temporalio/common';
+import { defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { taskQueues, type TaskQueue } from '../config/catalogue.ts';
 import { searchAttributes } from '../config/search-attributes.ts';
@@ -54,11 +55,19 @@ export interface WorkflowEntry<
   tags?: (input: z.input<Schema>) => WorkflowTags;
   /** The Web UI's one-line summary of a run: the business object it acts on, in words. Never a secret. */
   summary: (input: z.input<Schema>) => string;
+  /**
+   * The run answers the `written` update as soon as its write commits, before the work that follows it (mail,
+   * webhook deliveries): the API starts it with that update and answers from it (api/write.ts, workflows/written.ts).
+   */
+  answersWhenWritten?: true;
   /** A result that is lost work all the same (retries exhausted): the dead-letter interceptor records it. */
   deadLetter?: (result: Result) => deadLetters.DeadLetterMark | undefined;
   /** Never set: carries the result type. */
   readonly result?: Result;
 }
+
+/** Answered by a run whose entry `answersWhenWritten`, with the run's result, once its write has committed. */
+export const writtenUpdate = defineUpdate<unknown>('written');
 
 /** The signature a workflow function must have to implement an entry. */
 export type WorkflowFn<E> =
@@ -89,6 +98,7 @@ const hostOf = (url: string): string => {
 export const workflows = {
   provisionAccount: entry<ProvisionAccountResult>()({
     type: 'provisionAccount',
+    answersWhenWritten: true,
     taskQueue: core,
     input: provisionAccountInput,
     summary: (i) => `Provision account “${i.name}” for ${i.admin.email}`,
@@ -143,6 +153,7 @@ export const workflows = {
   }),
   inviteMember: entry<members.InvitationRecord>()({
     type: 'inviteMember',
+    answersWhenWritten: true,
     taskQueue: core,
     input: members.inviteMemberInput,
     summary: (i) => `Invite ${i.email} as ${i.role} to account ${i.accountId}`,
@@ -226,6 +237,7 @@ export const workflows = {
   }),
   ingestMessage: entry<messages.IngestedMessage>()({
     type: 'ingestMessage',
+    answersWhenWritten: true,
     taskQueue: core,
     input: messages.ingestMessageInput,
     summary: (i) =>
@@ -237,6 +249,7 @@ export const workflows = {
   }),
   changeConversationStatus: entry<messages.StatusChange>()({
     type: 'changeConversationStatus',
+    answersWhenWritten: true,
     taskQueue: core,
     input: messages.changeStatusInput,
     summary: (i) => `Mark conversation ${i.displayId} of account ${i.accountId} ${i.status}`,
@@ -257,6 +270,7 @@ export const workflows = {
   }),
   createConversation: entry<conversations.ConversationCreated>()({
     type: 'createConversation',
+    answersWhenWritten: true,
     taskQueue: core,
     input: conversations.createConversationInput,
     summary: (i) =>
@@ -267,6 +281,7 @@ export const workflows = {
   }),
   updateConversation: entry<conversations.ConversationUpdated>()({
     type: 'updateConversation',
+    answersWhenWritten: true,
     taskQueue: core,
     input: conversations.updateConversationInput,
     summary: (i) => `Set the priority of conversation ${i.displayId} of account ${i.accountId}`,
@@ -277,6 +292,7 @@ export const workflows = {
   }),
   updateMessage: entry<messages.MessageEdited>()({
     type: 'updateMessage',
+    answersWhenWritten: true,
     taskQueue: core,
     input: messages.updateMessageInput,
     summary: (i) => `Mark message ${i.messageId} of account ${i.accountId} ${i.status}`,
@@ -287,6 +303,7 @@ export const workflows = {
   }),
   deleteMessage: entry<messages.MessageEdited>()({
     type: 'deleteMessage',
+    answersWhenWritten: true,
     taskQueue: core,
     input: messages.deleteMessageInput,
     summary: (i) => `Delete message ${i.messageId} of conversation ${i.displayId} in account ${i.accountId}`,
@@ -297,6 +314,7 @@ export const workflows = {
   }),
   createContact: entry<contacts.ContactRecord>()({
     type: 'createContact',
+    answersWhenWritten: true,
     taskQueue: core,
     input: contacts.createContactInput,
     summary: (i) => `Create a contact in account ${i.accountId}`,
@@ -306,6 +324,7 @@ export const workflows = {
   }),
   updateContact: entry<contacts.ContactRecord>()({
     type: 'updateContact',
+    answersWhenWritten: true,
     taskQueue: core,
     input: contacts.updateContactInput,
     summary: (i) => `Update contact ${i.contactId} of account ${i.accountId}`,
@@ -326,6 +345,7 @@ export const workflows = {
   }),
   mergeContacts: entry<contacts.ContactsMerged>()({
     type: 'mergeContacts',
+    answersWhenWritten: true,
     taskQueue: core,
     input: contacts.mergeContactsInput,
     summary: (i) => `Merge contact ${i.mergeeContactId} into contact ${i.baseContactId} of account ${i.accountId}`,
@@ -335,6 +355,7 @@ export const workflows = {
   }),
   assignConversation: entry<conversations.ConversationChange>()({
     type: 'assignConversation',
+    answersWhenWritten: true,
     taskQueue: core,
     input: conversations.assignConversationInput,
     summary: (i) =>
@@ -346,6 +367,7 @@ export const workflows = {
   }),
   setConversationLabels: entry<conversations.ConversationChange>()({
     type: 'setConversationLabels',
+    answersWhenWritten: true,
     taskQueue: core,
     input: conversations.setConversationLabelsInput,
     summary: (i) => `Label conversation ${i.displayId} of account ${i.accountId}: ${i.labels.join(', ') || 'none'}`,
@@ -419,6 +441,7 @@ export const workflows = {
   }),
   postOutgoingMessage: entry<outgoing.OutgoingMessage>()({
     type: 'postOutgoingMessage',
+    answersWhenWritten: true,
     taskQueue: core,
     input: outgoing.postOutgoingMessageInput,
     summary: (i) =>
@@ -670,6 +693,7 @@ export const workflows = {
   /** Keyed by the request: an operator's one-time sign-in link for one user in one account. */
   issueSignInLink: entry<signIn.SignInLinkRecord>()({
     type: 'issueSignInLink',
+    answersWhenWritten: true,
     taskQueue: core,
     input: signIn.issueSignInLinkInput,
     summary: (i) => `Issue a one-time sign-in link for ${i.email} in account ${i.accountId}: ${i.reason}`,

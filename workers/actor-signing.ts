@@ -1,9 +1,19 @@
-import type { WorkflowClientInterceptor, WorkflowStartInput } from '@temporalio/client';
+import type {
+  WorkflowClientInterceptor,
+  WorkflowStartInput,
+  WorkflowStartUpdateWithStartInput,
+} from '@temporalio/client';
 import { signedArgs } from '../domain/actor-proof.ts';
 
 function signed(input: WorkflowStartInput, secret: Uint8Array): WorkflowStartInput {
   const args = signedArgs(secret, input.workflowType, input.options.workflowId, input.options.args);
   return { ...input, options: { ...input.options, args } };
+}
+
+function signedWithUpdate(input: WorkflowStartUpdateWithStartInput, secret: Uint8Array) {
+  const options = input.workflowStartOptions;
+  const args = signedArgs(secret, input.workflowType, options.workflowId, options.args);
+  return { ...input, workflowStartOptions: { ...options, args } };
 }
 
 /**
@@ -15,5 +25,6 @@ function signed(input: WorkflowStartInput, secret: Uint8Array): WorkflowStartInp
 export function actorSigning(secret: Uint8Array): WorkflowClientInterceptor {
   return {
     startWithDetails: (input, next) => next(signed(input, secret)),
+    startUpdateWithStart: (input, next) => next(signedWithUpdate(input, secret)),
   };
 }

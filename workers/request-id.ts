@@ -25,6 +25,14 @@ export function requestIdPropagation(): WorkflowClientInterceptor {
     signal: (input, next) => next(withCurrentId(input)),
     query: (input, next) => next(withCurrentId(input)),
     startUpdate: (input, next) => next(withCurrentId(input)),
+    startUpdateWithStart: (input, next) => {
+      const headers = withCurrentId({ headers: input.workflowStartHeaders }).headers;
+      return next({
+        ...input,
+        workflowStartHeaders: headers,
+        updateHeaders: withCurrentId({ headers: input.updateHeaders }).headers,
+      });
+    },
   };
 }
 

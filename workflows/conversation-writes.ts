@@ -5,9 +5,9 @@ import type { CoreActivities } from '../contracts/activities.ts';
 import type { ConversationCreated, CreateConversationInput } from '../contracts/conversations.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { vouchedWrite } from './acting-for.ts';
-import { writeWithEvents } from './conversations.ts';
-import { startDeliveries } from './outbox.ts';
+import { startDeliveries, writeWithEvents } from './outbox.ts';
 import { parseInput } from './validation.ts';
+import { answerWhenWritten } from './written.ts';
 
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
@@ -17,12 +17,14 @@ const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
  * conversation created snoozed until a time gets its wake-up, as a snooze by toggle_status does.
  */
 export async function createConversation(input: CreateConversationInput): Promise<ConversationCreated> {
+  const answer = answerWhenWritten<ConversationCreated>();
   const command = parseInput(workflows.createConversation.input, input);
   upsertSearchAttributes([{ key: searchAttributes.accountId, value: String(command.accountId) }]);
   const { result, outbox } = await vouchedWrite(input, command.actor, a.createConversation, {
     ...command,
     workflowId: workflowInfo().workflowId,
   });
+  answer(result);
   await startDeliveries(command.accountId, outbox);
   if (result.created && result.status === 'snoozed' && result.snoozedUntil)
     await a.armSnoozeWakeUp({

@@ -2,32 +2,12 @@ import { proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow'
 import { activityOptions } from '../config/catalogue.ts';
 import type { CoreActivities } from '../contracts/activities.ts';
 import type { WakeConversationInput, Wakened } from '../contracts/conversations.ts';
-import type { Outbox } from '../contracts/webhooks.ts';
-import { workflows, type WorkflowEntry } from '../contracts/workflows.ts';
-import type { Actor } from '../contracts/common.ts';
-import type { Run, Vouched } from '../contracts/activities.ts';
-import type { z } from 'zod';
-import { startDeliveries } from './outbox.ts';
+import { workflows } from '../contracts/workflows.ts';
+import { startDeliveries, writeWithEvents } from './outbox.ts';
 import { singleWrite } from './single-write.ts';
 import { parseInput } from './validation.ts';
 
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
-
-/** A single write whose transaction also wrote events: their deliveries start once it has committed. */
-export function writeWithEvents<S extends z.ZodType<{ accountId: number; actor: Actor }>, R>(
-  entry: WorkflowEntry<string, S, R, never>,
-  activity: (cmd: Vouched<Run<z.output<S>>>) => Promise<{ result: R; outbox: Outbox }>,
-): (input: z.input<S>) => Promise<R> {
-  const write = singleWrite(
-    entry as unknown as WorkflowEntry<string, S, { result: R; outbox: Outbox }, never>,
-    activity,
-  );
-  return async (input) => {
-    const { result, outbox } = await write(input);
-    await startDeliveries(parseInput(entry.input, input).accountId, outbox);
-    return result;
-  };
-}
 
 export const assignConversation = writeWithEvents(workflows.assignConversation, a.assignConversation);
 export const setConversationLabels = writeWithEvents(workflows.setConversationLabels, a.setConversationLabels);

@@ -5,6 +5,7 @@ import type { MailInvitationInput } from '../contracts/members.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { startAbandoned } from './child.ts';
 import { singleWrite } from './single-write.ts';
+import { answerWhenWritten } from './written.ts';
 
 const write = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 const mail = proxyActivities<CoreActivities>(activityOptions.mailSend);
@@ -19,7 +20,8 @@ const writeInvitation = singleWrite(workflows.inviteMember, write.inviteMember);
  * invitation exists, the mail goes on retrying (relay down) as its own run, which the Web UI shows.
  */
 export const inviteMember: typeof writeInvitation = async (input) => {
-  const invitation = await writeInvitation(input);
+  const answer = answerWhenWritten<Awaited<ReturnType<typeof writeInvitation>>>();
+  const invitation = answer(await writeInvitation(input));
   if (patched(INVITATION_MAIL_PATCH) && invitation.status === 'pending') {
     const entry = workflows.mailInvitation;
     const mailInput = { accountId: invitation.accountId, invitationId: invitation.id };

@@ -7,6 +7,7 @@ import { workflows } from '../contracts/workflows.ts';
 import { startDeliveries } from './outbox.ts';
 import { vouchedWrite } from './acting-for.ts';
 import { parseInput } from './validation.ts';
+import { answerWhenWritten } from './written.ts';
 
 const {
   appendInboundMessage,
@@ -25,11 +26,13 @@ export const SNOOZE_TIMER_PATCH = 'snooze-arms-timer';
  * activity), idempotency from the workflow id and the message's ingest key.
  */
 export async function ingestMessage(input: IngestMessageInput): Promise<IngestedMessage> {
+  const answer = answerWhenWritten<IngestedMessage>();
   const command = parseInput(workflows.ingestMessage.input, input);
   const { result, outbox } = await vouchedWrite(input, command.actor, appendInboundMessage, {
     ...command,
     workflowId: workflowInfo().workflowId,
   });
+  answer(result);
   await startDeliveries(command.accountId, outbox);
   return result;
 }
@@ -40,11 +43,13 @@ export async function ingestMessage(input: IngestMessageInput): Promise<Ingested
  * wakeSnoozedConversation).
  */
 export async function changeConversationStatus(input: ChangeStatusInput): Promise<StatusChange> {
+  const answer = answerWhenWritten<StatusChange>();
   const command = parseInput(workflows.changeConversationStatus.input, input);
   const { result, outbox } = await vouchedWrite(input, command.actor, changeStatus, {
     ...command,
     workflowId: workflowInfo().workflowId,
   });
+  answer(result);
   await startDeliveries(command.accountId, outbox);
   if (result.status === 'snoozed' && result.snoozedUntil && patched(SNOOZE_TIMER_PATCH))
     await armSnoozeWakeUp({
@@ -61,11 +66,13 @@ export async function changeConversationStatus(input: ChangeStatusInput): Promis
  * outbox (account webhooks, and the API channel's callback for a public reply); then the deliveries start.
  */
 export async function postOutgoingMessage(input: PostOutgoingMessageInput): Promise<OutgoingMessage> {
+  const answer = answerWhenWritten<OutgoingMessage>();
   const command = parseInput(workflows.postOutgoingMessage.input, input);
   const { result, outbox } = await vouchedWrite(input, command.actor, appendOutgoingMessage, {
     ...command,
     workflowId: workflowInfo().workflowId,
   });
+  answer(result);
   await startDeliveries(command.accountId, outbox);
   return result;
 }

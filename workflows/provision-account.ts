@@ -7,6 +7,7 @@ import { workflows } from '../contracts/workflows.ts';
 import { vouchedWrite } from './acting-for.ts';
 import { SIGN_IN_LINK_MAIL_PATCH, startSignInLinkMail } from './sign-in-links.ts';
 import { parseInput } from './validation.ts';
+import { answerWhenWritten } from './written.ts';
 
 const { createAccountWithAdmin } = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 
@@ -15,6 +16,7 @@ const { createAccountWithAdmin } = proxyLocalActivities<CoreActivities>(activity
  * link's mail to the administrator's address (`signInLinkId`: set only for a link whose hash the run did not carry).
  */
 export async function provisionAccount(input: ProvisionAccountInput): Promise<ProvisionAccountResult> {
+  const answer = answerWhenWritten<ProvisionAccountResult>();
   const command = parseInput(workflows.provisionAccount.input, input);
   const result = await vouchedWrite(input, command.actor, createAccountWithAdmin, {
     ...command,
@@ -24,6 +26,7 @@ export async function provisionAccount(input: ProvisionAccountInput): Promise<Pr
     { key: searchAttributes.accountId, value: String(result.account.id) },
     { key: searchAttributes.userId, value: String(result.admin.id) },
   ]);
+  answer(result);
   if (patched(SIGN_IN_LINK_MAIL_PATCH) && result.signInLinkId !== undefined)
     await startSignInLinkMail(result.signInLinkId);
   return result;

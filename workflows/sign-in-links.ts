@@ -5,6 +5,7 @@ import type { MailSignInLinkInput } from '../contracts/sign-in-links.ts';
 import { workflows } from '../contracts/workflows.ts';
 import { startAbandoned } from './child.ts';
 import { singleWrite } from './single-write.ts';
+import { answerWhenWritten } from './written.ts';
 
 const a = proxyLocalActivities<CoreActivities>(activityOptions.databaseWrite);
 const mail = proxyActivities<CoreActivities>(activityOptions.mailSend);
@@ -25,7 +26,8 @@ export async function startSignInLinkMail(linkId: number): Promise<void> {
 
 /** One-time sign-in links: each step one transaction, audited; the secret goes to the user's address only. */
 export const issueSignInLink: typeof writeSignInLink = async (input) => {
-  const link = await writeSignInLink(input);
+  const answer = answerWhenWritten<Awaited<ReturnType<typeof writeSignInLink>>>();
+  const link = answer(await writeSignInLink(input));
   if (patched(SIGN_IN_LINK_MAIL_PATCH) && input.link === undefined) await startSignInLinkMail(link.id);
   return link;
 };

@@ -223,7 +223,14 @@ describe('record the core workflows', () => {
   });
 
   it('housekeeping: expired budgets and idle breakers pruned', async () => {
-    await executeWorkflow(stack.temporal, workflows.pruneExpiredState, { key: unique('prune') }, {});
+    await executeWorkflow(
+      stack.temporal,
+      workflows.pruneExpiredState,
+      { key: unique('prune') },
+      {
+        actor: { type: 'Operator', id: 'recorder' },
+      },
+    );
     await saveLatest(stack, 'pruneExpiredState');
   });
 
