@@ -131,5 +131,10 @@ function s3Origin(settings: Extract<OriginSettings, { kind: 's3' }>): AssetOrigi
   };
 }
 
-/** The staging directory of one build: the same sources always stage in the same place, so a retry reuses it. */
-export const stagingDirOf = (stagingRoot: string, sourceHash: string): string => join(stagingRoot, sourceHash);
+/**
+ * The staging directory of one build run: its sources' hash and its run's key, so a retried phase of the run reuses
+ * what an earlier attempt staged, and two runs building the same sources at once never share (the first to end
+ * used to remove the stage under the second).
+ */
+export const stagingDirOf = (stagingRoot: string, sourceHash: string, runKey: string): string =>
+  join(stagingRoot, `${sourceHash}-${runKey}`);

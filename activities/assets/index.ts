@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
@@ -41,11 +42,18 @@ export interface AssetActivityDeps {
   origin: AssetOrigin;
 }
 
+/** The build run an activity works for, as a short file-name-safe key: its workflow id. */
+const runKeyOf = (context: Context): string =>
+  createHash('sha256')
+    .update(context.info.workflowExecution?.workflowId ?? context.info.activityId)
+    .digest('hex')
+    .slice(0, 16);
+
 /** The activities of `capstan-assets`: the build phases, the live switch and garbage collection. */
 export function createAssetActivities({ sql: pool, logger, settings, origin }: AssetActivityDeps): AssetActivities {
   const proofs = createProofs({ sql: pool });
   const { sql } = proofs;
-  const stageOf = (sourceHash: string) => stagingDirOf(settings.stagingDir, sourceHash);
+  const stageOf = (sourceHash: string) => stagingDirOf(settings.stagingDir, sourceHash, runKeyOf(Context.current()));
   const inStage = (sourceHash: string) => touchStage(stageOf(sourceHash));
 
   async function switchLive(cmd: {

@@ -73,15 +73,38 @@ describe('asset staging directories', () => {
       const p = await running.query(assetProgressQuery);
       return p.phase === 'switching' && p.sourceHash;
     });
-    expect(await stages()).toEqual([sourceHash, recent.slice(-64), orphan.slice(-64)].sort());
+    const [stage] = (await stages()).filter((name) => name.startsWith(`${sourceHash}-`));
+    expect(stage).toBeDefined();
+    expect(await stages()).toEqual([stage, recent.slice(-64), orphan.slice(-64)].sort());
 
     const collected = await collect();
     expect(collected.removedStages).toBe(1);
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(recent)).toBe(true);
-    expect(existsSync(join(assets.settings.stagingDir, sourceHash, 'out'))).toBe(true);
+    expect(existsSync(join(assets.settings.stagingDir, stage!, 'out'))).toBe(true);
 
     await running.result();
     expect(await stages()).toEqual([recent.slice(-64)]);
+  });
+
+  it('are one per run: two builds of the same sources at once each keep their own until they end', async () => {
+    await source.setVersion(unique('v'));
+    const [first, second] = [await buildOf(), await buildOf()];
+    const hashes = await Promise.all(
+      [first, second].map((run) =>
+        until('the build to reach its switch', async () => {
+          // Until its first task has run, a build has no query handler yet.
+          const p = await run.query(assetProgressQuery).catch(() => undefined);
+          return p?.phase === 'switching' && p.sourceHash;
+        }),
+      ),
+    );
+    expect(hashes[0]).toBe(hashes[1]);
+    const both = (await stages()).filter((name) => name.startsWith(`${hashes[0]}-`));
+    expect(both).toHaveLength(2);
+    // The first to end removes its own stage only; the second still switches and ends well.
+    await first.result();
+    await second.result();
+    expect((await stages()).filter((name) => name.startsWith(`${hashes[0]}-`))).toEqual([]);
   });
 });
