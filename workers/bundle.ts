@@ -18,6 +18,10 @@ export const workflowInterceptorModules = [
   fileURLToPath(new URL(`../workflows/dead-letter-interceptor.${ext}`, import.meta.url)),
 ];
 export const failureConverterPath = fileURLToPath(new URL(`../workflows/failure-converter.${ext}`, import.meta.url));
+/** Evaluated once per workflow thread and shared by every run (workflows/preload.ts says what and why). */
+export const preloadModules = [fileURLToPath(new URL(`../workflows/preload.${ext}`, import.meta.url))];
+/** What production bundles with besides the workflows: tests that bundle their own workflows use it too. */
+export const bundleRecipe = { workflowInterceptorModules, failureConverterPath, preloadModules };
 
 /**
  * Bundles the workflow code once; every Worker of the process shares the result. Webpack runs in a thread of
@@ -25,7 +29,7 @@ export const failureConverterPath = fileURLToPath(new URL(`../workflows/failure-
  * (bench/suite.bench.ts measures a `capstan worker` at rest).
  */
 export function bundleWorkflows(): Promise<{ code: string }> {
-  const options = { workflowsPath, workflowInterceptorModules, failureConverterPath };
+  const options = { workflowsPath, ...bundleRecipe };
   const sdk = createRequire(import.meta.url).resolve('@temporalio/worker');
   const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options } });
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../config/logger.ts';
-import { failureConverterPath, quietBundlerLogger, workflowInterceptorModules } from '../../workers/bundle.ts';
+import { bundleRecipe, quietBundlerLogger } from '../../workers/bundle.ts';
 import { installRuntime } from '../../workers/runtime.ts';
 import { loadHistories, patchesOf, replayErrors, type StoredHistory } from './histories.ts';
 
@@ -17,8 +17,7 @@ beforeAll(async () => {
   // Production's recipe (workers/bundle.ts) over the changed workflows: bundled once for the file.
   bundle = await bundleWorkflowCode({
     workflowsPath: changed,
-    workflowInterceptorModules,
-    failureConverterPath,
+    ...bundleRecipe,
     logger: quietBundlerLogger,
   });
 });
