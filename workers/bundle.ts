@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker as Thread } from 'node:worker_threads';
+import type { BundleOptions } from '@temporalio/worker';
 
 // Compiled into dist/ (npm run build) this module is .js, and so are the workflow files beside it.
 const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
@@ -20,8 +21,20 @@ export const workflowInterceptorModules = [
 export const failureConverterPath = fileURLToPath(new URL(`../workflows/failure-converter.${ext}`, import.meta.url));
 /** Evaluated once per workflow thread and shared by every run (workflows/preload.ts says what and why). */
 export const preloadModules = [fileURLToPath(new URL(`../workflows/preload.${ext}`, import.meta.url))];
+/** Modules the workflow bundle swaps for others (workflows/zod-on-demand.ts says why). */
+const aliases = { zod$: fileURLToPath(new URL(`../workflows/zod-on-demand.${ext}`, import.meta.url)) };
+type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+const withAliases = (config: WebpackConfig): WebpackConfig => ({
+  ...config,
+  resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...aliases } },
+});
 /** What production bundles with besides the workflows: tests that bundle their own workflows use it too. */
-export const bundleRecipe = { workflowInterceptorModules, failureConverterPath, preloadModules };
+export const bundleRecipe = {
+  workflowInterceptorModules,
+  failureConverterPath,
+  preloadModules,
+  webpackConfigHook: withAliases,
+};
 
 /**
  * Bundles the workflow code once; every Worker of the process shares the result. Webpack runs in a thread of
@@ -29,9 +42,11 @@ export const bundleRecipe = { workflowInterceptorModules, failureConverterPath, 
  * (bench/suite.bench.ts measures a `capstan worker` at rest).
  */
 export function bundleWorkflows(): Promise<{ code: string }> {
-  const options = { workflowsPath, ...bundleRecipe };
+  // A function cannot cross to the thread: the thread's own hook applies the same aliases.
+  const { webpackConfigHook: _, ...recipe } = bundleRecipe;
+  const options = { workflowsPath, ...recipe };
   const sdk = createRequire(import.meta.url).resolve('@temporalio/worker');
-  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options } });
+  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options, aliases } });
   return new Promise((resolve, reject) => {
     thread.once('message', (code: string) => resolve({ code }));
     thread.once('error', reject);
@@ -45,7 +60,11 @@ const noop = () => {};
 const logger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
 // A map of lines, without the sources' text: stack traces still name file and line, and each worker thread
 // holds a map a fraction of the size (a full one cost every Worker of a process tens of MB at rest).
-const webpackConfigHook = (config) => ({ ...config, devtool: 'inline-nosources-cheap-module-source-map' });
+const webpackConfigHook = (config) => ({
+  ...config,
+  devtool: 'inline-nosources-cheap-module-source-map',
+  resolve: { ...config.resolve, alias: { ...config.resolve?.alias, ...workerData.aliases } },
+});
 require(workerData.sdk)
   .bundleWorkflowCode({ ...workerData.options, logger, webpackConfigHook })
   .then(({ code }) => parentPort.postMessage(code));

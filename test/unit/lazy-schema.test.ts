@@ -24,6 +24,20 @@ describe('lazySchema names (contracts/lazy.ts)', () => {
     expect(count).toBeGreaterThan(50);
   });
 
+  // The workflow bundle's `zod` is workflows/zod-on-demand.ts, which has `z` and nothing else.
+  it('imports from zod only `z` where workflow code can reach it', () => {
+    const wrong: string[] = [];
+    for (const folder of ['contracts', 'workflows', 'domain']) {
+      const dir = new URL(`../../${folder}/`, import.meta.url);
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+        const text = readFileSync(new URL(file, dir), 'utf8');
+        for (const [line] of text.matchAll(/^import (?!type )[^;]*from 'zod(\/[^']*)?';$/gm))
+          if (line !== "import { z } from 'zod';") wrong.push(`${folder}/${file}: ${line}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('outside workflow code, builds on first use and reads through to the schema', () => {
     let builds = 0;
     const schema = lazySchema('test.one', () => {
