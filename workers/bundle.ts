@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker as Thread } from 'node:worker_threads';
-import type { BundleOptions } from '@temporalio/worker';
 
 // Compiled into dist/ (npm run build) this module is .js, and so are the workflow files beside it.
 const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
@@ -20,33 +19,19 @@ export const workflowInterceptorModules = [
 ];
 export const failureConverterPath = fileURLToPath(new URL(`../workflows/failure-converter.${ext}`, import.meta.url));
 /** Evaluated once per workflow thread and shared by every run (workflows/preload.ts says what and why). */
-export const preloadModules = [fileURLToPath(new URL(`../workflows/preload.${ext}`, import.meta.url))];
-/** Modules the workflow bundle swaps for others (workflows/zod-on-demand.ts says why). */
-const aliases = { zod$: fileURLToPath(new URL(`../workflows/zod-on-demand.${ext}`, import.meta.url)) };
-type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
-const withAliases = (config: WebpackConfig): WebpackConfig => ({
-  ...config,
-  resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as object), ...aliases } },
-});
-/** What production bundles with besides the workflows: tests that bundle their own workflows use it too. */
-export const bundleRecipe = {
-  workflowInterceptorModules,
-  failureConverterPath,
-  preloadModules,
-  webpackConfigHook: withAliases,
-};
+const preloadModules = [fileURLToPath(new URL(`../workflows/preload.${ext}`, import.meta.url))];
+/** What `zod` is in the workflow bundle (workflows/zod-on-demand.cjs says why). */
+const zodOnDemand = fileURLToPath(new URL('../workflows/zod-on-demand.cjs', import.meta.url));
 
 /**
- * Bundles the workflow code once; every Worker of the process shares the result. Webpack runs in a thread of
- * its own: the ~150 MB it allocates go with the thread instead of staying in the worker's heap for its lifetime
- * (bench/suite.bench.ts measures a `capstan worker` at rest).
+ * Bundles the workflow code (production's, or a test's `path`) once; every Worker of the process shares the
+ * result. Webpack runs in a thread of its own: the ~150 MB it allocates go with the thread instead of staying in
+ * the worker's heap for its lifetime (bench/suite.bench.ts measures a `capstan worker` at rest).
  */
-export function bundleWorkflows(): Promise<{ code: string }> {
-  // A function cannot cross to the thread: the thread's own hook applies the same aliases.
-  const { webpackConfigHook: _, ...recipe } = bundleRecipe;
-  const options = { workflowsPath, ...recipe };
+export function bundleWorkflows(path = workflowsPath): Promise<{ code: string }> {
+  const options = { workflowsPath: path, workflowInterceptorModules, failureConverterPath, preloadModules };
   const sdk = createRequire(import.meta.url).resolve('@temporalio/worker');
-  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options, aliases } });
+  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options, zodOnDemand } });
   return new Promise((resolve, reject) => {
     thread.once('message', (code: string) => resolve({ code }));
     thread.once('error', reject);
@@ -63,7 +48,7 @@ const logger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.
 const webpackConfigHook = (config) => ({
   ...config,
   devtool: 'inline-nosources-cheap-module-source-map',
-  resolve: { ...config.resolve, alias: { ...config.resolve?.alias, ...workerData.aliases } },
+  resolve: { ...config.resolve, alias: { ...config.resolve?.alias, zod$: workerData.zodOnDemand } },
 });
 require(workerData.sdk)
   .bundleWorkflowCode({ ...workerData.options, logger, webpackConfigHook })

@@ -24,7 +24,7 @@ describe('lazySchema names (contracts/lazy.ts)', () => {
     expect(count).toBeGreaterThan(50);
   });
 
-  // The workflow bundle's `zod` is workflows/zod-on-demand.ts, which has `z` and nothing else.
+  // The workflow bundle's `zod` is workflows/zod-on-demand.cjs, which has `z` and nothing else.
   it('imports from zod only `z` where workflow code can reach it', () => {
     const wrong: string[] = [];
     for (const folder of ['contracts', 'workflows', 'domain']) {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleRecipe, quietBundlerLogger } from '../../workers/bundle.ts';
+import { bundleWorkflows } from '../../workers/bundle.ts';
 import { connectWorker, dataConverterOf } from '../../workers/connect.ts';
 import { installRuntime } from '../../workers/runtime.ts';
 import { useStack } from '../support/stack.ts';
@@ -17,7 +17,7 @@ let running: Promise<void>;
 beforeAll(async () => {
   installRuntime(stack.logger);
   const workflowsPath = fileURLToPath(new URL('./fixtures/shared-schemas.ts', import.meta.url));
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, ...bundleRecipe, logger: quietBundlerLogger });
+  const workflowBundle = await bundleWorkflows(workflowsPath);
   worker = await Worker.create({
     connection: await connectWorker(stack.access),
     namespace: stack.namespace,
