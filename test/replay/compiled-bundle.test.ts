@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../config/logger.ts';
+import type * as bundling from '../../workers/bundle.ts';
 import { installRuntime } from '../../workers/runtime.ts';
 import { loadHistories, replayErrors } from './histories.ts';
 
@@ -11,9 +12,7 @@ describe("the workflow bundle made from a checkout's compiled build (bin/build.j
     const builder = new URL('../../bin/build.js', import.meta.url).href;
     const { ensureBuild } = (await import(builder)) as { ensureBuild(): Promise<string> };
     const build = await ensureBuild();
-    const { bundleWorkflows } = (await import(
-      `${build}/workers/bundle.js`
-    )) as typeof import('../../workers/bundle.ts');
+    const { bundleWorkflows } = (await import(`${build}/workers/bundle.js`)) as typeof bundling;
     const bundle = await bundleWorkflows();
     const histories = (await loadHistories()).filter((h) => h.type === 'provisionAccount' || h.type === 'createInbox');
     expect(histories.length).toBeGreaterThan(1);
