@@ -13,7 +13,7 @@ const secretHash = () =>
  * expiry, and `mailSignInLink` makes its secret and mails it. Runs recorded before that carried the link's hash
  * (`sha256`, `prefix`), and runs before the sign-in link an access token's hash (`token`); they still complete.
  */
-export const provisionAccountInput = lazySchema(() =>
+export const provisionAccountInput = lazySchema('accounts.provisionAccountInput', () =>
   z
     .object({
       idempotencyKey: z.string().min(1).max(255),

@@ -10,10 +10,10 @@ import { lazySchema } from './lazy.ts';
  * grant that ends itself at its expiry, a forced credential reset, and auth
  * debugging that names tokens only by their prefix.
  */
-const email = lazySchema(() => z.string().trim().toLowerCase().email().max(320));
-const reason = lazySchema(() => z.string().trim().min(1).max(500));
+const email = lazySchema('admin.email', () => z.string().trim().toLowerCase().email().max(320));
+const reason = lazySchema('admin.reason', () => z.string().trim().min(1).max(500));
 /** At least 5 s (tests use seconds), at most a day per grant or extension: break glass is short. */
-export const ttlMs = lazySchema(() =>
+export const ttlMs = lazySchema('admin.ttlMs', () =>
   z
     .number()
     .int()
@@ -21,11 +21,13 @@ export const ttlMs = lazySchema(() =>
     .max(24 * 3_600_000),
 );
 
-export const promoteInput = lazySchema(() => z.object({ email, reason, ttlMs, actor }));
-export const revokePromotionInput = lazySchema(() => z.object({ email, reason, actor }));
-export const extendPromotionInput = lazySchema(() => z.object({ email, reason, ttlMs, actor }));
-export const forceResetInput = lazySchema(() => z.object({ email, reason, actor }));
-export const debugAuthInput = lazySchema(() =>
+export const promoteInput = lazySchema('admin.promoteInput', () => z.object({ email, reason, ttlMs, actor }));
+export const revokePromotionInput = lazySchema('admin.revokePromotionInput', () => z.object({ email, reason, actor }));
+export const extendPromotionInput = lazySchema('admin.extendPromotionInput', () =>
+  z.object({ email, reason, ttlMs, actor }),
+);
+export const forceResetInput = lazySchema('admin.forceResetInput', () => z.object({ email, reason, actor }));
+export const debugAuthInput = lazySchema('admin.debugAuthInput', () =>
   z.object({
     /** The hash of a whole token, or the prefix shown for it; the secret itself never reaches a workflow. */
     token: z.union([
@@ -114,7 +116,7 @@ export const grantChangedSignal = defineSignal('grantChanged');
  * The grantee activates their grant with their own (ordinary) token: the API makes a break-glass token and hands
  * the workflow its hash only. Once per grant.
  */
-export const activateBreakGlassInput = lazySchema(() =>
+export const activateBreakGlassInput = lazySchema('admin.activateBreakGlassInput', () =>
   z.object({
     token: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), prefix: z.string().min(4).max(32) }),
     /** The ordinary token the grantee activated with, kept with the break-glass token. */
@@ -124,7 +126,7 @@ export const activateBreakGlassInput = lazySchema(() =>
   }),
 );
 /** An operator keeps one thing the grantee made, so it outlives the grant. */
-export const keepGrantEffectInput = lazySchema(() =>
+export const keepGrantEffectInput = lazySchema('admin.keepGrantEffectInput', () =>
   z.object({ grantId: z.number().int().positive(), effectId: z.number().int().positive(), reason, actor }),
 );
 export type ActivateBreakGlassInput = z.infer<typeof activateBreakGlassInput>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-const relativePath = lazySchema(() =>
+const relativePath = lazySchema('assets.relativePath', () =>
   z
     .string()
     .min(1)
@@ -12,7 +12,7 @@ const relativePath = lazySchema(() =>
 );
 
 /** Build the front-end under `root`: `sources` is hashed, `entries` are bundled (paths from `root`). */
-export const buildAssetsInput = lazySchema(() =>
+export const buildAssetsInput = lazySchema('assets.buildAssetsInput', () =>
   z.object({
     root: z.string().min(1).startsWith('/', 'an absolute path'),
     sources: relativePath.default('web'),
@@ -23,13 +23,13 @@ export const buildAssetsInput = lazySchema(() =>
 export type BuildAssetsInput = z.infer<typeof buildAssetsInput>;
 
 /** Switch the live manifest back to a kept build (default: the newest ready build before the live one). */
-export const rollbackAssetsInput = lazySchema(() =>
+export const rollbackAssetsInput = lazySchema('assets.rollbackAssetsInput', () =>
   z.object({ buildId: z.number().int().positive().optional(), actor }),
 );
 export type RollbackAssetsInput = z.infer<typeof rollbackAssetsInput>;
 
 /** Scheduled runs carry the schedule's actor (signed by workers/schedules.ts), an operator's run the API's; runs from before had none. */
-export const collectAssetsInput = lazySchema(() =>
+export const collectAssetsInput = lazySchema('assets.collectAssetsInput', () =>
   z
     .object({
       keepPrevious: z.number().int().min(0).max(100).optional(),

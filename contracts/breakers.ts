@@ -3,7 +3,7 @@ import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 /** An operator closes a breaker by hand (the dependency is known to be back), saying why. */
-export const resetBreakerInput = lazySchema(() =>
+export const resetBreakerInput = lazySchema('breakers.resetBreakerInput', () =>
   z.object({
     name: z.string().trim().min(1).max(300),
     reason: z.string().trim().min(1).max(500),

@@ -7,7 +7,7 @@ import { lazySchema } from './lazy.ts';
  * client that starts the workflow (workers/actor-signing.ts) and checked before
  * the workflow acts: an actor cannot be claimed by whoever reaches Temporal.
  */
-export const actor = lazySchema(() =>
+export const actor = lazySchema('common.actor', () =>
   z.object({
     type: z.enum(['PlatformApp', 'User', 'Operator', 'Invitation', 'SignInLink']),
     id: z.string().min(1).max(200),
@@ -28,10 +28,10 @@ export const isStorableInstant = (text: string): boolean => {
 };
 export const storableInstantMessage = 'must be a time between 1970 and 9999';
 
-export const accountId = lazySchema(() => z.number().int().positive());
+export const accountId = lazySchema('common.accountId', () => z.number().int().positive());
 
 /** Scopes a new token asks for (domain/scopes.ts), each once. */
-export const scopeList = lazySchema(() =>
+export const scopeList = lazySchema('common.scopeList', () =>
   z
     .array(z.enum(scopeNames))
     .min(1)

@@ -4,11 +4,11 @@ import { actor, isStorableInstant, storableInstantMessage } from './common.ts';
 import { attributes } from './contacts.ts';
 import { lazySchema } from './lazy.ts';
 
-const id = lazySchema(() => z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
-const displayId = lazySchema(() => z.number().int().positive().max(2_147_483_647));
+const id = lazySchema('conversations.id', () => z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+const displayId = lazySchema('conversations.displayId', () => z.number().int().positive().max(2_147_483_647));
 
 /** Chatwoot's label rule: letters, digits, `_` and `-`, stored lower-case. */
-export const labelTitle = lazySchema(() =>
+export const labelTitle = lazySchema('conversations.labelTitle', () =>
   z
     .string()
     .trim()
@@ -17,9 +17,11 @@ export const labelTitle = lazySchema(() =>
     .regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ and - only')
     .transform((t) => t.toLowerCase()),
 );
-export const labelColor = lazySchema(() => z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'a colour like #1f93ff'));
+export const labelColor = lazySchema('conversations.labelColor', () =>
+  z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'a colour like #1f93ff'),
+);
 
-export const assignConversationInput = lazySchema(() =>
+export const assignConversationInput = lazySchema('conversations.assignConversationInput', () =>
   z.object({
     accountId: id,
     displayId,
@@ -30,21 +32,23 @@ export const assignConversationInput = lazySchema(() =>
 );
 export type AssignConversationInput = z.infer<typeof assignConversationInput>;
 
-export const setConversationLabelsInput = lazySchema(() =>
+export const setConversationLabelsInput = lazySchema('conversations.setConversationLabelsInput', () =>
   z.object({ accountId: id, displayId, labels: z.array(labelTitle).max(100), actor }),
 );
 export type SetConversationLabelsInput = z.infer<typeof setConversationLabelsInput>;
 
-export const setContactLabelsInput = lazySchema(() =>
+export const setContactLabelsInput = lazySchema('conversations.setContactLabelsInput', () =>
   z.object({ accountId: id, contactId: id, labels: z.array(labelTitle).max(100), actor }),
 );
 export type SetContactLabelsInput = z.infer<typeof setContactLabelsInput>;
 
-export const markSeenInput = lazySchema(() => z.object({ accountId: id, displayId, actor }));
+export const markSeenInput = lazySchema('conversations.markSeenInput', () =>
+  z.object({ accountId: id, displayId, actor }),
+);
 export type MarkSeenInput = z.infer<typeof markSeenInput>;
 
 /** A snooze's wake-up: it reopens the conversation only if it is still snoozed until this very time. */
-export const wakeConversationInput = lazySchema(() =>
+export const wakeConversationInput = lazySchema('conversations.wakeConversationInput', () =>
   z.object({
     accountId: id,
     conversationId: id,
@@ -70,7 +74,7 @@ export interface ContactLabels {
   labels: string[];
 }
 
-export const createLabelInput = lazySchema(() =>
+export const createLabelInput = lazySchema('conversations.createLabelInput', () =>
   z.object({
     accountId: id,
     title: labelTitle,
@@ -81,7 +85,7 @@ export const createLabelInput = lazySchema(() =>
   }),
 );
 export type CreateLabelInput = z.infer<typeof createLabelInput>;
-export const updateLabelInput = lazySchema(() =>
+export const updateLabelInput = lazySchema('conversations.updateLabelInput', () =>
   z.object({
     accountId: id,
     labelId: id,
@@ -93,7 +97,9 @@ export const updateLabelInput = lazySchema(() =>
   }),
 );
 export type UpdateLabelInput = z.infer<typeof updateLabelInput>;
-export const deleteLabelInput = lazySchema(() => z.object({ accountId: id, labelId: id, actor }));
+export const deleteLabelInput = lazySchema('conversations.deleteLabelInput', () =>
+  z.object({ accountId: id, labelId: id, actor }),
+);
 export type DeleteLabelInput = z.infer<typeof deleteLabelInput>;
 
 export interface LabelRecord {
@@ -104,15 +110,17 @@ export interface LabelRecord {
   showOnSidebar: boolean;
 }
 
-export const conversationStatus = lazySchema(() => z.enum(['open', 'resolved', 'pending', 'snoozed']));
-export const priority = lazySchema(() => z.enum(['urgent', 'high', 'medium', 'low']));
+export const conversationStatus = lazySchema('conversations.conversationStatus', () =>
+  z.enum(['open', 'resolved', 'pending', 'snoozed']),
+);
+export const priority = lazySchema('conversations.priority', () => z.enum(['urgent', 'high', 'medium', 'low']));
 
 /**
  * Chatwoot's create conversation: the contact by its id or by the source id Capstan shows for it in an inbox
  * (its identifier, else its id), optional status, assignee, attributes and a first message, written as a reply
  * of the actor. With the inbox's `lock_to_single_conversation`, the contact's latest conversation is answered.
  */
-export const createConversationInput = lazySchema(() =>
+export const createConversationInput = lazySchema('conversations.createConversationInput', () =>
   z
     .object({
       accountId: id,
@@ -149,7 +157,7 @@ export interface ConversationCreated {
 }
 
 /** Chatwoot's update conversation: its priority (`null` clears it), what `permitted_update_params` takes. */
-export const updateConversationInput = lazySchema(() =>
+export const updateConversationInput = lazySchema('conversations.updateConversationInput', () =>
   z.object({ accountId: id, displayId, priority: priority.nullable().optional(), actor }),
 );
 export type UpdateConversationInput = z.infer<typeof updateConversationInput>;

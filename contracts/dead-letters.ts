@@ -30,10 +30,10 @@ export interface DeadLetterRecord {
   attempts: number;
 }
 
-const letterId = lazySchema(() => z.number().int().positive());
-const reason = lazySchema(() => z.string().trim().min(1).max(500));
+const letterId = lazySchema('dead-letters.letterId', () => z.number().int().positive());
+const reason = lazySchema('dead-letters.reason', () => z.string().trim().min(1).max(500));
 
-export const deadLetterFilter = lazySchema(() =>
+export const deadLetterFilter = lazySchema('dead-letters.deadLetterFilter', () =>
   z.object({
     kind: z.string().min(1).max(100).optional(),
     accountId: z.number().int().positive().optional(),
@@ -45,11 +45,17 @@ export const deadLetterFilter = lazySchema(() =>
 );
 export type DeadLetterFilter = z.infer<typeof deadLetterFilter>;
 
-export const retryDeadLetterInput = lazySchema(() => z.object({ letterId, actor }));
-export const retryDeadLettersInput = lazySchema(() => z.object({ filter: deadLetterFilter, actor }));
-export const discardDeadLetterInput = lazySchema(() => z.object({ letterId, reason, actor }));
+export const retryDeadLetterInput = lazySchema('dead-letters.retryDeadLetterInput', () =>
+  z.object({ letterId, actor }),
+);
+export const retryDeadLettersInput = lazySchema('dead-letters.retryDeadLettersInput', () =>
+  z.object({ filter: deadLetterFilter, actor }),
+);
+export const discardDeadLetterInput = lazySchema('dead-letters.discardDeadLetterInput', () =>
+  z.object({ letterId, reason, actor }),
+);
 /** The actor is the schedule's, signed by the schedule registry (workers/schedules.ts); runs from before it had none. */
-export const purgeDeadLettersInput = lazySchema(() =>
+export const purgeDeadLettersInput = lazySchema('dead-letters.purgeDeadLettersInput', () =>
   z.object({ retentionDays: z.number().int().min(1).max(3650), actor: actor.optional() }),
 );
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-export const deployInput = lazySchema(() =>
+export const deployInput = lazySchema('deploys.deployInput', () =>
   z.object({
     ownerId: z.string().min(1).max(100),
     appId: z.string().min(1).max(100),

@@ -7,7 +7,7 @@ import { lazySchema } from './lazy.ts';
  * circuit breakers of webhook hosts no webhook targets any more (idle for `breakerIdleHours`). Its actor
  * is the schedule's, signed by the registry (workers/schedules.ts).
  */
-export const pruneExpiredStateInput = lazySchema(() =>
+export const pruneExpiredStateInput = lazySchema('housekeeping.pruneExpiredStateInput', () =>
   z.object({ breakerIdleHours: z.number().int().min(1).max(8_760).default(24), actor: actor.optional() }),
 );
 

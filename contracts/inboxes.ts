@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-export const createInboxInput = lazySchema(() =>
+export const createInboxInput = lazySchema('inboxes.createInboxInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     name: z.string().trim().min(1).max(255),
@@ -24,7 +24,7 @@ export interface InboxRecord {
 }
 
 /** Chatwoot's inbox update: what the create takes; `webhookUrl: null` removes the callback. */
-export const updateInboxInput = lazySchema(() =>
+export const updateInboxInput = lazySchema('inboxes.updateInboxInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     inboxId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),

@@ -8,7 +8,7 @@ export type HeartbeatOutcome =
 
 /** `retry: false` is an operator's "heartbeat now": the first attempt's outcome, no retries. */
 /** The actor is the schedule's (signed by workers/schedules.ts) or the platform app's that asked; runs from before had none. */
-export const licenceHeartbeatInput = lazySchema(() =>
+export const licenceHeartbeatInput = lazySchema('licence.licenceHeartbeatInput', () =>
   z.object({ retry: z.boolean().optional(), actor: actor.optional() }).default({}),
 );
 
@@ -18,7 +18,7 @@ export interface HeartbeatResult {
   features: string[];
 }
 
-export const reconcileInput = lazySchema(() => z.object({}).default({}));
+export const reconcileInput = lazySchema('licence.reconcileInput', () => z.object({}).default({}));
 
 export interface ReconcileResult {
   status: string;

@@ -4,17 +4,17 @@ import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 export const roles = ['administrator', 'agent'] as const;
-const role = lazySchema(() => z.enum(roles));
-const tokenHash = lazySchema(() =>
+const role = lazySchema('members.role', () => z.enum(roles));
+const tokenHash = lazySchema('members.tokenHash', () =>
   z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
     prefix: z.string().min(1).max(32),
   }),
 );
 /** An ISO-8601 instant in the future is checked by the API; workflows take what it passed. */
-const expiresAt = lazySchema(() => z.iso.datetime({ offset: true }).optional());
+const expiresAt = lazySchema('members.expiresAt', () => z.iso.datetime({ offset: true }).optional());
 
-export const addMemberInput = lazySchema(() =>
+export const addMemberInput = lazySchema('members.addMemberInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     name: z.string().trim().min(1).max(255),
@@ -23,7 +23,7 @@ export const addMemberInput = lazySchema(() =>
     actor,
   }),
 );
-export const changeRoleInput = lazySchema(() =>
+export const changeRoleInput = lazySchema('members.changeRoleInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     userId: z.number().int().positive(),
@@ -31,14 +31,14 @@ export const changeRoleInput = lazySchema(() =>
     actor,
   }),
 );
-export const removeMemberInput = lazySchema(() =>
+export const removeMemberInput = lazySchema('members.removeMemberInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     userId: z.number().int().positive(),
     actor,
   }),
 );
-export const createAccessTokenInput = lazySchema(() =>
+export const createAccessTokenInput = lazySchema('members.createAccessTokenInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     userId: z.number().int().positive(),
@@ -52,7 +52,7 @@ export const createAccessTokenInput = lazySchema(() =>
     actor,
   }),
 );
-export const revokeAccessTokenInput = lazySchema(() =>
+export const revokeAccessTokenInput = lazySchema('members.revokeAccessTokenInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     tokenId: z.number().int().positive(),
@@ -61,7 +61,7 @@ export const revokeAccessTokenInput = lazySchema(() =>
 );
 
 /** An administrator invites an email; the answer is the same whether a user has it or not. */
-export const inviteMemberInput = lazySchema(() =>
+export const inviteMemberInput = lazySchema('members.inviteMemberInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     email: z.string().trim().toLowerCase().email().max(320),
@@ -75,10 +75,10 @@ export const inviteMemberInput = lazySchema(() =>
     actor,
   }),
 );
-export const mailInvitationInput = lazySchema(() =>
+export const mailInvitationInput = lazySchema('members.mailInvitationInput', () =>
   z.object({ accountId: z.number().int().positive(), invitationId: z.number().int().positive() }),
 );
-export const revokeInvitationInput = lazySchema(() =>
+export const revokeInvitationInput = lazySchema('members.revokeInvitationInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     invitationId: z.number().int().positive(),
@@ -86,7 +86,7 @@ export const revokeInvitationInput = lazySchema(() =>
   }),
 );
 /** Accepted with the one-time link (anyone who holds it), or by the invited user with their own token. */
-export const acceptInvitationInput = lazySchema(() =>
+export const acceptInvitationInput = lazySchema('members.acceptInvitationInput', () =>
   z.object({
     by: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('link'), linkSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
@@ -105,7 +105,7 @@ export const acceptInvitationInput = lazySchema(() =>
 );
 
 /** An integration identity (bot) the account owns: an administrator makes it, and its tokens. */
-export const createBotInput = lazySchema(() =>
+export const createBotInput = lazySchema('members.createBotInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     name: z.string().trim().min(1).max(255),

@@ -3,7 +3,7 @@ import { actor, isStorableInstant, storableInstantMessage } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 /** Who wrote in: at least one of these finds or creates the contact. */
-export const contactKey = lazySchema(() =>
+export const contactKey = lazySchema('messages.contactKey', () =>
   z
     .object({
       identifier: z.string().trim().min(1).max(255).optional(),
@@ -20,7 +20,7 @@ export const contactKey = lazySchema(() =>
     }),
 );
 
-export const ingestMessageInput = lazySchema(() =>
+export const ingestMessageInput = lazySchema('messages.ingestMessageInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     inboxId: z.number().int().positive(),
@@ -47,7 +47,7 @@ export interface IngestedMessage {
   created: boolean;
 }
 
-export const changeStatusInput = lazySchema(() =>
+export const changeStatusInput = lazySchema('messages.changeStatusInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     displayId: z.number().int().positive(),
@@ -79,7 +79,7 @@ const messageRef = () => ({
  * Chatwoot's message update: an API-channel inbox's own system reports a message's delivery status. A `read`
  * message does not go back to `delivered`; `externalError` is kept only with `failed`.
  */
-export const updateMessageInput = lazySchema(() =>
+export const updateMessageInput = lazySchema('messages.updateMessageInput', () =>
   z.object({
     ...messageRef(),
     status: z.enum(['sent', 'delivered', 'read', 'failed']),
@@ -90,7 +90,7 @@ export const updateMessageInput = lazySchema(() =>
 export type UpdateMessageInput = z.infer<typeof updateMessageInput>;
 
 /** Chatwoot's message delete: the row stays, its content says it was deleted, `content_attributes.deleted`. */
-export const deleteMessageInput = lazySchema(() => z.object({ ...messageRef(), actor }));
+export const deleteMessageInput = lazySchema('messages.deleteMessageInput', () => z.object({ ...messageRef(), actor }));
 export type DeleteMessageInput = z.infer<typeof deleteMessageInput>;
 
 export interface MessageEdited {

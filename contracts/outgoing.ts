@@ -6,7 +6,7 @@ import { lazySchema } from './lazy.ts';
  * A reply on a conversation: an agent's or a bot's (the actor is its sender), or a private note. Any door
  * (Capstan's `/v1`, Chatwoot's `/api/v1`) starts the same workflow with this input.
  */
-export const postOutgoingMessageInput = lazySchema(() =>
+export const postOutgoingMessageInput = lazySchema('outgoing.postOutgoingMessageInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     displayId: z.number().int().positive().max(2_147_483_647),
@@ -37,7 +37,7 @@ export interface OutgoingMessage {
   toCallback: boolean;
 }
 
-export const rotateInboxSecretInput = lazySchema(() =>
+export const rotateInboxSecretInput = lazySchema('outgoing.rotateInboxSecretInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     inboxId: z.number().int().positive(),

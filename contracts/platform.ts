@@ -3,7 +3,7 @@ import type { Scope } from '../domain/scopes.ts';
 import { actor, scopeList } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-const tokenHash = lazySchema(() =>
+const tokenHash = lazySchema('platform.tokenHash', () =>
   z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
     prefix: z.string().min(1).max(32),
@@ -11,7 +11,7 @@ const tokenHash = lazySchema(() =>
 );
 
 /** Platform tokens (Chatwoot's platform apps): listed, made, rotated and revoked by a platform token or an operator. */
-export const createPlatformTokenInput = lazySchema(() =>
+export const createPlatformTokenInput = lazySchema('platform.createPlatformTokenInput', () =>
   z.object({
     app: z.string().trim().min(1).max(100),
     name: z.string().trim().min(1).max(100),
@@ -23,7 +23,7 @@ export const createPlatformTokenInput = lazySchema(() =>
   }),
 );
 /** A new token for the same app and name; the old one stops at once, or after `graceSeconds` so callers can switch. */
-export const rotatePlatformTokenInput = lazySchema(() =>
+export const rotatePlatformTokenInput = lazySchema('platform.rotatePlatformTokenInput', () =>
   z.object({
     tokenId: z.number().int().positive(),
     token: tokenHash,
@@ -36,10 +36,12 @@ export const rotatePlatformTokenInput = lazySchema(() =>
     actor,
   }),
 );
-export const revokePlatformTokenInput = lazySchema(() => z.object({ tokenId: z.number().int().positive(), actor }));
+export const revokePlatformTokenInput = lazySchema('platform.revokePlatformTokenInput', () =>
+  z.object({ tokenId: z.number().int().positive(), actor }),
+);
 
 /** Suspended accounts refuse writes and their webhooks stop; reads still answer. */
-export const setAccountStatusInput = lazySchema(() =>
+export const setAccountStatusInput = lazySchema('platform.setAccountStatusInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     status: z.enum(['active', 'suspended']),

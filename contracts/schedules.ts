@@ -3,8 +3,10 @@ import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
 /** An operator's change to one of the schedules Capstan owns (workers/schedules.ts); audited with its reason. */
-export const scheduleOperation = lazySchema(() => z.enum(['pause', 'unpause', 'trigger', 'backfill']));
-export const operateScheduleInput = lazySchema(() =>
+export const scheduleOperation = lazySchema('schedules.scheduleOperation', () =>
+  z.enum(['pause', 'unpause', 'trigger', 'backfill']),
+);
+export const operateScheduleInput = lazySchema('schedules.operateScheduleInput', () =>
   z.object({
     scheduleId: z.string().min(1).max(200),
     operation: scheduleOperation,

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { actor } from './common.ts';
 import { lazySchema } from './lazy.ts';
 
-const sha256 = lazySchema(() => z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'));
-const tokenHash = lazySchema(() => z.object({ sha256, prefix: z.string().min(1).max(32) }));
+const sha256 = lazySchema('sign-in-links.sha256', () => z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'));
+const tokenHash = lazySchema('sign-in-links.tokenHash', () => z.object({ sha256, prefix: z.string().min(1).max(32) }));
 
 /**
  * A one-time sign-in link, issued by the platform operator only: the way back after a forced reset, and the
  * first credential of a user the platform made. Its secret enters as a hash; only the user should hold it.
  */
-export const issueSignInLinkInput = lazySchema(() =>
+export const issueSignInLinkInput = lazySchema('sign-in-links.issueSignInLinkInput', () =>
   z.object({
     email: z.string().trim().toLowerCase().email().max(320),
     accountId: z.number().int().positive(),
@@ -24,7 +24,7 @@ export const issueSignInLinkInput = lazySchema(() =>
   }),
 );
 /** Redeemed by whoever holds the link: it yields a token owned by the link's user, once. */
-export const redeemSignInLinkInput = lazySchema(() =>
+export const redeemSignInLinkInput = lazySchema('sign-in-links.redeemSignInLinkInput', () =>
   z.object({
     linkSha256: sha256,
     /** The user's new token, made by the API; shown once. */
@@ -33,7 +33,9 @@ export const redeemSignInLinkInput = lazySchema(() =>
   }),
 );
 
-export const mailSignInLinkInput = lazySchema(() => z.object({ linkId: z.number().int().positive() }));
+export const mailSignInLinkInput = lazySchema('sign-in-links.mailSignInLinkInput', () =>
+  z.object({ linkId: z.number().int().positive() }),
+);
 
 export type IssueSignInLinkInput = z.infer<typeof issueSignInLinkInput>;
 export type RedeemSignInLinkInput = z.infer<typeof redeemSignInLinkInput>;

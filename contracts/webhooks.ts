@@ -3,7 +3,7 @@ import { actor } from './common.ts';
 import { webhookEvents, type DeliveryPolicy } from '../config/webhooks.ts';
 import { lazySchema } from './lazy.ts';
 
-export const createWebhookInput = lazySchema(() =>
+export const createWebhookInput = lazySchema('webhooks.createWebhookInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     url: z.string().url().max(2048),
@@ -12,7 +12,7 @@ export const createWebhookInput = lazySchema(() =>
     actor,
   }),
 );
-export const updateWebhookInput = lazySchema(() =>
+export const updateWebhookInput = lazySchema('webhooks.updateWebhookInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     webhookId: z.number().int().positive(),
@@ -23,7 +23,7 @@ export const updateWebhookInput = lazySchema(() =>
     actor,
   }),
 );
-export const deleteWebhookInput = lazySchema(() =>
+export const deleteWebhookInput = lazySchema('webhooks.deleteWebhookInput', () =>
   z.object({
     accountId: z.number().int().positive(),
     webhookId: z.number().int().positive(),
@@ -45,8 +45,8 @@ export interface WebhookRecord {
   status: 'enabled' | 'disabled';
 }
 
-const ms = lazySchema(() => z.number().int().positive());
-export const deliveryInput = lazySchema(() =>
+const ms = lazySchema('webhooks.ms', () => z.number().int().positive());
+export const deliveryInput = lazySchema('webhooks.deliveryInput', () =>
   z.object({
     deliveryId: z.string().min(1).max(64),
     /** For search only: the account whose event this is. */

@@ -14,6 +14,8 @@ await rm(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
 // ley loads migrations from db/migrations beside the compiled db/migrate.js.
 await cp(`${root}db/migrations`, `${dist}/db/migrations`, { recursive: true });
+// The workflow bundle's `zod` (workers/bundle.ts), should a worker of dist/ ever bundle again.
+await cp(`${root}workflows/zod-on-demand.cjs`, `${dist}/workflows/zod-on-demand.cjs`);
 // `capstan up` and `capstan cluster` build Temporal from these pinned Go modules.
 for (const module of ['temporal-dev', 'temporal-cluster'])
   for (const file of ['go.mod', 'go.sum'])

@@ -18,16 +18,20 @@ export const workflowInterceptorModules = [
   fileURLToPath(new URL(`../workflows/dead-letter-interceptor.${ext}`, import.meta.url)),
 ];
 export const failureConverterPath = fileURLToPath(new URL(`../workflows/failure-converter.${ext}`, import.meta.url));
+/** Evaluated once per workflow thread and shared by every run (workflows/preload.ts says what and why). */
+const preloadModules = [fileURLToPath(new URL(`../workflows/preload.${ext}`, import.meta.url))];
+/** What `zod` is in the workflow bundle (workflows/zod-on-demand.cjs says why). */
+const zodOnDemand = fileURLToPath(new URL('../workflows/zod-on-demand.cjs', import.meta.url));
 
 /**
- * Bundles the workflow code once; every Worker of the process shares the result. Webpack runs in a thread of
- * its own: the ~150 MB it allocates go with the thread instead of staying in the worker's heap for its lifetime
- * (bench/suite.bench.ts measures a `capstan worker` at rest).
+ * Bundles the workflow code (production's, or a test's `path`) once; every Worker of the process shares the
+ * result. Webpack runs in a thread of its own: the ~150 MB it allocates go with the thread instead of staying in
+ * the worker's heap for its lifetime (bench/suite.bench.ts measures a `capstan worker` at rest).
  */
-export function bundleWorkflows(): Promise<{ code: string }> {
-  const options = { workflowsPath, workflowInterceptorModules, failureConverterPath };
+export function bundleWorkflows(path = workflowsPath): Promise<{ code: string }> {
+  const options = { workflowsPath: path, workflowInterceptorModules, failureConverterPath, preloadModules };
   const sdk = createRequire(import.meta.url).resolve('@temporalio/worker');
-  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options } });
+  const thread = new Thread(bundlerThread, { eval: true, workerData: { sdk, options, zodOnDemand } });
   return new Promise((resolve, reject) => {
     thread.once('message', (code: string) => resolve({ code }));
     thread.once('error', reject);
@@ -41,7 +45,11 @@ const noop = () => {};
 const logger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
 // A map of lines, without the sources' text: stack traces still name file and line, and each worker thread
 // holds a map a fraction of the size (a full one cost every Worker of a process tens of MB at rest).
-const webpackConfigHook = (config) => ({ ...config, devtool: 'inline-nosources-cheap-module-source-map' });
+const webpackConfigHook = (config) => ({
+  ...config,
+  devtool: 'inline-nosources-cheap-module-source-map',
+  resolve: { ...config.resolve, alias: { ...config.resolve?.alias, zod$: workerData.zodOnDemand } },
+});
 require(workerData.sdk)
   .bundleWorkflowCode({ ...workerData.options, logger, webpackConfigHook })
   .then(({ code }) => parentPort.postMessage(code));

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../config/logger.ts';
-import { failureConverterPath, quietBundlerLogger, workflowInterceptorModules } from '../../workers/bundle.ts';
+import { bundleWorkflows } from '../../workers/bundle.ts';
 import { installRuntime } from '../../workers/runtime.ts';
 import { loadHistories, patchesOf, replayErrors, type StoredHistory } from './histories.ts';
 
@@ -15,12 +14,7 @@ beforeAll(async () => {
   installRuntime(createLogger({ level: 'silent' }));
   histories = await loadHistories();
   // Production's recipe (workers/bundle.ts) over the changed workflows: bundled once for the file.
-  bundle = await bundleWorkflowCode({
-    workflowsPath: changed,
-    workflowInterceptorModules,
-    failureConverterPath,
-    logger: quietBundlerLogger,
-  });
+  bundle = await bundleWorkflows(changed);
 });
 
 describe('replay catches an incompatible change to workflow code', () => {
