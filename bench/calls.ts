@@ -28,3 +28,21 @@ export const provisionRequest = (stack: BenchStack) => async () => {
   if (res.status !== 201) throw new Error(`POST /v1/accounts answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
 };
+
+/**
+ * `PATCH /v1/accounts/{id}/inboxes/{inboxId}` (a new name each time): a write with nothing after its transaction (no
+ * mail, no deliveries), so its cost is the write path's own: the API, one workflow task, one local activity.
+ */
+export const inboxRenameRequest = (stack: BenchStack, accountId: number, inboxId: number) => async (i: number) => {
+  const res = await fetch(`${stack.api.url}/v1/accounts/${accountId}/inboxes/${inboxId}`, {
+    method: 'PATCH',
+    headers: {
+      authorization: `Bearer ${stack.platformToken}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify({ name: `Bench ${i} ${randomUUID().slice(0, 8)}` }),
+  });
+  if (res.status !== 200) throw new Error(`PATCH …/inboxes/{id} answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+};
