@@ -37,10 +37,11 @@ const batches = <T>(items: T[]): T[][] =>
  */
 export async function buildAssets(raw: WorkflowInput<typeof workflows.buildAssets>): Promise<AssetBuildResult> {
   const input = parseInput(workflows.buildAssets.input, raw);
-  await actingFor(raw, input.actor);
-  const { workflowId } = workflowInfo();
+  // Answerable from the run's first task: a query sent while the actor check runs used to find no handler.
   const progress: AssetProgress = { phase: 'hashing', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
   setHandler(assetProgressQuery, () => progress);
+  await actingFor(raw, input.actor);
+  const { workflowId } = workflowInfo();
   const phaseMs: Record<string, number> = {};
   const phase = async <T>(name: AssetPhase, work: () => Promise<T>): Promise<T> => {
     progress.phase = name;

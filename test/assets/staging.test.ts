@@ -93,9 +93,8 @@ describe('asset staging directories', () => {
     const hashes = await Promise.all(
       [first, second].map((run) =>
         until('the build to reach its switch', async () => {
-          // Until its first task has run, a build has no query handler yet.
-          const p = await run.query(assetProgressQuery).catch(() => undefined);
-          return p?.phase === 'switching' && p.sourceHash;
+          const p = await run.query(assetProgressQuery);
+          return p.phase === 'switching' && p.sourceHash;
         }),
       ),
     );
