@@ -46,3 +46,13 @@ export const inboxRenameRequest = (stack: BenchStack, accountId: number, inboxId
   if (res.status !== 200) throw new Error(`PATCH …/inboxes/{id} answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
 };
+
+/** A platform app's call to the API for a bench's set-up (an account, an inbox, a webhook): anything but 201 fails. */
+export function apiCaller(stack: BenchStack) {
+  const headers = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
+  return async (method: string, path: string, body: unknown): Promise<any> => {
+    const res = await fetch(`${stack.api.url}${path}`, { method, headers, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+}

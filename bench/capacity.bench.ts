@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import protos from '@temporalio/proto';
 import { cpuDuring } from './cpu.ts';
-import { provisionRequest } from './calls.ts';
+import { apiCaller, provisionRequest } from './calls.ts';
 import { startBenchStack, type BenchStack } from './stack.ts';
 import { measure } from './stats.ts';
 import { startVerifyingReceiver } from './webhook-receiver.ts';
@@ -100,15 +100,6 @@ try {
   await stack.stop();
 }
 process.exit(0);
-
-function apiCaller(stack: BenchStack) {
-  const headers = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
-  return async (method: string, path: string, body: unknown): Promise<any> => {
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, body: JSON.stringify(body) });
-    if (res.status !== 201) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return res.json();
-  };
-}
 
 /** Rows and size per table of Capstan's database, with the cluster's WAL position and commits. */
 async function database(stack: BenchStack) {

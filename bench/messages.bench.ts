@@ -5,6 +5,7 @@
  * spread over 32 conversations, and all into one conversation.
  */
 import { randomUUID } from 'node:crypto';
+import { apiCaller } from './calls.ts';
 import { benchNoop } from './floor-workflow.ts';
 import { startBenchStack } from './stack.ts';
 import { measure, type RunStats } from './stats.ts';
@@ -15,21 +16,13 @@ const CONCURRENCY = 32;
 const stack = await startBenchStack();
 try {
   const headers = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
-  const provisioned = await (
-    await fetch(`${stack.api.url}/v1/accounts`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'Bench', admin: { name: 'B', email: `${randomUUID()}@bench.test` } }),
-    })
-  ).json();
+  const call = apiCaller(stack);
+  const provisioned = await call('POST', '/v1/accounts', {
+    name: 'Bench',
+    admin: { name: 'B', email: `${randomUUID()}@bench.test` },
+  });
   const accountId = provisioned.account.id as number;
-  const inbox = await (
-    await fetch(`${stack.api.url}/v1/accounts/${accountId}/inboxes`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'Bench API' }),
-    })
-  ).json();
+  const inbox = await call('POST', `/v1/accounts/${accountId}/inboxes`, { name: 'Bench API' });
   const path = `${stack.api.url}/v1/accounts/${accountId}/inboxes/${inbox.id}/messages`;
 
   const post = (contact: string) => async (i: number) => {

@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { createAccountActivities } from '../activities/accounts.ts';
 import { createLogger } from '../config/logger.ts';
 import { issueSignInSecret } from '../db/tokens.ts';
-import { floorRun, inboxRenameRequest, provisionRequest } from './calls.ts';
+import { apiCaller, floorRun, inboxRenameRequest, provisionRequest } from './calls.ts';
 import { hops } from './hops.ts';
 import { benchNoop } from './floor-workflow.ts';
 import { cliTime, cliVsNode, startDevTime, upTimes, workerIdleRss } from './host.ts';
@@ -36,11 +36,7 @@ const receiver = await startVerifyingReceiver();
 const inProcess = await startInProcessApi(stack);
 try {
   const headers = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
-  const call = async (method: string, path: string, body: unknown) => {
-    const res = await fetch(`${stack.api.url}${path}`, { method, headers, body: JSON.stringify(body) });
-    if (res.status !== 201) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return res.json();
-  };
+  const call = apiCaller(stack);
   const provisioned = await call('POST', '/v1/accounts', {
     name: 'Bench',
     admin: { name: 'B', email: `${randomUUID()}@bench.test` },

@@ -5,7 +5,7 @@
  * measures it among everything else in ~6 min; this takes about one).
  */
 import { randomUUID } from 'node:crypto';
-import { inboxRenameRequest, provisionRequest } from './calls.ts';
+import { apiCaller, inboxRenameRequest, provisionRequest } from './calls.ts';
 import { benchNoop } from './floor-workflow.ts';
 import { median } from './report.ts';
 import { startBenchStack } from './stack.ts';
@@ -19,19 +19,13 @@ try {
   const noop = () =>
     stack.temporal.workflow.execute(benchNoop, { workflowId: `bench:${randomUUID()}`, taskQueue: 'capstan-bench' });
   const provision = provisionRequest(stack);
-  const platform = { authorization: `Bearer ${stack.platformToken}`, 'content-type': 'application/json' };
-  const made = await fetch(`${stack.api.url}/v1/accounts`, {
-    method: 'POST',
-    headers: platform,
-    body: JSON.stringify({ name: 'Bench', admin: { name: 'B', email: `${randomUUID()}@bench.test` } }),
+  const call = apiCaller(stack);
+  const { account } = await call('POST', '/v1/accounts', {
+    name: 'Bench',
+    admin: { name: 'B', email: `${randomUUID()}@bench.test` },
   });
-  const accountId = ((await made.json()) as { account: { id: number } }).account.id;
-  const box = await fetch(`${stack.api.url}/v1/accounts/${accountId}/inboxes`, {
-    method: 'POST',
-    headers: platform,
-    body: JSON.stringify({ name: 'Bench' }),
-  });
-  const inbox = inboxRenameRequest(stack, accountId, ((await box.json()) as { id: number }).id);
+  const box = await call('POST', `/v1/accounts/${account.id}/inboxes`, { name: 'Bench' });
+  const inbox = inboxRenameRequest(stack, account.id, box.id);
   await measure('warm-up no-op', 4, 24, noop);
   await measure('warm-up api', 4, 24, provision);
   await measure('warm-up inbox', 4, 24, inbox);
